@@ -1,0 +1,143 @@
+//! Stage 3, codegen: semantic model → the crate's files, in memory.
+//!
+//! Every file comes from an askama template in `templates/`; this module
+//! only prepares what the templates show (views of the model with docs made
+//! inert and long lines laid out). Nothing touches the disk here.
+
+mod rust;
+mod views;
+
+use crate::model::ir::Spec;
+use askama::Template;
+use std::path::PathBuf;
+use views::{CrateView, ModelView};
+
+/// Who a generated file belongs to once it is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// esgen: rewritten on every build, never to be edited.
+    Esgen,
+    /// The user: written once, when absent, and never touched again.
+    User,
+}
+
+/// One file of the crate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GeneratedFile {
+    /// Path relative to the crate's root, with `/` separators.
+    pub path: PathBuf,
+    /// Whose file it is.
+    pub owner: Owner,
+    /// Its whole text.
+    pub contents: String,
+}
+
+/// The crate's files, in a fixed order.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FileSet {
+    /// The files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+}
+
+impl FileSet {
+    /// The file at `path`, if generated.
+    pub fn get(&self, path: &str) -> Option<&GeneratedFile> {
+        self.files.iter().find(|f| f.path == std::path::Path::new(path))
+    }
+}
+
+/// The header every esgen-owned file starts with.
+#[derive(Template)]
+#[template(path = "header.rs", escape = "none")]
+struct Header<'a> {
+    spec_file: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "cargo.toml", escape = "none")]
+struct CargoToml<'a> {
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
+#[template(path = "lib.rs", escape = "none")]
+struct LibRs<'a> {
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
+#[template(path = "generated_mod.rs", escape = "none")]
+struct GeneratedMod<'a> {
+    header: &'a str,
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
+#[template(path = "model.rs", escape = "none")]
+struct ModelRs<'a> {
+    header: &'a str,
+    model: &'a ModelView,
+}
+
+#[derive(Template)]
+#[template(path = "skeleton.rs", escape = "none")]
+struct SkeletonRs<'a> {
+    krate: &'a CrateView,
+    model: &'a ModelView,
+}
+
+/// Generates every file of the crate for a checked spec.
+pub fn generate(spec: &Spec) -> FileSet {
+    let krate = CrateView::new(spec);
+    let header = render(&Header {
+        spec_file: &krate.spec_file,
+    });
+    let mut files = vec![
+        file("Cargo.toml", Owner::User, render(&CargoToml { krate: &krate })),
+        file("src/lib.rs", Owner::User, render(&LibRs { krate: &krate })),
+        file(
+            "src/generated/mod.rs",
+            Owner::Esgen,
+            render(&GeneratedMod {
+                header: &header,
+                krate: &krate,
+            }),
+        ),
+    ];
+    for model in &krate.models {
+        files.push(file(
+            &format!("src/generated/{}.rs", model.file_stem),
+            Owner::Esgen,
+            render(&ModelRs {
+                header: &header,
+                model,
+            }),
+        ));
+        files.push(file(
+            &format!("src/{}.rs", model.file_stem),
+            Owner::User,
+            render(&SkeletonRs { krate: &krate, model }),
+        ));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    FileSet { files }
+}
+
+/// A file, ending in exactly one newline.
+fn file(path: &str, owner: Owner, mut contents: String) -> GeneratedFile {
+    contents.truncate(contents.trim_end().len());
+    contents.push('\n');
+    GeneratedFile {
+        path: PathBuf::from(path),
+        owner,
+        contents,
+    }
+}
+
+/// Renders a template. Templates only format data already in memory, so the
+/// only possible error is a formatter error, which askama's `Display` types
+/// here never raise.
+fn render(template: &impl Template) -> String {
+    template.render().expect("rendering a template into a String cannot fail")
+}

@@ -1,0 +1,110 @@
+//! Small pieces of Rust text that templates cannot lay out alone: doc lines
+//! made inert, and signatures broken the way rustfmt breaks them.
+
+/// rustfmt's default line width.
+const MAX_WIDTH: usize = 100;
+
+/// rustfmt's default `chain_width`: a longer method chain is broken, one
+/// call per line.
+const CHAIN_WIDTH: usize = 60;
+
+/// Spec text made safe to place after `///` or `//`: it can only ever be
+/// documentation. Control and bidirectional-override characters are written
+/// as escapes, leading white space (which Markdown reads as a code block)
+/// is dropped, and a code fence is escaped so that rustdoc never runs spec
+/// text as a doctest.
+pub fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim_start().chars() {
+        let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c == '\t' {
+            out.push(' ');
+        } else if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    let trimmed = out.trim_end();
+    if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        format!("\\{trimmed}")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Doc lines: the spec's own, made inert, then a blank line and `extra` if
+/// there are both.
+pub fn docs(spec_docs: &[String], extra: &[String]) -> Vec<String> {
+    let mut lines: Vec<String> = spec_docs.iter().map(|l| inert(l)).collect();
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    if !lines.is_empty() && !extra.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(extra.iter().map(|l| inert(l)));
+    lines
+}
+
+/// A function signature at `indent`, on one line if it fits in rustfmt's
+/// width, else with one parameter per line, as rustfmt lays it out.
+/// `end` is `;` for a declaration or ` {` for a definition.
+pub fn signature(indent: usize, name: &str, params: &[String], returns: Option<&str>, end: &str) -> String {
+    let pad = " ".repeat(indent);
+    let ret = returns.map(|r| format!(" -> {r}")).unwrap_or_default();
+    let one_line = format!("{pad}fn {name}({}){ret}{end}", params.join(", "));
+    if one_line.chars().count() <= MAX_WIDTH {
+        return one_line;
+    }
+    let inner = " ".repeat(indent + 4);
+    let mut out = format!("{pad}fn {name}(\n");
+    for param in params {
+        out.push_str(&format!("{inner}{param},\n"));
+    }
+    out.push_str(&format!("{pad}){ret}{end}"));
+    out
+}
+
+/// A match arm `pattern => self.method(binding).map(wrap),` at `indent`,
+/// laid out as rustfmt lays it out.
+pub fn map_arm(indent: usize, pattern: &str, call: &str, wrap: &str) -> String {
+    let pad = " ".repeat(indent);
+    let chain = format!("{call}.map({wrap})");
+    if chain.chars().count() > CHAIN_WIDTH {
+        let inner = " ".repeat(indent + 4);
+        let (root, rest) = call.split_once('.').unwrap_or((call, ""));
+        return format!("{pad}{pattern} => {root}\n{inner}.{rest}\n{inner}.map({wrap}),");
+    }
+    arm(indent, pattern, &chain)
+}
+
+/// A match arm `pattern => call,` at `indent`, laid out as rustfmt lays it
+/// out: on one line if it fits, else the call in a block.
+pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
+    let pad = " ".repeat(indent);
+    let one_line = format!("{pad}{pattern} => {call},");
+    if one_line.chars().count() <= MAX_WIDTH {
+        return one_line;
+    }
+    format!("{pad}{pattern} => {{\n{}{call}\n{pad}}}", " ".repeat(indent + 4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_stays_documentation() {
+        assert_eq!(inert("  ```rust"), "\\```rust");
+        assert_eq!(inert("a\u{202e}b\u{0}c\r"), "a\\u{202e}b\\u{0000}c\\u{000d}");
+        assert_eq!(inert("*/ {{ x }} {% if %} \"q\" \\"), "*/ {{ x }} {% if %} \"q\" \\");
+    }
+
+    #[test]
+    fn breaks_long_signatures() {
+        assert_eq!(signature(4, "f", &["&self".into()], Some("bool"), ";"), "    fn f(&self) -> bool;");
+        let long = signature(4, &"g".repeat(80), &["&self".into(), "x: i64".into()], Some("bool"), ";");
+        assert_eq!(long, format!("    fn {}(\n        &self,\n        x: i64,\n    ) -> bool;", "g".repeat(80)));
+    }
+}

@@ -1,0 +1,396 @@
+//! What the templates show: the semantic model with docs made inert,
+//! derives chosen and long lines laid out.
+
+use super::rust::{arm, docs, inert, map_arm, signature};
+use crate::model::ir::{self, Field, Model, Spec, Type};
+
+/// The crate as a whole.
+pub struct CrateView {
+    /// The spec's file name, made inert.
+    pub spec_file: String,
+    /// The package name.
+    pub package: String,
+    /// Identity types.
+    pub identities: Vec<IdentityView>,
+    /// One per model.
+    pub models: Vec<ModelView>,
+}
+
+/// An identity newtype.
+pub struct IdentityView {
+    /// `TodoId`.
+    pub rust: String,
+    /// `Todo`.
+    pub of: String,
+}
+
+/// A struct: entity, command or event.
+pub struct StructView {
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// The derive list.
+    pub derives: &'static str,
+    /// The type name.
+    pub name: String,
+    /// Its fields.
+    pub fields: Vec<FieldView>,
+}
+
+/// A struct field.
+pub struct FieldView {
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// The Rust name.
+    pub name: String,
+    /// The Rust type.
+    pub ty: String,
+}
+
+/// A command struct and what belongs to it.
+pub struct CommandView {
+    /// The struct.
+    pub strukt: StructView,
+    /// The action's name as written.
+    pub action: String,
+}
+
+/// An enum variant over a command or event.
+pub struct VariantView {
+    /// Doc line.
+    pub doc: String,
+    /// The serialised tag (the spec name).
+    pub tag: String,
+    /// The variant and struct name.
+    pub name: String,
+}
+
+/// A trait method: declaration and the skeleton's definition.
+pub struct MethodView {
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// The spec line, for the skeleton's comment.
+    pub spec_line: String,
+    /// Whether it takes more than seven parameters (clippy's limit).
+    pub many_params: bool,
+    /// `fn …;` at trait indentation.
+    pub declaration: String,
+    /// `fn … {` at impl indentation, with parameters prefixed by `_`.
+    pub definition: String,
+}
+
+/// One model.
+pub struct ModelView {
+    /// The aggregate's type name, the prefix of the traits and enums.
+    pub rust: String,
+    /// The model's name as written.
+    pub name: String,
+    /// The module name.
+    pub module: String,
+    /// The module's file stem.
+    pub file_stem: String,
+    /// Module docs.
+    pub docs: Vec<String>,
+    /// `Rejection` and the identity types it uses.
+    pub imports: Vec<String>,
+    /// Whether any method takes a borrowed event list (needs `Borrow`).
+    pub entities: Vec<StructView>,
+    /// Commands.
+    pub commands: Vec<CommandView>,
+    /// Events.
+    pub events: Vec<StructView>,
+    /// Command enum variants.
+    pub command_variants: Vec<VariantView>,
+    /// Event enum variants.
+    pub event_variants: Vec<VariantView>,
+    /// Derives of the command enum.
+    pub command_derives: &'static str,
+    /// Derives of the event enum.
+    pub event_derives: &'static str,
+    /// Query methods.
+    pub queries: Vec<MethodView>,
+    /// Proposing methods, one per action.
+    pub proposals: Vec<MethodView>,
+    /// Accepting methods, one per event.
+    pub acceptances: Vec<MethodView>,
+    /// The arms of `propose`.
+    pub propose_arms: Vec<String>,
+    /// The arms of `accept`.
+    pub accept_arms: Vec<String>,
+}
+
+const DERIVE_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
+const DERIVE_PARTIAL: &str = "Debug, Clone, PartialEq, Serialize, Deserialize";
+const ENUM_EQ: &str = "Debug, Clone, PartialEq, Eq, Serialize, Deserialize";
+
+fn derives(eq: bool) -> &'static str {
+    if eq {
+        DERIVE_EQ
+    } else {
+        DERIVE_PARTIAL
+    }
+}
+
+impl CrateView {
+    /// The view of a whole spec.
+    pub fn new(spec: &Spec) -> Self {
+        CrateView {
+            spec_file: inert(&spec.file_name),
+            package: spec.crate_name.clone(),
+            identities: spec
+                .identities
+                .iter()
+                .map(|i| IdentityView {
+                    rust: i.rust.clone(),
+                    of: i.of.clone(),
+                })
+                .collect(),
+            models: spec.models.iter().map(ModelView::new).collect(),
+        }
+    }
+}
+
+fn field_view(field: &Field) -> FieldView {
+    let fallback = format!("The `{}` ({}).", field.term, field.ty.spec());
+    FieldView {
+        docs: if field.docs.is_empty() { docs(&[], &[fallback]) } else { docs(&field.docs, &[]) },
+        name: field.rust.clone(),
+        ty: field.ty.rust(),
+    }
+}
+
+fn bracket(fields: &[Field]) -> String {
+    let names: Vec<&str> = fields.iter().map(|f| f.term.as_str()).collect();
+    format!("[{}]", names.join(" "))
+}
+
+fn param(field: &Field, skeleton: bool) -> String {
+    let name = if skeleton {
+        format!("_{}", crate::model::names::unraw(&field.rust))
+    } else {
+        field.rust.clone()
+    };
+    format!("{name}: {}", field.ty.rust_param())
+}
+
+impl ModelView {
+    fn new(model: &Model) -> Self {
+        let rust = model.rust.clone();
+        let mut imports = vec!["Rejection".to_string()];
+        let mut ids: Vec<String> = Vec::new();
+        let mut visit = |ty: &Type| {
+            let mut found = Vec::new();
+            ty.identities(&mut found);
+            ids.extend(found.into_iter().map(|of| format!("{of}Id")));
+        };
+        model.entities.iter().flat_map(|e| &e.fields).for_each(|f| visit(&f.ty));
+        model.commands.iter().flat_map(|c| &c.params).for_each(|f| visit(&f.ty));
+        model.events.iter().flat_map(|e| &e.fields).for_each(|f| visit(&f.ty));
+        for query in &model.queries {
+            query.params.iter().for_each(|f| visit(&f.ty));
+            visit(&query.returns);
+        }
+        ids.sort();
+        ids.dedup();
+        imports.extend(ids);
+        imports.sort();
+
+        let entities = model
+            .entities
+            .iter()
+            .map(|entity| {
+                let mut extra = vec![format!(
+                    "An entity of the `{}` model: `{} {}`, identified by its `{}`.",
+                    model.name,
+                    entity.name,
+                    bracket(&entity.fields),
+                    entity.fields.first().map_or("", |f| f.term.as_str())
+                )];
+                if let Some(why) = &entity.inferred {
+                    extra.push(String::new());
+                    extra.push(format!("Inferred, as the spec declares no entity: {why}."));
+                }
+                StructView {
+                    docs: docs(&entity.docs, &extra),
+                    derives: derives(entity.eq),
+                    name: entity.rust.clone(),
+                    fields: entity.fields.iter().map(field_view).collect(),
+                }
+            })
+            .collect();
+
+        let commands = model
+            .commands
+            .iter()
+            .map(|command| CommandView {
+                strukt: StructView {
+                    docs: docs(
+                        &command.docs,
+                        &[format!("The command of the action `{}`.", command.spec_line)],
+                    ),
+                    derives: derives(command.eq),
+                    name: command.rust.clone(),
+                    fields: command.params.iter().map(field_view).collect(),
+                },
+                action: command.name.clone(),
+            })
+            .collect();
+
+        let events = model
+            .events
+            .iter()
+            .map(|event| {
+                let by: Vec<String> = event.commands.iter().map(|c| format!("`{c}`")).collect();
+                StructView {
+                    docs: docs(
+                        &[],
+                        &[format!(
+                            "The event `{} {}`, recorded when {} is accepted.",
+                            event.name,
+                            bracket(&event.fields),
+                            by.join(" or ")
+                        )],
+                    ),
+                    derives: derives(event.eq),
+                    name: event.rust.clone(),
+                    fields: event.fields.iter().map(field_view).collect(),
+                }
+            })
+            .collect();
+
+        let command_variants = model
+            .commands
+            .iter()
+            .map(|c| VariantView {
+                doc: inert(&format!("`{}`", c.spec_line)),
+                tag: c.name.clone(),
+                name: c.rust.clone(),
+            })
+            .collect();
+        let event_variants = model
+            .events
+            .iter()
+            .map(|e| VariantView {
+                doc: inert(&format!("`{} {}`", e.name, bracket(&e.fields))),
+                tag: e.name.clone(),
+                name: e.rust.clone(),
+            })
+            .collect();
+
+        let queries = model.queries.iter().map(|q| query_method(q)).collect();
+        let proposals = model
+            .commands
+            .iter()
+            .map(|command| {
+                let event = model.event_of(command);
+                let returns = format!("Result<{}, Rejection>", event.rust);
+                let extra = format!(
+                    "Proposes `{}`: validates the command against the model and, if it is accepted, returns the `{}` event that records it.",
+                    command.name, event.name
+                );
+                MethodView {
+                    docs: docs(&command.docs, &[extra]),
+                    spec_line: inert(&command.spec_line),
+                    many_params: false,
+                    declaration: signature(
+                        4,
+                        &command.method,
+                        &["&self".into(), format!("command: {}", command.rust)],
+                        Some(&returns),
+                        ";",
+                    ),
+                    definition: signature(
+                        4,
+                        &command.method,
+                        &["&self".into(), format!("_command: {}", command.rust)],
+                        Some(&returns),
+                        " {",
+                    ),
+                }
+            })
+            .collect();
+        let acceptances = model
+            .events
+            .iter()
+            .map(|event| MethodView {
+                docs: docs(&[], &[format!("Accepts `{}`: applies the event to the model.", event.name)]),
+                spec_line: inert(&format!("{} {}", event.name, bracket(&event.fields))),
+                many_params: false,
+                declaration: signature(
+                    4,
+                    &event.method,
+                    &["&mut self".into(), format!("event: &{}", event.rust)],
+                    None,
+                    ";",
+                ),
+                definition: signature(
+                    4,
+                    &event.method,
+                    &["&mut self".into(), format!("_event: &{}", event.rust)],
+                    None,
+                    " {",
+                ),
+            })
+            .collect();
+
+        let propose_arms = model
+            .commands
+            .iter()
+            .map(|command| {
+                map_arm(
+                    12,
+                    &format!("{rust}Command::{}(command)", command.rust),
+                    &format!("self.{}(command)", command.method),
+                    &format!("{rust}Event::{}", model.event_of(command).rust),
+                )
+            })
+            .collect();
+        let accept_arms = model
+            .events
+            .iter()
+            .map(|event| {
+                arm(
+                    12,
+                    &format!("{rust}Event::{}(event)", event.rust),
+                    &format!("self.{}(event)", event.method),
+                )
+            })
+            .collect();
+
+        ModelView {
+            name: model.name.clone(),
+            module: model.module.clone(),
+            file_stem: model.file_stem.clone(),
+            docs: docs(&model.docs, &[]),
+            imports,
+            entities,
+            commands,
+            events,
+            command_variants,
+            event_variants,
+            command_derives: if model.commands_eq() { ENUM_EQ } else { DERIVE_PARTIAL },
+            event_derives: if model.events_eq() { ENUM_EQ } else { DERIVE_PARTIAL },
+            queries,
+            proposals,
+            acceptances,
+            propose_arms,
+            accept_arms,
+            rust,
+        }
+    }
+}
+
+fn query_method(query: &ir::Query) -> MethodView {
+    let returns = query.returns.rust();
+    let params = |skeleton: bool| {
+        std::iter::once("&self".to_string())
+            .chain(query.params.iter().map(|f| param(f, skeleton)))
+            .collect::<Vec<_>>()
+    };
+    MethodView {
+        docs: docs(&query.docs, &[format!("The query `{}`.", query.spec_line)]),
+        spec_line: inert(&query.spec_line),
+        many_params: query.params.len() + 1 > 7,
+        declaration: signature(4, &query.method, &params(false), Some(&returns), ";"),
+        definition: signature(4, &query.method, &params(true), Some(&returns), " {"),
+    }
+}

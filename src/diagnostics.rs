@@ -1,0 +1,256 @@
+//! The one diagnostic type every stage reports through, and its rendering.
+//!
+//! A stage never prints: it returns [`Diagnostic`]s. The command line (or a
+//! build script) renders them with [`render`], which shows the file, line and
+//! column, the offending source line with the span underlined, secondary
+//! labels and a `help:` line.
+
+use crate::source::{Source, Span};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+pub use codespan_reporting::term::termcolor;
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Legal, but worth knowing (an inferred type, for instance).
+    Note,
+    /// Legal, but likely wrong.
+    Warning,
+    /// The spec cannot be compiled.
+    Error,
+}
+
+/// A second place that matters to a diagnostic (an earlier definition, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
+
+/// A located, coded message about a spec or about a build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// A stable code (`E0101`), see `docs/diagnostics.md`.
+    pub code: &'static str,
+    /// One line, in the domain's words.
+    pub message: String,
+    /// The place the message is about, if it is about a place in the spec.
+    pub span: Option<Span>,
+    /// What to write at `span` (shown under the underline).
+    pub label: Option<String>,
+    /// Other places that matter.
+    pub labels: Vec<Label>,
+    /// How to fix it, where that is known.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    /// A note.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
+    }
+
+    /// Places the diagnostic at `span`.
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Places the diagnostic at `span`, with a short label under it.
+    pub fn at_labelled(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary place.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a `help:` line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Whether any of `diagnostics` is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Renders diagnostics about `source` as plain text (no colour codes), in
+/// the order given.
+pub fn render(source: &Source, diagnostics: &[Diagnostic]) -> String {
+    let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
+    let config = term::Config::default();
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        match term::emit_into_string(&config, &file, &to_codespan(source, diagnostic)) {
+            Ok(text) => out.push_str(&text),
+            Err(_) => out.push_str(&format!("{}: {}\n", source.name, diagnostic.message)),
+        }
+    }
+    out
+}
+
+/// Renders diagnostics with colours, for a terminal.
+pub fn render_coloured(
+    source: &Source,
+    diagnostics: &[Diagnostic],
+    writer: &mut dyn term::termcolor::WriteColor,
+) {
+    let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
+    let config = term::Config::default();
+    for diagnostic in diagnostics {
+        let _ = term::emit_to_write_style(writer, &config, &file, &to_codespan(source, diagnostic));
+    }
+}
+
+fn to_codespan(source: &Source, d: &Diagnostic) -> cs::Diagnostic<()> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Note => cs::Severity::Note,
+    };
+    let clamp = |span: Span| {
+        let len = source.text.len();
+        let start = span.start.min(len);
+        start..span.end.clamp(start, len)
+    };
+    let mut labels = Vec::new();
+    if let Some(span) = d.span {
+        labels.push(cs::Label::primary((), clamp(span)).with_message(d.label.clone().unwrap_or_default()));
+    }
+    for label in &d.labels {
+        labels.push(cs::Label::secondary((), clamp(label.span)).with_message(label.message.clone()));
+    }
+    let mut notes = Vec::new();
+    if d.span.is_none() {
+        notes.push(format!("in {}", source.name));
+    }
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(d.code)
+        .with_message(d.message.clone())
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// Every diagnostic code, in one place. `docs/diagnostics.md` explains each.
+pub mod codes {
+    /// A line that does not parse.
+    pub const SYNTAX: &str = "E0001";
+    /// A header or item before the first `Model:`.
+    pub const OUTSIDE_MODEL: &str = "E0002";
+    /// A list item with no section open.
+    pub const ITEM_OUTSIDE_SECTION: &str = "E0003";
+    /// A section header that is not `Terms:`, `Queries:` or `Actions:`.
+    pub const UNKNOWN_SECTION: &str = "E0004";
+    /// A spec file that is not UTF-8.
+    pub const NOT_UTF8: &str = "E0005";
+    /// Two models with one name.
+    pub const DUPLICATE_MODEL: &str = "E0101";
+    /// A section opened twice in one model.
+    pub const DUPLICATE_SECTION: &str = "E0102";
+    /// Two entities with one name.
+    pub const DUPLICATE_ENTITY: &str = "E0103";
+    /// A term declared twice.
+    pub const DUPLICATE_TERM: &str = "E0104";
+    /// Two queries with one name.
+    pub const DUPLICATE_QUERY: &str = "E0105";
+    /// Two actions with one command.
+    pub const DUPLICATE_ACTION: &str = "E0106";
+    /// A name twice in one bracket list.
+    pub const DUPLICATE_PARAMETER: &str = "E0107";
+    /// One event given different fields by two actions.
+    pub const EVENT_FIELDS_DIFFER: &str = "E0108";
+    /// A command and an event with one name.
+    pub const COMMAND_IS_EVENT: &str = "E0109";
+    /// A type that is neither built in, an entity nor a term.
+    pub const UNKNOWN_TYPE: &str = "E0110";
+    /// Terms whose types refer to each other in a circle.
+    pub const ALIAS_CYCLE: &str = "E0111";
+    /// A query whose return type is neither said nor inferable.
+    pub const QUERY_RETURNS: &str = "E0112";
+    /// An entity without fields.
+    pub const ENTITY_WITHOUT_FIELDS: &str = "E0113";
+    /// A name that cannot become a Rust name.
+    pub const INVALID_NAME: &str = "E0114";
+    /// Two names that become the same Rust name.
+    pub const NAME_COLLISION: &str = "E0115";
+    /// `id` where the model's entity is ambiguous.
+    pub const AMBIGUOUS_ID: &str = "E0116";
+    /// An entity that contains itself.
+    pub const RECURSIVE_ENTITY: &str = "E0117";
+    /// A spec without any model.
+    pub const NO_MODEL: &str = "E0118";
+    /// A problem reading a spec or writing the crate.
+    pub const IO: &str = "E0201";
+    /// The crate directory holds a file that esgen would have to overwrite.
+    pub const OUTPUT_CONFLICT: &str = "E0202";
+    /// A term whose type esgen inferred as text.
+    pub const INFERRED_TEXT: &str = "W0001";
+    /// A term declared and never used.
+    pub const UNUSED_TERM: &str = "W0002";
+}
+
+/// `did you mean …?`: the one candidate close to `word`, if exactly one is.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(1);
+    let mut close = candidates
+        .into_iter()
+        .filter(|candidate| *candidate != word)
+        .map(|candidate| (strsim::levenshtein(&lower, &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .collect::<Vec<_>>();
+    close.sort();
+    match close.as_slice() {
+        [(_, only)] => Some(*only),
+        [(best, first), (next, _), ..] if best < next => Some(*first),
+        _ => None,
+    }
+}

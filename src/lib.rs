@@ -1,0 +1,101 @@
+//! esgen compiles a ubiquitous-language spec into a Rust crate.
+//!
+//! The pipeline, one module per stage, each handing the next a plain value:
+//!
+//! 1. [`syntax`]: spec text → syntax tree with spans ([`syntax::ast::SpecFile`]);
+//! 2. [`model`]: syntax tree → checked semantic model ([`model::ir::Spec`]);
+//! 3. [`codegen`]: semantic model → the crate's files in memory ([`codegen::FileSet`]);
+//! 4. [`output`]: file set → the crate on disk ([`output::Report`]).
+//!
+//! Every stage reports problems as [`diagnostics::Diagnostic`]s. [`compile`]
+//! runs stages 1–3 and [`build`] all four; build scripts call these.
+//!
+//! ```no_run
+//! let source = esgen::read_spec("specs/todos.ddd".as_ref()).expect("readable spec");
+//! let (report, diagnostics) = esgen::build(&source, "todos".as_ref());
+//! eprint!("{}", esgen::diagnostics::render(&source, &diagnostics));
+//! assert!(report.is_some());
+//! ```
+
+pub mod codegen;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::{codes, has_errors, Diagnostic};
+use source::{Source, Span};
+use std::path::Path;
+
+/// A spec compiled in memory: its semantic model and the crate's files.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The checked model.
+    pub spec: model::ir::Spec,
+    /// Every file of the crate.
+    pub files: codegen::FileSet,
+}
+
+/// Reads a spec file. A file that is not UTF-8 comes back as an error
+/// diagnostic located at its first bad byte, with the source to render it.
+pub fn read_spec(path: &Path) -> Result<Source, Box<(Source, Diagnostic)>> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        let diagnostic = Diagnostic::error(codes::IO, format!("cannot read `{name}`: {e}"));
+        Box::new((Source::new(name.clone(), String::new()), diagnostic))
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let source = Source::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let (line, column) = source.line_col(at);
+            let diagnostic = Diagnostic::error(
+                codes::NOT_UTF8,
+                format!("the spec is not UTF-8: byte {at} (line {line}, column {column}) is not valid UTF-8"),
+            )
+            .at_labelled(Span::new(at, at + 1), "this byte")
+            .with_help("save the file as UTF-8");
+            Err(Box::new((source, diagnostic)))
+        }
+    }
+}
+
+/// Checks a spec: parse, then analyse. Returns the semantic model when the
+/// spec has no errors, and every diagnostic either way.
+pub fn check(source: &Source) -> (Option<model::ir::Spec>, Vec<Diagnostic>) {
+    let (file, mut diagnostics) = syntax::parse(source);
+    let (spec, mut more) = model::analyze(&file, source);
+    diagnostics.append(&mut more);
+    if has_errors(&diagnostics) {
+        return (None, diagnostics);
+    }
+    (spec, diagnostics)
+}
+
+/// Checks a spec and generates its crate in memory.
+pub fn compile(source: &Source) -> (Option<Compiled>, Vec<Diagnostic>) {
+    let (spec, diagnostics) = check(source);
+    let compiled = spec.map(|spec| Compiled {
+        files: codegen::generate(&spec),
+        spec,
+    });
+    (compiled, diagnostics)
+}
+
+/// Compiles a spec and writes its crate into `dir`. Writes nothing when the
+/// spec has errors.
+pub fn build(source: &Source, dir: &Path) -> (Option<output::Report>, Vec<Diagnostic>) {
+    let (compiled, mut diagnostics) = compile(source);
+    let Some(compiled) = compiled else {
+        return (None, diagnostics);
+    };
+    match output::write(dir, &compiled.files) {
+        Ok(report) => (Some(report), diagnostics),
+        Err(error) => {
+            diagnostics.push(error);
+            (None, diagnostics)
+        }
+    }
+}

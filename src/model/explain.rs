@@ -1,0 +1,24 @@
+//! `esgen check --explain`: every resolved type, and which were inferred.
+
+use super::ir::{Origin, Spec};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "explain.txt", escape = "none")]
+struct Explain<'a> {
+    spec: &'a Spec,
+}
+
+/// The explanation of a checked spec, as text.
+pub fn explain(spec: &Spec) -> String {
+    Explain { spec }.render().unwrap_or_default()
+}
+
+/// How a term's type was found, in a few words.
+fn origin(origin: &Origin) -> String {
+    match origin {
+        Origin::Declared => "declared".into(),
+        Origin::Convention(why) => format!("convention: {why}"),
+        Origin::Fallback => "inferred: no declaration, taken as text".into(),
+    }
+}

@@ -1,0 +1,596 @@
+//! Stage 2, model: syntax tree → checked semantic model ([`ir::Spec`]).
+//!
+//! The passes, in order: structural checks on the tree ([`checks`]);
+//! entities, declared or inferred; term types by declaration and convention
+//! ([`types`]); queries, commands and events; Rust names and their
+//! collisions ([`namespace`]). Every pass reports what it finds and the
+//! next pass runs on whatever is usable, so one run reports every problem.
+
+pub mod checks;
+pub mod explain;
+pub mod ir;
+pub mod names;
+mod namespace;
+mod types;
+
+use crate::diagnostics::{codes, has_errors, Diagnostic};
+use crate::source::{Source, Span};
+use crate::syntax::ast;
+use ir::{Origin, Type};
+use std::collections::{BTreeSet, HashMap};
+use types::{EntityName, IdMeaning, Resolved, Resolver};
+
+/// Checks a parsed spec and builds its semantic model. Returns `None` when
+/// any error was found; the diagnostics say why (warnings come either way).
+pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    if file.models.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(codes::NO_MODEL, "the spec has no model")
+                .with_help("start it with `Model: <Name>`, then its `Queries:` and `Actions:`"),
+        );
+        return (None, diagnostics);
+    }
+    checks::duplicate_models(file, &mut diagnostics);
+    let mut models = Vec::new();
+    let mut spaces = Vec::new();
+    for model in &file.models {
+        checks::model(model, &mut diagnostics);
+        if let Some((lowered, space)) = Lowering::new(model, &mut diagnostics).run() {
+            models.push(lowered);
+            spaces.push(space);
+        }
+    }
+    let identities = identities(&models);
+    namespace::check_spec(file, &models, &spaces, &identities, &mut diagnostics);
+    if has_errors(&diagnostics) || models.len() != file.models.len() {
+        return (None, diagnostics);
+    }
+    let spec = ir::Spec {
+        file_name: source.file_name().to_string(),
+        crate_name: crate_name(source.stem()),
+        identities,
+        models,
+    };
+    (Some(spec), diagnostics)
+}
+
+/// A package name from a spec's file stem: lower kebab case, starting with
+/// a letter.
+pub fn crate_name(stem: &str) -> String {
+    let cleaned: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let trimmed = cleaned.trim_matches('-');
+    match trimmed.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => trimmed.to_string(),
+        Some(_) => format!("spec-{trimmed}"),
+        None => "spec".to_string(),
+    }
+}
+
+/// Every identity type the models mention, sorted by name.
+fn identities(models: &[ir::Model]) -> Vec<ir::Identity> {
+    let mut found = BTreeSet::new();
+    let mut visit = |ty: &Type| {
+        let mut out = Vec::new();
+        ty.identities(&mut out);
+        found.extend(out.into_iter().map(str::to_string));
+    };
+    for model in models {
+        for entity in &model.entities {
+            entity.fields.iter().for_each(|f| visit(&f.ty));
+        }
+        for query in &model.queries {
+            query.params.iter().for_each(|f| visit(&f.ty));
+            visit(&query.returns);
+        }
+        for command in &model.commands {
+            command.params.iter().for_each(|f| visit(&f.ty));
+        }
+        for event in &model.events {
+            event.fields.iter().for_each(|f| visit(&f.ty));
+        }
+    }
+    found
+        .into_iter()
+        .map(|of| ir::Identity {
+            rust: format!("{of}Id"),
+            of,
+        })
+        .collect()
+}
+
+/// The names one model puts into Rust, with where each comes from, for the
+/// collision checks.
+#[derive(Default)]
+pub(crate) struct Space {
+    /// Type names: (Rust name, what it is, where in the spec).
+    pub types: Vec<(String, String, Option<Span>)>,
+    /// Methods of the aggregate.
+    pub methods: Vec<(String, String, Option<Span>)>,
+    /// Field lists: each list's (Rust name, term, where).
+    pub field_lists: Vec<Vec<(String, String, Span)>>,
+}
+
+struct Lowering<'a, 'd> {
+    model: &'a ast::Model,
+    diagnostics: &'d mut Vec<Diagnostic>,
+    entities: Vec<EntityName>,
+    /// Terms in first-use order, with the span of the first use.
+    used: Vec<(String, Span)>,
+    space: Space,
+    failed: bool,
+}
+
+impl<'a, 'd> Lowering<'a, 'd> {
+    fn new(model: &'a ast::Model, diagnostics: &'d mut Vec<Diagnostic>) -> Self {
+        Lowering {
+            model,
+            diagnostics,
+            entities: Vec::new(),
+            used: Vec::new(),
+            space: Space::default(),
+            failed: false,
+        }
+    }
+
+    fn invalid_name(&mut self, ident: &ast::Ident, what: &str, why: &str) {
+        self.failed = true;
+        self.diagnostics.push(
+            Diagnostic::error(codes::INVALID_NAME, format!("{what} `{}` cannot be a Rust name", ident.text))
+                .at_labelled(ident.span, why.to_string())
+                .with_help(format!("rename this {what}")),
+        );
+    }
+
+    fn type_name(&mut self, ident: &ast::Ident, what: &str) -> String {
+        if ident.text.ends_with('?') {
+            self.invalid_name(ident, what, "only terms and queries may end in `?`");
+        }
+        match names::pascal(&ident.text) {
+            Ok(rust) => rust,
+            Err(_) => {
+                self.invalid_name(ident, what, "a reserved word in Rust");
+                String::new()
+            }
+        }
+    }
+
+    fn value_name(&mut self, ident: &ast::Ident, what: &str) -> String {
+        match names::snake(&ident.text) {
+            Ok(rust) => rust,
+            Err(names::NameError::Reserved(word)) => {
+                self.invalid_name(ident, what, &format!("`{word}` is reserved in Rust and cannot be a raw identifier"));
+                String::new()
+            }
+        }
+    }
+
+    fn run(mut self) -> Option<(ir::Model, Space)> {
+        let model = self.model;
+        let rust = self.type_name(&model.name, "model");
+        let module = self.value_name(&model.name, "model");
+        let file_stem = names::unraw(&module).to_string();
+        if ["lib", "main", "generated", "mod", "build"].contains(&file_stem.as_str()) {
+            self.invalid_name(&model.name, "model", &format!("its module would be `src/{file_stem}.rs`, which the crate needs for itself"));
+        }
+        let singular = {
+            let kebab = names::kebab(&model.name.text);
+            names::singular(&kebab).unwrap_or(kebab)
+        };
+
+        // Entities, declared or inferred.
+        let mut entity_sources: Vec<(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)> = Vec::new();
+        for entity in &model.entities {
+            let rust = self.type_name(&entity.name, "entity");
+            entity_sources.push((
+                entity.name.text.clone(),
+                rust,
+                entity.fields.clone(),
+                entity.docs.clone(),
+                None,
+                entity.name.span,
+            ));
+        }
+        if model.entities.is_empty() {
+            if let Some(inferred) = infer_entity(model, &singular) {
+                entity_sources.push(inferred);
+            }
+        }
+        self.entities = entity_sources
+            .iter()
+            .map(|(written, rust, ..)| EntityName {
+                written: written.clone(),
+                kebab: names::kebab(written),
+                rust: rust.clone(),
+            })
+            .collect();
+        let id = match self.entities.as_slice() {
+            [] => IdMeaning::Of(names::pascal(&singular).unwrap_or_default()),
+            [only] => IdMeaning::Of(only.rust.clone()),
+            several => match several.iter().find(|e| e.kebab == singular) {
+                Some(main) => IdMeaning::Of(main.rust.clone()),
+                None => {
+                    let by_id: Vec<_> = entity_sources
+                        .iter()
+                        .filter(|(.., fields, _, _, _)| fields.first().is_some_and(|f| f.text == "id"))
+                        .collect();
+                    match by_id.as_slice() {
+                        [one] => IdMeaning::Of(one.1.clone()),
+                        _ => IdMeaning::Ambiguous(several.iter().map(|e| e.rust.clone()).collect()),
+                    }
+                }
+            },
+        };
+        let entity_names = std::mem::take(&mut self.entities);
+        let mut resolver = Resolver::new(&model.terms, &entity_names, id);
+
+        // Declared terms are resolved up front, so that a bad declaration is
+        // reported even where the term is never used.
+        for term in &model.terms {
+            resolver.term(&term.name.text, term.name.span);
+        }
+
+        let mut entities = Vec::new();
+        for (written, rust, fields, docs, inferred, span) in &entity_sources {
+            let fields = self.fields(&mut resolver, fields, &format!("entity `{written}`"));
+            self.space.types.push((rust.clone(), format!("entity `{written}`"), Some(*span)));
+            entities.push(ir::Entity {
+                name: written.clone(),
+                rust: rust.clone(),
+                fields,
+                docs: docs.clone(),
+                inferred: inferred.clone(),
+                eq: true,
+            });
+        }
+
+        let mut queries = Vec::new();
+        for query in &model.queries {
+            let method = self.value_name(&query.name, "query");
+            self.space.methods.push((method.clone(), format!("query `{}`", query.name.text), Some(query.name.span)));
+            let params = self.fields(&mut resolver, &query.params, &format!("query `{}`", query.name.text));
+            let (returns, returns_inferred) = match &query.returns {
+                Some(expr) => (resolver.expr(expr), None),
+                None => match infer_returns(&query.name.text, &entity_names) {
+                    Some((ty, why)) => (Some(ty), Some(why)),
+                    None => {
+                        self.diagnostics.push(returns_unknown(query, &entity_names));
+                        (None, None)
+                    }
+                },
+            };
+            let Some(returns) = returns else {
+                self.failed = true;
+                continue;
+            };
+            queries.push(ir::Query {
+                name: query.name.text.clone(),
+                method,
+                spec_line: query_line(query),
+                params,
+                returns,
+                returns_inferred,
+                docs: query.docs.clone(),
+            });
+        }
+
+        let mut commands = Vec::new();
+        let mut events: Vec<ir::Event> = Vec::new();
+        let mut event_index: HashMap<&str, usize> = HashMap::new();
+        for action in &model.actions {
+            let event = match event_index.get(action.event.text.as_str()) {
+                Some(&index) => {
+                    events[index].commands.push(action.command.text.clone());
+                    index
+                }
+                None => {
+                    let rust = self.type_name(&action.event, "event");
+                    let method = self.value_name(&action.event, "event");
+                    let fields = self.fields(&mut resolver, &action.fields, &format!("event `{}`", action.event.text));
+                    self.space.types.push((rust.clone(), format!("event `{}`", action.event.text), Some(action.event.span)));
+                    let accept = format!("accept_{}", names::unraw(&method));
+                    self.space.methods.push((accept.clone(), format!("the accepting method of event `{}`", action.event.text), Some(action.event.span)));
+                    events.push(ir::Event {
+                        name: action.event.text.clone(),
+                        rust,
+                        method: accept,
+                        fields,
+                        commands: vec![action.command.text.clone()],
+                        eq: true,
+                    });
+                    event_index.insert(&action.event.text, events.len() - 1);
+                    events.len() - 1
+                }
+            };
+            let rust = self.type_name(&action.command, "command");
+            let method = self.value_name(&action.command, "command");
+            self.space.types.push((rust.clone(), format!("command `{}`", action.command.text), Some(action.command.span)));
+            self.space.methods.push((method.clone(), format!("action `{}`", action.command.text), Some(action.command.span)));
+            let params = self.fields(&mut resolver, &action.params, &format!("command `{}`", action.command.text));
+            commands.push(ir::Command {
+                name: action.command.text.clone(),
+                rust,
+                method,
+                params,
+                event,
+                docs: action.docs.clone(),
+                spec_line: action_line(action),
+                eq: true,
+            });
+        }
+
+        // Terms: every term used, in first-use order, then declared ones
+        // nobody uses.
+        let mut terms = Vec::new();
+        let declared_docs: HashMap<&str, &ast::Term> = model.terms.iter().map(|t| (t.name.text.as_str(), t)).collect();
+        let used = std::mem::take(&mut self.used);
+        for (name, span) in &used {
+            let Some(Resolved { ty, origin }) = resolver.term(name, *span) else {
+                continue;
+            };
+            if origin == Origin::Fallback {
+                self.diagnostics.push(
+                    Diagnostic::warning(codes::INFERRED_TEXT, format!("`{name}` has no declared type; esgen takes it as text"))
+                        .at_labelled(*span, "first used here")
+                        .with_help(format!("declare it under `Terms:` to say what it is, e.g. `- {name}: text`")),
+                );
+            }
+            terms.push(ir::Term {
+                name: name.clone(),
+                ty,
+                origin,
+                docs: declared_docs.get(name.as_str()).map(|t| t.docs.clone()).unwrap_or_default(),
+            });
+        }
+        for term in &model.terms {
+            if used.iter().any(|(name, _)| *name == term.name.text) || terms.iter().any(|t: &ir::Term| t.name == term.name.text) {
+                continue;
+            }
+            self.diagnostics.push(
+                Diagnostic::warning(codes::UNUSED_TERM, format!("term `{}` is declared but never used", term.name.text))
+                    .at_labelled(term.name.span, "declared here")
+                    .with_help("use it in an entity, query or action, or remove it"),
+            );
+            if let Some(Resolved { ty, origin }) = resolver.term(&term.name.text, term.name.span) {
+                terms.push(ir::Term { name: term.name.text.clone(), ty, origin, docs: term.docs.clone() });
+            }
+        }
+        let resolver_failed = has_errors(&resolver.diagnostics);
+        self.diagnostics.append(&mut resolver.diagnostics);
+
+        self.recursive_entities(&entities, &entity_sources);
+        derive_eq(&mut entities, &mut commands, &mut events);
+
+        for suffix in ["Command", "Event", "Queries", "Propose", "Accept", "Aggregate"] {
+            self.space.types.push((format!("{rust}{suffix}"), format!("the `{rust}{suffix}` that model `{}` generates", model.name.text), None));
+        }
+        self.space.types.push((rust.clone(), format!("the aggregate of model `{}`", model.name.text), Some(model.name.span)));
+
+        if self.failed || resolver_failed {
+            return None;
+        }
+        let lowered = ir::Model {
+            name: model.name.text.clone(),
+            rust,
+            module,
+            file_stem,
+            docs: model.docs.clone(),
+            entities,
+            terms,
+            queries,
+            commands,
+            events,
+        };
+        Some((lowered, self.space))
+    }
+
+    /// Fields (or parameters) from term names.
+    fn fields(&mut self, resolver: &mut Resolver<'_>, names: &[ast::Ident], owner: &str) -> Vec<ir::Field> {
+        let mut fields = Vec::new();
+        let mut list = Vec::new();
+        for name in names {
+            if !self.used.iter().any(|(used, _)| *used == name.text) {
+                self.used.push((name.text.clone(), name.span));
+            }
+            let rust = self.value_name(name, "term");
+            list.push((rust.clone(), name.text.clone(), name.span));
+            let Some(resolved) = resolver.term(&name.text, name.span) else {
+                continue;
+            };
+            let docs = self
+                .model
+                .terms
+                .iter()
+                .find(|t| t.name.text == name.text)
+                .map(|t| t.docs.clone())
+                .unwrap_or_default();
+            fields.push(ir::Field { term: name.text.clone(), rust, ty: resolved.ty, docs });
+        }
+        let _ = owner;
+        self.space.field_lists.push(list);
+        fields
+    }
+
+    /// An entity that holds itself (other than through a list) would be
+    /// infinitely large.
+    #[allow(clippy::type_complexity)]
+    fn recursive_entities(
+        &mut self,
+        entities: &[ir::Entity],
+        sources: &[(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)],
+    ) {
+        fn direct<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
+            match ty {
+                Type::Entity(name) => out.push(name),
+                Type::Optional(inner) => direct(inner, out),
+                _ => {}
+            }
+        }
+        let by_name: HashMap<&str, &ir::Entity> = entities.iter().map(|e| (e.rust.as_str(), e)).collect();
+        for (index, entity) in entities.iter().enumerate() {
+            // Depth-first from this entity: does it reach itself?
+            let mut stack = vec![entity.rust.as_str()];
+            let mut seen = BTreeSet::new();
+            let mut found = false;
+            while let Some(current) = stack.pop() {
+                let Some(e) = by_name.get(current) else { continue };
+                for field in &e.fields {
+                    let mut out = Vec::new();
+                    direct(&field.ty, &mut out);
+                    for next in out {
+                        if next == entity.rust {
+                            found = true;
+                        } else if seen.insert(next) {
+                            stack.push(next);
+                        }
+                    }
+                }
+            }
+            if found {
+                self.failed = true;
+                self.diagnostics.push(
+                    Diagnostic::error(codes::RECURSIVE_ENTITY, format!("entity `{}` contains itself", entity.name))
+                        .at_labelled(sources[index].5, "would be infinitely large")
+                        .with_help("refer to the other entity by its identity (`id of …`) or hold a `list of` them"),
+                );
+            }
+        }
+    }
+}
+
+/// Infers the model's entity when none is declared and its queries name it.
+#[allow(clippy::type_complexity)]
+fn infer_entity(
+    model: &ast::Model,
+    singular: &str,
+) -> Option<(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)> {
+    let plural = names::plural(singular);
+    let mentions = |name: &str| {
+        let padded = format!("-{}-", names::kebab(name));
+        padded.contains(&format!("-{singular}-")) || padded.contains(&format!("-{plural}-"))
+    };
+    let query = model.queries.iter().find(|q| mentions(&q.name.text))?;
+    let action = model.actions.iter().find(|a| a.fields.iter().any(|f| f.text == "id"))?;
+    let rust = names::pascal(singular).ok()?;
+    let why = format!(
+        "query `{}` names `{singular}`; fields of event `{}`",
+        query.name.text, action.event.text
+    );
+    Some((rust.clone(), rust, action.fields.clone(), Vec::new(), Some(why), model.name.span))
+}
+
+/// A query's return type by convention.
+fn infer_returns(name: &str, entities: &[EntityName]) -> Option<(Type, String)> {
+    if name.ends_with('?') {
+        return Some((Type::Boolean, "ends in `?`".into()));
+    }
+    let kebab = names::kebab(name);
+    for prefix in ["get-", "find-"] {
+        if let Some(rest) = kebab.strip_prefix(prefix) {
+            if let Some(entity) = entities.iter().find(|e| e.kebab == rest) {
+                return Some((
+                    Type::Optional(Box::new(Type::Entity(entity.rust.clone()))),
+                    format!("`{prefix}<entity>` of `{}`", entity.written),
+                ));
+            }
+        }
+    }
+    for entity in entities {
+        let plural = names::plural(&entity.kebab);
+        if kebab == plural || kebab.ends_with(&format!("-{plural}")) {
+            return Some((
+                Type::List(Box::new(Type::Entity(entity.rust.clone()))),
+                format!("ends in `{plural}`, the plural of `{}`", entity.written),
+            ));
+        }
+    }
+    if kebab.ends_with("-count") || kebab.starts_with("count-") {
+        return Some((Type::Integer, "a count".into()));
+    }
+    None
+}
+
+fn returns_unknown(query: &ast::Query, entities: &[EntityName]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        codes::QUERY_RETURNS,
+        format!("esgen cannot tell what query `{}` returns", query.name.text),
+    )
+    .at_labelled(query.name.span, "no `returns` and no convention applies");
+    let name = names::kebab(&query.name.text);
+    let missing = ["get-", "find-"].iter().find_map(|p| name.strip_prefix(p));
+    match (missing, entities.is_empty()) {
+        (Some(entity), _) if !entities.iter().any(|e| e.kebab == entity) => diagnostic.with_help(format!(
+            "there is no entity `{}`: declare `Entity: {} [id …]`, or add `returns <type>`",
+            names::pascal(entity).unwrap_or_default(),
+            names::pascal(entity).unwrap_or_default()
+        )),
+        _ => diagnostic.with_help(format!(
+            "add `returns <type>`, e.g. `- {} returns integer`",
+            query_line(query)
+        )),
+    }
+}
+
+fn bracket(names: &[ast::Ident]) -> String {
+    let inner: Vec<&str> = names.iter().map(|n| n.text.as_str()).collect();
+    format!("[{}]", inner.join(" "))
+}
+
+fn query_line(query: &ast::Query) -> String {
+    let mut line = query.name.text.clone();
+    if !query.params.is_empty() {
+        line.push(' ');
+        line.push_str(&bracket(&query.params));
+    }
+    if let Some(returns) = &query.returns {
+        line.push_str(" returns ");
+        line.push_str(&type_text(returns));
+    }
+    line
+}
+
+fn type_text(expr: &ast::TypeExpr) -> String {
+    match expr {
+        ast::TypeExpr::List(inner, _) => format!("list of {}", type_text(inner)),
+        ast::TypeExpr::Optional(inner, _) => format!("optional {}", type_text(inner)),
+        ast::TypeExpr::IdOf(name, _) => format!("id of {}", name.text),
+        ast::TypeExpr::Named(name) => name.text.clone(),
+    }
+}
+
+fn action_line(action: &ast::Action) -> String {
+    format!(
+        "{} {} accepted as {} {}",
+        action.command.text,
+        bracket(&action.params),
+        action.event.text,
+        bracket(&action.fields)
+    )
+}
+
+/// Which structs can derive `Eq` and `Hash`: none holding a `number`,
+/// directly or through an entity (a fixpoint over entities).
+fn derive_eq(entities: &mut [ir::Entity], commands: &mut [ir::Command], events: &mut [ir::Event]) {
+    loop {
+        let eq: HashMap<String, bool> = entities.iter().map(|e| (e.rust.clone(), e.eq)).collect();
+        let lookup = |name: &str| eq.get(name).copied().unwrap_or(true);
+        let mut changed = false;
+        for entity in entities.iter_mut() {
+            let now = entity.fields.iter().all(|f| f.ty.eq_hash(&lookup));
+            changed |= now != entity.eq;
+            entity.eq = now;
+        }
+        if !changed {
+            for command in commands.iter_mut() {
+                command.eq = command.params.iter().all(|f| f.ty.eq_hash(&lookup));
+            }
+            for event in events.iter_mut() {
+                event.eq = event.fields.iter().all(|f| f.ty.eq_hash(&lookup));
+            }
+            return;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Spec names → Rust names: case conversion, `?`, keywords, plurals.
+
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords that can be written as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers at all.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Why a name cannot become a Rust identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameError {
+    /// `self`, `super`, `crate`, `Self`.
+    Reserved(String),
+}
+
+/// The spec name without its `?`.
+fn bare(name: &str) -> &str {
+    name.strip_suffix('?').unwrap_or(name)
+}
+
+/// A value name: `new-text` → `new_text`, `type` → `r#type`.
+pub fn snake(name: &str) -> Result<String, NameError> {
+    let snake = bare(name).to_snake_case();
+    if NOT_RAW.contains(&snake.as_str()) {
+        Err(NameError::Reserved(snake))
+    } else if RAW_KEYWORDS.contains(&snake.as_str()) {
+        Ok(format!("r#{snake}"))
+    } else {
+        Ok(snake)
+    }
+}
+
+/// A type name: `text-changed` → `TextChanged`.
+pub fn pascal(name: &str) -> Result<String, NameError> {
+    let pascal = bare(name).to_upper_camel_case();
+    if NOT_RAW.contains(&pascal.as_str()) {
+        Err(NameError::Reserved(pascal))
+    } else {
+        Ok(pascal)
+    }
+}
+
+/// The identifier without `r#`, for file names and messages.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// A name in lower kebab case, for comparing spec words (`Todo` → `todo`).
+pub fn kebab(name: &str) -> String {
+    bare(name).to_kebab_case()
+}
+
+/// The singular of a kebab-case name, inflecting its last word
+/// (`member-ids` → `member-id`); `None` when it is not a plural.
+pub fn singular(name: &str) -> Option<String> {
+    let (head, last) = match name.rfind('-') {
+        Some(i) => (&name[..=i], &name[i + 1..]),
+        None => ("", name),
+    };
+    if last.is_empty() {
+        return None;
+    }
+    let one = pluralizer::pluralize(last, 1, false);
+    (one != last && !one.is_empty()).then(|| format!("{head}{one}"))
+}
+
+/// The plural of a kebab-case name (`todo` → `todos`).
+pub fn plural(name: &str) -> String {
+    let (head, last) = match name.rfind('-') {
+        Some(i) => (&name[..=i], &name[i + 1..]),
+        None => ("", name),
+    };
+    format!("{head}{}", pluralizer::pluralize(last, 2, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_names() {
+        assert_eq!(snake("new-text").unwrap(), "new_text");
+        assert_eq!(snake("completed?").unwrap(), "completed");
+        assert_eq!(snake("type").unwrap(), "r#type");
+        assert_eq!(snake("self"), Err(NameError::Reserved("self".into())));
+        assert_eq!(pascal("text-changed").unwrap(), "TextChanged");
+        assert_eq!(pascal("self"), Err(NameError::Reserved("Self".into())));
+        assert_eq!(kebab("BookLoan"), "book-loan");
+    }
+
+    #[test]
+    fn inflects_last_word() {
+        assert_eq!(singular("ids").as_deref(), Some("id"));
+        assert_eq!(singular("member-ids").as_deref(), Some("member-id"));
+        assert_eq!(singular("categories").as_deref(), Some("category"));
+        assert_eq!(singular("people").as_deref(), Some("person"));
+        assert_eq!(singular("text"), None);
+        assert_eq!(plural("todo"), "todos");
+        assert_eq!(singular("todos").as_deref(), Some("todo"));
+    }
+}

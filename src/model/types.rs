@@ -1,0 +1,245 @@
+//! Term types: declarations first, then the naming conventions, then text.
+//!
+//! Each term is resolved once (memoised), so resolution is linear in the
+//! number of terms; alias cycles are found with the resolution stack.
+
+use super::ir::{Origin, Type};
+use super::names;
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+/// An entity as the resolver sees it.
+pub struct EntityName {
+    /// As written (`Todo`).
+    pub written: String,
+    /// Kebab case (`todo`), for matching term and query names.
+    pub kebab: String,
+    /// The Rust name.
+    pub rust: String,
+}
+
+/// What `id` means in a model.
+pub enum IdMeaning {
+    /// `id of <this>` (a Rust name).
+    Of(String),
+    /// Several entities, none obviously the model's.
+    Ambiguous(Vec<String>),
+}
+
+/// A resolved term.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// Its type.
+    pub ty: Type,
+    /// How it was found.
+    pub origin: Origin,
+}
+
+/// Resolves the terms of one model.
+pub struct Resolver<'a> {
+    declared: HashMap<&'a str, &'a ast::Term>,
+    entities: &'a [EntityName],
+    id: IdMeaning,
+    memo: HashMap<String, Option<Resolved>>,
+    stack: Vec<String>,
+    /// Problems found, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const PRIMITIVES: [&str; 4] = ["text", "integer", "number", "boolean"];
+
+impl<'a> Resolver<'a> {
+    /// A resolver for a model's declared terms and entities.
+    pub fn new(terms: &'a [ast::Term], entities: &'a [EntityName], id: IdMeaning) -> Self {
+        let mut declared = HashMap::new();
+        for term in terms {
+            declared.entry(term.name.text.as_str()).or_insert(term);
+        }
+        Resolver {
+            declared,
+            entities,
+            id,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The type of a term used at `span`; `None` after an error was reported.
+    pub fn term(&mut self, name: &str, span: Span) -> Option<Resolved> {
+        if let Some(done) = self.memo.get(name) {
+            return done.clone();
+        }
+        if let Some(start) = self.stack.iter().position(|n| *n == name) {
+            self.cycle(&self.stack[start..].to_vec());
+            return None;
+        }
+        self.stack.push(name.to_string());
+        let resolved = if let Some(term) = self.declared.get(name).copied() {
+            self.expr(&term.ty).map(|ty| Resolved {
+                ty,
+                origin: Origin::Declared,
+            })
+        } else {
+            match self.convention(name, span) {
+                Some(found) => found,
+                None => Some(Resolved {
+                    ty: Type::Text,
+                    origin: Origin::Fallback,
+                }),
+            }
+        };
+        self.stack.pop();
+        // A term on a cycle was reported by the cycle's first member; keep
+        // the first answer.
+        self.memo.entry(name.to_string()).or_insert(resolved).clone()
+    }
+
+    /// The type a naming convention gives `name`: `None` if no convention
+    /// applies, `Some(None)` if one applies but failed (reported).
+    fn convention(&mut self, name: &str, span: Span) -> Option<Option<Resolved>> {
+        let by = |ty: Type, why: String| Some(Some(Resolved { ty, origin: Origin::Convention(why) }));
+        if name.ends_with('?') {
+            return by(Type::Boolean, "ends in `?`".into());
+        }
+        if name == "id" {
+            return match &self.id {
+                IdMeaning::Of(entity) => {
+                    let entity = entity.clone();
+                    by(Type::Id(entity.clone()), format!("`id` identifies the model's entity `{entity}`"))
+                }
+                IdMeaning::Ambiguous(entities) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::AMBIGUOUS_ID,
+                            format!("`id` could identify any of {}", quoted_list(entities)),
+                        )
+                        .at_labelled(span, "which entity's identity is this?")
+                        .with_help(format!(
+                            "say which: declare `- id: id of {}` under `Terms:`, or use `{}-id`",
+                            entities[0],
+                            names::kebab(&entities[0])
+                        )),
+                    );
+                    Some(None)
+                }
+            };
+        }
+        if let Some(of) = name.strip_suffix("-id").or_else(|| name.strip_suffix("_id")).filter(|p| !p.is_empty()) {
+            return match names::pascal(of) {
+                Ok(rust) => by(Type::Id(rust.clone()), format!("`{name}` identifies `{rust}`")),
+                Err(_) => None,
+            };
+        }
+        if let Some(base) = name.strip_prefix("new-").or_else(|| name.strip_prefix("old-")).filter(|b| !b.is_empty()) {
+            return Some(
+                self.term(base, span)
+                    .map(|r| Resolved { ty: r.ty, origin: Origin::Convention(format!("has the type of `{base}`")) }),
+            );
+        }
+        if let Some(entity) = self.entities.iter().find(|e| e.kebab == name) {
+            return by(Type::Entity(entity.rust.clone()), format!("named like the entity `{}`", entity.written));
+        }
+        if let Some(one) = names::singular(name) {
+            if self.is_known(&one) {
+                return Some(self.term(&one, span).map(|r| Resolved {
+                    ty: Type::List(Box::new(r.ty)),
+                    origin: Origin::Convention(format!("plural of `{one}`")),
+                }));
+            }
+        }
+        None
+    }
+
+    /// Whether a term is declared or typed by a convention (not by the
+    /// fallback to text).
+    fn is_known(&self, name: &str) -> bool {
+        self.declared.contains_key(name)
+            || name.ends_with('?')
+            || name == "id"
+            || name.strip_suffix("-id").or_else(|| name.strip_suffix("_id")).is_some_and(|p| !p.is_empty())
+            || name.strip_prefix("new-").or_else(|| name.strip_prefix("old-")).is_some_and(|b| self.is_known(b))
+            || self.entities.iter().any(|e| e.kebab == name)
+            || names::singular(name).is_some_and(|one| self.is_known(&one))
+    }
+
+    /// The type a type expression denotes.
+    pub fn expr(&mut self, expr: &'a ast::TypeExpr) -> Option<Type> {
+        match expr {
+            ast::TypeExpr::List(inner, _) => self.expr(inner).map(|t| Type::List(Box::new(t))),
+            ast::TypeExpr::Optional(inner, _) => self.expr(inner).map(|t| Type::Optional(Box::new(t))),
+            ast::TypeExpr::IdOf(name, _) => match names::pascal(&name.text) {
+                Ok(rust) => Some(Type::Id(rust)),
+                Err(_) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::INVALID_NAME, format!("`id of {}` cannot name a Rust type", name.text))
+                            .at_labelled(name.span, "a reserved word in Rust")
+                            .with_help("name the identified thing differently"),
+                    );
+                    None
+                }
+            },
+            ast::TypeExpr::Named(name) => self.named(name),
+        }
+    }
+
+    fn named(&mut self, name: &'a ast::Ident) -> Option<Type> {
+        match name.text.as_str() {
+            "text" => return Some(Type::Text),
+            "integer" => return Some(Type::Integer),
+            "number" => return Some(Type::Number),
+            "boolean" => return Some(Type::Boolean),
+            _ => {}
+        }
+        if let Some(entity) = self.entities.iter().find(|e| e.written == name.text) {
+            return Some(Type::Entity(entity.rust.clone()));
+        }
+        if self.is_known(&name.text) {
+            return self.term(&name.text, name.span).map(|r| r.ty);
+        }
+        let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
+        candidates.extend(self.entities.iter().map(|e| e.written.as_str()));
+        candidates.extend(self.declared.keys().copied());
+        let mut diagnostic = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{}`", name.text))
+            .at_labelled(name.span, "not a type, an entity or a declared term");
+        diagnostic = match (did_you_mean(&name.text, candidates), name.text.as_str()) {
+            (Some(suggestion), _) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
+            (None, "list") => diagnostic.with_help("write `list of <type>`, e.g. `list of text`"),
+            (None, "optional") => diagnostic.with_help("write `optional <type>`, e.g. `optional integer`"),
+            _ => diagnostic.with_help(
+                "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity, or a declared term",
+            ),
+        };
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    fn cycle(&mut self, members: &[String]) {
+        let first = members[0].as_str();
+        let Some(term) = self.declared.get(first).copied() else {
+            return;
+        };
+        let path = members.iter().map(String::as_str).chain(std::iter::once(first)).map(|m| format!("`{m}`")).collect::<Vec<_>>();
+        let mut diagnostic = Diagnostic::error(
+            codes::ALIAS_CYCLE,
+            format!("the type of `{first}` is defined in a circle: {}", path.join(" → ")),
+        )
+        .at_labelled(term.ty.span(), "this refers back to itself");
+        for member in &members[1..] {
+            if let Some(other) = self.declared.get(member.as_str()) {
+                diagnostic = diagnostic.with_label(other.ty.span(), format!("`{member}` is defined here"));
+            }
+        }
+        self.diagnostics.push(diagnostic.with_help(format!("give one of them a real type, e.g. `- {first}: text`")));
+    }
+}
+
+fn quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.as_slice() {
+        [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+        _ => quoted.join(""),
+    }
+}

@@ -1,0 +1,113 @@
+//! Syntax errors in words: pest's rule names never reach the user.
+
+use super::parser::Rule;
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::source::Span;
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// What a rule is, in the words of the spec's reader.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::name => "a name",
+        Rule::name_list => "`[`",
+        Rule::comment => "a comment",
+        Rule::type_expr | Rule::named_type => "a type",
+        Rule::accepted_as => "`accepted as`",
+        Rule::model_header => "`Model:`",
+        Rule::entity_decl => "`Entity:`",
+        Rule::section_header => "a section header",
+        Rule::term_item => "a term",
+        Rule::query_item => "a query",
+        Rule::action_item => "an action",
+        Rule::EOI => "the end of the line",
+        _ => return None,
+    })
+}
+
+/// What a well-formed line of this kind looks like.
+fn example(rule: Rule) -> &'static str {
+    match rule {
+        Rule::terms_line => "a term reads `- done-count: integer`",
+        Rule::queries_line => "a query reads `- get-todo [id]` or `- open-count returns integer`",
+        Rule::actions_line => {
+            "an action reads `- create-new [id text] accepted as created [id text completed?]`"
+        }
+        _ => "a spec line is a header (`Model: Todos`, `Entity: Todo [id text]`, `Actions:`), a list item, or a comment",
+    }
+}
+
+/// Turns a pest error on one line into a located diagnostic.
+pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usize) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(pos) => pos,
+        InputLocation::Span((start, _)) => start,
+    };
+    let rest = &line[pos..];
+    let found_len = rest
+        .char_indices()
+        .find(|(i, c)| *i > 0 && (c.is_whitespace() || matches!(c, '[' | ']' | ',' | ':')))
+        .map_or(rest.len(), |(i, _)| i);
+    let found_len = if found_len == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { found_len };
+    let span = Span::new(pos, pos + found_len).shift(offset);
+    let found = if rest.is_empty() {
+        "the end of the line".to_string()
+    } else {
+        format!("`{}`", &rest[..found_len])
+    };
+
+    let mut expected: Vec<&str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.iter().filter_map(|r| describe(*r)).collect(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+
+    let content = line.trim_start();
+    let starts_with_bullet = content.starts_with(['•', '-', '*']);
+    let message = if pos == line.len() - content.len() && !starts_with_bullet && rule != Rule::outside_line {
+        "expected a list item or a header".to_string()
+    } else if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&expected))
+    };
+    let mut diagnostic = Diagnostic::error(codes::SYNTAX, message).at_labelled(span, "here");
+    diagnostic = if content.starts_with(|c: char| c.is_ascii_alphabetic()) && !starts_with_bullet && !line.contains(':') {
+        diagnostic.with_help("list items start with `•`, `-` or `*` and a space; headers end with `:`")
+    } else if rest.starts_with(|c: char| !c.is_ascii() || c.is_ascii_punctuation()) && expected.contains(&"a name") {
+        diagnostic.with_help("names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`")
+    } else {
+        diagnostic.with_help(example(rule))
+    };
+    diagnostic
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A section header that is not one of the three.
+pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
+    let known = ["Terms", "Queries", "Actions", "Model", "Entity"];
+    let diagnostic = Diagnostic::error(codes::UNKNOWN_SECTION, format!("unknown section `{word}`"))
+        .at_labelled(span, "not a section esgen knows");
+    match did_you_mean(word, known) {
+        Some(suggestion @ ("Model" | "Entity")) => diagnostic.with_help(format!("did you mean `{suggestion}: <Name>`?")),
+        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}:`?")),
+        None if word == "Model" || word == "Entity" => {
+            diagnostic.with_help(format!("`{word}:` needs a name after it, e.g. `{word}: Todos`"))
+        }
+        None => diagnostic.with_help("a model's sections are `Terms:`, `Queries:` and `Actions:`"),
+    }
+}
+
+/// Something before the first `Model:`.
+pub(super) fn outside_model(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(codes::OUTSIDE_MODEL, format!("{what} before any model"))
+        .at_labelled(span, "no `Model:` line above this")
+        .with_help("start the spec with `Model: <Name>`, e.g. `Model: Todos`")
+}

@@ -1,0 +1,275 @@
+//! Line-by-line parsing with the pest grammar, and the small state machine
+//! that groups lines into models and sections.
+
+use super::ast::*;
+use super::errors;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::{Source, Span};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/ddd.pest"]
+pub(super) struct DddParser;
+
+/// Where the parser is: which rule parses the next line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// No section open (or no model yet).
+    Outside,
+    /// Inside a known section.
+    In(SectionKind),
+    /// After an unknown section header: its items are skipped quietly (the
+    /// header was reported).
+    Skipping,
+}
+
+impl Context {
+    fn rule(self) -> Rule {
+        match self {
+            Context::Outside | Context::Skipping => Rule::outside_line,
+            Context::In(SectionKind::Terms) => Rule::terms_line,
+            Context::In(SectionKind::Queries) => Rule::queries_line,
+            Context::In(SectionKind::Actions) => Rule::actions_line,
+        }
+    }
+}
+
+struct LineParser {
+    models: Vec<Model>,
+    context: Context,
+    docs: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+    /// Set once an item outside any model was reported, to report it once.
+    reported_outside: bool,
+}
+
+/// Parses a spec into its syntax tree. Lines that do not parse are reported
+/// and left out; the tree holds everything else.
+pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
+    let mut parser = LineParser {
+
+        models: Vec::new(),
+        context: Context::Outside,
+        docs: Vec::new(),
+        diagnostics: Vec::new(),
+        reported_outside: false,
+    };
+    let text = source.text.as_str();
+    let mut offset = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    while offset <= text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = &text[offset..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        parser.line(line, offset);
+        offset = end + 1;
+    }
+    (SpecFile { models: parser.models }, parser.diagnostics)
+}
+
+impl LineParser {
+    fn line(&mut self, line: &str, offset: usize) {
+        if line.trim().is_empty() {
+            self.docs.clear();
+            return;
+        }
+        let rule = self.context.rule();
+        let pairs = match DddParser::parse(rule, line) {
+            Ok(pairs) => pairs,
+            Err(error) => {
+                self.docs.clear();
+                if self.context != Context::Skipping {
+                    self.diagnostics.push(errors::translate(&error, rule, line, offset));
+                }
+                return;
+            }
+        };
+        let Some(line_pair) = pairs.into_iter().next() else {
+            return;
+        };
+        let mut item = None;
+        let mut comment = None;
+        for pair in line_pair.into_inner() {
+            match pair.as_rule() {
+                Rule::comment => comment = Some(doc_text(&pair)),
+                Rule::EOI => {}
+                _ => item = Some(pair),
+            }
+        }
+        let Some(item) = item else {
+            // A comment line: documentation for the item below it.
+            if let Some(text) = comment {
+                self.docs.push(text);
+            }
+            return;
+        };
+        let mut docs = std::mem::take(&mut self.docs);
+        docs.extend(comment);
+        self.item(item, docs, offset);
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>, offset: usize) {
+        let span = span_of(&pair, offset);
+        match pair.as_rule() {
+            Rule::model_header => {
+                let name = ident(first(pair), offset);
+                self.models.push(Model {
+                    name,
+                    docs,
+                    entities: Vec::new(),
+                    sections: Vec::new(),
+                    terms: Vec::new(),
+                    queries: Vec::new(),
+                    actions: Vec::new(),
+                });
+                self.context = Context::Outside;
+            }
+            Rule::entity_decl => {
+                let mut inner = pair.into_inner();
+                let name = ident(inner.next().expect("entity name"), offset);
+                let fields = inner.next().map(|list| idents(list, offset)).unwrap_or_default();
+                if let Some(model) = self.model_for("an `Entity:` line", span) {
+                    model.entities.push(Entity { name, fields, docs, span });
+                }
+                self.context = Context::Outside;
+            }
+            Rule::section_header => {
+                let word = first(pair);
+                let text = word.as_str();
+                let kind = match text {
+                    "Terms" => Some(SectionKind::Terms),
+                    "Queries" => Some(SectionKind::Queries),
+                    "Actions" => Some(SectionKind::Actions),
+                    _ => None,
+                };
+                let word_span = span_of(&word, offset);
+                match kind {
+                    Some(kind) => {
+                        if let Some(model) = self.model_for(&format!("a `{text}:` section"), span) {
+                            model.sections.push(SectionHeader { kind, span });
+                            self.context = Context::In(kind);
+                        } else {
+                            self.context = Context::Skipping;
+                        }
+                    }
+                    None => {
+                        self.diagnostics.push(errors::unknown_section(text, word_span));
+                        self.context = Context::Skipping;
+                    }
+                }
+            }
+            Rule::term_item => {
+                let mut inner = pair.into_inner();
+                let name = ident(inner.next().expect("term name"), offset);
+                let ty = type_expr(inner.next().expect("term type"), offset);
+                if let Some(model) = self.models.last_mut() {
+                    model.terms.push(Term { name, ty, docs, span });
+                }
+            }
+            Rule::query_item => {
+                let mut name = None;
+                let mut params = Vec::new();
+                let mut returns = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::name => name = Some(ident(part, offset)),
+                        Rule::name_list => params = idents(part, offset),
+                        Rule::type_expr => returns = Some(type_expr(part, offset)),
+                        _ => {}
+                    }
+                }
+                if let (Some(model), Some(name)) = (self.models.last_mut(), name) {
+                    model.queries.push(Query { name, params, returns, docs, span });
+                }
+            }
+            Rule::action_item => {
+                let mut names = Vec::new();
+                let mut lists = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::name => names.push(ident(part, offset)),
+                        Rule::name_list => lists.push(idents(part, offset)),
+                        _ => {}
+                    }
+                }
+                let mut names = names.into_iter();
+                let mut lists = lists.into_iter();
+                if let (Some(model), Some(command), Some(event), Some(params), Some(fields)) = (
+                    self.models.last_mut(),
+                    names.next(),
+                    names.next(),
+                    lists.next(),
+                    lists.next(),
+                ) {
+                    model.actions.push(Action { command, params, event, fields, docs, span });
+                }
+            }
+            Rule::stray_item => {
+                if self.models.is_empty() {
+                    if !self.reported_outside {
+                        self.reported_outside = true;
+                        self.diagnostics.push(errors::outside_model("a list item", span));
+                    }
+                } else {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::ITEM_OUTSIDE_SECTION, "this item is not inside a section")
+                            .at_labelled(span, "no `Terms:`, `Queries:` or `Actions:` section is open here")
+                            .with_help("put it under `Terms:`, `Queries:` or `Actions:`"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The model a header or entity belongs to; reports it (once) when there
+    /// is none yet.
+    fn model_for(&mut self, what: &str, span: Span) -> Option<&mut Model> {
+        if self.models.is_empty() {
+            if !self.reported_outside {
+                self.reported_outside = true;
+                self.diagnostics.push(errors::outside_model(what, span));
+            }
+            return None;
+        }
+        self.models.last_mut()
+    }
+}
+
+fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let span = pair.as_span();
+    Span::new(span.start(), span.end()).shift(offset)
+}
+
+fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    pair.into_inner().next().expect("grammar guarantees an inner pair")
+}
+
+fn ident(pair: Pair<'_, Rule>, offset: usize) -> Ident {
+    Ident {
+        text: pair.as_str().to_string(),
+        span: span_of(&pair, offset),
+    }
+}
+
+fn idents(list: Pair<'_, Rule>, offset: usize) -> Vec<Ident> {
+    list.into_inner().map(|name| ident(name, offset)).collect()
+}
+
+fn type_expr(pair: Pair<'_, Rule>, offset: usize) -> TypeExpr {
+    let inner = first(pair);
+    let span = span_of(&inner, offset);
+    match inner.as_rule() {
+        Rule::list_type => TypeExpr::List(Box::new(type_expr(first(inner), offset)), span),
+        Rule::optional_type => TypeExpr::Optional(Box::new(type_expr(first(inner), offset)), span),
+        Rule::id_type => TypeExpr::IdOf(ident(first(inner), offset), span),
+        _ => TypeExpr::Named(ident(first(inner), offset)),
+    }
+}
+
+/// The text of a comment: without `#` and the one space after it.
+fn doc_text(pair: &Pair<'_, Rule>) -> String {
+    let text = pair.as_str().strip_prefix('#').unwrap_or(pair.as_str());
+    let text = text.strip_prefix(' ').unwrap_or(text);
+    text.trim_end().to_string()
+}

@@ -1,0 +1,190 @@
+{{ header }}
+
+//! The `{{ model.name }}` model: its entities, commands and events, its queries,
+//! and the traits of its aggregate.
+{%- if !model.docs.is_empty() %}
+//!
+{%- for line in model.docs %}
+//!{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+{%- endif %}
+//!
+//! The aggregate has two halves. *Proposing* ([`{{ model.rust }}Propose`])
+//! validates a command against the model and turns it into the event that
+//! records it, or a [`Rejection`]. *Accepting* ([`{{ model.rust }}Accept`])
+//! applies an event to the model. [`{{ model.rust }}Aggregate`] builds
+//! `propose`, `accept`, `execute` and `replay` on top of them.
+
+pub use super::{{ "{" }}{{ model.imports|join(", ") }}{{ "}" }};
+use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
+{%- for s in model.entities %}
+{% call strukt(s) %}{% endcall %}
+{%- endfor %}
+{%- for c in model.commands %}
+{% call strukt(c.strukt) %}{% endcall %}
+
+impl {{ c.strukt.name }} {
+    /// The action's name in the spec.
+    pub const ACTION: &'static str = "{{ c.action }}";
+
+    /// Rejects this command, with a message for people.
+    pub fn reject(&self, message: impl Into<String>) -> Rejection {
+        Rejection::new(Self::ACTION, message)
+    }
+}
+{%- endfor %}
+{%- for s in model.events %}
+{% call strukt(s) %}{% endcall %}
+{%- endfor %}
+
+/// A command of the `{{ model.name }}` model. Serialised as an object whose one key
+/// is the action's name in the spec.
+#[derive({{ model.command_derives }})]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum {{ model.rust }}Command {
+{%- for v in model.command_variants %}
+    /// {{ v.doc }}
+    #[serde(rename = "{{ v.tag }}")]
+    {{ v.name }}({{ v.name }}),
+{%- endfor %}
+}
+
+/// An event of the `{{ model.name }}` model. Serialised as an object whose one key
+/// is the event's name in the spec.
+#[derive({{ model.event_derives }})]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum {{ model.rust }}Event {
+{%- for v in model.event_variants %}
+    /// {{ v.doc }}
+    #[serde(rename = "{{ v.tag }}")]
+    {{ v.name }}({{ v.name }}),
+{%- endfor %}
+}
+{%- for v in model.command_variants %}
+
+impl From<{{ v.name }}> for {{ model.rust }}Command {
+    fn from(command: {{ v.name }}) -> Self {
+        Self::{{ v.name }}(command)
+    }
+}
+{%- endfor %}
+{%- for v in model.event_variants %}
+
+impl From<{{ v.name }}> for {{ model.rust }}Event {
+    fn from(event: {{ v.name }}) -> Self {
+        Self::{{ v.name }}(event)
+    }
+}
+{%- endfor %}
+
+/// The queries of the `{{ model.name }}` model.
+pub trait {{ model.rust }}Queries {
+{%- for q in model.queries %}
+{%- if !loop.first %}
+{% endif %}
+{%- for line in q.docs %}
+    ///{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+{%- if q.many_params %}
+    #[allow(clippy::too_many_arguments)]
+{%- endif %}
+{{ q.declaration }}
+{%- endfor %}
+}
+
+/// Proposing: one method per action of the `{{ model.name }}` model. Each validates
+/// its command against the model and, in the same step, turns it into the
+/// event that records it, or rejects it.
+pub trait {{ model.rust }}Propose {
+{%- for m in model.proposals %}
+{%- if !loop.first %}
+{% endif %}
+{%- for line in m.docs %}
+    ///{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+{{ m.declaration }}
+{%- endfor %}
+}
+
+/// Accepting: one method per event of the `{{ model.name }}` model, each applying
+/// its event to the model.
+pub trait {{ model.rust }}Accept {
+{%- for m in model.acceptances %}
+{%- if !loop.first %}
+{% endif %}
+{%- for line in m.docs %}
+    ///{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+{{ m.declaration }}
+{%- endfor %}
+}
+
+/// The `{{ model.name }}` aggregate: proposing and accepting, put together.
+/// Implemented for every type that implements both halves and `Default`.
+pub trait {{ model.rust }}Aggregate: {{ model.rust }}Propose + {{ model.rust }}Accept + Default {
+    /// Proposes any command: the event that records it, or a rejection.
+    /// The model is not changed.
+    fn propose(&self, command: {{ model.rust }}Command) -> Result<{{ model.rust }}Event, Rejection> {
+        match command {
+{%- for arm in model.propose_arms %}
+{{ arm }}
+{%- endfor %}
+        }
+    }
+
+    /// Accepts any event: applies it to the model.
+    fn accept(&mut self, event: &{{ model.rust }}Event) {
+{%- if model.accept_arms.is_empty() %}
+        match *event {}
+{%- else %}
+        match event {
+{%- for arm in model.accept_arms %}
+{{ arm }}
+{%- endfor %}
+        }
+{%- endif %}
+    }
+
+    /// Proposes a command and, if it is accepted, accepts its event and
+    /// returns it. On rejection the model is left as it was.
+    fn execute(&mut self, command: {{ model.rust }}Command) -> Result<{{ model.rust }}Event, Rejection> {
+        let event = self.propose(command)?;
+        self.accept(&event);
+        Ok(event)
+    }
+
+    /// The model that results from accepting `events`, in order, starting
+    /// from `Default`.
+    fn replay<I>(events: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Borrow<{{ model.rust }}Event>,
+    {
+        let mut model = Self::default();
+        for event in events {
+            model.accept(event.borrow());
+        }
+        model
+    }
+}
+
+impl<T> {{ model.rust }}Aggregate for T where T: {{ model.rust }}Propose + {{ model.rust }}Accept + Default {}
+
+{%- macro strukt(s) %}
+{%- for line in s.docs %}
+///{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+#[derive({{ s.derives }})]
+pub struct {{ s.name }} {
+{%- if s.fields.is_empty() %}}{% endif %}
+{%- for f in s.fields %}
+{%- for line in f.docs %}
+    ///{% if !line.is_empty() %} {{ line }}{% endif %}
+{%- endfor %}
+    pub {{ f.name }}: {{ f.ty }},
+{%- endfor %}
+{%- if !s.fields.is_empty() %}
+}
+{%- endif %}
+{%- endmacro %}
