@@ -160,10 +160,13 @@ fn to_codespan(source: &Source, d: &Diagnostic) -> cs::Diagnostic<()> {
     };
     let mut labels = Vec::new();
     if let Some(span) = d.span {
-        labels.push(cs::Label::primary((), clamp(span)).with_message(d.label.clone().unwrap_or_default()));
+        labels.push(
+            cs::Label::primary((), clamp(span)).with_message(d.label.clone().unwrap_or_default()),
+        );
     }
     for label in &d.labels {
-        labels.push(cs::Label::secondary((), clamp(label.span)).with_message(label.message.clone()));
+        labels
+            .push(cs::Label::secondary((), clamp(label.span)).with_message(label.message.clone()));
     }
     let mut notes = Vec::new();
     if d.span.is_none() {
@@ -238,13 +241,21 @@ pub mod codes {
 }
 
 /// `did you mean …?`: the one candidate close to `word`, if exactly one is.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1);
     let mut close = candidates
         .into_iter()
         .filter(|candidate| *candidate != word)
-        .map(|candidate| (strsim::levenshtein(&lower, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .collect::<Vec<_>>();
     close.sort();

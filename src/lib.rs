@@ -94,7 +94,7 @@ pub fn build(source: &Source, dir: &Path) -> (Option<output::Report>, Vec<Diagno
     match output::write(dir, &compiled.files) {
         Ok(report) => (Some(report), diagnostics),
         Err(error) => {
-            diagnostics.push(error);
+            diagnostics.push(*error);
             (None, diagnostics)
         }
     }

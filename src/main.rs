@@ -73,11 +73,17 @@ fn build(path: &Path, out: Option<&Path>) -> Status {
     let Some(source) = read(path) else {
         return status_of_read(path);
     };
-    let dir = out.map_or_else(|| PathBuf::from(esgen::model::crate_name(source.stem())), Path::to_path_buf);
+    let dir = out.map_or_else(
+        || PathBuf::from(esgen::model::crate_name(source.stem())),
+        Path::to_path_buf,
+    );
     let (report, diagnostics) = esgen::build(&source, &dir);
     report_diagnostics(&source, &diagnostics);
     let Some(report) = report else {
-        return if diagnostics.iter().any(|d| d.code == codes::IO || d.code == codes::OUTPUT_CONFLICT) {
+        return if diagnostics
+            .iter()
+            .any(|d| d.code == codes::IO || d.code == codes::OUTPUT_CONFLICT)
+        {
             Status::Trouble
         } else {
             Status::SpecErrors

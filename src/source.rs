@@ -50,7 +50,10 @@ impl Source {
     /// The file name without directories and extension (`specs/todos.ddd` → `todos`).
     pub fn stem(&self) -> &str {
         let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
-        base.split('.').next().filter(|s| !s.is_empty()).unwrap_or(base)
+        base.split('.')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(base)
     }
 
     /// The file name without directories (`specs/todos.ddd` → `todos.ddd`).

@@ -3,8 +3,8 @@
 //! Everything esgen generates from `{{ krate.spec_file }}`: the identity types
 //! the models share, [`Rejection`], and one module per model.
 
-{% for model in krate.models -%}
-pub mod {{ model.module }};
+{% for module in krate.generated_modules -%}
+pub mod {{ module }};
 {% endfor %}
 use serde::{Deserialize, Serialize};
 use std::fmt;

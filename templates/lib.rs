@@ -5,8 +5,6 @@
 //! created once by esgen and is yours: esgen never changes it again.
 
 #![warn(missing_docs)]
-
-pub mod generated;
-{%- for model in krate.models %}
-pub mod {{ model.module }};
+{% for module in krate.lib_modules %}
+pub mod {{ module }};
 {%- endfor %}

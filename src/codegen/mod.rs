@@ -43,7 +43,9 @@ pub struct FileSet {
 impl FileSet {
     /// The file at `path`, if generated.
     pub fn get(&self, path: &str) -> Option<&GeneratedFile> {
-        self.files.iter().find(|f| f.path == std::path::Path::new(path))
+        self.files
+            .iter()
+            .find(|f| f.path == std::path::Path::new(path))
     }
 }
 
@@ -94,7 +96,11 @@ pub fn generate(spec: &Spec) -> FileSet {
         spec_file: &krate.spec_file,
     });
     let mut files = vec![
-        file("Cargo.toml", Owner::User, render(&CargoToml { krate: &krate })),
+        file(
+            "Cargo.toml",
+            Owner::User,
+            render(&CargoToml { krate: &krate }),
+        ),
         file("src/lib.rs", Owner::User, render(&LibRs { krate: &krate })),
         file(
             "src/generated/mod.rs",
@@ -117,7 +123,10 @@ pub fn generate(spec: &Spec) -> FileSet {
         files.push(file(
             &format!("src/{}.rs", model.file_stem),
             Owner::User,
-            render(&SkeletonRs { krate: &krate, model }),
+            render(&SkeletonRs {
+                krate: &krate,
+                model,
+            }),
         ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -139,5 +148,7 @@ fn file(path: &str, owner: Owner, mut contents: String) -> GeneratedFile {
 /// only possible error is a formatter error, which askama's `Display` types
 /// here never raise.
 fn render(template: &impl Template) -> String {
-    template.render().expect("rendering a template into a String cannot fail")
+    template
+        .render()
+        .expect("rendering a template into a String cannot fail")
 }

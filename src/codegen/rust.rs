@@ -50,7 +50,13 @@ pub fn docs(spec_docs: &[String], extra: &[String]) -> Vec<String> {
 /// A function signature at `indent`, on one line if it fits in rustfmt's
 /// width, else with one parameter per line, as rustfmt lays it out.
 /// `end` is `;` for a declaration or ` {` for a definition.
-pub fn signature(indent: usize, name: &str, params: &[String], returns: Option<&str>, end: &str) -> String {
+pub fn signature(
+    indent: usize,
+    name: &str,
+    params: &[String],
+    returns: Option<&str>,
+    end: &str,
+) -> String {
     let pad = " ".repeat(indent);
     let ret = returns.map(|r| format!(" -> {r}")).unwrap_or_default();
     let one_line = format!("{pad}fn {name}({}){ret}{end}", params.join(", "));
@@ -87,7 +93,10 @@ pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
     if one_line.chars().count() <= MAX_WIDTH {
         return one_line;
     }
-    format!("{pad}{pattern} => {{\n{}{call}\n{pad}}}", " ".repeat(indent + 4))
+    format!(
+        "{pad}{pattern} => {{\n{}{call}\n{pad}}}",
+        " ".repeat(indent + 4)
+    )
 }
 
 #[cfg(test)]
@@ -97,14 +106,35 @@ mod tests {
     #[test]
     fn doc_text_stays_documentation() {
         assert_eq!(inert("  ```rust"), "\\```rust");
-        assert_eq!(inert("a\u{202e}b\u{0}c\r"), "a\\u{202e}b\\u{0000}c\\u{000d}");
-        assert_eq!(inert("*/ {{ x }} {% if %} \"q\" \\"), "*/ {{ x }} {% if %} \"q\" \\");
+        assert_eq!(
+            inert("a\u{202e}b\u{0}c\r"),
+            "a\\u{202e}b\\u{0000}c\\u{000d}"
+        );
+        assert_eq!(
+            inert("*/ {{ x }} {% if %} \"q\" \\"),
+            "*/ {{ x }} {% if %} \"q\" \\"
+        );
     }
 
     #[test]
     fn breaks_long_signatures() {
-        assert_eq!(signature(4, "f", &["&self".into()], Some("bool"), ";"), "    fn f(&self) -> bool;");
-        let long = signature(4, &"g".repeat(80), &["&self".into(), "x: i64".into()], Some("bool"), ";");
-        assert_eq!(long, format!("    fn {}(\n        &self,\n        x: i64,\n    ) -> bool;", "g".repeat(80)));
+        assert_eq!(
+            signature(4, "f", &["&self".into()], Some("bool"), ";"),
+            "    fn f(&self) -> bool;"
+        );
+        let long = signature(
+            4,
+            &"g".repeat(80),
+            &["&self".into(), "x: i64".into()],
+            Some("bool"),
+            ";",
+        );
+        assert_eq!(
+            long,
+            format!(
+                "    fn {}(\n        &self,\n        x: i64,\n    ) -> bool;",
+                "g".repeat(80)
+            )
+        );
     }
 }

@@ -12,8 +12,13 @@ pub struct CrateView {
     pub package: String,
     /// Identity types.
     pub identities: Vec<IdentityView>,
-    /// One per model.
+    /// One per model, in spec order.
     pub models: Vec<ModelView>,
+    /// Module declarations of `src/generated/mod.rs`, sorted as rustfmt
+    /// sorts them.
+    pub generated_modules: Vec<String>,
+    /// Module declarations of `src/lib.rs`, sorted likewise.
+    pub lib_modules: Vec<String>,
 }
 
 /// An identity newtype.
@@ -145,14 +150,31 @@ impl CrateView {
                 })
                 .collect(),
             models: spec.models.iter().map(ModelView::new).collect(),
+            generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
+            lib_modules: sorted_modules(
+                spec.models
+                    .iter()
+                    .map(|m| m.module.clone())
+                    .chain(["generated".to_string()]),
+            ),
         }
     }
+}
+
+fn sorted_modules(modules: impl Iterator<Item = String>) -> Vec<String> {
+    let mut modules: Vec<String> = modules.collect();
+    modules.sort_by(|a, b| crate::model::names::unraw(a).cmp(crate::model::names::unraw(b)));
+    modules
 }
 
 fn field_view(field: &Field) -> FieldView {
     let fallback = format!("The `{}` ({}).", field.term, field.ty.spec());
     FieldView {
-        docs: if field.docs.is_empty() { docs(&[], &[fallback]) } else { docs(&field.docs, &[]) },
+        docs: if field.docs.is_empty() {
+            docs(&[], &[fallback])
+        } else {
+            docs(&field.docs, &[])
+        },
         name: field.rust.clone(),
         ty: field.ty.rust(),
     }
@@ -182,9 +204,21 @@ impl ModelView {
             ty.identities(&mut found);
             ids.extend(found.into_iter().map(|of| format!("{of}Id")));
         };
-        model.entities.iter().flat_map(|e| &e.fields).for_each(|f| visit(&f.ty));
-        model.commands.iter().flat_map(|c| &c.params).for_each(|f| visit(&f.ty));
-        model.events.iter().flat_map(|e| &e.fields).for_each(|f| visit(&f.ty));
+        model
+            .entities
+            .iter()
+            .flat_map(|e| &e.fields)
+            .for_each(|f| visit(&f.ty));
+        model
+            .commands
+            .iter()
+            .flat_map(|c| &c.params)
+            .for_each(|f| visit(&f.ty));
+        model
+            .events
+            .iter()
+            .flat_map(|e| &e.fields)
+            .for_each(|f| visit(&f.ty));
         for query in &model.queries {
             query.params.iter().for_each(|f| visit(&f.ty));
             visit(&query.returns);
@@ -225,7 +259,10 @@ impl ModelView {
                 strukt: StructView {
                     docs: docs(
                         &command.docs,
-                        &[format!("The command of the action `{}`.", command.spec_line)],
+                        &[format!(
+                            "The command of the action `{}`.",
+                            command.spec_line
+                        )],
                     ),
                     derives: derives(command.eq),
                     name: command.rust.clone(),
@@ -276,7 +313,7 @@ impl ModelView {
             })
             .collect();
 
-        let queries = model.queries.iter().map(|q| query_method(q)).collect();
+        let queries = model.queries.iter().map(query_method).collect();
         let proposals = model
             .commands
             .iter()
@@ -312,7 +349,13 @@ impl ModelView {
             .events
             .iter()
             .map(|event| MethodView {
-                docs: docs(&[], &[format!("Accepts `{}`: applies the event to the model.", event.name)]),
+                docs: docs(
+                    &[],
+                    &[format!(
+                        "Accepts `{}`: applies the event to the model.",
+                        event.name
+                    )],
+                ),
                 spec_line: inert(&format!("{} {}", event.name, bracket(&event.fields))),
                 many_params: false,
                 declaration: signature(
@@ -367,8 +410,16 @@ impl ModelView {
             events,
             command_variants,
             event_variants,
-            command_derives: if model.commands_eq() { ENUM_EQ } else { DERIVE_PARTIAL },
-            event_derives: if model.events_eq() { ENUM_EQ } else { DERIVE_PARTIAL },
+            command_derives: if model.commands_eq() {
+                ENUM_EQ
+            } else {
+                DERIVE_PARTIAL
+            },
+            event_derives: if model.events_eq() {
+                ENUM_EQ
+            } else {
+                DERIVE_PARTIAL
+            },
             queries,
             proposals,
             acceptances,

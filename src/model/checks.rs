@@ -10,10 +10,30 @@ use std::collections::HashMap;
 /// Every structural pass over one model.
 pub fn model(model: &ast::Model, out: &mut Vec<Diagnostic>) {
     repeated_sections(model, out);
-    duplicates("entity", codes::DUPLICATE_ENTITY, model.entities.iter().map(|e| &e.name), out);
-    duplicates("term", codes::DUPLICATE_TERM, model.terms.iter().map(|t| &t.name), out);
-    duplicates("query", codes::DUPLICATE_QUERY, model.queries.iter().map(|q| &q.name), out);
-    duplicates("action", codes::DUPLICATE_ACTION, model.actions.iter().map(|a| &a.command), out);
+    duplicates(
+        "entity",
+        codes::DUPLICATE_ENTITY,
+        model.entities.iter().map(|e| &e.name),
+        out,
+    );
+    duplicates(
+        "term",
+        codes::DUPLICATE_TERM,
+        model.terms.iter().map(|t| &t.name),
+        out,
+    );
+    duplicates(
+        "query",
+        codes::DUPLICATE_QUERY,
+        model.queries.iter().map(|q| &q.name),
+        out,
+    );
+    duplicates(
+        "action",
+        codes::DUPLICATE_ACTION,
+        model.actions.iter().map(|a| &a.command),
+        out,
+    );
     parameter_lists(model, out);
     empty_entities(model, out);
     commands_named_like_events(model, out);
@@ -22,7 +42,12 @@ pub fn model(model: &ast::Model, out: &mut Vec<Diagnostic>) {
 
 /// Models with the same name.
 pub fn duplicate_models(spec: &ast::SpecFile, out: &mut Vec<Diagnostic>) {
-    duplicates("model", codes::DUPLICATE_MODEL, spec.models.iter().map(|m| &m.name), out);
+    duplicates(
+        "model",
+        codes::DUPLICATE_MODEL,
+        spec.models.iter().map(|m| &m.name),
+        out,
+    );
 }
 
 fn duplicates<'a>(
@@ -54,11 +79,16 @@ fn repeated_sections(model: &ast::Model, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     codes::DUPLICATE_SECTION,
-                    format!("model `{}` has a second `{keyword}:` section", model.name.text),
+                    format!(
+                        "model `{}` has a second `{keyword}:` section",
+                        model.name.text
+                    ),
                 )
                 .at_labelled(header.span, "opened again here")
                 .with_label(*first, "first opened here")
-                .with_help(format!("move these items into the first `{keyword}:` section")),
+                .with_help(format!(
+                    "move these items into the first `{keyword}:` section"
+                )),
             );
         } else {
             seen.insert(keyword, header.span);
@@ -71,7 +101,12 @@ fn parameter_lists(model: &ast::Model, out: &mut Vec<Diagnostic>) {
         .entities
         .iter()
         .map(|e| (format!("entity `{}`", e.name.text), &e.fields))
-        .chain(model.queries.iter().map(|q| (format!("query `{}`", q.name.text), &q.params)))
+        .chain(
+            model
+                .queries
+                .iter()
+                .map(|q| (format!("query `{}`", q.name.text), &q.params)),
+        )
         .chain(model.actions.iter().flat_map(|a| {
             [
                 (format!("command `{}`", a.command.text), &a.params),
@@ -105,15 +140,24 @@ fn empty_entities(model: &ast::Model, out: &mut Vec<Diagnostic>) {
                 codes::ENTITY_WITHOUT_FIELDS,
                 format!("entity `{}` has no fields", entity.name.text),
             )
-            .at_labelled(entity.name.span, "needs at least the field that identifies it")
-            .with_help(format!("list its fields, identity first: `Entity: {} [id …]`", entity.name.text)),
+            .at_labelled(
+                entity.name.span,
+                "needs at least the field that identifies it",
+            )
+            .with_help(format!(
+                "list its fields, identity first: `Entity: {} [id …]`",
+                entity.name.text
+            )),
         );
     }
 }
 
 fn commands_named_like_events(model: &ast::Model, out: &mut Vec<Diagnostic>) {
-    let commands: HashMap<&str, Span> =
-        model.actions.iter().map(|a| (a.command.text.as_str(), a.command.span)).collect();
+    let commands: HashMap<&str, Span> = model
+        .actions
+        .iter()
+        .map(|a| (a.command.text.as_str(), a.command.span))
+        .collect();
     let mut reported = Vec::new();
     for action in &model.actions {
         let event = action.event.text.as_str();
@@ -142,7 +186,8 @@ fn event_fields_agree(model: &ast::Model, out: &mut Vec<Diagnostic>) {
             first.insert(event, action);
             continue;
         };
-        let names = |fields: &[ast::Ident]| fields.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
+        let names =
+            |fields: &[ast::Ident]| fields.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
         if names(&earlier.fields) != names(&action.fields) {
             let list_span = |a: &ast::Action| match (a.fields.first(), a.fields.last()) {
                 (Some(first), Some(last)) => Span::new(first.span.start, last.span.end),

@@ -60,7 +60,13 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
 pub fn crate_name(stem: &str) -> String {
     let cleaned: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = cleaned.trim_matches('-');
     match trimmed.chars().next() {
@@ -114,6 +120,16 @@ pub(crate) struct Space {
     pub field_lists: Vec<Vec<(String, String, Span)>>,
 }
 
+/// An entity before its fields are typed: declared, or inferred.
+struct EntitySource {
+    written: String,
+    rust: String,
+    fields: Vec<ast::Ident>,
+    docs: Vec<String>,
+    inferred: Option<String>,
+    span: Span,
+}
+
 struct Lowering<'a, 'd> {
     model: &'a ast::Model,
     diagnostics: &'d mut Vec<Diagnostic>,
@@ -139,9 +155,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
     fn invalid_name(&mut self, ident: &ast::Ident, what: &str, why: &str) {
         self.failed = true;
         self.diagnostics.push(
-            Diagnostic::error(codes::INVALID_NAME, format!("{what} `{}` cannot be a Rust name", ident.text))
-                .at_labelled(ident.span, why.to_string())
-                .with_help(format!("rename this {what}")),
+            Diagnostic::error(
+                codes::INVALID_NAME,
+                format!("{what} `{}` cannot be a Rust name", ident.text),
+            )
+            .at_labelled(ident.span, why.to_string())
+            .with_help(format!("rename this {what}")),
         );
     }
 
@@ -162,7 +181,11 @@ impl<'a, 'd> Lowering<'a, 'd> {
         match names::snake(&ident.text) {
             Ok(rust) => rust,
             Err(names::NameError::Reserved(word)) => {
-                self.invalid_name(ident, what, &format!("`{word}` is reserved in Rust and cannot be a raw identifier"));
+                self.invalid_name(
+                    ident,
+                    what,
+                    &format!("`{word}` is reserved in Rust and cannot be a raw identifier"),
+                );
                 String::new()
             }
         }
@@ -174,7 +197,13 @@ impl<'a, 'd> Lowering<'a, 'd> {
         let module = self.value_name(&model.name, "model");
         let file_stem = names::unraw(&module).to_string();
         if ["lib", "main", "generated", "mod", "build"].contains(&file_stem.as_str()) {
-            self.invalid_name(&model.name, "model", &format!("its module would be `src/{file_stem}.rs`, which the crate needs for itself"));
+            self.invalid_name(
+                &model.name,
+                "model",
+                &format!(
+                    "its module would be `src/{file_stem}.rs`, which the crate needs for itself"
+                ),
+            );
         }
         let singular = {
             let kebab = names::kebab(&model.name.text);
@@ -182,17 +211,17 @@ impl<'a, 'd> Lowering<'a, 'd> {
         };
 
         // Entities, declared or inferred.
-        let mut entity_sources: Vec<(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)> = Vec::new();
+        let mut entity_sources = Vec::new();
         for entity in &model.entities {
             let rust = self.type_name(&entity.name, "entity");
-            entity_sources.push((
-                entity.name.text.clone(),
+            entity_sources.push(EntitySource {
+                written: entity.name.text.clone(),
                 rust,
-                entity.fields.clone(),
-                entity.docs.clone(),
-                None,
-                entity.name.span,
-            ));
+                fields: entity.fields.clone(),
+                docs: entity.docs.clone(),
+                inferred: None,
+                span: entity.name.span,
+            });
         }
         if model.entities.is_empty() {
             if let Some(inferred) = infer_entity(model, &singular) {
@@ -201,10 +230,10 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
         self.entities = entity_sources
             .iter()
-            .map(|(written, rust, ..)| EntityName {
-                written: written.clone(),
-                kebab: names::kebab(written),
-                rust: rust.clone(),
+            .map(|e| EntityName {
+                written: e.written.clone(),
+                kebab: names::kebab(&e.written),
+                rust: e.rust.clone(),
             })
             .collect();
         let id = match self.entities.as_slice() {
@@ -215,10 +244,10 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 None => {
                     let by_id: Vec<_> = entity_sources
                         .iter()
-                        .filter(|(.., fields, _, _, _)| fields.first().is_some_and(|f| f.text == "id"))
+                        .filter(|e| e.fields.first().is_some_and(|f| f.text == "id"))
                         .collect();
                     match by_id.as_slice() {
-                        [one] => IdMeaning::Of(one.1.clone()),
+                        [one] => IdMeaning::Of(one.rust.clone()),
                         _ => IdMeaning::Ambiguous(several.iter().map(|e| e.rust.clone()).collect()),
                     }
                 }
@@ -234,15 +263,23 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
 
         let mut entities = Vec::new();
-        for (written, rust, fields, docs, inferred, span) in &entity_sources {
-            let fields = self.fields(&mut resolver, fields, &format!("entity `{written}`"));
-            self.space.types.push((rust.clone(), format!("entity `{written}`"), Some(*span)));
+        for source in &entity_sources {
+            let fields = self.fields(
+                &mut resolver,
+                &source.fields,
+                &format!("entity `{}`", source.written),
+            );
+            self.space.types.push((
+                source.rust.clone(),
+                format!("entity `{}`", source.written),
+                Some(source.span),
+            ));
             entities.push(ir::Entity {
-                name: written.clone(),
-                rust: rust.clone(),
+                name: source.written.clone(),
+                rust: source.rust.clone(),
                 fields,
-                docs: docs.clone(),
-                inferred: inferred.clone(),
+                docs: source.docs.clone(),
+                inferred: source.inferred.clone(),
                 eq: true,
             });
         }
@@ -250,8 +287,16 @@ impl<'a, 'd> Lowering<'a, 'd> {
         let mut queries = Vec::new();
         for query in &model.queries {
             let method = self.value_name(&query.name, "query");
-            self.space.methods.push((method.clone(), format!("query `{}`", query.name.text), Some(query.name.span)));
-            let params = self.fields(&mut resolver, &query.params, &format!("query `{}`", query.name.text));
+            self.space.methods.push((
+                method.clone(),
+                format!("query `{}`", query.name.text),
+                Some(query.name.span),
+            ));
+            let params = self.fields(
+                &mut resolver,
+                &query.params,
+                &format!("query `{}`", query.name.text),
+            );
             let (returns, returns_inferred) = match &query.returns {
                 Some(expr) => (resolver.expr(expr), None),
                 None => match infer_returns(&query.name.text, &entity_names) {
@@ -289,10 +334,22 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 None => {
                     let rust = self.type_name(&action.event, "event");
                     let method = self.value_name(&action.event, "event");
-                    let fields = self.fields(&mut resolver, &action.fields, &format!("event `{}`", action.event.text));
-                    self.space.types.push((rust.clone(), format!("event `{}`", action.event.text), Some(action.event.span)));
+                    let fields = self.fields(
+                        &mut resolver,
+                        &action.fields,
+                        &format!("event `{}`", action.event.text),
+                    );
+                    self.space.types.push((
+                        rust.clone(),
+                        format!("event `{}`", action.event.text),
+                        Some(action.event.span),
+                    ));
                     let accept = format!("accept_{}", names::unraw(&method));
-                    self.space.methods.push((accept.clone(), format!("the accepting method of event `{}`", action.event.text), Some(action.event.span)));
+                    self.space.methods.push((
+                        accept.clone(),
+                        format!("the accepting method of event `{}`", action.event.text),
+                        Some(action.event.span),
+                    ));
                     events.push(ir::Event {
                         name: action.event.text.clone(),
                         rust,
@@ -307,9 +364,21 @@ impl<'a, 'd> Lowering<'a, 'd> {
             };
             let rust = self.type_name(&action.command, "command");
             let method = self.value_name(&action.command, "command");
-            self.space.types.push((rust.clone(), format!("command `{}`", action.command.text), Some(action.command.span)));
-            self.space.methods.push((method.clone(), format!("action `{}`", action.command.text), Some(action.command.span)));
-            let params = self.fields(&mut resolver, &action.params, &format!("command `{}`", action.command.text));
+            self.space.types.push((
+                rust.clone(),
+                format!("command `{}`", action.command.text),
+                Some(action.command.span),
+            ));
+            self.space.methods.push((
+                method.clone(),
+                format!("action `{}`", action.command.text),
+                Some(action.command.span),
+            ));
+            let params = self.fields(
+                &mut resolver,
+                &action.params,
+                &format!("command `{}`", action.command.text),
+            );
             commands.push(ir::Command {
                 name: action.command.text.clone(),
                 rust,
@@ -325,7 +394,11 @@ impl<'a, 'd> Lowering<'a, 'd> {
         // Terms: every term used, in first-use order, then declared ones
         // nobody uses.
         let mut terms = Vec::new();
-        let declared_docs: HashMap<&str, &ast::Term> = model.terms.iter().map(|t| (t.name.text.as_str(), t)).collect();
+        let declared_docs: HashMap<&str, &ast::Term> = model
+            .terms
+            .iter()
+            .map(|t| (t.name.text.as_str(), t))
+            .collect();
         let used = std::mem::take(&mut self.used);
         for (name, span) in &used {
             let Some(Resolved { ty, origin }) = resolver.term(name, *span) else {
@@ -333,29 +406,59 @@ impl<'a, 'd> Lowering<'a, 'd> {
             };
             if origin == Origin::Fallback {
                 self.diagnostics.push(
-                    Diagnostic::warning(codes::INFERRED_TEXT, format!("`{name}` has no declared type; esgen takes it as text"))
-                        .at_labelled(*span, "first used here")
-                        .with_help(format!("declare it under `Terms:` to say what it is, e.g. `- {name}: text`")),
+                    Diagnostic::warning(
+                        codes::INFERRED_TEXT,
+                        format!("`{name}` has no declared type; esgen takes it as text"),
+                    )
+                    .at_labelled(*span, "first used here")
+                    .with_help(format!(
+                        "declare it under `Terms:` to say what it is, e.g. `- {name}: text`"
+                    )),
                 );
             }
             terms.push(ir::Term {
                 name: name.clone(),
                 ty,
                 origin,
-                docs: declared_docs.get(name.as_str()).map(|t| t.docs.clone()).unwrap_or_default(),
+                docs: declared_docs
+                    .get(name.as_str())
+                    .map(|t| t.docs.clone())
+                    .unwrap_or_default(),
             });
         }
         for term in &model.terms {
-            if used.iter().any(|(name, _)| *name == term.name.text) || terms.iter().any(|t: &ir::Term| t.name == term.name.text) {
+            if used.iter().any(|(name, _)| *name == term.name.text)
+                || terms.iter().any(|t: &ir::Term| t.name == term.name.text)
+            {
+                continue;
+            }
+            let referenced = resolver.is_referenced(&term.name.text);
+            if let (true, Some(Resolved { ty, origin })) =
+                (referenced, resolver.term(&term.name.text, term.name.span))
+            {
+                terms.push(ir::Term {
+                    name: term.name.text.clone(),
+                    ty,
+                    origin,
+                    docs: term.docs.clone(),
+                });
                 continue;
             }
             self.diagnostics.push(
-                Diagnostic::warning(codes::UNUSED_TERM, format!("term `{}` is declared but never used", term.name.text))
-                    .at_labelled(term.name.span, "declared here")
-                    .with_help("use it in an entity, query or action, or remove it"),
+                Diagnostic::warning(
+                    codes::UNUSED_TERM,
+                    format!("term `{}` is declared but never used", term.name.text),
+                )
+                .at_labelled(term.name.span, "declared here")
+                .with_help("use it in an entity, query or action, or remove it"),
             );
             if let Some(Resolved { ty, origin }) = resolver.term(&term.name.text, term.name.span) {
-                terms.push(ir::Term { name: term.name.text.clone(), ty, origin, docs: term.docs.clone() });
+                terms.push(ir::Term {
+                    name: term.name.text.clone(),
+                    ty,
+                    origin,
+                    docs: term.docs.clone(),
+                });
             }
         }
         let resolver_failed = has_errors(&resolver.diagnostics);
@@ -364,10 +467,28 @@ impl<'a, 'd> Lowering<'a, 'd> {
         self.recursive_entities(&entities, &entity_sources);
         derive_eq(&mut entities, &mut commands, &mut events);
 
-        for suffix in ["Command", "Event", "Queries", "Propose", "Accept", "Aggregate"] {
-            self.space.types.push((format!("{rust}{suffix}"), format!("the `{rust}{suffix}` that model `{}` generates", model.name.text), None));
+        for suffix in [
+            "Command",
+            "Event",
+            "Queries",
+            "Propose",
+            "Accept",
+            "Aggregate",
+        ] {
+            self.space.types.push((
+                format!("{rust}{suffix}"),
+                format!(
+                    "the `{rust}{suffix}` that model `{}` generates",
+                    model.name.text
+                ),
+                None,
+            ));
         }
-        self.space.types.push((rust.clone(), format!("the aggregate of model `{}`", model.name.text), Some(model.name.span)));
+        self.space.types.push((
+            rust.clone(),
+            format!("the aggregate of model `{}`", model.name.text),
+            Some(model.name.span),
+        ));
 
         if self.failed || resolver_failed {
             return None;
@@ -388,7 +509,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
     }
 
     /// Fields (or parameters) from term names.
-    fn fields(&mut self, resolver: &mut Resolver<'_>, names: &[ast::Ident], owner: &str) -> Vec<ir::Field> {
+    fn fields(
+        &mut self,
+        resolver: &mut Resolver<'_>,
+        names: &[ast::Ident],
+        owner: &str,
+    ) -> Vec<ir::Field> {
         let mut fields = Vec::new();
         let mut list = Vec::new();
         for name in names {
@@ -407,7 +533,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 .find(|t| t.name.text == name.text)
                 .map(|t| t.docs.clone())
                 .unwrap_or_default();
-            fields.push(ir::Field { term: name.text.clone(), rust, ty: resolved.ty, docs });
+            fields.push(ir::Field {
+                term: name.text.clone(),
+                rust,
+                ty: resolved.ty,
+                docs,
+            });
         }
         let _ = owner;
         self.space.field_lists.push(list);
@@ -416,12 +547,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
 
     /// An entity that holds itself (other than through a list) would be
     /// infinitely large.
-    #[allow(clippy::type_complexity)]
-    fn recursive_entities(
-        &mut self,
-        entities: &[ir::Entity],
-        sources: &[(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)],
-    ) {
+    fn recursive_entities(&mut self, entities: &[ir::Entity], sources: &[EntitySource]) {
         fn direct<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
             match ty {
                 Type::Entity(name) => out.push(name),
@@ -429,14 +555,17 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 _ => {}
             }
         }
-        let by_name: HashMap<&str, &ir::Entity> = entities.iter().map(|e| (e.rust.as_str(), e)).collect();
+        let by_name: HashMap<&str, &ir::Entity> =
+            entities.iter().map(|e| (e.rust.as_str(), e)).collect();
         for (index, entity) in entities.iter().enumerate() {
             // Depth-first from this entity: does it reach itself?
             let mut stack = vec![entity.rust.as_str()];
             let mut seen = BTreeSet::new();
             let mut found = false;
             while let Some(current) = stack.pop() {
-                let Some(e) = by_name.get(current) else { continue };
+                let Some(e) = by_name.get(current) else {
+                    continue;
+                };
                 for field in &e.fields {
                     let mut out = Vec::new();
                     direct(&field.ty, &mut out);
@@ -453,7 +582,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 self.failed = true;
                 self.diagnostics.push(
                     Diagnostic::error(codes::RECURSIVE_ENTITY, format!("entity `{}` contains itself", entity.name))
-                        .at_labelled(sources[index].5, "would be infinitely large")
+                        .at_labelled(sources[index].span, "would be infinitely large")
                         .with_help("refer to the other entity by its identity (`id of …`) or hold a `list of` them"),
                 );
             }
@@ -462,24 +591,30 @@ impl<'a, 'd> Lowering<'a, 'd> {
 }
 
 /// Infers the model's entity when none is declared and its queries name it.
-#[allow(clippy::type_complexity)]
-fn infer_entity(
-    model: &ast::Model,
-    singular: &str,
-) -> Option<(String, String, Vec<ast::Ident>, Vec<String>, Option<String>, Span)> {
+fn infer_entity(model: &ast::Model, singular: &str) -> Option<EntitySource> {
     let plural = names::plural(singular);
     let mentions = |name: &str| {
         let padded = format!("-{}-", names::kebab(name));
         padded.contains(&format!("-{singular}-")) || padded.contains(&format!("-{plural}-"))
     };
     let query = model.queries.iter().find(|q| mentions(&q.name.text))?;
-    let action = model.actions.iter().find(|a| a.fields.iter().any(|f| f.text == "id"))?;
+    let action = model
+        .actions
+        .iter()
+        .find(|a| a.fields.iter().any(|f| f.text == "id"))?;
     let rust = names::pascal(singular).ok()?;
     let why = format!(
         "query `{}` names `{singular}`; fields of event `{}`",
         query.name.text, action.event.text
     );
-    Some((rust.clone(), rust, action.fields.clone(), Vec::new(), Some(why), model.name.span))
+    Some(EntitySource {
+        written: rust.clone(),
+        rust,
+        fields: action.fields.clone(),
+        docs: Vec::new(),
+        inferred: Some(why),
+        span: model.name.span,
+    })
 }
 
 /// A query's return type by convention.
@@ -488,6 +623,9 @@ fn infer_returns(name: &str, entities: &[EntityName]) -> Option<(Type, String)> 
         return Some((Type::Boolean, "ends in `?`".into()));
     }
     let kebab = names::kebab(name);
+    if kebab.ends_with("-count") || kebab.starts_with("count-") {
+        return Some((Type::Integer, "a count".into()));
+    }
     for prefix in ["get-", "find-"] {
         if let Some(rest) = kebab.strip_prefix(prefix) {
             if let Some(entity) = entities.iter().find(|e| e.kebab == rest) {
@@ -507,9 +645,6 @@ fn infer_returns(name: &str, entities: &[EntityName]) -> Option<(Type, String)> 
             ));
         }
     }
-    if kebab.ends_with("-count") || kebab.starts_with("count-") {
-        return Some((Type::Integer, "a count".into()));
-    }
     None
 }
 
@@ -522,11 +657,13 @@ fn returns_unknown(query: &ast::Query, entities: &[EntityName]) -> Diagnostic {
     let name = names::kebab(&query.name.text);
     let missing = ["get-", "find-"].iter().find_map(|p| name.strip_prefix(p));
     match (missing, entities.is_empty()) {
-        (Some(entity), _) if !entities.iter().any(|e| e.kebab == entity) => diagnostic.with_help(format!(
-            "there is no entity `{}`: declare `Entity: {} [id …]`, or add `returns <type>`",
-            names::pascal(entity).unwrap_or_default(),
-            names::pascal(entity).unwrap_or_default()
-        )),
+        (Some(entity), _) if !entities.iter().any(|e| e.kebab == entity) => {
+            diagnostic.with_help(format!(
+                "there is no entity `{}`: declare `Entity: {} [id …]`, or add `returns <type>`",
+                names::pascal(entity).unwrap_or_default(),
+                names::pascal(entity).unwrap_or_default()
+            ))
+        }
         _ => diagnostic.with_help(format!(
             "add `returns <type>`, e.g. `- {} returns integer`",
             query_line(query)

@@ -10,9 +10,32 @@ use std::collections::HashMap;
 
 /// Names the generated modules use from std, serde and esgen itself.
 const RESERVED_TYPES: &[&str] = &[
-    "Borrow", "Box", "Clone", "Debug", "Default", "Deserialize", "Display", "Eq", "Error", "Formatter", "From",
-    "Hash", "Into", "IntoIterator", "Iterator", "Option", "Ord", "PartialEq", "PartialOrd", "Rejection", "Result",
-    "Self", "Serialize", "String", "ToString", "Vec",
+    "Borrow",
+    "Box",
+    "Clone",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Display",
+    "Eq",
+    "Error",
+    "Formatter",
+    "From",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Rejection",
+    "Result",
+    "Self",
+    "Serialize",
+    "String",
+    "ToString",
+    "Vec",
 ];
 
 /// Methods every aggregate has.
@@ -30,15 +53,33 @@ pub(super) fn check_spec(
     for (model, space) in models.iter().zip(spaces) {
         let mut types: Vec<(String, String, Option<Span>)> = RESERVED_TYPES
             .iter()
-            .map(|name| (name.to_string(), format!("`{name}`, which the generated code uses"), None))
+            .map(|name| {
+                (
+                    name.to_string(),
+                    format!("`{name}`, which the generated code uses"),
+                    None,
+                )
+            })
             .collect();
-        types.extend(identities.iter().map(|i| (i.rust.clone(), format!("the identity type of `{}`", i.of), None)));
+        types.extend(identities.iter().map(|i| {
+            (
+                i.rust.clone(),
+                format!("the identity type of `{}`", i.of),
+                None,
+            )
+        }));
         types.extend(space.types.iter().cloned());
         collisions(&types, &model.name, out);
 
         let mut methods: Vec<(String, String, Option<Span>)> = RESERVED_METHODS
             .iter()
-            .map(|name| (name.to_string(), format!("`{name}`, which every aggregate has"), None))
+            .map(|name| {
+                (
+                    name.to_string(),
+                    format!("`{name}`, which every aggregate has"),
+                    None,
+                )
+            })
             .collect();
         methods.extend(space.methods.iter().cloned());
         collisions(&methods, &model.name, out);
@@ -85,7 +126,9 @@ fn collisions(names: &[(String, String, Option<Span>)], model: &str, out: &mut V
         );
         match (*span, first_span) {
             (Some(span), Some(first)) => {
-                diagnostic = diagnostic.at_labelled(span, format!("becomes `{rust}`")).with_label(first, "so does this");
+                diagnostic = diagnostic
+                    .at_labelled(span, format!("becomes `{rust}`"))
+                    .with_label(first, "so does this");
             }
             (Some(span), None) | (None, Some(span)) => {
                 diagnostic = diagnostic.at_labelled(span, format!("becomes `{rust}`"));
@@ -106,7 +149,10 @@ fn modules(file: &ast::SpecFile, out: &mut Vec<Diagnostic>) {
             Some(first) if first.text != model.name.text => out.push(
                 Diagnostic::error(
                     codes::NAME_COLLISION,
-                    format!("models `{}` and `{}` both become module `{module}`", first.text, model.name.text),
+                    format!(
+                        "models `{}` and `{}` both become module `{module}`",
+                        first.text, model.name.text
+                    ),
                 )
                 .at_labelled(model.name.span, format!("becomes `{module}`"))
                 .with_label(first.span, "so does this")

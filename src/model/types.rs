@@ -8,7 +8,7 @@ use super::names;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// An entity as the resolver sees it.
 pub struct EntityName {
@@ -44,6 +44,8 @@ pub struct Resolver<'a> {
     id: IdMeaning,
     memo: HashMap<String, Option<Resolved>>,
     stack: Vec<String>,
+    /// Terms named in type expressions (aliases), which count as used.
+    referenced: HashSet<String>,
     /// Problems found, in the order found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -63,6 +65,7 @@ impl<'a> Resolver<'a> {
             id,
             memo: HashMap::new(),
             stack: Vec::new(),
+            referenced: HashSet::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -73,7 +76,8 @@ impl<'a> Resolver<'a> {
             return done.clone();
         }
         if let Some(start) = self.stack.iter().position(|n| *n == name) {
-            self.cycle(&self.stack[start..].to_vec());
+            let members = self.stack[start..].to_vec();
+            self.cycle(&members);
             return None;
         }
         self.stack.push(name.to_string());
@@ -94,13 +98,21 @@ impl<'a> Resolver<'a> {
         self.stack.pop();
         // A term on a cycle was reported by the cycle's first member; keep
         // the first answer.
-        self.memo.entry(name.to_string()).or_insert(resolved).clone()
+        self.memo
+            .entry(name.to_string())
+            .or_insert(resolved)
+            .clone()
     }
 
     /// The type a naming convention gives `name`: `None` if no convention
     /// applies, `Some(None)` if one applies but failed (reported).
     fn convention(&mut self, name: &str, span: Span) -> Option<Option<Resolved>> {
-        let by = |ty: Type, why: String| Some(Some(Resolved { ty, origin: Origin::Convention(why) }));
+        let by = |ty: Type, why: String| {
+            Some(Some(Resolved {
+                ty,
+                origin: Origin::Convention(why),
+            }))
+        };
         if name.ends_with('?') {
             return by(Type::Boolean, "ends in `?`".into());
         }
@@ -108,7 +120,10 @@ impl<'a> Resolver<'a> {
             return match &self.id {
                 IdMeaning::Of(entity) => {
                     let entity = entity.clone();
-                    by(Type::Id(entity.clone()), format!("`id` identifies the model's entity `{entity}`"))
+                    by(
+                        Type::Id(entity.clone()),
+                        format!("`id` identifies the model's entity `{entity}`"),
+                    )
                 }
                 IdMeaning::Ambiguous(entities) => {
                     self.diagnostics.push(
@@ -127,20 +142,34 @@ impl<'a> Resolver<'a> {
                 }
             };
         }
-        if let Some(of) = name.strip_suffix("-id").or_else(|| name.strip_suffix("_id")).filter(|p| !p.is_empty()) {
+        if let Some(of) = name
+            .strip_suffix("-id")
+            .or_else(|| name.strip_suffix("_id"))
+            .filter(|p| !p.is_empty())
+        {
             return match names::pascal(of) {
-                Ok(rust) => by(Type::Id(rust.clone()), format!("`{name}` identifies `{rust}`")),
+                Ok(rust) => by(
+                    Type::Id(rust.clone()),
+                    format!("`{name}` identifies `{rust}`"),
+                ),
                 Err(_) => None,
             };
         }
-        if let Some(base) = name.strip_prefix("new-").or_else(|| name.strip_prefix("old-")).filter(|b| !b.is_empty()) {
-            return Some(
-                self.term(base, span)
-                    .map(|r| Resolved { ty: r.ty, origin: Origin::Convention(format!("has the type of `{base}`")) }),
-            );
+        if let Some(base) = name
+            .strip_prefix("new-")
+            .or_else(|| name.strip_prefix("old-"))
+            .filter(|b| !b.is_empty())
+        {
+            return Some(self.term(base, span).map(|r| Resolved {
+                ty: r.ty,
+                origin: Origin::Convention(format!("has the type of `{base}`")),
+            }));
         }
         if let Some(entity) = self.entities.iter().find(|e| e.kebab == name) {
-            return by(Type::Entity(entity.rust.clone()), format!("named like the entity `{}`", entity.written));
+            return by(
+                Type::Entity(entity.rust.clone()),
+                format!("named like the entity `{}`", entity.written),
+            );
         }
         if let Some(one) = names::singular(name) {
             if self.is_known(&one) {
@@ -159,24 +188,40 @@ impl<'a> Resolver<'a> {
         self.declared.contains_key(name)
             || name.ends_with('?')
             || name == "id"
-            || name.strip_suffix("-id").or_else(|| name.strip_suffix("_id")).is_some_and(|p| !p.is_empty())
-            || name.strip_prefix("new-").or_else(|| name.strip_prefix("old-")).is_some_and(|b| self.is_known(b))
+            || name
+                .strip_suffix("-id")
+                .or_else(|| name.strip_suffix("_id"))
+                .is_some_and(|p| !p.is_empty())
+            || name
+                .strip_prefix("new-")
+                .or_else(|| name.strip_prefix("old-"))
+                .is_some_and(|b| self.is_known(b))
             || self.entities.iter().any(|e| e.kebab == name)
             || names::singular(name).is_some_and(|one| self.is_known(&one))
+    }
+
+    /// Whether a type expression names this term (as an alias).
+    pub fn is_referenced(&self, name: &str) -> bool {
+        self.referenced.contains(name)
     }
 
     /// The type a type expression denotes.
     pub fn expr(&mut self, expr: &'a ast::TypeExpr) -> Option<Type> {
         match expr {
             ast::TypeExpr::List(inner, _) => self.expr(inner).map(|t| Type::List(Box::new(t))),
-            ast::TypeExpr::Optional(inner, _) => self.expr(inner).map(|t| Type::Optional(Box::new(t))),
+            ast::TypeExpr::Optional(inner, _) => {
+                self.expr(inner).map(|t| Type::Optional(Box::new(t)))
+            }
             ast::TypeExpr::IdOf(name, _) => match names::pascal(&name.text) {
                 Ok(rust) => Some(Type::Id(rust)),
                 Err(_) => {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::INVALID_NAME, format!("`id of {}` cannot name a Rust type", name.text))
-                            .at_labelled(name.span, "a reserved word in Rust")
-                            .with_help("name the identified thing differently"),
+                        Diagnostic::error(
+                            codes::INVALID_NAME,
+                            format!("`id of {}` cannot name a Rust type", name.text),
+                        )
+                        .at_labelled(name.span, "a reserved word in Rust")
+                        .with_help("name the identified thing differently"),
                     );
                     None
                 }
@@ -197,13 +242,15 @@ impl<'a> Resolver<'a> {
             return Some(Type::Entity(entity.rust.clone()));
         }
         if self.is_known(&name.text) {
+            self.referenced.insert(name.text.clone());
             return self.term(&name.text, name.span).map(|r| r.ty);
         }
         let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
         candidates.extend(self.entities.iter().map(|e| e.written.as_str()));
         candidates.extend(self.declared.keys().copied());
-        let mut diagnostic = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{}`", name.text))
-            .at_labelled(name.span, "not a type, an entity or a declared term");
+        let mut diagnostic =
+            Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{}`", name.text))
+                .at_labelled(name.span, "not a type, an entity or a declared term");
         diagnostic = match (did_you_mean(&name.text, candidates), name.text.as_str()) {
             (Some(suggestion), _) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
             (None, "list") => diagnostic.with_help("write `list of <type>`, e.g. `list of text`"),
@@ -221,18 +268,29 @@ impl<'a> Resolver<'a> {
         let Some(term) = self.declared.get(first).copied() else {
             return;
         };
-        let path = members.iter().map(String::as_str).chain(std::iter::once(first)).map(|m| format!("`{m}`")).collect::<Vec<_>>();
+        let path = members
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(first))
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>();
         let mut diagnostic = Diagnostic::error(
             codes::ALIAS_CYCLE,
-            format!("the type of `{first}` is defined in a circle: {}", path.join(" → ")),
+            format!(
+                "the type of `{first}` is defined in a circle: {}",
+                path.join(" → ")
+            ),
         )
         .at_labelled(term.ty.span(), "this refers back to itself");
         for member in &members[1..] {
             if let Some(other) = self.declared.get(member.as_str()) {
-                diagnostic = diagnostic.with_label(other.ty.span(), format!("`{member}` is defined here"));
+                diagnostic =
+                    diagnostic.with_label(other.ty.span(), format!("`{member}` is defined here"));
             }
         }
-        self.diagnostics.push(diagnostic.with_help(format!("give one of them a real type, e.g. `- {first}: text`")));
+        self.diagnostics.push(diagnostic.with_help(format!(
+            "give one of them a real type, e.g. `- {first}: text`"
+        )));
     }
 }
 

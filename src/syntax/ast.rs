@@ -99,7 +99,9 @@ impl TypeExpr {
     /// Where the type is written.
     pub fn span(&self) -> Span {
         match self {
-            TypeExpr::List(_, span) | TypeExpr::Optional(_, span) | TypeExpr::IdOf(_, span) => *span,
+            TypeExpr::List(_, span) | TypeExpr::Optional(_, span) | TypeExpr::IdOf(_, span) => {
+                *span
+            }
             TypeExpr::Named(name) => name.span,
         }
     }

@@ -47,7 +47,11 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         .char_indices()
         .find(|(i, c)| *i > 0 && (c.is_whitespace() || matches!(c, '[' | ']' | ',' | ':')))
         .map_or(rest.len(), |(i, _)| i);
-    let found_len = if found_len == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { found_len };
+    let found_len = if found_len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        found_len
+    };
     let span = Span::new(pos, pos + found_len).shift(offset);
     let found = if rest.is_empty() {
         "the end of the line".to_string()
@@ -56,7 +60,9 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
     };
 
     let mut expected: Vec<&str> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => positives.iter().filter_map(|r| describe(*r)).collect(),
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| describe(*r)).collect()
+        }
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     expected.sort_unstable();
@@ -64,18 +70,27 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
 
     let content = line.trim_start();
     let starts_with_bullet = content.starts_with(['•', '-', '*']);
-    let message = if pos == line.len() - content.len() && !starts_with_bullet && rule != Rule::outside_line {
-        "expected a list item or a header".to_string()
-    } else if expected.is_empty() {
-        format!("unexpected {found}")
-    } else {
-        format!("expected {}, found {found}", join_or(&expected))
-    };
+    let message =
+        if pos == line.len() - content.len() && !starts_with_bullet && rule != Rule::outside_line {
+            "expected a list item or a header".to_string()
+        } else if expected.is_empty() {
+            format!("unexpected {found}")
+        } else {
+            format!("expected {}, found {found}", join_or(&expected))
+        };
     let mut diagnostic = Diagnostic::error(codes::SYNTAX, message).at_labelled(span, "here");
-    diagnostic = if content.starts_with(|c: char| c.is_ascii_alphabetic()) && !starts_with_bullet && !line.contains(':') {
-        diagnostic.with_help("list items start with `•`, `-` or `*` and a space; headers end with `:`")
-    } else if rest.starts_with(|c: char| !c.is_ascii() || c.is_ascii_punctuation()) && expected.contains(&"a name") {
-        diagnostic.with_help("names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`")
+    diagnostic = if content.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !starts_with_bullet
+        && !line.contains(':')
+    {
+        diagnostic
+            .with_help("list items start with `•`, `-` or `*` and a space; headers end with `:`")
+    } else if rest.starts_with(|c: char| !c.is_ascii() || c.is_ascii_punctuation())
+        && expected.contains(&"a name")
+    {
+        diagnostic.with_help(
+            "names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`",
+        )
     } else {
         diagnostic.with_help(example(rule))
     };
@@ -96,11 +111,13 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
     let diagnostic = Diagnostic::error(codes::UNKNOWN_SECTION, format!("unknown section `{word}`"))
         .at_labelled(span, "not a section esgen knows");
     match did_you_mean(word, known) {
-        Some(suggestion @ ("Model" | "Entity")) => diagnostic.with_help(format!("did you mean `{suggestion}: <Name>`?")),
-        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}:`?")),
-        None if word == "Model" || word == "Entity" => {
-            diagnostic.with_help(format!("`{word}:` needs a name after it, e.g. `{word}: Todos`"))
+        Some(suggestion @ ("Model" | "Entity")) => {
+            diagnostic.with_help(format!("did you mean `{suggestion}: <Name>`?"))
         }
+        Some(suggestion) => diagnostic.with_help(format!("did you mean `{suggestion}:`?")),
+        None if word == "Model" || word == "Entity" => diagnostic.with_help(format!(
+            "`{word}:` needs a name after it, e.g. `{word}: Todos`"
+        )),
         None => diagnostic.with_help("a model's sections are `Terms:`, `Queries:` and `Actions:`"),
     }
 }

@@ -48,7 +48,6 @@ struct LineParser {
 /// and left out; the tree holds everything else.
 pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
     let mut parser = LineParser {
-
         models: Vec::new(),
         context: Context::Outside,
         docs: Vec::new(),
@@ -56,7 +55,11 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
         reported_outside: false,
     };
     let text = source.text.as_str();
-    let mut offset = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let mut offset = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     while offset <= text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let line = &text[offset..end];
@@ -64,7 +67,12 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
         parser.line(line, offset);
         offset = end + 1;
     }
-    (SpecFile { models: parser.models }, parser.diagnostics)
+    (
+        SpecFile {
+            models: parser.models,
+        },
+        parser.diagnostics,
+    )
 }
 
 impl LineParser {
@@ -79,7 +87,8 @@ impl LineParser {
             Err(error) => {
                 self.docs.clear();
                 if self.context != Context::Skipping {
-                    self.diagnostics.push(errors::translate(&error, rule, line, offset));
+                    self.diagnostics
+                        .push(errors::translate(&error, rule, line, offset));
                 }
                 return;
             }
@@ -127,9 +136,17 @@ impl LineParser {
             Rule::entity_decl => {
                 let mut inner = pair.into_inner();
                 let name = ident(inner.next().expect("entity name"), offset);
-                let fields = inner.next().map(|list| idents(list, offset)).unwrap_or_default();
+                let fields = inner
+                    .next()
+                    .map(|list| idents(list, offset))
+                    .unwrap_or_default();
                 if let Some(model) = self.model_for("an `Entity:` line", span) {
-                    model.entities.push(Entity { name, fields, docs, span });
+                    model.entities.push(Entity {
+                        name,
+                        fields,
+                        docs,
+                        span,
+                    });
                 }
                 self.context = Context::Outside;
             }
@@ -153,7 +170,8 @@ impl LineParser {
                         }
                     }
                     None => {
-                        self.diagnostics.push(errors::unknown_section(text, word_span));
+                        self.diagnostics
+                            .push(errors::unknown_section(text, word_span));
                         self.context = Context::Skipping;
                     }
                 }
@@ -163,7 +181,12 @@ impl LineParser {
                 let name = ident(inner.next().expect("term name"), offset);
                 let ty = type_expr(inner.next().expect("term type"), offset);
                 if let Some(model) = self.models.last_mut() {
-                    model.terms.push(Term { name, ty, docs, span });
+                    model.terms.push(Term {
+                        name,
+                        ty,
+                        docs,
+                        span,
+                    });
                 }
             }
             Rule::query_item => {
@@ -179,7 +202,13 @@ impl LineParser {
                     }
                 }
                 if let (Some(model), Some(name)) = (self.models.last_mut(), name) {
-                    model.queries.push(Query { name, params, returns, docs, span });
+                    model.queries.push(Query {
+                        name,
+                        params,
+                        returns,
+                        docs,
+                        span,
+                    });
                 }
             }
             Rule::action_item => {
@@ -201,20 +230,34 @@ impl LineParser {
                     lists.next(),
                     lists.next(),
                 ) {
-                    model.actions.push(Action { command, params, event, fields, docs, span });
+                    model.actions.push(Action {
+                        command,
+                        params,
+                        event,
+                        fields,
+                        docs,
+                        span,
+                    });
                 }
             }
             Rule::stray_item => {
                 if self.models.is_empty() {
                     if !self.reported_outside {
                         self.reported_outside = true;
-                        self.diagnostics.push(errors::outside_model("a list item", span));
+                        self.diagnostics
+                            .push(errors::outside_model("a list item", span));
                     }
                 } else {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::ITEM_OUTSIDE_SECTION, "this item is not inside a section")
-                            .at_labelled(span, "no `Terms:`, `Queries:` or `Actions:` section is open here")
-                            .with_help("put it under `Terms:`, `Queries:` or `Actions:`"),
+                        Diagnostic::error(
+                            codes::ITEM_OUTSIDE_SECTION,
+                            "this item is not inside a section",
+                        )
+                        .at_labelled(
+                            span,
+                            "no `Terms:`, `Queries:` or `Actions:` section is open here",
+                        )
+                        .with_help("put it under `Terms:`, `Queries:` or `Actions:`"),
                     );
                 }
             }
@@ -242,7 +285,9 @@ fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
 }
 
 fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
-    pair.into_inner().next().expect("grammar guarantees an inner pair")
+    pair.into_inner()
+        .next()
+        .expect("grammar guarantees an inner pair")
 }
 
 fn ident(pair: Pair<'_, Rule>, offset: usize) -> Ident {
