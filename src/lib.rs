@@ -68,6 +68,8 @@ pub fn check(source: &Source) -> (Option<model::ir::Spec>, Vec<Diagnostic>) {
     let (file, mut diagnostics) = syntax::parse(source);
     let (spec, mut more) = model::analyze(&file, source);
     diagnostics.append(&mut more);
+    // In file order; diagnostics without a place (about the whole spec) last.
+    diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
     if has_errors(&diagnostics) {
         return (None, diagnostics);
     }

@@ -10,6 +10,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::name => "a name",
         Rule::name_list => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::colon => "`:`",
         Rule::comment => "a comment",
         Rule::type_expr | Rule::named_type => "a type",
         Rule::accepted_as => "`accepted as`",
@@ -43,21 +45,20 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         InputLocation::Span((start, _)) => start,
     };
     let rest = &line[pos..];
-    let found_len = rest
-        .char_indices()
-        .find(|(i, c)| *i > 0 && (c.is_whitespace() || matches!(c, '[' | ']' | ',' | ':')))
-        .map_or(rest.len(), |(i, _)| i);
-    let found_len = if found_len == 0 {
-        rest.chars().next().map_or(0, char::len_utf8)
-    } else {
-        found_len
+    let found_len = match rest.chars().next() {
+        None => 0,
+        Some(c) if !c.is_ascii_alphanumeric() => c.len_utf8(),
+        Some(_) => rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '?')))
+            .map_or(rest.len(), |(i, _)| i),
     };
-    let span = Span::new(pos, pos + found_len).shift(offset);
     let found = if rest.is_empty() {
         "the end of the line".to_string()
     } else {
         format!("`{}`", &rest[..found_len])
     };
+    let at = |start: usize, len: usize| Span::new(start, start + len).shift(offset);
 
     let mut expected: Vec<&str> = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -69,32 +70,80 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
     expected.dedup();
 
     let content = line.trim_start();
+    let indent = line.len() - content.len();
     let starts_with_bullet = content.starts_with(['•', '-', '*']);
-    let message =
-        if pos == line.len() - content.len() && !starts_with_bullet && rule != Rule::outside_line {
-            "expected a list item or a header".to_string()
-        } else if expected.is_empty() {
-            format!("unexpected {found}")
-        } else {
-            format!("expected {}, found {found}", join_or(&expected))
-        };
-    let mut diagnostic = Diagnostic::error(codes::SYNTAX, message).at_labelled(span, "here");
-    diagnostic = if content.starts_with(|c: char| c.is_ascii_alphabetic())
+    let before = line[..pos].trim_end();
+    let last_word = before.rsplit([' ', '\t']).next().unwrap_or_default();
+
+    // The common mistakes, said in the spec's words.
+    let (message, span, help) = if pos == indent
         && !starts_with_bullet
-        && !line.contains(':')
+        && rule != Rule::outside_line
     {
-        diagnostic
-            .with_help("list items start with `•`, `-` or `*` and a space; headers end with `:`")
-    } else if rest.starts_with(|c: char| !c.is_ascii() || c.is_ascii_punctuation())
-        && expected.contains(&"a name")
-    {
-        diagnostic.with_help(
-            "names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`",
+        (
+            "expected a list item or a header".to_string(),
+            at(pos, found_len),
+            "list items start with `•`, `-` or `*` and a space; headers end with `:`".to_string(),
+        )
+    } else if expected.contains(&"`accepted as`") && rest.starts_with("accepted") {
+        let after = rest["accepted".len()..].trim_start();
+        let after_at = line.len() - after.len();
+        let len = after.find([' ', '\t', '[']).unwrap_or(after.len());
+        (
+            "expected `as` after `accepted`".to_string(),
+            at(after_at, len),
+            example(rule).to_string(),
+        )
+    } else if rest.starts_with("returns") && rule == Rule::queries_line {
+        (
+            "expected a type after `returns`".to_string(),
+            at(pos, found_len),
+            "write the type it returns, e.g. `returns integer` or `returns list of Todo`"
+                .to_string(),
+        )
+    } else if matches!(last_word, "list" | "id") && rest.trim_end() == "of" {
+        (
+            format!("expected a type after `{last_word} of`"),
+            at(line.trim_end().len(), 0),
+            "e.g. `list of text` or `id of Book`".to_string(),
+        )
+    } else if matches!(last_word, "of" | "optional") && !rest.starts_with('#') {
+        (
+            format!("expected a type after `{last_word}`, found {found}"),
+            at(pos, found_len),
+            "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity or a term".to_string(),
+        )
+    } else if rest.starts_with('[') && expected.contains(&"`]`") {
+        (
+            "expected `]`, found another `[`".to_string(),
+            at(pos, found_len),
+            "is the `]` that closes the list before it missing?".to_string(),
+        )
+    } else if expected.is_empty() {
+        (
+            format!("unexpected {found}"),
+            at(pos, found_len),
+            example(rule).to_string(),
         )
     } else {
-        diagnostic.with_help(example(rule))
+        let help = if rest
+            .starts_with(|c: char| !c.is_ascii() || (c.is_ascii_punctuation() && c != '#'))
+            && expected.contains(&"a name")
+        {
+            "names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`"
+                .to_string()
+        } else {
+            example(rule).to_string()
+        };
+        (
+            format!("expected {}, found {found}", join_or(&expected)),
+            at(pos, found_len),
+            help,
+        )
     };
-    diagnostic
+    Diagnostic::error(codes::SYNTAX, message)
+        .at_labelled(span, "here")
+        .with_help(help)
 }
 
 fn join_or(items: &[&str]) -> String {

@@ -121,7 +121,10 @@ impl LineParser {
         let span = span_of(&pair, offset);
         match pair.as_rule() {
             Rule::model_header => {
-                let name = ident(first(pair), offset);
+                let Some(name) = pair.into_inner().find(|p| p.as_rule() == Rule::name) else {
+                    return;
+                };
+                let name = ident(name, offset);
                 self.models.push(Model {
                     name,
                     docs,
@@ -134,12 +137,16 @@ impl LineParser {
                 self.context = Context::Outside;
             }
             Rule::entity_decl => {
-                let mut inner = pair.into_inner();
-                let name = ident(inner.next().expect("entity name"), offset);
-                let fields = inner
-                    .next()
-                    .map(|list| idents(list, offset))
-                    .unwrap_or_default();
+                let mut name = None;
+                let mut fields = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::name => name = Some(ident(part, offset)),
+                        Rule::name_list => fields = idents(part, offset),
+                        _ => {}
+                    }
+                }
+                let Some(name) = name else { return };
                 if let Some(model) = self.model_for("an `Entity:` line", span) {
                     model.entities.push(Entity {
                         name,
@@ -177,10 +184,16 @@ impl LineParser {
                 }
             }
             Rule::term_item => {
-                let mut inner = pair.into_inner();
-                let name = ident(inner.next().expect("term name"), offset);
-                let ty = type_expr(inner.next().expect("term type"), offset);
-                if let Some(model) = self.models.last_mut() {
+                let mut name = None;
+                let mut ty = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::name => name = Some(ident(part, offset)),
+                        Rule::type_expr => ty = Some(type_expr(part, offset)),
+                        _ => {}
+                    }
+                }
+                if let (Some(model), Some(name), Some(ty)) = (self.models.last_mut(), name, ty) {
                     model.terms.push(Term {
                         name,
                         ty,
@@ -298,7 +311,10 @@ fn ident(pair: Pair<'_, Rule>, offset: usize) -> Ident {
 }
 
 fn idents(list: Pair<'_, Rule>, offset: usize) -> Vec<Ident> {
-    list.into_inner().map(|name| ident(name, offset)).collect()
+    list.into_inner()
+        .filter(|pair| pair.as_rule() == Rule::name)
+        .map(|name| ident(name, offset))
+        .collect()
 }
 
 fn type_expr(pair: Pair<'_, Rule>, offset: usize) -> TypeExpr {

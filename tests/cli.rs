@@ -1,0 +1,248 @@
+//! The `esgen` binary end to end: exit codes, what is written and what is
+//! left alone.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn esgen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_esgen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("esgen runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Every file under `dir` with its bytes and modification time, sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let modified = fs::metadata(&path).unwrap().modified().unwrap();
+                out.push((
+                    path.strip_prefix(dir).unwrap().display().to_string(),
+                    fs::read(&path).unwrap(),
+                    modified,
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn todos_spec(dir: &Path) -> std::path::PathBuf {
+    let spec = dir.join("todos.ddd");
+    fs::copy(common::root().join("specs/todos.ddd"), &spec).unwrap();
+    spec
+}
+
+#[test]
+fn building_twice_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    let first = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let crate_dir = tmp.path().join("todos");
+    let before = snapshot(&crate_dir);
+    assert_eq!(before.len(), 5);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("0 file(s) written"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        snapshot(&crate_dir),
+        before,
+        "bytes and modification times are unchanged"
+    );
+}
+
+#[test]
+fn user_files_survive_a_changed_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    let out = tmp.path().join("crate");
+    let out_arg = out.to_str().unwrap();
+    assert_eq!(
+        esgen(&["build", "todos.ddd", "--out", out_arg], tmp.path())
+            .status
+            .code(),
+        Some(0)
+    );
+
+    // The user fills in their files.
+    let mine = "// my own code, which must never be lost\n";
+    for file in ["src/todos.rs", "src/lib.rs", "Cargo.toml"] {
+        let path = out.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            format!(
+                "{text}{}",
+                if file.ends_with(".toml") {
+                    "# mine\n"
+                } else {
+                    mine
+                }
+            ),
+        )
+        .unwrap();
+    }
+    let users: Vec<(String, Vec<u8>)> = ["src/todos.rs", "src/lib.rs", "Cargo.toml"]
+        .iter()
+        .map(|f| (f.to_string(), fs::read(out.join(f)).unwrap()))
+        .collect();
+
+    // The spec gains an action and a model.
+    let mut text = fs::read_to_string(&spec).unwrap();
+    text.push_str("  - archive [id] accepted as archived [id]\n\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n");
+    fs::write(&spec, text).unwrap();
+    let rebuilt = esgen(&["build", "todos.ddd", "--out", out_arg], tmp.path());
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+
+    for (file, bytes) in users {
+        assert_eq!(
+            fs::read(out.join(&file)).unwrap(),
+            bytes,
+            "{file} was changed"
+        );
+    }
+    let generated = fs::read_to_string(out.join("src/generated/todos.rs")).unwrap();
+    assert!(
+        generated.contains("fn archive(&self, command: Archive) -> Result<Archived, Rejection>;")
+    );
+    assert!(
+        out.join("src/notes.rs").exists(),
+        "the new model's skeleton is created"
+    );
+    let said = stderr(&rebuilt);
+    assert!(
+        said.contains("fn archive"),
+        "names the method to add: {said}"
+    );
+    assert!(
+        said.contains("fn accept_archived"),
+        "names the method to add: {said}"
+    );
+    assert!(
+        said.contains("add `pub mod notes;` to src/lib.rs"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_spec_with_errors_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let before = snapshot(&tmp.path().join("todos"));
+
+    let broken = fs::read_to_string(&spec)
+        .unwrap()
+        .replace("accepted as deleted", "acepted as deleted");
+    fs::write(&spec, broken).unwrap();
+    let output = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr(&output);
+    assert!(said.contains("todos.ddd:27:17"), "located: {said}");
+    assert!(said.contains("nothing was written"), "{said}");
+    assert_eq!(snapshot(&tmp.path().join("todos")), before);
+
+    let fresh = tempfile::tempdir().unwrap();
+    fs::copy(&spec, fresh.path().join("todos.ddd")).unwrap();
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], fresh.path()).status.code(),
+        Some(1)
+    );
+    assert!(
+        !fresh.path().join("todos").exists(),
+        "no crate directory for a broken spec"
+    );
+}
+
+#[test]
+fn refuses_a_directory_esgen_did_not_make() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    let theirs = tmp.path().join("todos");
+    fs::create_dir(&theirs).unwrap();
+    fs::write(theirs.join("notes.txt"), "precious").unwrap();
+    let output = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a crate esgen generated"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot(&theirs).len(), 1);
+    assert_eq!(
+        fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn check_writes_nothing_and_explains() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    let output = esgen(&["check", "--explain", "todos.ddd"], tmp.path());
+    assert_eq!(output.status.code(), Some(0));
+    let explained = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        explained.contains("ids: list of id of Todo  (convention: plural of `id`)"),
+        "{explained}"
+    );
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "only the spec is there"
+    );
+}
+
+#[test]
+fn usage_and_io_trouble_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(esgen(&[], tmp.path()).status.code(), Some(2));
+    assert_eq!(esgen(&["build"], tmp.path()).status.code(), Some(2));
+    let missing = esgen(&["check", "nowhere.ddd"], tmp.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cannot read `nowhere.ddd`"),
+        "{}",
+        stderr(&missing)
+    );
+    todos_spec(tmp.path());
+    let two = esgen(
+        &["build", "todos.ddd", "todos.ddd", "--out", "x"],
+        tmp.path(),
+    );
+    assert_eq!(two.status.code(), Some(2));
+}
+
+#[test]
+fn help_shows_examples() {
+    let output = esgen(&["--help"], Path::new("."));
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("esgen build todos.ddd"), "{help}");
+    assert!(help.contains("Exit status"), "{help}");
+}
