@@ -36,6 +36,11 @@ impl {{ c.strukt.name }} {
 {%- endfor %}
 {%- for s in model.events %}
 {% call strukt(s) %}{% endcall %}
+
+impl {{ s.name }} {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "{{ s.tag }}";
+}
 {%- endfor %}
 
 /// A command of the `{{ model.name }}` model. Serialised as an object whose one key
@@ -46,7 +51,7 @@ pub enum {{ model.rust }}Command {
 {%- for v in model.command_variants %}
     /// {{ v.doc }}
     #[serde(rename = "{{ v.tag }}")]
-    {{ v.name }}({{ v.name }}),
+{{ v.line }}
 {%- endfor %}
 }
 
@@ -58,12 +63,43 @@ pub enum {{ model.rust }}Event {
 {%- for v in model.event_variants %}
     /// {{ v.doc }}
     #[serde(rename = "{{ v.tag }}")]
-    {{ v.name }}({{ v.name }}),
+{{ v.line }}
 {%- endfor %}
+}
+
+impl {{ model.rust }}Command {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+{%- if model.action_arms.is_empty() %}
+        match *self {}
+{%- else %}
+        match self {
+{%- for arm in model.action_arms %}
+{{ arm }}
+{%- endfor %}
+        }
+{%- endif %}
+    }
+}
+
+impl {{ model.rust }}Event {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+{%- if model.name_arms.is_empty() %}
+        match *self {}
+{%- else %}
+        match self {
+{%- for arm in model.name_arms %}
+{{ arm }}
+{%- endfor %}
+        }
+{%- endif %}
+    }
 }
 {%- for v in model.command_variants %}
 
-impl From<{{ v.name }}> for {{ model.rust }}Command {
+{{ v.from_header }}
     fn from(command: {{ v.name }}) -> Self {
         Self::{{ v.name }}(command)
     }
@@ -71,7 +107,7 @@ impl From<{{ v.name }}> for {{ model.rust }}Command {
 {%- endfor %}
 {%- for v in model.event_variants %}
 
-impl From<{{ v.name }}> for {{ model.rust }}Event {
+{{ v.from_header }}
     fn from(event: {{ v.name }}) -> Self {
         Self::{{ v.name }}(event)
     }
@@ -122,11 +158,15 @@ pub trait {{ model.rust }}Accept {
 
 /// The `{{ model.name }}` aggregate: proposing and accepting, put together.
 /// Implemented for every type that implements both halves and `Default`.
-pub trait {{ model.rust }}Aggregate: {{ model.rust }}Propose + {{ model.rust }}Accept + Default {
+{{ model.aggregate_header }}
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: {{ model.rust }}Command) -> Result<{{ model.rust }}Event, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+{{ model.propose_signature }}
+        match command.into() {
 {%- for arm in model.propose_arms %}
 {{ arm }}
 {%- endfor %}
@@ -134,7 +174,7 @@ pub trait {{ model.rust }}Aggregate: {{ model.rust }}Propose + {{ model.rust }}A
     }
 
     /// Accepts any event: applies it to the model.
-    fn accept(&mut self, event: &{{ model.rust }}Event) {
+{{ model.accept_signature }}
 {%- if model.accept_arms.is_empty() %}
         match *event {}
 {%- else %}
@@ -148,7 +188,11 @@ pub trait {{ model.rust }}Aggregate: {{ model.rust }}Propose + {{ model.rust }}A
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: {{ model.rust }}Command) -> Result<{{ model.rust }}Event, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+{{ model.execute_signature }}
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)
@@ -169,7 +213,7 @@ pub trait {{ model.rust }}Aggregate: {{ model.rust }}Propose + {{ model.rust }}A
     }
 }
 
-impl<T> {{ model.rust }}Aggregate for T where T: {{ model.rust }}Propose + {{ model.rust }}Accept + Default {}
+{{ model.aggregate_impl }}
 
 {%- macro strukt(s) %}
 {%- for line in s.docs %}

@@ -86,16 +86,48 @@ pub fn map_arm(indent: usize, pattern: &str, call: &str, wrap: &str) -> String {
 }
 
 /// A match arm `pattern => call,` at `indent`, laid out as rustfmt lays it
-/// out: on one line if it fits, else the call in a block.
+/// out: on one line if it fits, else the call in a block; a pattern too long
+/// for that has its binding on a line of its own.
 pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
     let pad = " ".repeat(indent);
     let one_line = format!("{pad}{pattern} => {call},");
     if one_line.chars().count() <= MAX_WIDTH {
         return one_line;
     }
+    let inner = " ".repeat(indent + 4);
+    if format!("{pad}{pattern} => {{").chars().count() > MAX_WIDTH {
+        if let Some((path, binding)) = pattern.strip_suffix(')').and_then(|p| p.split_once('(')) {
+            return format!("{pad}{path}(\n{inner}{binding},\n{pad}) => {call},");
+        }
+    }
+    format!("{pad}{pattern} => {{\n{inner}{call}\n{pad}}}")
+}
+
+/// `head: A + B + C {`, broken as rustfmt breaks a trait's supertraits:
+/// the bounds on a line of their own, the brace on the next.
+pub fn trait_header(head: &str, bounds: &[String]) -> String {
+    let joined = bounds.join(" + ");
+    let one_line = format!("{head}: {joined} {{");
+    if one_line.chars().count() <= MAX_WIDTH {
+        return one_line;
+    }
+    format!("{head}:\n    {joined}\n{{")
+}
+
+/// `impl<T> Trait for T where T: A + B {}`, broken as rustfmt breaks it.
+pub fn blanket_impl(head: &str, bounds: &[String]) -> String {
+    let joined = bounds.join(" + ");
+    let one_line = format!("{head} where T: {joined} {{}}");
+    if one_line.chars().count() <= MAX_WIDTH {
+        return one_line;
+    }
+    let bound_line = format!("    T: {joined}");
+    if bound_line.chars().count() <= MAX_WIDTH {
+        return format!("{head} where\n{bound_line}\n{{\n}}");
+    }
     format!(
-        "{pad}{pattern} => {{\n{}{call}\n{pad}}}",
-        " ".repeat(indent + 4)
+        "{head} where\n    T: {}\n{{\n}}",
+        bounds.join("\n        + ")
     )
 }
 

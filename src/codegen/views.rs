@@ -1,7 +1,7 @@
 //! What the templates show: the semantic model with docs made inert,
 //! derives chosen and long lines laid out.
 
-use super::rust::{arm, docs, inert, map_arm, signature};
+use super::rust::{arm, blanket_impl, docs, inert, map_arm, signature, trait_header};
 use crate::model::ir::{self, Field, Model, Spec, Type};
 
 /// The crate as a whole.
@@ -37,6 +37,8 @@ pub struct StructView {
     pub derives: &'static str,
     /// The type name.
     pub name: String,
+    /// The spec name, for events (their serialised tag).
+    pub tag: String,
     /// Its fields.
     pub fields: Vec<FieldView>,
 }
@@ -67,6 +69,32 @@ pub struct VariantView {
     pub tag: String,
     /// The variant and struct name.
     pub name: String,
+    /// The variant's line(s), `    Name(Name),`, broken as rustfmt breaks it.
+    pub line: String,
+    /// `impl From<Name> for Enum {`, broken as rustfmt breaks it.
+    pub from_header: String,
+}
+
+fn variant(doc: String, tag: &str, name: &str, enumeration: &str) -> VariantView {
+    let header = format!("impl From<{name}> for {enumeration} {{");
+    let from_header = if header.chars().count() <= 100 {
+        header
+    } else {
+        format!("impl From<{name}>\n    for {enumeration}\n{{")
+    };
+    let one_line = format!("    {name}({name}),");
+    let line = if one_line.chars().count() <= 100 {
+        one_line
+    } else {
+        format!("    {name}(\n        {name},\n    ),")
+    };
+    VariantView {
+        doc,
+        tag: tag.to_string(),
+        name: name.to_string(),
+        line,
+        from_header,
+    }
 }
 
 /// A trait method: declaration and the skeleton's definition.
@@ -121,11 +149,25 @@ pub struct ModelView {
     pub propose_arms: Vec<String>,
     /// The arms of `accept`.
     pub accept_arms: Vec<String>,
+    /// The arms of the command enum's `action`.
+    pub action_arms: Vec<String>,
+    /// The arms of the event enum's `name`.
+    pub name_arms: Vec<String>,
+    /// `pub trait …Aggregate: … {`
+    pub aggregate_header: String,
+    /// The blanket implementation of the aggregate trait.
+    pub aggregate_impl: String,
+    /// Signatures of the provided methods.
+    pub propose_signature: String,
+    /// `fn accept(…) {`
+    pub accept_signature: String,
+    /// `fn execute(…) -> … {`
+    pub execute_signature: String,
 }
 
 const DERIVE_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
 const DERIVE_PARTIAL: &str = "Debug, Clone, PartialEq, Serialize, Deserialize";
-const ENUM_EQ: &str = "Debug, Clone, PartialEq, Eq, Serialize, Deserialize";
+const ENUM_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
 
 fn derives(eq: bool) -> &'static str {
     if eq {
@@ -247,6 +289,7 @@ impl ModelView {
                     docs: docs(&entity.docs, &extra),
                     derives: derives(entity.eq),
                     name: entity.rust.clone(),
+                    tag: String::new(),
                     fields: entity.fields.iter().map(field_view).collect(),
                 }
             })
@@ -266,6 +309,7 @@ impl ModelView {
                     ),
                     derives: derives(command.eq),
                     name: command.rust.clone(),
+                    tag: String::new(),
                     fields: command.params.iter().map(field_view).collect(),
                 },
                 action: command.name.clone(),
@@ -289,6 +333,7 @@ impl ModelView {
                     ),
                     derives: derives(event.eq),
                     name: event.rust.clone(),
+                    tag: event.name.clone(),
                     fields: event.fields.iter().map(field_view).collect(),
                 }
             })
@@ -297,19 +342,25 @@ impl ModelView {
         let command_variants = model
             .commands
             .iter()
-            .map(|c| VariantView {
-                doc: inert(&format!("`{}`", c.spec_line)),
-                tag: c.name.clone(),
-                name: c.rust.clone(),
+            .map(|c| {
+                variant(
+                    inert(&format!("`{}`", c.spec_line)),
+                    &c.name,
+                    &c.rust,
+                    &format!("{}Command", model.rust),
+                )
             })
             .collect();
         let event_variants = model
             .events
             .iter()
-            .map(|e| VariantView {
-                doc: inert(&format!("`{} {}`", e.name, bracket(&e.fields))),
-                tag: e.name.clone(),
-                name: e.rust.clone(),
+            .map(|e| {
+                variant(
+                    inert(&format!("`{} {}`", e.name, bracket(&e.fields))),
+                    &e.name,
+                    &e.rust,
+                    &format!("{}Event", model.rust),
+                )
             })
             .collect();
 
@@ -399,7 +450,62 @@ impl ModelView {
             })
             .collect();
 
+        let action_arms = model
+            .commands
+            .iter()
+            .map(|c| {
+                arm(
+                    12,
+                    &format!("Self::{}(_)", c.rust),
+                    &format!("{}::ACTION", c.rust),
+                )
+            })
+            .collect();
+        let name_arms = model
+            .events
+            .iter()
+            .map(|e| {
+                arm(
+                    12,
+                    &format!("Self::{}(_)", e.rust),
+                    &format!("{}::EVENT", e.rust),
+                )
+            })
+            .collect();
+        let halves = [
+            format!("{rust}Propose"),
+            format!("{rust}Accept"),
+            "Default".to_string(),
+        ];
+        let result = format!("Result<{rust}Event, Rejection>");
+        let command_param = format!("command: impl Into<{rust}Command>");
+
         ModelView {
+            action_arms,
+            name_arms,
+            aggregate_header: trait_header(&format!("pub trait {rust}Aggregate"), &halves),
+            aggregate_impl: blanket_impl(&format!("impl<T> {rust}Aggregate for T"), &halves),
+            propose_signature: signature(
+                4,
+                "propose",
+                &["&self".into(), command_param.clone()],
+                Some(&result),
+                " {",
+            ),
+            accept_signature: signature(
+                4,
+                "accept",
+                &["&mut self".into(), format!("event: &{rust}Event")],
+                None,
+                " {",
+            ),
+            execute_signature: signature(
+                4,
+                "execute",
+                &["&mut self".into(), command_param],
+                Some(&result),
+                " {",
+            ),
             name: model.name.clone(),
             module: model.module.clone(),
             file_stem: model.file_stem.clone(),

@@ -171,6 +171,11 @@ pub struct BookAdded {
     pub r#type: String,
 }
 
+impl BookAdded {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "book-added";
+}
+
 /// The event `repriced [id list-price]`, recorded when `reprice` is accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Repriced {
@@ -178,6 +183,11 @@ pub struct Repriced {
     pub id: BookId,
     /// in the library's currency; a replacement costs this
     pub list_price: f64,
+}
+
+impl Repriced {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "repriced";
 }
 
 /// The event `moved [id shelf]`, recorded when `move` is accepted.
@@ -189,6 +199,11 @@ pub struct Moved {
     pub shelf: String,
 }
 
+impl Moved {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "moved";
+}
+
 /// The event `edition-recorded [id edition]`, recorded when `record-edition` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EditionRecorded {
@@ -198,11 +213,21 @@ pub struct EditionRecorded {
     pub edition: Option<i64>,
 }
 
+impl EditionRecorded {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "edition-recorded";
+}
+
 /// The event `retired [id]`, recorded when `retire` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Retired {
     /// The `id` (id of Book).
     pub id: BookId,
+}
+
+impl Retired {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "retired";
 }
 
 /// A command of the `Catalog` model. Serialised as an object whose one key
@@ -247,6 +272,33 @@ pub enum CatalogEvent {
     /// `retired [id]`
     #[serde(rename = "retired")]
     Retired(Retired),
+}
+
+impl CatalogCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::AddBook(_) => AddBook::ACTION,
+            Self::Reprice(_) => Reprice::ACTION,
+            Self::Move(_) => Move::ACTION,
+            Self::RecordEdition(_) => RecordEdition::ACTION,
+            Self::Retire(_) => Retire::ACTION,
+        }
+    }
+}
+
+impl CatalogEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::BookAdded(_) => BookAdded::EVENT,
+            Self::Repriced(_) => Repriced::EVENT,
+            Self::Moved(_) => Moved::EVENT,
+            Self::EditionRecorded(_) => EditionRecorded::EVENT,
+            Self::Retired(_) => Retired::EVENT,
+        }
+    }
 }
 
 impl From<AddBook> for CatalogCommand {
@@ -379,8 +431,12 @@ pub trait CatalogAccept {
 pub trait CatalogAggregate: CatalogPropose + CatalogAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: CatalogCommand) -> Result<CatalogEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<CatalogCommand>) -> Result<CatalogEvent, Rejection> {
+        match command.into() {
             CatalogCommand::AddBook(command) => self.add_book(command).map(CatalogEvent::BookAdded),
             CatalogCommand::Reprice(command) => self.reprice(command).map(CatalogEvent::Repriced),
             CatalogCommand::Move(command) => self.r#move(command).map(CatalogEvent::Moved),
@@ -404,7 +460,11 @@ pub trait CatalogAggregate: CatalogPropose + CatalogAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: CatalogCommand) -> Result<CatalogEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(&mut self, command: impl Into<CatalogCommand>) -> Result<CatalogEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)

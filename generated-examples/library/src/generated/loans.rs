@@ -160,6 +160,11 @@ pub struct Lent {
     pub renewals: i64,
 }
 
+impl Lent {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "lent";
+}
+
 /// The event `renewed [id new-due-day]`, recorded when `renew` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Renewed {
@@ -169,11 +174,21 @@ pub struct Renewed {
     pub new_due_day: i64,
 }
 
+impl Renewed {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "renewed";
+}
+
 /// The event `returned [id]`, recorded when `return` or `give-back` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Returned {
     /// The `id` (id of Loan).
     pub id: LoanId,
+}
+
+impl Returned {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "returned";
 }
 
 /// The event `charged [member-id fine]`, recorded when `charge` is accepted.
@@ -185,11 +200,21 @@ pub struct Charged {
     pub fine: f64,
 }
 
+impl Charged {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "charged";
+}
+
 /// The event `fees-waived [member-ids]`, recorded when `waive-fees` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FeesWaived {
     /// The `member-ids` (list of id of Member).
     pub member_ids: Vec<MemberId>,
+}
+
+impl FeesWaived {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "fees-waived";
 }
 
 /// A command of the `Loans` model. Serialised as an object whose one key
@@ -237,6 +262,34 @@ pub enum LoansEvent {
     /// `fees-waived [member-ids]`
     #[serde(rename = "fees-waived")]
     FeesWaived(FeesWaived),
+}
+
+impl LoansCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Lend(_) => Lend::ACTION,
+            Self::Renew(_) => Renew::ACTION,
+            Self::Return(_) => Return::ACTION,
+            Self::GiveBack(_) => GiveBack::ACTION,
+            Self::Charge(_) => Charge::ACTION,
+            Self::WaiveFees(_) => WaiveFees::ACTION,
+        }
+    }
+}
+
+impl LoansEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Lent(_) => Lent::EVENT,
+            Self::Renewed(_) => Renewed::EVENT,
+            Self::Returned(_) => Returned::EVENT,
+            Self::Charged(_) => Charged::EVENT,
+            Self::FeesWaived(_) => FeesWaived::EVENT,
+        }
+    }
 }
 
 impl From<Lend> for LoansCommand {
@@ -378,8 +431,12 @@ pub trait LoansAccept {
 pub trait LoansAggregate: LoansPropose + LoansAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: LoansCommand) -> Result<LoansEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<LoansCommand>) -> Result<LoansEvent, Rejection> {
+        match command.into() {
             LoansCommand::Lend(command) => self.lend(command).map(LoansEvent::Lent),
             LoansCommand::Renew(command) => self.renew(command).map(LoansEvent::Renewed),
             LoansCommand::Return(command) => self.r#return(command).map(LoansEvent::Returned),
@@ -404,7 +461,11 @@ pub trait LoansAggregate: LoansPropose + LoansAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: LoansCommand) -> Result<LoansEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(&mut self, command: impl Into<LoansCommand>) -> Result<LoansEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)

@@ -99,6 +99,11 @@ pub struct Joined {
     pub active: bool,
 }
 
+impl Joined {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "joined";
+}
+
 /// The event `renamed [id new-name]`, recorded when `rename` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Renamed {
@@ -108,6 +113,11 @@ pub struct Renamed {
     pub new_name: String,
 }
 
+impl Renamed {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "renamed";
+}
+
 /// The event `left [id]`, recorded when `leave` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Left {
@@ -115,9 +125,14 @@ pub struct Left {
     pub id: MemberId,
 }
 
+impl Left {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "left";
+}
+
 /// A command of the `Members` model. Serialised as an object whose one key
 /// is the action's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum MembersCommand {
     /// `join [id name email] accepted as joined [id name email active?]`
@@ -133,7 +148,7 @@ pub enum MembersCommand {
 
 /// An event of the `Members` model. Serialised as an object whose one key
 /// is the event's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum MembersEvent {
     /// `joined [id name email active?]`
@@ -145,6 +160,29 @@ pub enum MembersEvent {
     /// `left [id]`
     #[serde(rename = "left")]
     Left(Left),
+}
+
+impl MembersCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Join(_) => Join::ACTION,
+            Self::Rename(_) => Rename::ACTION,
+            Self::Leave(_) => Leave::ACTION,
+        }
+    }
+}
+
+impl MembersEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Joined(_) => Joined::EVENT,
+            Self::Renamed(_) => Renamed::EVENT,
+            Self::Left(_) => Left::EVENT,
+        }
+    }
 }
 
 impl From<Join> for MembersCommand {
@@ -227,8 +265,12 @@ pub trait MembersAccept {
 pub trait MembersAggregate: MembersPropose + MembersAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: MembersCommand) -> Result<MembersEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<MembersCommand>) -> Result<MembersEvent, Rejection> {
+        match command.into() {
             MembersCommand::Join(command) => self.join(command).map(MembersEvent::Joined),
             MembersCommand::Rename(command) => self.rename(command).map(MembersEvent::Renamed),
             MembersCommand::Leave(command) => self.leave(command).map(MembersEvent::Left),
@@ -246,7 +288,11 @@ pub trait MembersAggregate: MembersPropose + MembersAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: MembersCommand) -> Result<MembersEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(&mut self, command: impl Into<MembersCommand>) -> Result<MembersEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)

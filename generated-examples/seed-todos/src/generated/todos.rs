@@ -126,6 +126,11 @@ pub struct Created {
     pub completed: bool,
 }
 
+impl Created {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "created";
+}
+
 /// The event `text-changed [id new-text]`, recorded when `change-text` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TextChanged {
@@ -133,6 +138,11 @@ pub struct TextChanged {
     pub id: TodoId,
     /// The `new-text` (text).
     pub new_text: String,
+}
+
+impl TextChanged {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "text-changed";
 }
 
 /// The event `completed-changed [id completed?]`, recorded when `change-completed` is accepted.
@@ -144,11 +154,21 @@ pub struct CompletedChanged {
     pub completed: bool,
 }
 
+impl CompletedChanged {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "completed-changed";
+}
+
 /// The event `deleted [id]`, recorded when `delete` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deleted {
     /// The `id` (id of Todo).
     pub id: TodoId,
+}
+
+impl Deleted {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "deleted";
 }
 
 /// The event `done-cleared [ids]`, recorded when `clear-done` is accepted.
@@ -158,9 +178,14 @@ pub struct DoneCleared {
     pub ids: Vec<TodoId>,
 }
 
+impl DoneCleared {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "done-cleared";
+}
+
 /// A command of the `Todos` model. Serialised as an object whose one key
 /// is the action's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum TodosCommand {
     /// `create-new [id text] accepted as created [id text completed?]`
@@ -182,7 +207,7 @@ pub enum TodosCommand {
 
 /// An event of the `Todos` model. Serialised as an object whose one key
 /// is the event's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum TodosEvent {
     /// `created [id text completed?]`
@@ -200,6 +225,33 @@ pub enum TodosEvent {
     /// `done-cleared [ids]`
     #[serde(rename = "done-cleared")]
     DoneCleared(DoneCleared),
+}
+
+impl TodosCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::CreateNew(_) => CreateNew::ACTION,
+            Self::ChangeText(_) => ChangeText::ACTION,
+            Self::ChangeCompleted(_) => ChangeCompleted::ACTION,
+            Self::Delete(_) => Delete::ACTION,
+            Self::ClearDone(_) => ClearDone::ACTION,
+        }
+    }
+}
+
+impl TodosEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Created(_) => Created::EVENT,
+            Self::TextChanged(_) => TextChanged::EVENT,
+            Self::CompletedChanged(_) => CompletedChanged::EVENT,
+            Self::Deleted(_) => Deleted::EVENT,
+            Self::DoneCleared(_) => DoneCleared::EVENT,
+        }
+    }
 }
 
 impl From<CreateNew> for TodosCommand {
@@ -321,8 +373,12 @@ pub trait TodosAccept {
 pub trait TodosAggregate: TodosPropose + TodosAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: TodosCommand) -> Result<TodosEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<TodosCommand>) -> Result<TodosEvent, Rejection> {
+        match command.into() {
             TodosCommand::CreateNew(command) => self.create_new(command).map(TodosEvent::Created),
             TodosCommand::ChangeText(command) => {
                 self.change_text(command).map(TodosEvent::TextChanged)
@@ -350,7 +406,11 @@ pub trait TodosAggregate: TodosPropose + TodosAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: TodosCommand) -> Result<TodosEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(&mut self, command: impl Into<TodosCommand>) -> Result<TodosEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)

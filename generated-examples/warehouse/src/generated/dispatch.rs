@@ -65,6 +65,11 @@ pub struct Loaded {
     pub loaded_at: i64,
 }
 
+impl Loaded {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "loaded";
+}
+
 /// The event `unloaded [parcel-id]`, recorded when `unload` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Unloaded {
@@ -72,9 +77,14 @@ pub struct Unloaded {
     pub parcel_id: ParcelId,
 }
 
+impl Unloaded {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "unloaded";
+}
+
 /// A command of the `Dispatch` model. Serialised as an object whose one key
 /// is the action's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum DispatchCommand {
     /// `load [parcel-id truck loaded-at] accepted as loaded [parcel-id truck loaded-at]`
@@ -87,7 +97,7 @@ pub enum DispatchCommand {
 
 /// An event of the `Dispatch` model. Serialised as an object whose one key
 /// is the event's name in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum DispatchEvent {
     /// `loaded [parcel-id truck loaded-at]`
@@ -96,6 +106,27 @@ pub enum DispatchEvent {
     /// `unloaded [parcel-id]`
     #[serde(rename = "unloaded")]
     Unloaded(Unloaded),
+}
+
+impl DispatchCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Load(_) => Load::ACTION,
+            Self::Unload(_) => Unload::ACTION,
+        }
+    }
+}
+
+impl DispatchEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Loaded(_) => Loaded::EVENT,
+            Self::Unloaded(_) => Unloaded::EVENT,
+        }
+    }
 }
 
 impl From<Load> for DispatchCommand {
@@ -157,8 +188,12 @@ pub trait DispatchAccept {
 pub trait DispatchAggregate: DispatchPropose + DispatchAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: DispatchCommand) -> Result<DispatchEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<DispatchCommand>) -> Result<DispatchEvent, Rejection> {
+        match command.into() {
             DispatchCommand::Load(command) => self.load(command).map(DispatchEvent::Loaded),
             DispatchCommand::Unload(command) => self.unload(command).map(DispatchEvent::Unloaded),
         }
@@ -174,7 +209,11 @@ pub trait DispatchAggregate: DispatchPropose + DispatchAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: DispatchCommand) -> Result<DispatchEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(&mut self, command: impl Into<DispatchCommand>) -> Result<DispatchEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)

@@ -157,6 +157,11 @@ pub struct Received {
     pub fragile: bool,
 }
 
+impl Received {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "received";
+}
+
 /// The event `stored [parcel-id bin-id]`, recorded when `store` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stored {
@@ -164,6 +169,11 @@ pub struct Stored {
     pub parcel_id: ParcelId,
     /// The `bin-id` (id of Bin).
     pub bin_id: BinId,
+}
+
+impl Stored {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "stored";
 }
 
 /// The event `prioritised [parcel-id priority]`, recorded when `prioritise` is accepted.
@@ -175,6 +185,11 @@ pub struct Prioritised {
     pub priority: Option<i64>,
 }
 
+impl Prioritised {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "prioritised";
+}
+
 /// The event `route-planned [parcel-id route]`, recorded when `plan-route` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RoutePlanned {
@@ -184,11 +199,21 @@ pub struct RoutePlanned {
     pub route: Vec<String>,
 }
 
+impl RoutePlanned {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "route-planned";
+}
+
 /// The event `shipped [parcel-id]`, recorded when `ship` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Shipped {
     /// The `parcel-id` (id of Parcel).
     pub parcel_id: ParcelId,
+}
+
+impl Shipped {
+    /// The event's name in the spec, also its tag when serialised.
+    pub const EVENT: &'static str = "shipped";
 }
 
 /// A command of the `Warehouse` model. Serialised as an object whose one key
@@ -233,6 +258,33 @@ pub enum WarehouseEvent {
     /// `shipped [parcel-id]`
     #[serde(rename = "shipped")]
     Shipped(Shipped),
+}
+
+impl WarehouseCommand {
+    /// The action's name in the spec (`create-new`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Receive(_) => Receive::ACTION,
+            Self::Store(_) => Store::ACTION,
+            Self::Prioritise(_) => Prioritise::ACTION,
+            Self::PlanRoute(_) => PlanRoute::ACTION,
+            Self::Ship(_) => Ship::ACTION,
+        }
+    }
+}
+
+impl WarehouseEvent {
+    /// The event's name in the spec (`created`), also its tag when
+    /// serialised.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Received(_) => Received::EVENT,
+            Self::Stored(_) => Stored::EVENT,
+            Self::Prioritised(_) => Prioritised::EVENT,
+            Self::RoutePlanned(_) => RoutePlanned::EVENT,
+            Self::Shipped(_) => Shipped::EVENT,
+        }
+    }
 }
 
 impl From<Receive> for WarehouseCommand {
@@ -363,8 +415,12 @@ pub trait WarehouseAccept {
 pub trait WarehouseAggregate: WarehousePropose + WarehouseAccept + Default {
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
-    fn propose(&self, command: WarehouseCommand) -> Result<WarehouseEvent, Rejection> {
-        match command {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn propose(&self, command: impl Into<WarehouseCommand>) -> Result<WarehouseEvent, Rejection> {
+        match command.into() {
             WarehouseCommand::Receive(command) => {
                 self.receive(command).map(WarehouseEvent::Received)
             }
@@ -392,7 +448,14 @@ pub trait WarehouseAggregate: WarehousePropose + WarehouseAccept + Default {
 
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
-    fn execute(&mut self, command: WarehouseCommand) -> Result<WarehouseEvent, Rejection> {
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] of the command's proposing method.
+    fn execute(
+        &mut self,
+        command: impl Into<WarehouseCommand>,
+    ) -> Result<WarehouseEvent, Rejection> {
         let event = self.propose(command)?;
         self.accept(&event);
         Ok(event)
