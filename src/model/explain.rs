@@ -11,7 +11,10 @@ struct Explain<'a> {
 
 /// The explanation of a checked spec, as text.
 pub fn explain(spec: &Spec) -> String {
-    Explain { spec }.render().unwrap_or_default()
+    let mut text = Explain { spec }.render().unwrap_or_default();
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
 }
 
 /// How a term's type was found, in a few words.
