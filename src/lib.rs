@@ -66,7 +66,16 @@ pub fn read_spec(path: &Path) -> Result<Source, Box<(Source, Diagnostic)>> {
 /// spec has no errors, and every diagnostic either way.
 pub fn check(source: &Source) -> (Option<model::ir::Spec>, Vec<Diagnostic>) {
     let (file, mut diagnostics) = syntax::parse(source);
+    let syntax_errors = has_errors(&diagnostics);
+    if syntax_errors && file.models.is_empty() {
+        return (None, diagnostics);
+    }
     let (spec, mut more) = model::analyze(&file, source);
+    if syntax_errors {
+        // Warnings about a spec whose lines did not all parse are noise:
+        // the term they call undeclared may sit on the broken line.
+        more.retain(Diagnostic::is_error);
+    }
     diagnostics.append(&mut more);
     // In file order; diagnostics without a place (about the whole spec) last.
     diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));

@@ -34,7 +34,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     checks::duplicate_models(file, &mut diagnostics);
     let mut models = Vec::new();
     let mut spaces = Vec::new();
-    for model in &file.models {
+    for model in file.models.iter().filter(|m| !m.name.text.is_empty()) {
         checks::model(model, &mut diagnostics);
         if let Some((lowered, space)) = Lowering::new(model, &mut diagnostics).run() {
             models.push(lowered);
@@ -138,6 +138,8 @@ struct Lowering<'a, 'd> {
     used: Vec<(String, Span)>,
     space: Space,
     failed: bool,
+    /// Names already reported as invalid (each is reported once).
+    reported_names: Vec<String>,
 }
 
 impl<'a, 'd> Lowering<'a, 'd> {
@@ -149,11 +151,16 @@ impl<'a, 'd> Lowering<'a, 'd> {
             used: Vec::new(),
             space: Space::default(),
             failed: false,
+            reported_names: Vec::new(),
         }
     }
 
     fn invalid_name(&mut self, ident: &ast::Ident, what: &str, why: &str) {
         self.failed = true;
+        if self.reported_names.contains(&ident.text) {
+            return;
+        }
+        self.reported_names.push(ident.text.clone());
         self.diagnostics.push(
             Diagnostic::error(
                 codes::INVALID_NAME,
@@ -236,23 +243,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 rust: e.rust.clone(),
             })
             .collect();
-        let id = match self.entities.as_slice() {
-            [] => IdMeaning::Of(names::pascal(&singular).unwrap_or_default()),
-            [only] => IdMeaning::Of(only.rust.clone()),
-            several => match several.iter().find(|e| e.kebab == singular) {
-                Some(main) => IdMeaning::Of(main.rust.clone()),
-                None => {
-                    let by_id: Vec<_> = entity_sources
-                        .iter()
-                        .filter(|e| e.fields.first().is_some_and(|f| f.text == "id"))
-                        .collect();
-                    match by_id.as_slice() {
-                        [one] => IdMeaning::Of(one.rust.clone()),
-                        _ => IdMeaning::Ambiguous(several.iter().map(|e| e.rust.clone()).collect()),
-                    }
-                }
-            },
-        };
+        let id = id_meaning(&entity_sources, &singular);
         let entity_names = std::mem::take(&mut self.entities);
         let mut resolver = Resolver::new(&model.terms, &entity_names, id);
 
@@ -477,16 +468,13 @@ impl<'a, 'd> Lowering<'a, 'd> {
         ] {
             self.space.types.push((
                 format!("{rust}{suffix}"),
-                format!(
-                    "the `{rust}{suffix}` that model `{}` generates",
-                    model.name.text
-                ),
+                format!("the name of the model's `{suffix}` type"),
                 None,
             ));
         }
         self.space.types.push((
             rust.clone(),
-            format!("the aggregate of model `{}`", model.name.text),
+            "the name of the model's aggregate".to_string(),
             Some(model.name.span),
         ));
 
@@ -557,35 +545,105 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
         let by_name: HashMap<&str, &ir::Entity> =
             entities.iter().map(|e| (e.rust.as_str(), e)).collect();
+        // The entities each one holds directly (not through a list).
+        fn holds(entity: &ir::Entity) -> Vec<(&str, &str)> {
+            let mut out = Vec::new();
+            for field in &entity.fields {
+                let mut held = Vec::new();
+                direct(&field.ty, &mut held);
+                out.extend(held.into_iter().map(|h| (h, field.term.as_str())));
+            }
+            out
+        }
+        let mut reported: Vec<&str> = Vec::new();
         for (index, entity) in entities.iter().enumerate() {
-            // Depth-first from this entity: does it reach itself?
-            let mut stack = vec![entity.rust.as_str()];
+            if reported.contains(&entity.rust.as_str()) {
+                continue;
+            }
+            // Depth-first from this entity, remembering the path: does it
+            // come back to itself?
+            let mut stack = vec![(entity.rust.as_str(), vec![entity.name.as_str()])];
             let mut seen = BTreeSet::new();
-            let mut found = false;
-            while let Some(current) = stack.pop() {
+            let mut cycle = None;
+            while let Some((current, path)) = stack.pop() {
                 let Some(e) = by_name.get(current) else {
                     continue;
                 };
-                for field in &e.fields {
-                    let mut out = Vec::new();
-                    direct(&field.ty, &mut out);
-                    for next in out {
-                        if next == entity.rust {
-                            found = true;
-                        } else if seen.insert(next) {
-                            stack.push(next);
+                for (next, field) in holds(e) {
+                    let mut longer = path.clone();
+                    longer.push(field);
+                    if next == entity.rust {
+                        cycle.get_or_insert(longer);
+                    } else if seen.insert(next) {
+                        if let Some(n) = by_name.get(next) {
+                            longer.push(n.name.as_str());
                         }
+                        stack.push((next, longer));
                     }
                 }
             }
-            if found {
-                self.failed = true;
-                self.diagnostics.push(
-                    Diagnostic::error(codes::RECURSIVE_ENTITY, format!("entity `{}` contains itself", entity.name))
-                        .at_labelled(sources[index].span, "would be infinitely large")
-                        .with_help("refer to the other entity by its identity (`id of …`) or hold a `list of` them"),
-                );
+            let Some(path) = cycle else { continue };
+            self.failed = true;
+            reported.extend(
+                entities
+                    .iter()
+                    .filter(|e| path.contains(&e.name.as_str()))
+                    .map(|e| e.rust.as_str()),
+            );
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::RECURSIVE_ENTITY,
+                    format!(
+                        "entity `{}` contains itself: {}",
+                        entity.name,
+                        path.join(" → ")
+                    ),
+                )
+                .at_labelled(sources[index].span, "would be infinitely large")
+                .with_help("hold the other by its identity (`optional id of …`) or in a `list of`"),
+            );
+        }
+    }
+}
+
+/// What `id` identifies: the model's only entity; else the one entity whose
+/// first field is `id`; else the one named like the model's singular; with
+/// no entity, the singular of the model's name.
+fn id_meaning(entities: &[EntitySource], singular: &str) -> IdMeaning {
+    let of = |e: &EntitySource, why: &str| {
+        IdMeaning::Of(
+            e.rust.clone(),
+            format!("`id` identifies {why} `{}`", e.written),
+        )
+    };
+    match entities {
+        [] => {
+            let rust = names::pascal(singular).unwrap_or_default();
+            let why = format!("`id` identifies `{rust}`, the singular of the model's name (no entity is declared)");
+            IdMeaning::Of(rust, why)
+        }
+        [only] => of(only, "the model's entity"),
+        several => {
+            let by_id: Vec<&EntitySource> = several
+                .iter()
+                .filter(|e| e.fields.first().is_some_and(|f| f.text == "id"))
+                .collect();
+            if let [one] = by_id.as_slice() {
+                return of(one, "the entity identified by `id`,");
             }
+            if let Some(main) = several
+                .iter()
+                .find(|e| names::kebab(&e.written) == singular)
+            {
+                return of(main, "the entity named like the model,");
+            }
+            let mut names: Vec<String> = Vec::new();
+            for entity in several {
+                if !names.contains(&entity.rust) {
+                    names.push(entity.rust.clone());
+                }
+            }
+            IdMeaning::Ambiguous(names)
         }
     }
 }
@@ -597,6 +655,10 @@ fn infer_entity(model: &ast::Model, singular: &str) -> Option<EntitySource> {
         let padded = format!("-{}-", names::kebab(name));
         padded.contains(&format!("-{singular}-")) || padded.contains(&format!("-{plural}-"))
     };
+    if names::kebab(&model.name.text) == singular {
+        // The entity would take the aggregate's name.
+        return None;
+    }
     let query = model.queries.iter().find(|q| mentions(&q.name.text))?;
     let action = model
         .actions

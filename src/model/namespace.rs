@@ -56,7 +56,7 @@ pub(super) fn check_spec(
             .map(|name| {
                 (
                     name.to_string(),
-                    format!("`{name}`, which the generated code uses"),
+                    "a name the generated code uses for itself".to_string(),
                     None,
                 )
             })
@@ -69,20 +69,21 @@ pub(super) fn check_spec(
             )
         }));
         types.extend(space.types.iter().cloned());
-        collisions(&types, &model.name, out);
+        let mut reported = Vec::new();
+        collisions(&types, &model.name, &mut reported, out);
 
         let mut methods: Vec<(String, String, Option<Span>)> = RESERVED_METHODS
             .iter()
             .map(|name| {
                 (
                     name.to_string(),
-                    format!("`{name}`, which every aggregate has"),
+                    format!("the `{name}` method every aggregate has"),
                     None,
                 )
             })
             .collect();
         methods.extend(space.methods.iter().cloned());
-        collisions(&methods, &model.name, out);
+        collisions(&methods, &model.name, &mut reported, out);
 
         for list in &space.field_lists {
             let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
@@ -107,7 +108,12 @@ pub(super) fn check_spec(
     }
 }
 
-fn collisions(names: &[(String, String, Option<Span>)], model: &str, out: &mut Vec<Diagnostic>) {
+fn collisions(
+    names: &[(String, String, Option<Span>)],
+    model: &str,
+    reported: &mut Vec<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashMap<&str, (&str, Option<Span>)> = HashMap::new();
     for (rust, what, span) in names {
         if rust.is_empty() {
@@ -117,26 +123,62 @@ fn collisions(names: &[(String, String, Option<Span>)], model: &str, out: &mut V
             seen.insert(rust, (what, *span));
             continue;
         };
-        if first_what == what {
+        if first_what == what || same_spec_name(what, first_what) {
+            // The same item twice, or a command named like its event
+            // (reported as such by the structural checks).
             continue;
         }
-        let mut diagnostic = Diagnostic::error(
-            codes::NAME_COLLISION,
-            format!("in model `{model}`, {what} and {first_what} both become `{rust}` in Rust"),
-        );
-        match (*span, first_span) {
-            (Some(span), Some(first)) => {
-                diagnostic = diagnostic
-                    .at_labelled(span, format!("becomes `{rust}`"))
-                    .with_label(first, "so does this");
-            }
-            (Some(span), None) | (None, Some(span)) => {
-                diagnostic = diagnostic.at_labelled(span, format!("becomes `{rust}`"));
-            }
-            (None, None) => {}
+        // One report per place: a name that collides as a type and as a
+        // method is one mistake.
+        if span.is_some_and(|s| reported.contains(&s)) {
+            continue;
         }
-        out.push(diagnostic.with_help("rename one of them"));
+        let diagnostic = match (*span, first_span) {
+            (Some(span), Some(first)) => {
+                reported.push(span);
+                Diagnostic::error(
+                    codes::NAME_COLLISION,
+                    format!("in model `{model}`, {what} and {first_what} both become `{rust}` in Rust"),
+                )
+                .at_labelled(span, format!("becomes `{rust}`"))
+                .with_label(first, "so does this")
+                .with_help("rename one of them; names that differ only in `-`, `_` or case are the same name in Rust")
+            }
+            (Some(span), None) => reserved(model, rust, what, span, first_what, reported),
+            (None, Some(first)) => reserved(model, rust, first_what, first, what, reported),
+            (None, None) => continue,
+        };
+        out.push(diagnostic);
     }
+}
+
+/// A spec name that becomes a name the generated code already uses.
+fn reserved(
+    model: &str,
+    rust: &str,
+    what: &str,
+    span: Span,
+    taken_by: &str,
+    reported: &mut Vec<Span>,
+) -> Diagnostic {
+    reported.push(span);
+    let kind = what.split(' ').next().unwrap_or("item");
+    Diagnostic::error(
+        codes::NAME_COLLISION,
+        format!("in model `{model}`, {what} would become `{rust}`, which is {taken_by}"),
+    )
+    .at_labelled(span, format!("becomes `{rust}`"))
+    .with_help(format!("rename the {kind}"))
+}
+
+/// Whether two descriptions are a command and an event with one spec name.
+fn same_spec_name(a: &str, b: &str) -> bool {
+    let name = |d: &str| {
+        d.strip_prefix("command ")
+            .or_else(|| d.strip_prefix("event "))
+            .map(str::to_string)
+    };
+    matches!((name(a), name(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn modules(file: &ast::SpecFile, out: &mut Vec<Diagnostic>) {

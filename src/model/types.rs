@@ -22,8 +22,8 @@ pub struct EntityName {
 
 /// What `id` means in a model.
 pub enum IdMeaning {
-    /// `id of <this>` (a Rust name).
-    Of(String),
+    /// `id of <this>` (a Rust name), and why.
+    Of(String, String),
     /// Several entities, none obviously the model's.
     Ambiguous(Vec<String>),
 }
@@ -118,12 +118,9 @@ impl<'a> Resolver<'a> {
         }
         if name == "id" {
             return match &self.id {
-                IdMeaning::Of(entity) => {
-                    let entity = entity.clone();
-                    by(
-                        Type::Id(entity.clone()),
-                        format!("`id` identifies the model's entity `{entity}`"),
-                    )
+                IdMeaning::Of(entity, why) => {
+                    let (entity, why) = (entity.clone(), why.clone());
+                    by(Type::Id(entity), why)
                 }
                 IdMeaning::Ambiguous(entities) => {
                     self.diagnostics.push(
@@ -133,14 +130,28 @@ impl<'a> Resolver<'a> {
                         )
                         .at_labelled(span, "which entity's identity is this?")
                         .with_help(format!(
-                            "say which: declare `- id: id of {}` under `Terms:`, or use `{}-id`",
-                            entities[0],
-                            names::kebab(&entities[0])
+                            "name each entity's identity after it: {}",
+                            entities
+                                .iter()
+                                .map(|e| format!("`{}-id`", names::kebab(e)))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     );
                     Some(None)
                 }
             };
+        }
+        if let Some(base) = name
+            .strip_prefix("new-")
+            .or_else(|| name.strip_prefix("old-"))
+            .filter(|b| !b.is_empty() && self.is_known(b))
+        {
+            self.referenced.insert(base.to_string());
+            return Some(self.term(base, span).map(|r| Resolved {
+                ty: r.ty,
+                origin: Origin::Convention(format!("has the type of `{base}`")),
+            }));
         }
         if let Some(of) = name
             .strip_suffix("-id")
@@ -155,16 +166,6 @@ impl<'a> Resolver<'a> {
                 Err(_) => None,
             };
         }
-        if let Some(base) = name
-            .strip_prefix("new-")
-            .or_else(|| name.strip_prefix("old-"))
-            .filter(|b| !b.is_empty())
-        {
-            return Some(self.term(base, span).map(|r| Resolved {
-                ty: r.ty,
-                origin: Origin::Convention(format!("has the type of `{base}`")),
-            }));
-        }
         if let Some(entity) = self.entities.iter().find(|e| e.kebab == name) {
             return by(
                 Type::Entity(entity.rust.clone()),
@@ -173,6 +174,7 @@ impl<'a> Resolver<'a> {
         }
         if let Some(one) = names::singular(name) {
             if self.is_known(&one) {
+                self.referenced.insert(one.clone());
                 return Some(self.term(&one, span).map(|r| Resolved {
                     ty: Type::List(Box::new(r.ty)),
                     origin: Origin::Convention(format!("plural of `{one}`")),

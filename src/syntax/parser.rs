@@ -121,10 +121,23 @@ impl LineParser {
         let span = span_of(&pair, offset);
         match pair.as_rule() {
             Rule::model_header => {
-                let Some(name) = pair.into_inner().find(|p| p.as_rule() == Rule::name) else {
-                    return;
+                let name = match pair.into_inner().find(|p| p.as_rule() == Rule::name) {
+                    Some(name) => ident(name, offset),
+                    None => {
+                        self.diagnostics.push(
+                            Diagnostic::error(codes::SYNTAX, "`Model:` needs a name")
+                                .at_labelled(span, "which model is this?")
+                                .with_help("name the model after the part of the domain it holds, e.g. `Model: Todos`"),
+                        );
+                        // A nameless model still collects its lines, so they
+                        // are not reported as being outside any model; the
+                        // analysis skips it.
+                        Ident {
+                            text: String::new(),
+                            span,
+                        }
+                    }
                 };
-                let name = ident(name, offset);
                 self.models.push(Model {
                     name,
                     docs,
@@ -253,6 +266,7 @@ impl LineParser {
                     });
                 }
             }
+            Rule::stray_item if self.context == Context::Skipping => {}
             Rule::stray_item => {
                 if self.models.is_empty() {
                     if !self.reported_outside {
