@@ -29,6 +29,7 @@ impl {{ c.strukt.name }} {
     pub const ACTION: &'static str = "{{ c.action }}";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -69,6 +70,7 @@ pub enum {{ model.rust }}Event {
 
 impl {{ model.rust }}Command {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
 {%- if model.action_arms.is_empty() %}
         match *self {}
@@ -85,6 +87,7 @@ impl {{ model.rust }}Command {
 impl {{ model.rust }}Event {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
 {%- if model.name_arms.is_empty() %}
         match *self {}

@@ -375,8 +375,9 @@ impl ModelView {
                     "Proposes `{}`: validates the command against the model and, if it is accepted, returns the `{}` event that records it.",
                     command.name, event.name
                 );
+                let errors = format!("A [`Rejection`] when the model refuses `{}`.", command.name);
                 MethodView {
-                    docs: docs(&command.docs, &[extra]),
+                    docs: docs(&command.docs, &[extra, String::new(), "# Errors".into(), String::new(), errors]),
                     spec_line: inert(&command.spec_line),
                     many_params: false,
                     declaration: signature(

@@ -69,6 +69,7 @@ impl AddBook {
     pub const ACTION: &'static str = "add-book";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -88,6 +89,7 @@ impl Reprice {
     pub const ACTION: &'static str = "reprice";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -107,6 +109,7 @@ impl Move {
     pub const ACTION: &'static str = "move";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -126,6 +129,7 @@ impl RecordEdition {
     pub const ACTION: &'static str = "record-edition";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -143,6 +147,7 @@ impl Retire {
     pub const ACTION: &'static str = "retire";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -276,6 +281,7 @@ pub enum CatalogEvent {
 
 impl CatalogCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::AddBook(_) => AddBook::ACTION,
@@ -290,6 +296,7 @@ impl CatalogCommand {
 impl CatalogEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::BookAdded(_) => BookAdded::EVENT,
@@ -392,18 +399,38 @@ pub trait CatalogQueries {
 /// event that records it, or rejects it.
 pub trait CatalogPropose {
     /// Proposes `add-book`: validates the command against the model and, if it is accepted, returns the `book-added` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `add-book`.
     fn add_book(&self, command: AddBook) -> Result<BookAdded, Rejection>;
 
     /// Proposes `reprice`: validates the command against the model and, if it is accepted, returns the `repriced` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `reprice`.
     fn reprice(&self, command: Reprice) -> Result<Repriced, Rejection>;
 
     /// Proposes `move`: validates the command against the model and, if it is accepted, returns the `moved` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `move`.
     fn r#move(&self, command: Move) -> Result<Moved, Rejection>;
 
     /// Proposes `record-edition`: validates the command against the model and, if it is accepted, returns the `edition-recorded` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `record-edition`.
     fn record_edition(&self, command: RecordEdition) -> Result<EditionRecorded, Rejection>;
 
     /// Proposes `retire`: validates the command against the model and, if it is accepted, returns the `retired` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `retire`.
     fn retire(&self, command: Retire) -> Result<Retired, Rejection>;
 }
 

@@ -49,6 +49,7 @@ impl Lend {
     pub const ACTION: &'static str = "lend";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -68,6 +69,7 @@ impl Renew {
     pub const ACTION: &'static str = "renew";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -85,6 +87,7 @@ impl Return {
     pub const ACTION: &'static str = "return";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -104,6 +107,7 @@ impl GiveBack {
     pub const ACTION: &'static str = "give-back";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -123,6 +127,7 @@ impl Charge {
     pub const ACTION: &'static str = "charge";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -140,6 +145,7 @@ impl WaiveFees {
     pub const ACTION: &'static str = "waive-fees";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -266,6 +272,7 @@ pub enum LoansEvent {
 
 impl LoansCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::Lend(_) => Lend::ACTION,
@@ -281,6 +288,7 @@ impl LoansCommand {
 impl LoansEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Lent(_) => Lent::EVENT,
@@ -387,23 +395,47 @@ pub trait LoansQueries {
 /// event that records it, or rejects it.
 pub trait LoansPropose {
     /// Proposes `lend`: validates the command against the model and, if it is accepted, returns the `lent` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `lend`.
     fn lend(&self, command: Lend) -> Result<Lent, Rejection>;
 
     /// Proposes `renew`: validates the command against the model and, if it is accepted, returns the `renewed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `renew`.
     fn renew(&self, command: Renew) -> Result<Renewed, Rejection>;
 
     /// Proposes `return`: validates the command against the model and, if it is accepted, returns the `returned` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `return`.
     fn r#return(&self, command: Return) -> Result<Returned, Rejection>;
 
     /// Someone else brings the book back: recorded just like a return.
     ///
     /// Proposes `give-back`: validates the command against the model and, if it is accepted, returns the `returned` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `give-back`.
     fn give_back(&self, command: GiveBack) -> Result<Returned, Rejection>;
 
     /// Proposes `charge`: validates the command against the model and, if it is accepted, returns the `charged` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `charge`.
     fn charge(&self, command: Charge) -> Result<Charged, Rejection>;
 
     /// Proposes `waive-fees`: validates the command against the model and, if it is accepted, returns the `fees-waived` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `waive-fees`.
     fn waive_fees(&self, command: WaiveFees) -> Result<FeesWaived, Rejection>;
 }
 

@@ -45,6 +45,7 @@ impl Join {
     pub const ACTION: &'static str = "join";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -64,6 +65,7 @@ impl Rename {
     pub const ACTION: &'static str = "rename";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -81,6 +83,7 @@ impl Leave {
     pub const ACTION: &'static str = "leave";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -164,6 +167,7 @@ pub enum MembersEvent {
 
 impl MembersCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::Join(_) => Join::ACTION,
@@ -176,6 +180,7 @@ impl MembersCommand {
 impl MembersEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Joined(_) => Joined::EVENT,
@@ -238,12 +243,24 @@ pub trait MembersQueries {
 /// event that records it, or rejects it.
 pub trait MembersPropose {
     /// Proposes `join`: validates the command against the model and, if it is accepted, returns the `joined` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `join`.
     fn join(&self, command: Join) -> Result<Joined, Rejection>;
 
     /// Proposes `rename`: validates the command against the model and, if it is accepted, returns the `renamed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `rename`.
     fn rename(&self, command: Rename) -> Result<Renamed, Rejection>;
 
     /// Proposes `leave`: validates the command against the model and, if it is accepted, returns the `left` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `leave`.
     fn leave(&self, command: Leave) -> Result<Left, Rejection>;
 }
 

@@ -18,11 +18,13 @@ pub struct BookId(pub String);
 
 impl BookId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -59,11 +61,13 @@ pub struct LoanId(pub String);
 
 impl LoanId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -100,11 +104,13 @@ pub struct MemberId(pub String);
 
 impl MemberId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -146,6 +152,7 @@ pub struct Rejection {
 
 impl Rejection {
     /// A rejection of `action` with a message.
+    #[must_use]
     pub fn new(action: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             action: action.into(),

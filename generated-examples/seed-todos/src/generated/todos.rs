@@ -41,6 +41,7 @@ impl CreateNew {
     pub const ACTION: &'static str = "create-new";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -60,6 +61,7 @@ impl ChangeText {
     pub const ACTION: &'static str = "change-text";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -79,6 +81,7 @@ impl ChangeCompleted {
     pub const ACTION: &'static str = "change-completed";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -96,6 +99,7 @@ impl Delete {
     pub const ACTION: &'static str = "delete";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -110,6 +114,7 @@ impl ClearDone {
     pub const ACTION: &'static str = "clear-done";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -229,6 +234,7 @@ pub enum TodosEvent {
 
 impl TodosCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::CreateNew(_) => CreateNew::ACTION,
@@ -243,6 +249,7 @@ impl TodosCommand {
 impl TodosEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Created(_) => Created::EVENT,
@@ -334,18 +341,38 @@ pub trait TodosQueries {
 /// event that records it, or rejects it.
 pub trait TodosPropose {
     /// Proposes `create-new`: validates the command against the model and, if it is accepted, returns the `created` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `create-new`.
     fn create_new(&self, command: CreateNew) -> Result<Created, Rejection>;
 
     /// Proposes `change-text`: validates the command against the model and, if it is accepted, returns the `text-changed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `change-text`.
     fn change_text(&self, command: ChangeText) -> Result<TextChanged, Rejection>;
 
     /// Proposes `change-completed`: validates the command against the model and, if it is accepted, returns the `completed-changed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `change-completed`.
     fn change_completed(&self, command: ChangeCompleted) -> Result<CompletedChanged, Rejection>;
 
     /// Proposes `delete`: validates the command against the model and, if it is accepted, returns the `deleted` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `delete`.
     fn delete(&self, command: Delete) -> Result<Deleted, Rejection>;
 
     /// Proposes `clear-done`: validates the command against the model and, if it is accepted, returns the `done-cleared` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `clear-done`.
     fn clear_done(&self, command: ClearDone) -> Result<DoneCleared, Rejection>;
 }
 

@@ -16,11 +16,13 @@ pub struct TodoId(pub String);
 
 impl TodoId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -62,6 +64,7 @@ pub struct Rejection {
 
 impl Rejection {
     /// A rejection of `action` with a message.
+    #[must_use]
     pub fn new(action: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             action: action.into(),

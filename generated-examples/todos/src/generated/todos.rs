@@ -45,6 +45,7 @@ impl CreateNew {
     pub const ACTION: &'static str = "create-new";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -66,6 +67,7 @@ impl ChangeText {
     pub const ACTION: &'static str = "change-text";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -87,6 +89,7 @@ impl ChangeCompleted {
     pub const ACTION: &'static str = "change-completed";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -106,6 +109,7 @@ impl Delete {
     pub const ACTION: &'static str = "delete";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -122,6 +126,7 @@ impl ClearDone {
     pub const ACTION: &'static str = "clear-done";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -241,6 +246,7 @@ pub enum TodosEvent {
 
 impl TodosCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::CreateNew(_) => CreateNew::ACTION,
@@ -255,6 +261,7 @@ impl TodosCommand {
 impl TodosEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Created(_) => Created::EVENT,
@@ -361,26 +368,46 @@ pub trait TodosPropose {
     /// Puts a new todo on the list, not done yet.
     ///
     /// Proposes `create-new`: validates the command against the model and, if it is accepted, returns the `created` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `create-new`.
     fn create_new(&self, command: CreateNew) -> Result<Created, Rejection>;
 
     /// Rewords a todo.
     ///
     /// Proposes `change-text`: validates the command against the model and, if it is accepted, returns the `text-changed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `change-text`.
     fn change_text(&self, command: ChangeText) -> Result<TextChanged, Rejection>;
 
     /// Marks a todo done, or not done.
     ///
     /// Proposes `change-completed`: validates the command against the model and, if it is accepted, returns the `completed-changed` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `change-completed`.
     fn change_completed(&self, command: ChangeCompleted) -> Result<CompletedChanged, Rejection>;
 
     /// Takes a todo off the list.
     ///
     /// Proposes `delete`: validates the command against the model and, if it is accepted, returns the `deleted` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `delete`.
     fn delete(&self, command: Delete) -> Result<Deleted, Rejection>;
 
     /// Takes every done todo off the list.
     ///
     /// Proposes `clear-done`: validates the command against the model and, if it is accepted, returns the `done-cleared` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `clear-done`.
     fn clear_done(&self, command: ClearDone) -> Result<DoneCleared, Rejection>;
 }
 

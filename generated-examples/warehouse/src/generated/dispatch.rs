@@ -32,6 +32,7 @@ impl Load {
     pub const ACTION: &'static str = "load";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -49,6 +50,7 @@ impl Unload {
     pub const ACTION: &'static str = "unload";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -110,6 +112,7 @@ pub enum DispatchEvent {
 
 impl DispatchCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::Load(_) => Load::ACTION,
@@ -121,6 +124,7 @@ impl DispatchCommand {
 impl DispatchEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Loaded(_) => Loaded::EVENT,
@@ -167,9 +171,17 @@ pub trait DispatchQueries {
 /// event that records it, or rejects it.
 pub trait DispatchPropose {
     /// Proposes `load`: validates the command against the model and, if it is accepted, returns the `loaded` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `load`.
     fn load(&self, command: Load) -> Result<Loaded, Rejection>;
 
     /// Proposes `unload`: validates the command against the model and, if it is accepted, returns the `unloaded` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `unload`.
     fn unload(&self, command: Unload) -> Result<Unloaded, Rejection>;
 }
 

@@ -17,11 +17,13 @@ pub struct BinId(pub String);
 
 impl BinId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -58,11 +60,13 @@ pub struct ParcelId(pub String);
 
 impl ParcelId {
     /// An identity from its text.
+    #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
     /// The identity as text.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -104,6 +108,7 @@ pub struct Rejection {
 
 impl Rejection {
     /// A rejection of `action` with a message.
+    #[must_use]
     pub fn new(action: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             action: action.into(),

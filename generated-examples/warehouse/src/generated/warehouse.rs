@@ -65,6 +65,7 @@ impl Receive {
     pub const ACTION: &'static str = "receive";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -84,6 +85,7 @@ impl Store {
     pub const ACTION: &'static str = "store";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -103,6 +105,7 @@ impl Prioritise {
     pub const ACTION: &'static str = "prioritise";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -122,6 +125,7 @@ impl PlanRoute {
     pub const ACTION: &'static str = "plan-route";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -139,6 +143,7 @@ impl Ship {
     pub const ACTION: &'static str = "ship";
 
     /// Rejects this command, with a message for people.
+    #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
         Rejection::new(Self::ACTION, message)
     }
@@ -262,6 +267,7 @@ pub enum WarehouseEvent {
 
 impl WarehouseCommand {
     /// The action's name in the spec (`create-new`).
+    #[must_use]
     pub fn action(&self) -> &'static str {
         match self {
             Self::Receive(_) => Receive::ACTION,
@@ -276,6 +282,7 @@ impl WarehouseCommand {
 impl WarehouseEvent {
     /// The event's name in the spec (`created`), also its tag when
     /// serialised.
+    #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
             Self::Received(_) => Received::EVENT,
@@ -376,18 +383,38 @@ pub trait WarehouseQueries {
 /// event that records it, or rejects it.
 pub trait WarehousePropose {
     /// Proposes `receive`: validates the command against the model and, if it is accepted, returns the `received` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `receive`.
     fn receive(&self, command: Receive) -> Result<Received, Rejection>;
 
     /// Proposes `store`: validates the command against the model and, if it is accepted, returns the `stored` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `store`.
     fn store(&self, command: Store) -> Result<Stored, Rejection>;
 
     /// Proposes `prioritise`: validates the command against the model and, if it is accepted, returns the `prioritised` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `prioritise`.
     fn prioritise(&self, command: Prioritise) -> Result<Prioritised, Rejection>;
 
     /// Proposes `plan-route`: validates the command against the model and, if it is accepted, returns the `route-planned` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `plan-route`.
     fn plan_route(&self, command: PlanRoute) -> Result<RoutePlanned, Rejection>;
 
     /// Proposes `ship`: validates the command against the model and, if it is accepted, returns the `shipped` event that records it.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] when the model refuses `ship`.
     fn ship(&self, command: Ship) -> Result<Shipped, Rejection>;
 }
 
