@@ -55,7 +55,7 @@ pub fn read_spec(path: &Path) -> Result<Source, Box<(Source, Diagnostic)>> {
                 codes::NOT_UTF8,
                 format!("the spec is not UTF-8: byte {at} (line {line}, column {column}) is not valid UTF-8"),
             )
-            .at_labelled(Span::new(at, at + 1), "this byte")
+            .at_labelled(Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()), "this byte")
             .with_help("save the file as UTF-8");
             Err(Box::new((source, diagnostic)))
         }
