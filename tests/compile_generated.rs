@@ -92,6 +92,23 @@ fn run(command: &mut Command, what: &str) {
     assert!(!stderr.contains("warning"), "{what} warned:\n{stderr}");
 }
 
+/// rustfmt, told to format generated files too, would change nothing in
+/// the crate whose root is `lib`.
+fn assert_formatted(lib: &Path) {
+    run(
+        Command::new("rustfmt")
+            .args([
+                "--edition",
+                "2021",
+                "--check",
+                "--config",
+                "format_generated_files=true",
+            ])
+            .arg(lib),
+        "rustfmt --check",
+    );
+}
+
 fn build(spec: &str, name: &str, workspace: &Path) {
     let source = esgen::source::Source::new(format!("{name}.ddd"), spec);
     let (report, diagnostics) = esgen::build(&source, &workspace.join(name));
@@ -146,18 +163,7 @@ fn unseen_specs_build_into_clean_crates() {
     );
     for krate in ["shipping", "permits"] {
         let lib = workspace.join(krate).join("src/lib.rs");
-        run(
-            Command::new("rustfmt")
-                .args([
-                    "--edition",
-                    "2021",
-                    "--check",
-                    "--config",
-                    "format_generated_files=true",
-                ])
-                .arg(&lib),
-            "rustfmt --check",
-        );
+        assert_formatted(&lib);
     }
 }
 
@@ -165,17 +171,6 @@ fn unseen_specs_build_into_clean_crates() {
 fn committed_examples_are_formatted() {
     for entry in std::fs::read_dir(common::root().join("generated-examples")).unwrap() {
         let lib = entry.unwrap().path().join("src/lib.rs");
-        run(
-            Command::new("rustfmt")
-                .args([
-                    "--edition",
-                    "2021",
-                    "--check",
-                    "--config",
-                    "format_generated_files=true",
-                ])
-                .arg(&lib),
-            "rustfmt --check",
-        );
+        assert_formatted(&lib);
     }
 }
