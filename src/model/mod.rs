@@ -255,11 +255,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
 
         let mut entities = Vec::new();
         for source in &entity_sources {
-            let fields = self.fields(
-                &mut resolver,
-                &source.fields,
-                &format!("entity `{}`", source.written),
-            );
+            let fields = self.fields(&mut resolver, &source.fields);
             self.space.types.push((
                 source.rust.clone(),
                 format!("entity `{}`", source.written),
@@ -283,11 +279,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 format!("query `{}`", query.name.text),
                 Some(query.name.span),
             ));
-            let params = self.fields(
-                &mut resolver,
-                &query.params,
-                &format!("query `{}`", query.name.text),
-            );
+            let params = self.fields(&mut resolver, &query.params);
             let (returns, returns_inferred) = match &query.returns {
                 Some(expr) => (resolver.expr(expr), None),
                 None => match infer_returns(&query.name.text, &entity_names) {
@@ -325,11 +317,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 None => {
                     let rust = self.type_name(&action.event, "event");
                     let method = self.value_name(&action.event, "event");
-                    let fields = self.fields(
-                        &mut resolver,
-                        &action.fields,
-                        &format!("event `{}`", action.event.text),
-                    );
+                    let fields = self.fields(&mut resolver, &action.fields);
                     self.space.types.push((
                         rust.clone(),
                         format!("event `{}`", action.event.text),
@@ -365,11 +353,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 format!("action `{}`", action.command.text),
                 Some(action.command.span),
             ));
-            let params = self.fields(
-                &mut resolver,
-                &action.params,
-                &format!("command `{}`", action.command.text),
-            );
+            let params = self.fields(&mut resolver, &action.params);
             commands.push(ir::Command {
                 name: action.command.text.clone(),
                 rust,
@@ -497,12 +481,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
     }
 
     /// Fields (or parameters) from term names.
-    fn fields(
-        &mut self,
-        resolver: &mut Resolver<'_>,
-        names: &[ast::Ident],
-        owner: &str,
-    ) -> Vec<ir::Field> {
+    fn fields(&mut self, resolver: &mut Resolver<'_>, names: &[ast::Ident]) -> Vec<ir::Field> {
         let mut fields = Vec::new();
         let mut list = Vec::new();
         for name in names {
@@ -528,7 +507,6 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 docs,
             });
         }
-        let _ = owner;
         self.space.field_lists.push(list);
         fields
     }
