@@ -14,8 +14,11 @@
 //! records it, or a [`Rejection`]. *Accepting* ([`{{ model.rust }}Accept`])
 //! applies an event to the model. [`{{ model.rust }}Aggregate`] builds
 //! `propose`, `accept`, `execute` and `replay` on top of them.
-
+{% if model.imports.len() == 1 %}
+pub use super::{{ model.imports|join(", ") }};
+{%- else %}
 pub use super::{{ "{" }}{{ model.imports|join(", ") }}{{ "}" }};
+{%- endif %}
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 {%- for s in model.entities %}
@@ -49,24 +52,30 @@ impl {{ s.name }} {
 #[derive({{ model.command_derives }})]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum {{ model.rust }}Command {
+{%- if model.command_variants.is_empty() %}}{% endif %}
 {%- for v in model.command_variants %}
     /// {{ v.doc }}
     #[serde(rename = "{{ v.tag }}")]
 {{ v.line }}
 {%- endfor %}
+{%- if !model.command_variants.is_empty() %}
 }
+{%- endif %}
 
 /// An event of the `{{ model.name }}` model. Serialised as an object whose one key
 /// is the event's name in the spec.
 #[derive({{ model.event_derives }})]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum {{ model.rust }}Event {
+{%- if model.event_variants.is_empty() %}}{% endif %}
 {%- for v in model.event_variants %}
     /// {{ v.doc }}
     #[serde(rename = "{{ v.tag }}")]
 {{ v.line }}
 {%- endfor %}
+{%- if !model.event_variants.is_empty() %}
 }
+{%- endif %}
 
 impl {{ model.rust }}Command {
     /// The action's name in the spec (`create-new`).
@@ -119,6 +128,7 @@ impl {{ model.rust }}Event {
 
 /// The queries of the `{{ model.name }}` model.
 pub trait {{ model.rust }}Queries {
+{%- if model.queries.is_empty() %}}{% endif %}
 {%- for q in model.queries %}
 {%- if !loop.first %}
 {% endif %}
@@ -130,12 +140,15 @@ pub trait {{ model.rust }}Queries {
 {%- endif %}
 {{ q.declaration }}
 {%- endfor %}
+{%- if !model.queries.is_empty() %}
 }
+{%- endif %}
 
 /// Proposing: one method per action of the `{{ model.name }}` model. Each validates
 /// its command against the model and, in the same step, turns it into the
 /// event that records it, or rejects it.
 pub trait {{ model.rust }}Propose {
+{%- if model.proposals.is_empty() %}}{% endif %}
 {%- for m in model.proposals %}
 {%- if !loop.first %}
 {% endif %}
@@ -144,11 +157,14 @@ pub trait {{ model.rust }}Propose {
 {%- endfor %}
 {{ m.declaration }}
 {%- endfor %}
+{%- if !model.proposals.is_empty() %}
 }
+{%- endif %}
 
 /// Accepting: one method per event of the `{{ model.name }}` model, each applying
 /// its event to the model.
 pub trait {{ model.rust }}Accept {
+{%- if model.acceptances.is_empty() %}}{% endif %}
 {%- for m in model.acceptances %}
 {%- if !loop.first %}
 {% endif %}
@@ -157,11 +173,14 @@ pub trait {{ model.rust }}Accept {
 {%- endfor %}
 {{ m.declaration }}
 {%- endfor %}
+{%- if !model.acceptances.is_empty() %}
 }
+{%- endif %}
 
 /// The `{{ model.name }}` aggregate: proposing and accepting, put together.
 /// Implemented for every type that implements both halves and `Default`.
 {{ model.aggregate_header }}
+{%- if !model.propose_arms.is_empty() %}
     /// Proposes any command: the event that records it, or a rejection.
     /// The model is not changed.
     ///
@@ -175,7 +194,7 @@ pub trait {{ model.rust }}Accept {
 {%- endfor %}
         }
     }
-
+{% endif %}
     /// Accepts any event: applies it to the model.
 {{ model.accept_signature }}
 {%- if model.accept_arms.is_empty() %}
@@ -189,6 +208,8 @@ pub trait {{ model.rust }}Accept {
 {%- endif %}
     }
 
+{%- if !model.propose_arms.is_empty() %}
+
     /// Proposes a command and, if it is accepted, accepts its event and
     /// returns it. On rejection the model is left as it was.
     ///
@@ -200,6 +221,7 @@ pub trait {{ model.rust }}Accept {
         self.accept(&event);
         Ok(event)
     }
+{%- endif %}
 
     /// The model that results from accepting `events`, in order, starting
     /// from `Default`.

@@ -14,6 +14,7 @@ pub use crate::generated::{{ model.module }}::*;
 pub struct {{ model.rust }} {}
 
 impl {{ model.rust }}Queries for {{ model.rust }} {
+{%- if model.queries.is_empty() %}}{% endif %}
 {%- for q in model.queries %}
 {%- if !loop.first %}
 {% endif %}
@@ -25,9 +26,12 @@ impl {{ model.rust }}Queries for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
+{%- if !model.queries.is_empty() %}
 }
+{%- endif %}
 
 impl {{ model.rust }}Propose for {{ model.rust }} {
+{%- if model.proposals.is_empty() %}}{% endif %}
 {%- for m in model.proposals %}
 {%- if !loop.first %}
 {% endif %}
@@ -36,9 +40,12 @@ impl {{ model.rust }}Propose for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
+{%- if !model.proposals.is_empty() %}
 }
+{%- endif %}
 
 impl {{ model.rust }}Accept for {{ model.rust }} {
+{%- if model.acceptances.is_empty() %}}{% endif %}
 {%- for m in model.acceptances %}
 {%- if !loop.first %}
 {% endif %}
@@ -47,4 +54,6 @@ impl {{ model.rust }}Accept for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
+{%- if !model.acceptances.is_empty() %}
 }
+{%- endif %}

@@ -1,7 +1,9 @@
 //! Specs written to the language but never seen by the snapshots — several
 //! models, shared identities, keywords as names, `number` fields, CRLF and
 //! tabs, comments full of code-like text, very long names — build into
-//! crates that compile with zero warnings, pass clippy and are formatted.
+//! crates that compile with zero warnings, pass clippy and are formatted; so
+//! do keywords as model and entity names, and models without queries or
+//! actions.
 //!
 //! The crates are built together in one temporary workspace, with the
 //! repository's lock file and a target directory kept under `target/`, so
@@ -80,6 +82,40 @@ Actions:\r
 \t*\twithdraw [permit-application-id] accepted as withdrawn [permit-application-id]\r
 ";
 
+const ODD_NAMES_AND_EMPTY_MODELS: &str = "\
+# Odd but legal names.
+Model: Match
+Entity: Loop [loop-id async await dyn try gen top-10-scores nested]
+Terms:
+  - async: boolean
+  - await: optional integer
+  - dyn: text
+  - try: list of number
+  - gen: id of Generator
+  - top-10-scores: list of integer
+  - nested: optional Loop2
+  - v2: text
+Entity: Loop2 [loop2-id v2]
+Queries:
+  - find-loop [loop-id]
+  - loops-by [async await dyn try gen top-10-scores] returns list of Loop
+  - as? [loop-id]
+Actions:
+  - impl [loop-id async] accepted as implemented [loop-id async]
+  - where [loop-id gen] accepted as where-set [loop-id gen]
+  - for [loop2-id v2] accepted as fored [loop2-id v2]
+
+Model: Type
+Actions:
+  - use [type-id] accepted as used [type-id]
+
+Model: Empty
+
+Model: Readers
+Queries:
+  - reader-count
+";
+
 fn run(command: &mut Command, what: &str) {
     let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
@@ -125,9 +161,10 @@ fn unseen_specs_build_into_clean_crates() {
     let workspace = tmp.path();
     build(KEYWORDS_AND_NUMBERS, "shipping", workspace);
     build(LONG_NAMES_WITH_TABS_AND_CRLF, "permits", workspace);
+    build(ODD_NAMES_AND_EMPTY_MODELS, "odd", workspace);
     std::fs::write(
         workspace.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"shipping\", \"permits\"]\nresolver = \"2\"\n",
+        "[workspace]\nmembers = [\"shipping\", \"permits\", \"odd\"]\nresolver = \"2\"\n",
     )
     .unwrap();
     std::fs::copy(
@@ -161,7 +198,7 @@ fn unseen_specs_build_into_clean_crates() {
         cargo().args(["test", "--workspace", "--quiet"]),
         "cargo test",
     );
-    for krate in ["shipping", "permits"] {
+    for krate in ["shipping", "permits", "odd"] {
         let lib = workspace.join(krate).join("src/lib.rs");
         assert_formatted(&lib);
     }
