@@ -36,13 +36,14 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     let mut spaces = Vec::new();
     for model in file.models.iter().filter(|m| !m.name.text.is_empty()) {
         checks::model(model, &mut diagnostics);
-        if let Some((lowered, space)) = Lowering::new(model, &mut diagnostics).run() {
-            models.push(lowered);
-            spaces.push(space);
-        }
+        // A model with errors still hands on the names it has, so that
+        // collisions are reported in the same run.
+        let (lowered, space) = Lowering::new(model, &mut diagnostics).run();
+        models.extend(lowered);
+        spaces.push(space);
     }
     let identities = identities(&models);
-    namespace::check_spec(file, &models, &spaces, &identities, &mut diagnostics);
+    namespace::check_spec(file, &spaces, &identities, &mut diagnostics);
     if has_errors(&diagnostics) || models.len() != file.models.len() {
         return (None, diagnostics);
     }
@@ -112,6 +113,8 @@ fn identities(models: &[ir::Model]) -> Vec<ir::Identity> {
 /// collision checks.
 #[derive(Default)]
 pub(crate) struct Space {
+    /// The model's name as written.
+    pub model: String,
     /// Type names: (Rust name, what it is, where in the spec).
     pub types: Vec<(String, String, Option<Span>)>,
     /// Methods of the aggregate.
@@ -198,8 +201,9 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
     }
 
-    fn run(mut self) -> Option<(ir::Model, Space)> {
+    fn run(mut self) -> (Option<ir::Model>, Space) {
         let model = self.model;
+        self.space.model = model.name.text.clone();
         let rust = self.type_name(&model.name, "model");
         let module = self.value_name(&model.name, "model");
         let file_stem = names::unraw(&module).to_string();
@@ -463,7 +467,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
         ));
 
         if self.failed || resolver_failed {
-            return None;
+            return (None, self.space);
         }
         let lowered = ir::Model {
             name: model.name.text.clone(),
@@ -477,7 +481,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             commands,
             events,
         };
-        Some((lowered, self.space))
+        (Some(lowered), self.space)
     }
 
     /// Fields (or parameters) from term names.

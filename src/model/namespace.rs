@@ -44,13 +44,12 @@ const RESERVED_METHODS: &[&str] = &["propose", "accept", "execute", "replay", "d
 /// Every collision check, across the whole spec.
 pub(super) fn check_spec(
     file: &ast::SpecFile,
-    models: &[ir::Model],
     spaces: &[Space],
     identities: &[ir::Identity],
     out: &mut Vec<Diagnostic>,
 ) {
     modules(file, out);
-    for (model, space) in models.iter().zip(spaces) {
+    for space in spaces {
         let mut types: Vec<(String, String, Option<Span>)> = RESERVED_TYPES
             .iter()
             .map(|name| {
@@ -70,7 +69,7 @@ pub(super) fn check_spec(
         }));
         types.extend(space.types.iter().cloned());
         let mut reported = Vec::new();
-        collisions(&types, &model.name, &mut reported, out);
+        collisions(&types, &space.model, &mut reported, out);
 
         let mut methods: Vec<(String, String, Option<Span>)> = RESERVED_METHODS
             .iter()
@@ -83,7 +82,7 @@ pub(super) fn check_spec(
             })
             .collect();
         methods.extend(space.methods.iter().cloned());
-        collisions(&methods, &model.name, &mut reported, out);
+        collisions(&methods, &space.model, &mut reported, out);
 
         for list in &space.field_lists {
             let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
