@@ -91,11 +91,12 @@ fn build(path: &Path, out: Option<&Path>) -> Status {
     };
     let written = report.created.len() + report.updated.len();
     eprintln!(
-        "built {} into {}: {written} file(s) written ({} new), {} unchanged, {} of your file(s) kept",
+        "built {} into {}: {written} file(s) written ({} new), {} unchanged, {} removed, {} of your file(s) kept",
         source.name,
         dir.display(),
         report.created.len(),
         report.unchanged.len(),
+        report.removed.len(),
         report.kept.len()
     );
     for notice in &report.notices {

@@ -26,6 +26,8 @@ pub struct Report {
     pub unchanged: Vec<PathBuf>,
     /// User-owned files that exist and were left alone.
     pub kept: Vec<PathBuf>,
+    /// esgen-owned files of models no longer in the spec, deleted.
+    pub removed: Vec<PathBuf>,
     /// Things a person should do now (methods to add, modules to declare).
     pub notices: Vec<String>,
 }
@@ -40,6 +42,10 @@ pub fn write(dir: &Path, files: &FileSet) -> Result<Report, Box<Diagnostic>> {
         let existing = read_existing(&path)?;
         match (file.owner, existing) {
             (Owner::User, Some(_)) => report.kept.push(file.path.clone()),
+            // A model file the user turned into a directory module.
+            (Owner::User, None) if path.with_extension("").join("mod.rs").exists() => {
+                report.kept.push(file.path.clone());
+            }
             (Owner::Esgen, Some(old)) if old == file.contents.as_bytes() => {
                 report.unchanged.push(file.path.clone())
             }
@@ -53,8 +59,45 @@ pub fn write(dir: &Path, files: &FileSet) -> Result<Report, Box<Diagnostic>> {
             }
         }
     }
+    report.removed = remove_stale(dir, files)?;
     report.notices = notices(dir, files, &report);
     Ok(report)
+}
+
+/// Deletes esgen-owned files in `src/generated/` that this build did not
+/// produce (a model removed from the spec). Files without esgen's marker
+/// are left alone.
+fn remove_stale(dir: &Path, files: &FileSet) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
+    let generated = dir.join("src/generated");
+    let Ok(entries) = fs::read_dir(&generated) else {
+        return Ok(Vec::new());
+    };
+    let mut stale = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let relative = Path::new("src/generated").join(entry.file_name());
+        if path.extension().is_none_or(|e| e != "rs")
+            || files.files.iter().any(|f| f.path == relative)
+        {
+            continue;
+        }
+        if has_marker(&path) {
+            fs::remove_file(&path).map_err(|e| io_error("cannot remove", &path, &e))?;
+            stale.push(relative);
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}
+
+/// Whether a file starts with esgen's marker.
+fn has_marker(path: &Path) -> bool {
+    fs::read(path).is_ok_and(|bytes| {
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .take(3)
+            .any(|l| l.contains(GENERATED_MARKER))
+    })
 }
 
 fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
@@ -100,14 +143,32 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
             .with_help("build into a new or empty directory with `--out DIR`; esgen never writes over files it did not create"),
         ));
     }
+    // A crate generated from another spec is not this spec's to take over.
+    let header = |text: &str| text.lines().next().unwrap_or_default().to_string();
+    if let (Ok(old), Some(new)) = (
+        fs::read_to_string(dir.join("src/generated/mod.rs")),
+        files.get("src/generated/mod.rs"),
+    ) {
+        if old.contains(GENERATED_MARKER) && header(&old) != header(&new.contents) {
+            let from = |line: String| line.split('`').nth(1).unwrap_or_default().to_string();
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::OUTPUT_CONFLICT,
+                    format!(
+                        "`{}` was generated from `{}`, not from `{}`",
+                        dir.display(),
+                        from(header(&old)),
+                        from(header(&new.contents))
+                    ),
+                )
+                .with_help("build this spec into its own directory with `--out DIR`"),
+            ));
+        }
+    }
     for file in files.files.iter().filter(|f| f.owner == Owner::Esgen) {
         let path = dir.join(&file.path);
-        if let Ok(text) = fs::read(&path) {
-            if !String::from_utf8_lossy(&text)
-                .lines()
-                .take(3)
-                .any(|l| l.contains(GENERATED_MARKER))
-            {
+        if path.exists() {
+            if !has_marker(&path) {
                 return Err(Box::new(
                     Diagnostic::error(
                         codes::OUTPUT_CONFLICT,
@@ -134,6 +195,16 @@ fn write_atomically(path: &Path, contents: &str) -> Result<(), Box<Diagnostic>> 
     temp.write_all(contents.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| io_error("cannot write", path, &e))?;
+    // The temporary file is private (0600); the file it becomes keeps the
+    // permissions of the one it replaces, or the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| io_error("cannot set the permissions of", path, &e))?;
+    }
     temp.persist(path)
         .map_err(|e| io_error("cannot replace", path, &e.error))?;
     Ok(())
@@ -189,6 +260,21 @@ fn notices(dir: &Path, files: &FileSet, report: &Report) -> Vec<String> {
                     signature.trim()
                 ));
             }
+        }
+    }
+    for removed in &report.removed {
+        let stem = removed
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let mine = [format!("src/{stem}.rs"), format!("src/{stem}/mod.rs")]
+            .into_iter()
+            .find(|p| dir.join(p).exists());
+        if let Some(mine) = mine {
+            notices.push(format!(
+                "model module `{stem}` is no longer in the spec (esgen removed `{}`): delete `{mine}` and the `mod {stem};` line in src/lib.rs, or move what you need elsewhere",
+                removed.display()
+            ));
         }
     }
     notices

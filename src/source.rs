@@ -47,13 +47,14 @@ impl Source {
         }
     }
 
-    /// The file name without directories and extension (`specs/todos.ddd` → `todos`).
+    /// The file name without directories and its last extension
+    /// (`specs/todos.ddd` → `todos`, `shop.v2.ddd` → `shop.v2`).
     pub fn stem(&self) -> &str {
-        let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
-        base.split('.')
-            .next()
-            .filter(|s| !s.is_empty())
-            .unwrap_or(base)
+        let base = self.file_name();
+        match base.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() => stem,
+            _ => base,
+        }
     }
 
     /// The file name without directories (`specs/todos.ddd` → `todos.ddd`).

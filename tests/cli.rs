@@ -246,3 +246,103 @@ fn help_shows_examples() {
     assert!(help.contains("esgen build todos.ddd"), "{help}");
     assert!(help.contains("Exit status"), "{help}");
 }
+
+#[test]
+fn another_spec_cannot_take_over_a_crate() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let before = snapshot(&tmp.path().join("todos"));
+    fs::write(
+        tmp.path().join("todos.v2.ddd"),
+        "Model: Orders\nActions:\n  - place [order-id] accepted as placed [order-id]\n",
+    )
+    .unwrap();
+
+    // Its own crate is named after the whole stem, not the part before a dot.
+    assert_eq!(
+        esgen(&["build", "todos.v2.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    assert!(tmp.path().join("todos-v2/src/generated/orders.rs").exists());
+
+    let output = esgen(&["build", "todos.v2.ddd", "--out", "todos"], tmp.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("was generated from `todos.ddd`, not from `todos.v2.ddd`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot(&tmp.path().join("todos")), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_have_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    for (path, ..) in snapshot(&tmp.path().join("todos")) {
+        let mode = fs::metadata(tmp.path().join("todos").join(&path))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "{path}");
+    }
+}
+
+#[test]
+fn a_removed_model_leaves_no_generated_file_and_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("two.ddd");
+    let notes =
+        "\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n";
+    let todos = fs::read_to_string(common::root().join("specs/todos.ddd")).unwrap();
+    fs::write(&spec, format!("{todos}{notes}")).unwrap();
+    assert_eq!(
+        esgen(&["build", "two.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let generated = tmp.path().join("two/src/generated/notes.rs");
+    assert!(generated.exists());
+
+    fs::write(&spec, &todos).unwrap();
+    let output = esgen(&["build", "two.ddd"], tmp.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        !generated.exists(),
+        "the removed model's generated file is gone"
+    );
+    assert!(
+        tmp.path().join("two/src/notes.rs").exists(),
+        "the user's file is kept"
+    );
+    let said = stderr(&output);
+    assert!(said.contains("1 removed"), "{said}");
+    assert!(said.contains("delete `src/notes.rs`"), "{said}");
+}
+
+#[test]
+fn a_model_file_moved_into_a_directory_is_not_recreated() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let src = tmp.path().join("todos/src");
+    fs::create_dir(src.join("todos")).unwrap();
+    fs::rename(src.join("todos.rs"), src.join("todos/mod.rs")).unwrap();
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    assert!(!src.join("todos.rs").exists());
+}
