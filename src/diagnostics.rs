@@ -169,7 +169,7 @@ fn to_codespan(source: &Source, d: &Diagnostic) -> cs::Diagnostic<()> {
             .push(cs::Label::secondary((), clamp(label.span)).with_message(label.message.clone()));
     }
     let mut notes = Vec::new();
-    if d.span.is_none() {
+    if d.span.is_none() && !d.message.contains(source.name.as_str()) {
         notes.push(format!("in {}", source.name));
     }
     if let Some(help) = &d.help {

@@ -1,7 +1,7 @@
 //! The `esgen` command: a thin layer over the library.
 
 use clap::{Parser, Subcommand};
-use esgen::diagnostics::{self, codes, Diagnostic};
+use esgen::diagnostics::{self, codes, Diagnostic, Severity};
 use esgen::source::Source;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -70,8 +70,9 @@ fn main() -> ExitCode {
 }
 
 fn build(path: &Path, out: Option<&Path>) -> Status {
-    let Some(source) = read(path) else {
-        return status_of_read(path);
+    let source = match read(path) {
+        Ok(source) => source,
+        Err(status) => return status,
     };
     let dir = out.map_or_else(
         || PathBuf::from(esgen::model::crate_name(source.stem())),
@@ -79,6 +80,13 @@ fn build(path: &Path, out: Option<&Path>) -> Status {
     );
     let (report, diagnostics) = esgen::build(&source, &dir);
     report_diagnostics(&source, &diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        eprintln!(
+            "{}: {}; nothing was written",
+            source.name,
+            count(&diagnostics)
+        );
+    }
     let Some(report) = report else {
         return if diagnostics
             .iter()
@@ -106,11 +114,13 @@ fn build(path: &Path, out: Option<&Path>) -> Status {
 }
 
 fn check(path: &Path, explain: bool) -> Status {
-    let Some(source) = read(path) else {
-        return status_of_read(path);
+    let source = match read(path) {
+        Ok(source) => source,
+        Err(status) => return status,
     };
     let (spec, diagnostics) = esgen::check(&source);
     report_diagnostics(&source, &diagnostics);
+    eprintln!("{}: {}", source.name, count(&diagnostics));
     match spec {
         Some(spec) => {
             if explain {
@@ -122,25 +132,28 @@ fn check(path: &Path, explain: bool) -> Status {
     }
 }
 
-/// Reads a spec, reporting why when it cannot.
-fn read(path: &Path) -> Option<Source> {
-    match esgen::read_spec(path) {
-        Ok(source) => Some(source),
-        Err(failure) => {
-            let (source, diagnostic) = *failure;
-            report_diagnostics(&source, std::slice::from_ref(&diagnostic));
-            None
+/// Reads a spec, reporting why when it cannot: a file that is not UTF-8 is
+/// a spec error, one that cannot be read (missing, a directory) is trouble.
+fn read(path: &Path) -> Result<Source, Status> {
+    esgen::read_spec(path).map_err(|failure| {
+        let (source, diagnostic) = *failure;
+        report_diagnostics(&source, std::slice::from_ref(&diagnostic));
+        if diagnostic.code == codes::NOT_UTF8 {
+            Status::SpecErrors
+        } else {
+            Status::Trouble
         }
-    }
+    })
 }
 
-/// A file that is not UTF-8 is a spec error; one that cannot be read is trouble.
-fn status_of_read(path: &Path) -> Status {
-    if std::fs::metadata(path).is_ok() {
-        Status::SpecErrors
-    } else {
-        Status::Trouble
-    }
+/// `2 error(s), 1 warning(s)`.
+fn count(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    format!("{errors} error(s), {warnings} warning(s)")
 }
 
 fn report_diagnostics(source: &Source, diagnostics: &[Diagnostic]) {
@@ -154,9 +167,5 @@ fn report_diagnostics(source: &Source, diagnostics: &[Diagnostic]) {
         diagnostics::render_coloured(source, diagnostics, &mut stderr);
     } else {
         eprint!("{}", diagnostics::render(source, diagnostics));
-    }
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        eprintln!("{}: {errors} error(s); nothing was written", source.name);
     }
 }

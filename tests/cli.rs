@@ -346,3 +346,18 @@ fn a_model_file_moved_into_a_directory_is_not_recreated() {
     );
     assert!(!src.join("todos.rs").exists());
 }
+
+#[test]
+fn unreadable_specs_are_trouble_and_bad_encoding_is_a_spec_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(esgen(&["check", "."], tmp.path()).status.code(), Some(2));
+    assert_eq!(esgen(&["build", "."], tmp.path()).status.code(), Some(2));
+    fs::write(tmp.path().join("latin1.ddd"), b"Model: Caf\xe9s\n").unwrap();
+    let output = esgen(&["check", "latin1.ddd"], tmp.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("latin1.ddd:1:11"),
+        "{}",
+        stderr(&output)
+    );
+}
