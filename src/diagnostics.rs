@@ -252,7 +252,7 @@ pub fn did_you_mean<'a>(
         .filter(|candidate| *candidate != word)
         .map(|candidate| {
             (
-                strsim::levenshtein(&lower, &candidate.to_lowercase()),
+                strsim::osa_distance(&lower, &candidate.to_lowercase()),
                 candidate,
             )
         })

@@ -708,10 +708,20 @@ fn returns_unknown(query: &ast::Query, entities: &[EntityName]) -> Diagnostic {
                 names::pascal(entity).unwrap_or_default()
             ))
         }
-        _ => diagnostic.with_help(format!(
-            "add `returns <type>`, e.g. `- {} returns integer`",
-            query_line(query)
-        )),
+        _ => {
+            // A plural asks for a list of something; anything else, a value.
+            let example = match names::singular(&name) {
+                Some(one) => {
+                    let last = one.rsplit('-').next().unwrap_or(&one);
+                    format!("list of {}", names::pascal(last).unwrap_or_default())
+                }
+                None => "text".to_string(),
+            };
+            diagnostic.with_help(format!(
+                "add `returns <type>`, e.g. `- {} returns {example}`",
+                query_line(query)
+            ))
+        }
     }
 }
 

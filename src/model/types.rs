@@ -247,20 +247,45 @@ impl<'a> Resolver<'a> {
             self.referenced.insert(name.text.clone());
             return self.term(&name.text, name.span).map(|r| r.ty);
         }
+        let stack = &self.stack;
         let mut candidates: Vec<&str> = PRIMITIVES.to_vec();
         candidates.extend(self.entities.iter().map(|e| e.written.as_str()));
-        candidates.extend(self.declared.keys().copied());
-        let mut diagnostic =
+        // Not the term being declared: `tags: list of tag` must not suggest
+        // `tags` itself.
+        candidates.extend(
+            self.declared
+                .keys()
+                .copied()
+                .filter(|k| !stack.iter().any(|s| s == k)),
+        );
+        let diagnostic =
             Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{}`", name.text))
                 .at_labelled(name.span, "not a type, an entity or a declared term");
-        diagnostic = match (did_you_mean(&name.text, candidates), name.text.as_str()) {
-            (Some(suggestion), _) => diagnostic.with_help(format!("did you mean `{suggestion}`?")),
-            (None, "list") => diagnostic.with_help("write `list of <type>`, e.g. `list of text`"),
-            (None, "optional") => diagnostic.with_help("write `optional <type>`, e.g. `optional integer`"),
-            _ => diagnostic.with_help(
-                "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity, or a declared term",
-            ),
+        let lower = name.text.to_lowercase();
+        let other_language = match lower.as_str() {
+            "bool" => Some("boolean"),
+            "int" | "long" | "i32" | "i64" | "u32" | "u64" | "usize" => Some("integer"),
+            "float" | "double" | "decimal" | "f32" | "f64" | "real" => Some("number"),
+            "string" | "str" => Some("text"),
+            "vec" | "array" => Some("list of <type>"),
+            _ => None,
         };
+        let help = match (other_language, did_you_mean(&name.text, candidates), lower.as_str()) {
+            (Some(ours), ..) => format!("write `{ours}`"),
+            (None, Some(suggestion), _) => format!("did you mean `{suggestion}`?"),
+            (None, None, "list") => "write `list of <type>`, e.g. `list of text`".to_string(),
+            (None, None, "optional") => "write `optional <type>`, e.g. `optional integer`".to_string(),
+            (None, None, "date" | "time" | "datetime" | "timestamp" | "instant" | "duration") => {
+                "there is no date or time type: use `text` (e.g. ISO 8601) or `integer` (e.g. seconds since an epoch)"
+                    .to_string()
+            }
+            (None, None, _) if !self.declared.contains_key(name.text.as_str()) => format!(
+                "declare `{}` under `Terms:` (e.g. `- {}: text`), or use a type: `text`, `integer`, `number`, `boolean`, `list of …`, `optional …`, `id of …` or an entity",
+                name.text, name.text
+            ),
+            _ => "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity, or a declared term".to_string(),
+        };
+        let diagnostic = diagnostic.with_help(help);
         self.diagnostics.push(diagnostic);
         None
     }

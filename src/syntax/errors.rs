@@ -53,10 +53,10 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '?')))
             .map_or(rest.len(), |(i, _)| i),
     };
-    let found = if rest.is_empty() {
-        "the end of the line".to_string()
-    } else {
-        format!("`{}`", &rest[..found_len])
+    let found = match rest.chars().next() {
+        None => "the end of the line".to_string(),
+        Some(c) if is_invisible(c) => describe_char(c),
+        Some(_) => format!("`{}`", &rest[..found_len]),
     };
     let at = |start: usize, len: usize| Span::new(start, start + len).shift(offset);
 
@@ -75,11 +75,64 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
     let before = line[..pos].trim_end();
     let last_word = before.rsplit([' ', '\t']).next().unwrap_or_default();
 
+    let header_word = content
+        .split_once(':')
+        .map(|(word, _)| word.trim_end())
+        .filter(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        });
+    let first_char = rest.chars().next();
+
     // The common mistakes, said in the spec's words.
-    let (message, span, help) = if pos == indent
-        && !starts_with_bullet
-        && rule != Rule::outside_line
+    let (message, span, help) = if let Some(word) =
+        header_word.filter(|w| !HEADERS.contains(w) && pos > indent + w.len())
     {
+        let mut diagnostic_help =
+            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:` and `Actions:`".to_string();
+        if let Some(suggestion) = did_you_mean(word, HEADERS) {
+            diagnostic_help = format!("did you mean `{suggestion}:`?");
+        }
+        (
+            format!("unknown header `{word}:`"),
+            at(indent, word.len()),
+            diagnostic_help,
+        )
+    } else if pos == indent && content.starts_with(['–', '—', '·']) {
+        (
+            format!("{found} is not a bullet"),
+            at(pos, found_len),
+            "list items start with `•`, `-` or `*` and a space".to_string(),
+        )
+    } else if pos == indent
+        && starts_with_bullet
+        && content.chars().nth(1).is_some_and(|c| !c.is_whitespace())
+    {
+        let bullet = content.chars().next().unwrap_or('-');
+        (
+            format!("a list item needs a space after `{bullet}`"),
+            at(pos, bullet.len_utf8()),
+            format!("write `{bullet} {}`", &content[bullet.len_utf8()..]),
+        )
+    } else if rest.starts_with("return")
+        && !rest.starts_with("returns")
+        && rule == Rule::queries_line
+    {
+        (
+            "expected `returns`, found `return`".to_string(),
+            at(pos, "return".len()),
+            "did you mean `returns`?".to_string(),
+        )
+    } else if first_char.is_some_and(|c| !c.is_ascii()) {
+        (
+            format!("{found} cannot be part of a name"),
+            at(pos, found_len),
+            "names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`"
+                .to_string(),
+        )
+    } else if pos == indent && !starts_with_bullet && rule != Rule::outside_line {
         (
             "expected a list item or a header".to_string(),
             at(pos, found_len),
@@ -146,6 +199,30 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         .with_help(help)
 }
 
+/// The header words.
+const HEADERS: [&str; 5] = ["Model", "Entity", "Terms", "Queries", "Actions"];
+
+/// Characters that do not show, or look like others.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || (!c.is_ascii()
+            && (c.is_whitespace()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')))
+}
+
+/// A character by its code point, and its name when it is a common one.
+fn describe_char(c: char) -> String {
+    let name = match c {
+        '\u{a0}' => " (no-break space)",
+        '\u{200b}' => " (zero-width space)",
+        '\u{feff}' => " (byte order mark)",
+        '\r' => " (carriage return)",
+        '\t' => " (tab)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
 fn join_or(items: &[&str]) -> String {
     match items {
         [] => String::new(),
@@ -171,9 +248,22 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
     }
 }
 
+/// A `\r` that is not followed by `\n`.
+pub(super) fn lone_carriage_return(at: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::SYNTAX,
+        "a carriage return (`\\r`) alone is not a line break",
+    )
+    .at_labelled(Span::new(at, at + 1), "here")
+    .with_help("save the file with LF or CRLF line ends")
+}
+
 /// Something before the first `Model:`.
 pub(super) fn outside_model(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(codes::OUTSIDE_MODEL, format!("{what} before any model"))
-        .at_labelled(span, "no `Model:` line above this")
-        .with_help("start the spec with `Model: <Name>`, e.g. `Model: Todos`")
+    Diagnostic::error(
+        codes::OUTSIDE_MODEL,
+        format!("{what} comes before any model"),
+    )
+    .at_labelled(span, "no `Model:` line above this")
+    .with_help("start the spec with `Model: <Name>`, e.g. `Model: Todos`")
 }

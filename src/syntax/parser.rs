@@ -81,11 +81,25 @@ impl LineParser {
             self.docs.clear();
             return;
         }
+        if let Some(at) = line.find('\r') {
+            // Not even a comment can hide this: the rest of the "line" may
+            // be the whole file.
+            self.docs.clear();
+            self.reported_outside |= self.models.is_empty();
+            self.diagnostics
+                .push(errors::lone_carriage_return(offset + at));
+            return;
+        }
         let rule = self.context.rule();
         let pairs = match DddParser::parse(rule, line) {
             Ok(pairs) => pairs,
             Err(error) => {
                 self.docs.clear();
+                if self.models.is_empty() {
+                    // Most likely a broken `Model:` line: what follows is
+                    // not "before any model" as far as the writer knows.
+                    self.reported_outside = true;
+                }
                 if self.context != Context::Skipping {
                     self.diagnostics
                         .push(errors::translate(&error, rule, line, offset));
@@ -160,7 +174,7 @@ impl LineParser {
                     }
                 }
                 let Some(name) = name else { return };
-                if let Some(model) = self.model_for("an `Entity:` line", span) {
+                if let Some(model) = self.model_for("`Entity:`", span) {
                     model.entities.push(Entity {
                         name,
                         fields,
@@ -182,7 +196,7 @@ impl LineParser {
                 let word_span = span_of(&word, offset);
                 match kind {
                     Some(kind) => {
-                        if let Some(model) = self.model_for(&format!("a `{text}:` section"), span) {
+                        if let Some(model) = self.model_for(&format!("`{text}:`"), span) {
                             model.sections.push(SectionHeader { kind, span });
                             self.context = Context::In(kind);
                         } else {
@@ -272,7 +286,7 @@ impl LineParser {
                     if !self.reported_outside {
                         self.reported_outside = true;
                         self.diagnostics
-                            .push(errors::outside_model("a list item", span));
+                            .push(errors::outside_model("this list item", span));
                     }
                 } else {
                     self.diagnostics.push(
