@@ -83,7 +83,7 @@ Actions:\r
 ";
 
 const ODD_NAMES_AND_EMPTY_MODELS: &str = "\
-# Odd but legal names.
+# Odd but legal names. Prose with Vec<u8>, [brackets] and <b>tags</b> stays prose.
 Model: Match
 Entity: Loop [loop-id async await dyn try gen top-10-scores nested]
 Terms:
@@ -197,6 +197,16 @@ fn unseen_specs_build_into_clean_crates() {
     run(
         cargo().args(["test", "--workspace", "--quiet"]),
         "cargo test",
+    );
+    // And rustdoc reads spec comments as prose: no stray HTML or links.
+    run(
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--quiet",
+        ]),
+        "cargo doc",
     );
     for krate in ["shipping", "permits", "odd"] {
         let lib = workspace.join(krate).join("src/lib.rs");

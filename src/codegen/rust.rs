@@ -33,10 +33,28 @@ pub fn inert(text: &str) -> String {
     }
 }
 
-/// Doc lines: the spec's own, made inert, then a blank line and `extra` if
-/// there are both.
+/// A line of the spec's own prose, made inert and read by rustdoc as the
+/// writer meant it: outside code spans, `<` would open an HTML tag and `[`
+/// an intra-doc link, so both are escaped.
+pub fn prose(text: &str) -> String {
+    let inert = inert(text);
+    let mut out = String::with_capacity(inert.len());
+    let mut in_code = false;
+    for c in inert.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' | '[' | ']' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Doc lines: the spec's own prose, then a blank line and `extra` (esgen's
+/// own sentences) if there are both.
 pub fn docs(spec_docs: &[String], extra: &[String]) -> Vec<String> {
-    let mut lines: Vec<String> = spec_docs.iter().map(|l| inert(l)).collect();
+    let mut lines: Vec<String> = spec_docs.iter().map(|l| prose(l)).collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
@@ -145,6 +163,14 @@ mod tests {
         assert_eq!(
             inert("*/ {{ x }} {% if %} \"q\" \\"),
             "*/ {{ x }} {% if %} \"q\" \\"
+        );
+    }
+
+    #[test]
+    fn prose_is_not_markup() {
+        assert_eq!(
+            prose("a Vec<u8> in [brackets], but `Vec<u8>` and `[x]` in code"),
+            "a Vec\\<u8> in \\[brackets\\], but `Vec<u8>` and `[x]` in code"
         );
     }
 

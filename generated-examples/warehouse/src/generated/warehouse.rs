@@ -6,7 +6,7 @@
 //!
 //! Parcels moving through a warehouse. This file uses CRLF line ends,
 //! tabs, `*` bullets and commas, and comments that look like code:
-//! */ "quotes" \backslash {{ braces }} {% tags %} #[attr] fn main() {}
+//! */ "quotes" \backslash {{ braces }} {% tags %} #\[attr\] fn main() {}
 //! \```rust
 //! compile_error!("spec text must stay documentation");
 //! \```
