@@ -244,8 +244,9 @@ fn notices(dir: &Path, files: &FileSet, report: &Report) -> Vec<String> {
         let Ok(mine) = fs::read_to_string(dir.join(&skeleton.path)) else {
             continue;
         };
-        for (comment, signature) in methods(&skeleton.contents) {
-            let name = signature
+        for method in methods(&skeleton.contents) {
+            let name = method
+                .signature
                 .split('(')
                 .next()
                 .unwrap_or_default()
@@ -253,9 +254,11 @@ fn notices(dir: &Path, files: &FileSet, report: &Report) -> Vec<String> {
                 .trim();
             if !mine.contains(&format!("fn {name}(")) && !mine.contains(&format!("fn {name}<")) {
                 notices.push(format!(
-                    "`{}` has no `fn {name}` yet (for `{comment}`); add:\n    {}",
+                    "`{}` has no `fn {name}` yet (for `{}`); add it to `{}`:\n    {} {{\n        todo!()\n    }}",
                     skeleton.path.display(),
-                    signature.trim()
+                    method.comment,
+                    method.block,
+                    method.signature
                 ));
             }
         }
@@ -301,33 +304,49 @@ fn declares_module(lib: &str, stem: &str) -> bool {
     })
 }
 
-/// The skeleton's methods: (spec line comment, signature up to `{`).
-fn methods(skeleton: &str) -> Vec<(String, String)> {
+/// A method of a skeleton.
+struct Method {
+    /// The spec line above it.
+    comment: String,
+    /// `fn name(…) -> …`, on one line.
+    signature: String,
+    /// The `impl … for …` it belongs to.
+    block: String,
+}
+
+/// The methods of a skeleton, read back from its text.
+fn methods(skeleton: &str) -> Vec<Method> {
     let mut out = Vec::new();
     let mut comment = String::new();
+    let mut block = String::new();
     let mut signature: Option<String> = None;
-    for line in skeleton.lines() {
-        let trimmed = line.trim();
-        if let Some(sig) = signature.as_mut() {
-            sig.push_str(trimmed);
-            if trimmed.ends_with('{') {
-                let done = signature.take().unwrap_or_default();
-                out.push((
-                    comment.clone(),
-                    done.trim_end_matches('{').trim().to_string() + " { todo!() }",
-                ));
-            }
-        } else if let Some(text) = trimmed.strip_prefix("// ") {
+    for line in skeleton.lines().map(str::trim) {
+        if let Some(partial) = signature.as_mut() {
+            partial.push_str(line);
+            partial.push(' ');
+        } else if let Some(text) = line.strip_prefix("// ") {
             comment = text.to_string();
-        } else if trimmed.starts_with("fn ") {
-            if trimmed.ends_with('{') {
-                out.push((
-                    comment.clone(),
-                    trimmed.trim_end_matches('{').trim().to_string() + " { todo!() }",
-                ));
-            } else {
-                signature = Some(trimmed.to_string());
-            }
+        } else if line.starts_with("impl ") {
+            block = line.trim_end_matches('{').trim().to_string();
+        } else if line.starts_with("fn ") {
+            signature = Some(format!("{line} "));
+        }
+        if signature
+            .as_ref()
+            .is_some_and(|s| s.trim_end().ends_with('{'))
+        {
+            let joined = signature.take().unwrap_or_default();
+            let one_line = joined
+                .trim_end()
+                .trim_end_matches('{')
+                .trim()
+                .replace("( ", "(")
+                .replace(", )", ")");
+            out.push(Method {
+                comment: comment.clone(),
+                signature: one_line,
+                block: block.clone(),
+            });
         }
     }
     out

@@ -167,10 +167,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
         self.diagnostics.push(
             Diagnostic::error(
                 codes::INVALID_NAME,
-                format!("{what} `{}` cannot be a Rust name", ident.text),
+                format!("{what} `{}` cannot be used: {why}", ident.text),
             )
-            .at_labelled(ident.span, why.to_string())
-            .with_help(format!("rename this {what}")),
+            .at_labelled(ident.span, format!("rename this {what}"))
+            .with_help(format!(
+                "pick another word for this {what}; the spec's other names are fine as they are"
+            )),
         );
     }
 
@@ -181,7 +183,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
         match names::pascal(&ident.text) {
             Ok(rust) => rust,
             Err(_) => {
-                self.invalid_name(ident, what, "a reserved word in Rust");
+                self.invalid_name(ident, what, "Rust reserves that word for itself");
                 String::new()
             }
         }
@@ -194,7 +196,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 self.invalid_name(
                     ident,
                     what,
-                    &format!("`{word}` is reserved in Rust and cannot be a raw identifier"),
+                    &format!("Rust reserves `{word}` for itself, with no way around it"),
                 );
                 String::new()
             }
