@@ -248,6 +248,13 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
     }
 }
 
+/// A type nested beyond the limit.
+pub(super) fn too_deep(at: usize, limit: usize) -> Diagnostic {
+    Diagnostic::error(codes::SYNTAX, format!("this type nests `list of` and `optional` more than {limit} deep"))
+        .at_labelled(Span::new(at, at + 4), "too deep from here")
+        .with_help("name an inner type as a term of its own, e.g. `- scores: list of integer`, then `list of scores`")
+}
+
 /// A `\r` that is not followed by `\n`.
 pub(super) fn lone_carriage_return(at: usize) -> Diagnostic {
     Diagnostic::error(

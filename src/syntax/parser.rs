@@ -81,6 +81,12 @@ impl LineParser {
             self.docs.clear();
             return;
         }
+        if let Some(at) = too_deep(line) {
+            self.docs.clear();
+            self.diagnostics
+                .push(errors::too_deep(offset + at, MAX_TYPE_DEPTH));
+            return;
+        }
         if let Some(at) = line.find('\r') {
             // Not even a comment can hide this: the rest of the "line" may
             // be the whole file.
@@ -318,6 +324,26 @@ impl LineParser {
         }
         self.models.last_mut()
     }
+}
+
+/// How deeply `list of` and `optional` may nest. Far beyond any domain's
+/// need, and far below what would exhaust the parser's stack.
+const MAX_TYPE_DEPTH: usize = 64;
+
+/// Where a line's type nesting passes [`MAX_TYPE_DEPTH`], if it does.
+fn too_deep(line: &str) -> Option<usize> {
+    let mut depth = 0;
+    let mut offset = 0;
+    for word in line.split([' ', '\t']) {
+        if word == "list" || word == "optional" {
+            depth += 1;
+            if depth > MAX_TYPE_DEPTH {
+                return Some(offset);
+            }
+        }
+        offset += word.len() + 1;
+    }
+    None
 }
 
 fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
