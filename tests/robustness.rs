@@ -131,6 +131,10 @@ fn raw_bytes_never_panic() {
 #[test]
 fn pathological_input_is_diagnosed() {
     for text in [
+        format!(
+            "Model: D\nTerms:\n  - x: {}text\n",
+            "list of ".repeat(100_000)
+        ),
         "[".repeat(100_000),
         "Model: A\nActions:\n- a [".to_string() + &"b ".repeat(50_000),
         "#".repeat(200_000),
