@@ -352,8 +352,8 @@ fn rejection_names_the_action_when_displayed() {
 // --- Replay --------------------------------------------------------------
 
 #[test]
-fn replaying_a_session_rebuilds_the_live_model() {
-    let session = [
+fn replaying_a_morning_of_use_rebuilds_the_live_model() {
+    let morning = [
         create_new("t1", "buy milk"),
         create_new("t2", "walk the dog"),
         create_new("t3", "call mum"),
@@ -376,7 +376,7 @@ fn replaying_a_session_rebuilds_the_live_model() {
     let mut live = Todos::default();
     let mut events = Vec::new();
     let mut rejections = 0;
-    for command in session {
+    for command in morning {
         match live.execute(command) {
             Ok(event) => events.push(event),
             Err(_) => rejections += 1,
