@@ -1,9 +1,9 @@
 //! Stage 2, model: syntax tree → checked semantic model ([`ir::Spec`]).
 //!
 //! The passes, in order: structural checks on the tree ([`checks`]); per
-//! model, lowering ([`lower`]): entities, declared or inferred, term types
-//! by declaration and convention ([`types`]), queries, commands and events;
-//! then Rust names and their collisions across the spec ([`namespace`]). Every pass reports what it finds and the
+//! model, lowering (`lower.rs`): entities, declared or inferred, term types
+//! by declaration and convention (`types.rs`), queries, commands and events;
+//! then Rust names and their collisions across the spec (`namespace.rs`). Every pass reports what it finds and the
 //! next pass runs on whatever is usable, so one run reports every problem.
 
 pub mod checks;
