@@ -116,3 +116,16 @@ fn seed_listing_builds_the_inferred_todo() {
         .contains("fn clear_done(&self, command: ClearDone) -> Result<DoneCleared, Rejection>;"));
     assert!(generated.contents.contains("pub ids: Vec<TodoId>,"));
 }
+
+#[test]
+fn spec_file_names_are_escaped_in_the_manifest() {
+    let text = std::fs::read_to_string(common::root().join("specs/todos.ddd")).unwrap();
+    let source = esgen::source::Source::new("we\"ird\u{7}.ddd", text);
+    let (compiled, _) = esgen::compile(&source);
+    let compiled = compiled.expect("a valid spec");
+    let manifest = &compiled.files.get("Cargo.toml").unwrap().contents;
+    assert!(
+        manifest.contains(r#"spec = "we\"ird\\u{0007}.ddd""#),
+        "{manifest}"
+    );
+}

@@ -8,6 +8,8 @@ use crate::model::ir::{self, Field, Model, Spec, Type};
 pub struct CrateView {
     /// The spec's file name, made inert.
     pub spec_file: String,
+    /// The spec's file name inside a TOML basic string.
+    pub spec_file_toml: String,
     /// The package name.
     pub package: String,
     /// Identity types.
@@ -182,6 +184,9 @@ impl CrateView {
     pub fn new(spec: &Spec) -> Self {
         CrateView {
             spec_file: inert(&spec.file_name),
+            spec_file_toml: inert(&spec.file_name)
+                .replace('\\', "\\\\")
+                .replace('"', "\\\""),
             package: spec.crate_name.clone(),
             identities: spec
                 .identities
