@@ -227,9 +227,9 @@ fn field_view(field: &Field) -> FieldView {
     }
 }
 
+/// The bracket list of fields' terms.
 fn bracket(fields: &[Field]) -> String {
-    let names: Vec<&str> = fields.iter().map(|f| f.term.as_str()).collect();
-    format!("[{}]", names.join(" "))
+    crate::model::names::bracket(fields.iter().map(|f| f.term.as_str()))
 }
 
 fn param(field: &Field, skeleton: bool) -> String {

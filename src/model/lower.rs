@@ -614,9 +614,9 @@ fn returns_unknown(query: &ast::Query, entities: &[EntityName]) -> Diagnostic {
     }
 }
 
+/// The bracket list of a line's names.
 fn bracket(names: &[ast::Ident]) -> String {
-    let inner: Vec<&str> = names.iter().map(|n| n.text.as_str()).collect();
-    format!("[{}]", inner.join(" "))
+    names::bracket(names.iter().map(|n| n.text.as_str()))
 }
 
 fn query_line(query: &ast::Query) -> String {

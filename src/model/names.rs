@@ -81,6 +81,11 @@ pub fn plural(name: &str) -> String {
     format!("{head}{}", pluralizer::pluralize(last, 2, false))
 }
 
+/// A bracket list as the spec writes it: `[id text completed?]`.
+pub fn bracket<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    format!("[{}]", names.into_iter().collect::<Vec<_>>().join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
