@@ -234,6 +234,10 @@ pub mod codes {
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
     pub const OUTPUT_CONFLICT: &str = "E0202";
+    /// A generated file edited by hand since esgen wrote it.
+    pub const EDITED_GENERATED_FILE: &str = "E0203";
+    /// Another build holds the crate directory's lock.
+    pub const OUTPUT_LOCKED: &str = "E0204";
     /// A term whose type esgen inferred as text.
     pub const INFERRED_TEXT: &str = "W0001";
     /// A term declared and never used.
