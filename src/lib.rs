@@ -96,16 +96,27 @@ pub fn compile(source: &Source) -> (Option<Compiled>, Vec<Diagnostic>) {
 }
 
 /// Compiles a spec and writes its crate into `dir`. Writes nothing when the
-/// spec has errors.
+/// spec has errors, when `dir` is not this spec's crate, or when a generated
+/// file there was edited by hand. Waits for another build of `dir` to end.
 pub fn build(source: &Source, dir: &Path) -> (Option<output::Report>, Vec<Diagnostic>) {
+    build_with(source, dir, &output::Options::default())
+}
+
+/// [`build`], with [`output::Options`] (`--force`, whether to wait for a
+/// lock).
+pub fn build_with(
+    source: &Source,
+    dir: &Path,
+    options: &output::Options,
+) -> (Option<output::Report>, Vec<Diagnostic>) {
     let (compiled, mut diagnostics) = compile(source);
     let Some(compiled) = compiled else {
         return (None, diagnostics);
     };
-    match output::write(dir, &compiled.files) {
+    match output::write(dir, &compiled.files, options) {
         Ok(report) => (Some(report), diagnostics),
-        Err(error) => {
-            diagnostics.push(*error);
+        Err(mut errors) => {
+            diagnostics.append(&mut errors);
             (None, diagnostics)
         }
     }

@@ -1,5 +1,3 @@
-{{ header }}
-
 //! Everything esgen generates from `{{ krate.spec_file }}`: the identity types
 //! the models share, [`Rejection`], and one module per model.
 

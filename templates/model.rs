@@ -1,5 +1,3 @@
-{{ header }}
-
 //! The `{{ model.name }}` model: its entities, commands and events, its queries,
 //! and the traits of its aggregate.
 {%- if !model.docs.is_empty() %}

@@ -60,7 +60,8 @@ fn committed_examples_are_up_to_date() {
         let compiled = common::compile(&spec);
         let name = &compiled.spec.crate_name;
         let fresh = tmp.path().join(name);
-        esgen::output::write(&fresh, &compiled.files).unwrap_or_else(|e| panic!("{}", e.message));
+        esgen::output::write(&fresh, &compiled.files, &Default::default())
+            .unwrap_or_else(|e| panic!("{}", e[0].message));
         let committed = common::root().join("generated-examples").join(name);
         for file in &compiled.files.files {
             let now = std::fs::read(fresh.join(&file.path)).unwrap();

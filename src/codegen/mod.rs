@@ -4,6 +4,7 @@
 //! only prepares what the templates show (views of the model with docs made
 //! inert and long lines laid out). Nothing touches the disk here.
 
+pub mod checksum;
 mod rust;
 mod views;
 
@@ -54,6 +55,7 @@ impl FileSet {
 #[template(path = "header.rs", escape = "none")]
 struct Header<'a> {
     spec_file: &'a str,
+    checksum: &'a str,
 }
 
 #[derive(Template)]
@@ -71,14 +73,12 @@ struct LibRs<'a> {
 #[derive(Template)]
 #[template(path = "generated_mod.rs", escape = "none")]
 struct GeneratedMod<'a> {
-    header: &'a str,
     krate: &'a CrateView,
 }
 
 #[derive(Template)]
 #[template(path = "model.rs", escape = "none")]
 struct ModelRs<'a> {
-    header: &'a str,
     model: &'a ModelView,
 }
 
@@ -92,9 +92,6 @@ struct SkeletonRs<'a> {
 /// Generates every file of the crate for a checked spec.
 pub fn generate(spec: &Spec) -> FileSet {
     let krate = CrateView::new(spec);
-    let header = render(&Header {
-        spec_file: &krate.spec_file,
-    });
     let mut files = vec![
         file(
             "Cargo.toml",
@@ -102,23 +99,17 @@ pub fn generate(spec: &Spec) -> FileSet {
             render(&CargoToml { krate: &krate }),
         ),
         file("src/lib.rs", Owner::User, render(&LibRs { krate: &krate })),
-        file(
+        generated(
             "src/generated/mod.rs",
-            Owner::Esgen,
-            render(&GeneratedMod {
-                header: &header,
-                krate: &krate,
-            }),
+            &krate.spec_file,
+            render(&GeneratedMod { krate: &krate }),
         ),
     ];
     for model in &krate.models {
-        files.push(file(
+        files.push(generated(
             &format!("src/generated/{}.rs", model.file_stem),
-            Owner::Esgen,
-            render(&ModelRs {
-                header: &header,
-                model,
-            }),
+            &krate.spec_file,
+            render(&ModelRs { model }),
         ));
         files.push(file(
             &format!("src/{}.rs", model.file_stem),
@@ -142,6 +133,17 @@ fn file(path: &str, owner: Owner, mut contents: String) -> GeneratedFile {
         owner,
         contents,
     }
+}
+
+/// An esgen-owned file: the header (with the checksum of everything after
+/// it), a blank line, then `body`.
+fn generated(path: &str, spec_file: &str, body: String) -> GeneratedFile {
+    let body = format!("\n{}", file(path, Owner::Esgen, body).contents);
+    let header = render(&Header {
+        spec_file,
+        checksum: &checksum::of(&body),
+    });
+    file(path, Owner::Esgen, format!("{header}\n{body}"))
 }
 
 /// Renders a template. Templates only format data already in memory, so the

@@ -1,0 +1,251 @@
+//! What a person should look at after a build: the files of theirs that
+//! need a new method or module, or that refer to something the spec no
+//! longer has.
+
+use super::plan::{Change, Plan};
+use crate::codegen::{FileSet, GeneratedFile, Owner};
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What a person must do after this build: declare new model modules in
+/// `src/lib.rs`, add trait methods for new queries, actions and events.
+pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
+    let mut notices = Vec::new();
+    let created = plan.paths(Change::Create);
+    let lib_kept = plan
+        .paths(Change::Keep)
+        .iter()
+        .any(|p| p == Path::new("src/lib.rs"));
+    let lib = fs::read_to_string(dir.join("src/lib.rs")).unwrap_or_default();
+    for skeleton in files
+        .files
+        .iter()
+        .filter(|f| f.owner == Owner::User && is_model_file(f))
+    {
+        let stem = skeleton
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if created.contains(&skeleton.path) {
+            if !lib_kept {
+                notices.push(format!(
+                    "new file `{}`: fill in the bodies marked `todo!()` with your model's rules",
+                    skeleton.path.display()
+                ));
+            } else if !declares_module(&lib, stem) {
+                notices.push(format!(
+                    "new model file `{}`: add `pub mod {};` to src/lib.rs",
+                    skeleton.path.display(),
+                    module_name(skeleton)
+                ));
+            }
+            continue;
+        }
+        let Ok(mine) = fs::read_to_string(dir.join(&skeleton.path)) else {
+            continue;
+        };
+        for method in methods(&skeleton.contents) {
+            let name = method
+                .signature
+                .split('(')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("fn ")
+                .trim();
+            if !mine.contains(&format!("fn {name}(")) && !mine.contains(&format!("fn {name}<")) {
+                notices.push(format!(
+                    "`{}` has no `fn {name}` yet (for `{}`); add it to `{}`:\n    {} {{\n        todo!()\n    }}",
+                    skeleton.path.display(),
+                    method.comment,
+                    method.block,
+                    method.signature
+                ));
+            }
+        }
+    }
+    for removed in &plan.paths(Change::Remove) {
+        let stem = removed
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let mine = [format!("src/{stem}.rs"), format!("src/{stem}/mod.rs")]
+            .into_iter()
+            .find(|p| dir.join(p).exists());
+        if let Some(mine) = mine {
+            notices.push(format!(
+                "model module `{stem}` is no longer in the spec (esgen removed `{}`): delete `{mine}` and the `mod {stem};` line in src/lib.rs, or move what you need elsewhere",
+                removed.display()
+            ));
+        }
+    }
+    notices.extend(references_to_removed(dir, plan));
+    notices
+}
+
+/// User files that still name a type or trait method the spec no longer
+/// has (an action, query, entity or model removed or renamed).
+fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
+    let mut removed = BTreeSet::new();
+    for entry in &plan.entries {
+        if let (Some(old), Change::Update | Change::Remove) = (&entry.old, entry.change) {
+            let now = entry.new.as_deref().map(declared).unwrap_or_default();
+            removed.extend(declared(old).difference(&now).cloned());
+        }
+    }
+    if removed.is_empty() {
+        return Vec::new();
+    }
+    let mut notices = Vec::new();
+    for file in user_sources(dir) {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        let words: BTreeSet<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .collect();
+        let named: Vec<String> = removed
+            .iter()
+            .filter(|name| words.contains(name.as_str()))
+            .map(|name| format!("`{name}`"))
+            .collect();
+        if !named.is_empty() {
+            let shown = file
+                .strip_prefix(dir)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            notices.push(format!(
+                "`{shown}` refers to {}, which the spec no longer has: update or delete that code",
+                named.join(", ")
+            ));
+        }
+    }
+    notices
+}
+
+/// The types, traits and trait methods a generated file declares.
+fn declared(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut in_trait = false;
+    for line in text.lines() {
+        if line == "}" {
+            in_trait = false;
+        }
+        let line = line.trim();
+        let rest = ["pub struct ", "pub enum ", "pub trait "]
+            .iter()
+            .find_map(|keyword| line.strip_prefix(keyword))
+            .or_else(|| line.strip_prefix("fn ").filter(|_| in_trait));
+        if line.starts_with("pub trait ") {
+            in_trait = true;
+        }
+        if let Some(rest) = rest {
+            let name: String = rest
+                .trim_start_matches("r#")
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+/// Every `.rs` file under the crate's `src/`, but for esgen's `generated/`.
+fn user_sources(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.join("src")];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && path != dir.join("src/generated") {
+                pending.push(path);
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn is_model_file(file: &GeneratedFile) -> bool {
+    file.path.starts_with("src")
+        && file.path.extension().is_some_and(|e| e == "rs")
+        && file.path != Path::new("src/lib.rs")
+}
+
+fn module_name(skeleton: &GeneratedFile) -> String {
+    skeleton
+        .contents
+        .lines()
+        .find_map(|l| l.strip_prefix("pub use crate::generated::"))
+        .and_then(|rest| rest.strip_suffix("::*;"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn declares_module(lib: &str, stem: &str) -> bool {
+    lib.lines().any(|line| {
+        let line = line.trim();
+        line.ends_with(&format!("mod {stem};")) || line.ends_with(&format!("mod r#{stem};"))
+    })
+}
+
+/// A method of a skeleton.
+struct Method {
+    /// The spec line above it.
+    comment: String,
+    /// `fn name(…) -> …`, on one line.
+    signature: String,
+    /// The `impl … for …` it belongs to.
+    block: String,
+}
+
+/// The methods of a skeleton, read back from its text.
+fn methods(skeleton: &str) -> Vec<Method> {
+    let mut out = Vec::new();
+    let mut comment = String::new();
+    let mut block = String::new();
+    let mut signature: Option<String> = None;
+    for line in skeleton.lines().map(str::trim) {
+        if let Some(partial) = signature.as_mut() {
+            partial.push_str(line);
+            partial.push(' ');
+        } else if let Some(text) = line.strip_prefix("// ") {
+            comment = text.to_string();
+        } else if line.starts_with("impl ") {
+            block = line.trim_end_matches('{').trim().to_string();
+        } else if line.starts_with("fn ") {
+            signature = Some(format!("{line} "));
+        }
+        if signature
+            .as_ref()
+            .is_some_and(|s| s.trim_end().ends_with('{'))
+        {
+            let joined = signature.take().unwrap_or_default();
+            let one_line = joined
+                .trim_end()
+                .trim_end_matches('{')
+                .trim()
+                .replace("( ", "(")
+                .replace(", )", ")");
+            out.push(Method {
+                comment: comment.clone(),
+                signature: one_line,
+                block: block.clone(),
+            });
+        }
+    }
+    out
+}
