@@ -1,7 +1,9 @@
 //! The `esgen` command: a thin layer over the library.
 
 use clap::{Parser, Subcommand};
+use esgen::codegen::{FileSet, Owner};
 use esgen::diagnostics::{self, codes, Diagnostic, Severity};
+use esgen::output::{self, lock::Wait, Change};
 use esgen::source::Source;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -11,10 +13,12 @@ const EXAMPLES: &str = "\
 Examples:
   esgen build todos.ddd                 write the crate ./todos/
   esgen build todos.ddd --out crates/todos
+  esgen build --check todos.ddd --out crates/todos   in CI: fail if the crate is stale
   esgen check todos.ddd loans.ddd       report problems, write nothing
   esgen check --explain todos.ddd       show every type and where it came from
 
-Exit status: 0 success, 1 the spec has errors, 2 usage or I/O trouble.";
+Exit status: 0 success, 1 the spec has errors (or `--check` found the crate
+stale), 2 usage or I/O trouble, or a crate directory esgen must not write.";
 
 /// Compile a ubiquitous-language spec (`.ddd`) into a Rust crate.
 #[derive(Parser)]
@@ -34,6 +38,21 @@ enum Command {
         /// The crate's directory (default: ./<spec name>/). Only with one spec.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write nothing; exit 1 with a diff if the crate is not what a build
+        /// would make (for CI).
+        #[arg(long, conflicts_with_all = ["dry_run", "force"])]
+        check: bool,
+        /// Write nothing; list what a build would create, update, remove and
+        /// keep.
+        #[arg(long, conflicts_with = "force")]
+        dry_run: bool,
+        /// Overwrite generated files even if they were edited by hand. Your
+        /// own files are never touched, with or without it.
+        #[arg(long)]
+        force: bool,
+        /// A line per file.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Check specs and report every problem; write nothing.
     Check {
@@ -57,19 +76,47 @@ enum Status {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
-        Command::Build { specs, out } => {
+        Command::Build {
+            specs,
+            out,
+            check,
+            dry_run,
+            force,
+            verbose,
+        } => {
             if out.is_some() && specs.len() > 1 {
                 eprintln!("error: `--out` names one crate's directory, so it takes one spec; build the others separately");
                 return ExitCode::from(Status::Trouble as u8);
             }
-            specs.iter().map(|spec| build(spec, out.as_deref())).max()
+            let mode = if check {
+                Mode::Check
+            } else if dry_run {
+                Mode::DryRun
+            } else {
+                Mode::Write { force }
+            };
+            specs
+                .iter()
+                .map(|spec| build(spec, out.as_deref(), mode, verbose))
+                .max()
         }
         Command::Check { specs, explain } => specs.iter().map(|spec| check(spec, explain)).max(),
     };
     ExitCode::from(status.unwrap_or(Status::Ok) as u8)
 }
 
-fn build(path: &Path, out: Option<&Path>) -> Status {
+/// What `esgen build` does with the crate it generated in memory.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Write it.
+    Write { force: bool },
+    /// Compare it with the disk.
+    Check,
+    /// Say what writing would do.
+    DryRun,
+}
+
+fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool) -> Status {
     let source = match read(path) {
         Ok(source) => source,
         Err(status) => return status,
@@ -78,39 +125,162 @@ fn build(path: &Path, out: Option<&Path>) -> Status {
         || PathBuf::from(esgen::model::crate_name(source.stem())),
         Path::to_path_buf,
     );
-    let (report, diagnostics) = esgen::build(&source, &dir);
+    let (compiled, diagnostics) = esgen::compile(&source);
     report_diagnostics(&source, &diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let Some(compiled) = compiled else {
         eprintln!(
             "{}: {}; nothing was written",
             source.name,
             count(&diagnostics)
         );
-    }
-    let Some(report) = report else {
-        return if diagnostics
-            .iter()
-            .any(|d| d.code == codes::IO || d.code == codes::OUTPUT_CONFLICT)
-        {
-            Status::Trouble
-        } else {
-            Status::SpecErrors
-        };
+        return Status::SpecErrors;
     };
-    let written = report.created.len() + report.updated.len();
+    match mode {
+        Mode::Write { force } => write(&source, &dir, &compiled.files, force, verbose),
+        Mode::Check | Mode::DryRun => {
+            let plan = match output::plan(&dir, &compiled.files) {
+                Ok(plan) => plan,
+                Err(refusal) => {
+                    report_diagnostics(&source, std::slice::from_ref(&refusal));
+                    return Status::Trouble;
+                }
+            };
+            if matches!(mode, Mode::Check) {
+                check_crate(&source, &dir, &plan)
+            } else {
+                dry_run(&source, &dir, &plan, verbose)
+            }
+        }
+    }
+}
+
+fn write(source: &Source, dir: &Path, files: &FileSet, force: bool, verbose: bool) -> Status {
+    let mut options = output::Options {
+        force,
+        wait: Wait::Fail,
+    };
+    let mut result = output::write(dir, files, &options);
+    if matches!(&result, Err(errors) if errors.iter().all(|e| e.code == codes::OUTPUT_LOCKED)) {
+        eprintln!(
+            "waiting for another esgen build of {} to finish…",
+            dir.display()
+        );
+        options.wait = Wait::Block;
+        result = output::write(dir, files, &options);
+    }
+    let report = match result {
+        Ok(report) => report,
+        Err(errors) => {
+            report_diagnostics(source, &errors);
+            eprintln!(
+                "{}: {}; {}",
+                source.name,
+                count(&errors),
+                if errors.iter().any(|e| e
+                    .help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("changes were made")))
+                {
+                    "the build stopped part-way"
+                } else {
+                    "nothing was written"
+                }
+            );
+            return Status::Trouble;
+        }
+    };
+    if verbose {
+        for (verb, paths) in [
+            ("created", &report.created),
+            ("updated", &report.updated),
+            ("unchanged", &report.unchanged),
+            ("removed", &report.removed),
+            ("kept", &report.kept),
+        ] {
+            for path in paths {
+                eprintln!("  {verb:<9} {}", path.display());
+            }
+        }
+    }
     eprintln!(
-        "built {} into {}: {written} file(s) written ({} new), {} unchanged, {} removed, {} of your file(s) kept",
+        "built {} into {}: created {}, updated {}, unchanged {}, removed {}; kept {} of your files",
         source.name,
         dir.display(),
         report.created.len(),
+        report.updated.len(),
         report.unchanged.len(),
         report.removed.len(),
         report.kept.len()
     );
     for notice in &report.notices {
-        eprintln!("note: {notice}");
+        eprintln!("look at: {notice}");
     }
     Status::Ok
+}
+
+/// `esgen build --check`: a diff on stdout, a verdict on stderr.
+fn check_crate(source: &Source, dir: &Path, plan: &output::Plan) -> Status {
+    if plan.is_up_to_date() {
+        eprintln!("{} is up to date with {}", dir.display(), source.name);
+        return Status::Ok;
+    }
+    print!("{}", plan.diff());
+    let report = plan.report();
+    eprintln!(
+        "{} is not what {} generates: {} file(s) differ, {} missing, {} to remove; rebuild with `esgen build {} --out {}`",
+        dir.display(),
+        source.name,
+        report.updated.len(),
+        report.created.len(),
+        report.removed.len(),
+        source.name,
+        dir.display()
+    );
+    Status::SpecErrors
+}
+
+/// `esgen build --dry-run`: what a build would do, file by file.
+fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool) -> Status {
+    for entry in &plan.entries {
+        let what = match entry.change {
+            Change::Create => "create",
+            Change::Update => "update",
+            Change::Remove => "remove",
+            Change::Keep => "keep",
+            Change::Unchanged if verbose => "unchanged",
+            Change::Unchanged => continue,
+        };
+        let whose = if entry.owner == Owner::User {
+            " (yours)"
+        } else if entry.edited {
+            " (edited by hand!)"
+        } else {
+            ""
+        };
+        println!("would {what:<9} {}{whose}", entry.path.display());
+    }
+    for notice in &plan.notices {
+        println!("then look at: {notice}");
+    }
+    let report = plan.report();
+    eprintln!(
+        "dry run of {} into {}: would create {}, update {}, remove {}, leave {} unchanged; keep {} of your files; nothing was written",
+        source.name,
+        dir.display(),
+        report.created.len(),
+        report.updated.len(),
+        report.removed.len(),
+        report.unchanged.len(),
+        report.kept.len()
+    );
+    let edits = plan.edits();
+    if edits.is_empty() {
+        Status::Ok
+    } else {
+        report_diagnostics(source, &edits);
+        eprintln!("a build would stop: generated files were edited by hand");
+        Status::Trouble
+    }
 }
 
 fn check(path: &Path, explain: bool) -> Status {

@@ -62,7 +62,7 @@ fn building_twice_changes_nothing() {
     let second = esgen(&["build", "todos.ddd"], tmp.path());
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(
-        stderr(&second).contains("0 file(s) written"),
+        stderr(&second).contains("created 0, updated 0, unchanged 2, removed 0"),
         "{}",
         stderr(&second)
     );
@@ -325,7 +325,7 @@ fn a_removed_model_leaves_no_generated_file_and_is_reported() {
         "the user's file is kept"
     );
     let said = stderr(&output);
-    assert!(said.contains("1 removed"), "{said}");
+    assert!(said.contains("removed 1"), "{said}");
     assert!(said.contains("delete `src/notes.rs`"), "{said}");
 }
 

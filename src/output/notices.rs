@@ -85,13 +85,20 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
 }
 
 /// User files that still name a type or trait method the spec no longer
-/// has (an action, query, entity or model removed or renamed).
+/// has (an action, query, entity or model removed or renamed). The files of
+/// removed models have their own notice and are not repeated here.
 fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
     let mut removed = BTreeSet::new();
+    let mut removed_models = BTreeSet::new();
     for entry in &plan.entries {
         if let (Some(old), Change::Update | Change::Remove) = (&entry.old, entry.change) {
             let now = entry.new.as_deref().map(declared).unwrap_or_default();
             removed.extend(declared(old).difference(&now).cloned());
+        }
+        if let (Change::Remove, Some(stem)) = (entry.change, entry.path.file_stem()) {
+            let stem = stem.to_string_lossy();
+            removed_models.insert(dir.join(format!("src/{stem}.rs")));
+            removed_models.insert(dir.join(format!("src/{stem}/mod.rs")));
         }
     }
     if removed.is_empty() {
@@ -99,6 +106,9 @@ fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
     }
     let mut notices = Vec::new();
     for file in user_sources(dir) {
+        if removed_models.contains(&file) {
+            continue;
+        }
         let Ok(text) = fs::read_to_string(&file) else {
             continue;
         };
@@ -107,8 +117,15 @@ fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
             .collect();
         let named: Vec<String> = removed
             .iter()
-            .filter(|name| words.contains(name.as_str()))
-            .map(|name| format!("`{name}`"))
+            .filter(|name| match name {
+                Name::Type(name) => words.contains(name.as_str()),
+                // Method names can be ordinary words (`write`): only a
+                // definition or a call counts.
+                Name::Method(name) => [".", "fn ", "::"]
+                    .iter()
+                    .any(|before| text.contains(&format!("{before}{name}("))),
+            })
+            .map(|name| format!("`{}`", name.as_str()))
             .collect();
         if !named.is_empty() {
             let shown = file
@@ -125,8 +142,25 @@ fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
     notices
 }
 
+/// A name a generated file declares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Name {
+    /// A struct, enum or trait.
+    Type(String),
+    /// A trait method.
+    Method(String),
+}
+
+impl Name {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Type(name) | Name::Method(name) => name,
+        }
+    }
+}
+
 /// The types, traits and trait methods a generated file declares.
-fn declared(text: &str) -> BTreeSet<String> {
+fn declared(text: &str) -> BTreeSet<Name> {
     let mut names = BTreeSet::new();
     let mut in_trait = false;
     for line in text.lines() {
@@ -134,21 +168,26 @@ fn declared(text: &str) -> BTreeSet<String> {
             in_trait = false;
         }
         let line = line.trim();
-        let rest = ["pub struct ", "pub enum ", "pub trait "]
+        let found = ["pub struct ", "pub enum ", "pub trait "]
             .iter()
             .find_map(|keyword| line.strip_prefix(keyword))
-            .or_else(|| line.strip_prefix("fn ").filter(|_| in_trait));
+            .map(|rest| (rest, Name::Type as fn(String) -> Name))
+            .or_else(|| {
+                line.strip_prefix("fn ")
+                    .filter(|_| in_trait)
+                    .map(|rest| (rest, Name::Method as fn(String) -> Name))
+            });
         if line.starts_with("pub trait ") {
             in_trait = true;
         }
-        if let Some(rest) = rest {
+        if let Some((rest, kind)) = found {
             let name: String = rest
                 .trim_start_matches("r#")
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
             if !name.is_empty() {
-                names.insert(name);
+                names.insert(kind(name));
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use super::disk::{self, io_error, Disk};
 use super::notices;
-use super::{Report, GENERATED_MARKER};
+use super::{Report, GENERATED_MARKER, STOPPED_PART_WAY};
 use crate::codegen::checksum::{self, Verdict};
 use crate::codegen::{FileSet, Owner};
 use crate::diagnostics::{codes, Diagnostic};
@@ -170,8 +170,9 @@ impl Plan {
             .collect()
     }
 
-    /// A unified diff of every esgen-owned file the build would change, and
-    /// a line for every file it would create or remove.
+    /// A unified diff of every esgen-owned file the build would change
+    /// (`a/` is the disk, `b/` the build, paths relative to the crate), and a
+    /// line for every file it would create or remove.
     pub fn diff(&self) -> String {
         let mut out = String::new();
         for entry in &self.entries {
@@ -188,7 +189,10 @@ impl Plan {
                         &similar::TextDiff::from_lines(old, new)
                             .unified_diff()
                             .context_radius(3)
-                            .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                            .header(
+                                &format!("a/{}", entry.path.display()),
+                                &format!("b/{}", entry.path.display()),
+                            )
                             .to_string(),
                     );
                 }
@@ -253,7 +257,7 @@ impl Plan {
                     .map(|e| format!("{} ({})", e.path.display(), verb(e.change)))
                     .collect();
                 let mut help = format!(
-                    "{} of {total} changes were made before this failure: {}. Not changed: {}. \
+                    "{} of {total} {STOPPED_PART_WAY}: {}. Not changed: {}. \
                      Every file is either as it was or as this build meant it to be, and none of \
                      your files were touched; fix the problem and build again to finish",
                     done.len(),
