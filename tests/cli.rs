@@ -3,45 +3,9 @@
 
 mod common;
 
+use common::{esgen, snapshot, stderr};
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn esgen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_esgen"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("esgen runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Every file under `dir` with its bytes and modification time, sorted.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let modified = fs::metadata(&path).unwrap().modified().unwrap();
-                out.push((
-                    path.strip_prefix(dir).unwrap().display().to_string(),
-                    fs::read(&path).unwrap(),
-                    modified,
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn todos_spec(dir: &Path) -> std::path::PathBuf {
     let spec = dir.join("todos.ddd");

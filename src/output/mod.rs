@@ -73,15 +73,16 @@ pub fn write_to(
     options: &Options,
     disk: &mut dyn disk::Disk,
 ) -> Result<Report, Vec<Diagnostic>> {
-    // Plan once before creating anything, so a refused build leaves no
+    if dir.is_dir() {
+        // Locked before planning: another build may be writing it now.
+        return locked_write(dir, files, options, disk);
+    }
+    // Planned before creating the directory, so a refused build leaves no
     // trace (not even an empty directory).
     plan(dir, files).map_err(|d| vec![*d])?;
-    let made_dir = !dir.exists();
-    if made_dir {
-        fs::create_dir_all(dir).map_err(|e| vec![*disk::io_error("cannot create", dir, &e)])?;
-    }
+    fs::create_dir_all(dir).map_err(|e| vec![*disk::io_error("cannot create", dir, &e)])?;
     let result = locked_write(dir, files, options, disk);
-    if result.is_err() && made_dir {
+    if result.is_err() {
         // Only succeeds if the directory is still empty.
         let _ = fs::remove_dir(dir);
     }
@@ -95,11 +96,186 @@ fn locked_write(
     disk: &mut dyn disk::Disk,
 ) -> Result<Report, Vec<Diagnostic>> {
     let _lock = lock::Lock::acquire(dir, options.wait).map_err(|d| vec![*d])?;
-    // Planned again under the lock: another build may have just finished.
     let plan = plan(dir, files).map_err(|d| vec![*d])?;
     let edits = plan.edits();
     if !edits.is_empty() && !options.force {
         return Err(edits);
     }
     plan.apply(disk).map_err(|d| vec![*d])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disk::{Disk, Real};
+    use super::*;
+    use crate::codegen::{GeneratedFile, Owner};
+    use crate::diagnostics::codes;
+    use crate::source::Source;
+    use std::collections::BTreeMap;
+
+    fn files(spec: &str) -> FileSet {
+        let source = Source::new("library.ddd".to_string(), spec.to_string());
+        crate::compile(&source).0.expect("the spec compiles").files
+    }
+
+    fn library() -> String {
+        include_str!("../../specs/library.ddd").to_string()
+    }
+
+    /// Every file under `dir`, relative path → bytes.
+    fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(folder) = pending.pop() {
+            for entry in fs::read_dir(&folder).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let bytes = fs::read(&path).unwrap();
+                    out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+                }
+            }
+        }
+        out
+    }
+
+    /// Writes like the real disk, but the `fail_at`-th write fails half-way:
+    /// a directory appears where the file should go, so the real rename
+    /// fails after the temporary file was written.
+    struct Failing {
+        writes: usize,
+        fail_at: usize,
+    }
+
+    impl Disk for Failing {
+        fn write(&mut self, path: &Path, contents: &str) -> Result<(), Box<Diagnostic>> {
+            self.writes += 1;
+            if self.writes == self.fail_at {
+                fs::remove_file(path).ok();
+                fs::create_dir_all(path.join("blocker")).unwrap();
+            }
+            Real.write(path, contents)
+        }
+
+        fn remove(&mut self, path: &Path) -> Result<(), Box<Diagnostic>> {
+            Real.remove(path)
+        }
+    }
+
+    #[test]
+    fn a_write_failing_part_way_leaves_every_file_old_or_new_and_no_temporary_file() {
+        let old_files = files(&library());
+        let changed = library().replace("Model: Loans", "Model: Lending");
+        let new_files = files(&changed);
+        let writes = plan(Path::new("/nonexistent"), &new_files)
+            .unwrap()
+            .entries
+            .len();
+        let mut failures = 0;
+        for fail_at in 1..=writes {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("library");
+            write(&dir, &old_files, &Options::default()).unwrap();
+            fs::write(dir.join("src/catalog.rs"), "// mine\n").unwrap();
+            let before = tree(&dir);
+            let mut disk = Failing { writes: 0, fail_at };
+            let result = write_to(&dir, &new_files, &Options::default(), &mut disk);
+            if disk.writes < fail_at {
+                // Fewer writes than `fail_at`: the build finished.
+                assert!(result.is_ok(), "{result:?}");
+                continue;
+            }
+            failures += 1;
+            let errors = result.expect_err("the injected failure stops the build");
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].code, codes::IO);
+            let help = errors[0].help.as_deref().unwrap_or_default();
+            assert!(help.contains(STOPPED_PART_WAY), "{help}");
+            assert!(help.contains("Not changed: "), "{help}");
+            let after = tree(&dir);
+            let new: BTreeMap<&Path, &str> = new_files
+                .files
+                .iter()
+                .map(|f| (f.path.as_path(), f.contents.as_str()))
+                .collect();
+            for (path, bytes) in &after {
+                let name = path.to_string_lossy();
+                assert!(!name.contains(".esgen-"), "temporary file left: {name}");
+                if path.starts_with("src/generated") && name.contains("blocker") {
+                    continue;
+                }
+                let was = before.get(path).map(Vec::as_slice);
+                let meant = new.get(path.as_path()).map(|t| t.as_bytes());
+                assert!(
+                    was == Some(bytes) || meant == Some(bytes),
+                    "{name} is neither the old nor the new version (failure at write {fail_at})"
+                );
+            }
+            assert_eq!(
+                after.get(Path::new("src/catalog.rs")).map(Vec::as_slice),
+                Some(&b"// mine\n"[..]),
+                "the user's file is untouched"
+            );
+        }
+        assert!(failures >= 3, "only {failures} failures were injected");
+    }
+
+    #[test]
+    fn paths_outside_the_crate_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        for bad in ["../escape.rs", "/etc/escape.rs", "src/../../escape.rs", ""] {
+            let set = FileSet {
+                files: vec![GeneratedFile {
+                    path: PathBuf::from(bad),
+                    owner: Owner::Esgen,
+                    contents: "x\n".to_string(),
+                }],
+            };
+            let dir = tmp.path().join("crate");
+            let errors = write(&dir, &set, &Options::default()).expect_err(bad);
+            assert_eq!(errors[0].code, codes::OUTPUT_CONFLICT, "{bad}");
+            assert!(!dir.exists(), "nothing was created for {bad:?}");
+        }
+        assert!(!tmp.path().join("escape.rs").exists());
+    }
+
+    #[test]
+    fn temporary_files_of_a_killed_build_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("library");
+        let set = files(&library());
+        write(&dir, &set, &Options::default()).unwrap();
+        let leftover = dir.join("src/generated/.esgen-AbC123.tmp");
+        fs::write(&leftover, "half a fi").unwrap();
+        let mine = dir.join("src/.esgen-notes.txt");
+        fs::write(&mine, "not a leftover").unwrap();
+        let report = write(&dir, &set, &Options::default()).unwrap();
+        assert!(report.created.is_empty() && report.updated.is_empty());
+        assert!(!leftover.exists());
+        assert!(mine.exists(), "only esgen's temporary files are removed");
+    }
+
+    #[test]
+    fn a_held_lock_fails_fast_or_is_waited_for() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("library");
+        let set = files(&library());
+        write(&dir, &set, &Options::default()).unwrap();
+        let held = lock::Lock::acquire(&dir, lock::Wait::Fail).unwrap();
+        let fail = Options {
+            force: false,
+            wait: lock::Wait::Fail,
+        };
+        let errors = write(&dir, &set, &fail).unwrap_err();
+        assert_eq!(errors[0].code, codes::OUTPUT_LOCKED);
+        let waiter = {
+            let dir = dir.clone();
+            std::thread::spawn(move || write(&dir, &set, &Options::default()))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!waiter.is_finished(), "the second build waits for the lock");
+        drop(held);
+        assert!(waiter.join().unwrap().is_ok());
+    }
 }

@@ -1,0 +1,433 @@
+//! Regeneration a team can trust, proven on the real binary: hand edits to
+//! generated files are refused, stale files go, `--check` and `--dry-run`
+//! write nothing, a killed build leaves every file old or new, and
+//! concurrent builds do not interleave.
+
+mod common;
+
+use common::{esgen, snapshot, stderr};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A temporary directory holding `todos.ddd`, and the crate built from it
+/// into `todos/`.
+fn built_todos() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::copy(
+        common::root().join("specs/todos.ddd"),
+        tmp.path().join("todos.ddd"),
+    )
+    .unwrap();
+    let first = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let dir = tmp.path().join("todos");
+    (tmp, dir)
+}
+
+fn edit_spec(tmp: &Path, edit: impl FnOnce(String) -> String) {
+    let spec = tmp.join("todos.ddd");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(&spec, edit(text)).unwrap();
+}
+
+#[test]
+fn a_hand_edited_generated_file_is_refused_and_force_discards_only_it() {
+    let (tmp, dir) = built_todos();
+    let generated = dir.join("src/generated/todos.rs");
+    let edited = fs::read_to_string(&generated)
+        .unwrap()
+        .replace("pub struct Todo {", "pub struct Todo {\n    pub mine: u8,");
+    fs::write(&generated, &edited).unwrap();
+    fs::write(dir.join("src/todos.rs"), "// my rules\n").unwrap();
+    let before = snapshot(&dir);
+
+    let refused = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let said = stderr(&refused);
+    assert!(said.contains("error[E0203]"), "{said}");
+    assert!(
+        said.contains("src/generated/todos.rs"),
+        "names the file: {said}"
+    );
+    assert!(said.contains("--force"), "says how to proceed: {said}");
+    assert_eq!(snapshot(&dir), before, "nothing was written");
+
+    let forced = esgen(&["build", "--force", "todos.ddd"], tmp.path());
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    let now = fs::read_to_string(&generated).unwrap();
+    assert!(!now.contains("pub mine: u8"), "the hand edit is discarded");
+    assert_eq!(
+        fs::read_to_string(dir.join("src/todos.rs")).unwrap(),
+        "// my rules\n",
+        "--force never touches user files"
+    );
+    let again = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+}
+
+#[test]
+fn removed_action_and_model_lose_their_generated_code_and_the_user_files_are_named() {
+    let (tmp, dir) = built_todos();
+    edit_spec(tmp.path(), |text| {
+        format!("{text}\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n")
+    });
+    let grown = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(grown.status.code(), Some(0), "{}", stderr(&grown));
+    let notes_generated = dir.join("src/generated/notes.rs");
+    assert!(notes_generated.exists());
+    // The user's files, written by them.
+    fs::write(
+        dir.join("src/todos.rs"),
+        "impl TodosPropose for Todos {\n    fn delete(&self, command: Delete) -> Result<Deleted, Rejection> { todo!() }\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("src/notes.rs"), "// my notes\n").unwrap();
+    let users = ["Cargo.toml", "src/lib.rs", "src/todos.rs", "src/notes.rs"]
+        .map(|f| (f, fs::read(dir.join(f)).unwrap()));
+
+    edit_spec(tmp.path(), |text| {
+        let text = text.split("\nModel: Notes").next().unwrap().to_string();
+        text.lines()
+            .filter(|line| !line.contains("delete [id]") && !line.contains("Takes a todo off"))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+    let shrunk = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(shrunk.status.code(), Some(0), "{}", stderr(&shrunk));
+    let said = stderr(&shrunk);
+    assert!(
+        !notes_generated.exists(),
+        "the removed model's file is gone"
+    );
+    let generated = fs::read_to_string(dir.join("src/generated/todos.rs")).unwrap();
+    assert!(
+        !generated.contains("pub struct Delete "),
+        "the removed action's code is gone"
+    );
+    for (file, bytes) in users {
+        assert_eq!(
+            fs::read(dir.join(file)).unwrap(),
+            bytes,
+            "{file} is kept as it was"
+        );
+    }
+    assert!(said.contains("removed 1"), "{said}");
+    assert!(
+        said.contains("look at: `src/todos.rs` refers to `Delete`, `Deleted`, `delete`"),
+        "names the user file referring to the removed action: {said}"
+    );
+    assert!(said.contains("delete `src/notes.rs`"), "{said}");
+}
+
+#[test]
+fn check_writes_nothing_and_fails_with_a_diff_when_stale() {
+    let (tmp, dir) = built_todos();
+    let before = snapshot(&dir);
+    let fresh = esgen(&["build", "--check", "todos.ddd"], tmp.path());
+    assert_eq!(fresh.status.code(), Some(0), "{}", stderr(&fresh));
+    assert!(stderr(&fresh).contains("is up to date with todos.ddd"));
+    assert!(stdout(&fresh).is_empty());
+
+    edit_spec(tmp.path(), |text| {
+        text.replace("# Rewords a todo.", "# Rewords a todo, keeping its place.")
+    });
+    let stale = esgen(&["build", "--check", "todos.ddd"], tmp.path());
+    assert_eq!(stale.status.code(), Some(1), "{}", stderr(&stale));
+    let diff = stdout(&stale);
+    assert!(
+        diff.contains("--- a/src/generated/todos.rs\n+++ b/src/generated/todos.rs\n"),
+        "{diff}"
+    );
+    assert!(diff.contains("\n-/// Rewords a todo.\n"), "{diff}");
+    assert!(
+        diff.contains("\n+/// Rewords a todo, keeping its place.\n"),
+        "{diff}"
+    );
+    assert!(
+        stderr(&stale).contains("1 file(s) differ, 0 missing, 0 to remove"),
+        "{}",
+        stderr(&stale)
+    );
+    assert_eq!(snapshot(&dir), before, "--check writes nothing");
+
+    fs::remove_file(dir.join("src/generated/mod.rs")).unwrap();
+    let missing = esgen(&["build", "--check", "todos.ddd"], tmp.path());
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stdout(&missing).contains("src/generated/mod.rs: missing"),
+        "{}",
+        stdout(&missing)
+    );
+
+    let nowhere = esgen(
+        &["build", "--check", "todos.ddd", "--out", "absent"],
+        tmp.path(),
+    );
+    assert_eq!(nowhere.status.code(), Some(1));
+    assert!(!tmp.path().join("absent").exists());
+}
+
+#[test]
+fn dry_run_lists_every_change_and_writes_nothing() {
+    let (tmp, dir) = built_todos();
+    edit_spec(tmp.path(), |text| {
+        format!("{text}\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n")
+    });
+    let before = snapshot(&dir);
+    let dry = esgen(&["build", "--dry-run", "todos.ddd"], tmp.path());
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    let listed = stdout(&dry);
+    for line in [
+        "would update    src/generated/mod.rs\n",
+        "would create    src/generated/notes.rs\n",
+        "would create    src/notes.rs (yours)\n",
+        "would keep      src/todos.rs (yours)\n",
+    ] {
+        assert!(listed.contains(line), "{line:?} in\n{listed}");
+    }
+    assert!(stderr(&dry).contains("nothing was written"));
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn verbose_builds_list_every_file() {
+    let (tmp, _dir) = built_todos();
+    let quiet = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(stderr(&quiet).lines().count(), 1, "{}", stderr(&quiet));
+    let verbose = esgen(&["build", "-v", "todos.ddd"], tmp.path());
+    let said = stderr(&verbose);
+    assert!(
+        said.contains("  unchanged src/generated/todos.rs\n"),
+        "{said}"
+    );
+    assert!(said.contains("  kept      src/lib.rs\n"), "{said}");
+}
+
+#[test]
+fn spec_names_cannot_reach_outside_the_crate() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, name) in ["../evil", "/etc/evil", "..", "a/../../b", "evil\\..\\x"]
+        .iter()
+        .enumerate()
+    {
+        let spec = tmp.path().join(format!("s{i}.ddd"));
+        fs::write(
+            &spec,
+            format!("Model: {name}\nActions:\n  - go [id] accepted as gone [id]\n"),
+        )
+        .unwrap();
+        let output = esgen(
+            &["build", &format!("s{i}.ddd"), "--out", "out/crate"],
+            tmp.path(),
+        );
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+        assert!(stderr(&output).contains("nothing was written"));
+    }
+    let entries: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.to_string_lossy().ends_with(".ddd")),
+        "{entries:?}"
+    );
+}
+
+/// A spec of `models` models, each with an entity, terms, queries and
+/// actions; `version` changes every model's documentation, so that every
+/// generated file differs between versions.
+fn big_spec(models: usize, version: usize) -> String {
+    let mut spec = String::new();
+    for m in 0..models {
+        spec.push_str(&format!(
+            "# Ledger number {m}, revision {version}.\nModel: Ledger{m}\n\n\
+             Entity: Entry [id amount memo settled?]\n\n\
+             Terms:\n  - id: id of Entry\n  - amount: number\n  - memo: text\n  - settled?: boolean\n\n\
+             Queries:\n  - get-entry [id]\n  - all-entries\n\n\
+             Actions:\n"
+        ));
+        for a in 0..6 {
+            spec.push_str(&format!(
+                "  # Step {a} of revision {version}.\n  - step{a} [id amount] accepted as stepped{a} [id amount memo]\n"
+            ));
+        }
+        spec.push('\n');
+    }
+    spec
+}
+
+/// Every file under `dir` (relative path → bytes).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(path, bytes, _)| (path, bytes))
+        .collect()
+}
+
+#[test]
+fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = |v: usize| {
+        let path = tmp.path().join(format!("v{v}.ddd"));
+        fs::write(&path, big_spec(60, v)).unwrap();
+        path
+    };
+    let (v1, v2) = (spec(1), spec(2));
+    // Reference crates of both versions.
+    let reference = |spec: &Path, out: &str| {
+        let dir = tmp.path().join(out);
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(spec, dir.join("ledger.ddd")).unwrap();
+        let built = esgen(&["build", "ledger.ddd", "--out", "crate"], &dir);
+        assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+        tree(&dir.join("crate"))
+    };
+    let old = reference(&v1, "old");
+    let new = reference(&v2, "new");
+    assert!(old.iter().filter(|(p, b)| new.get(*p) != Some(b)).count() > 50);
+
+    let work = tmp.path().join("work");
+    fs::create_dir_all(&work).unwrap();
+    let started = Instant::now();
+    fs::copy(&v2, work.join("ledger.ddd")).unwrap();
+    assert_eq!(
+        esgen(&["build", "ledger.ddd", "--out", "crate"], &work)
+            .status
+            .code(),
+        Some(0)
+    );
+    let duration = started.elapsed();
+
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut killed_mid_write = 0;
+    for round in 0..30 {
+        // Alternate versions, so that every build rewrites every file.
+        let from = if round % 2 == 0 { &v1 } else { &v2 };
+        fs::copy(from, work.join("ledger.ddd")).unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_micros(seed % (duration.as_micros() as u64 + 1));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_esgen"))
+            .args(["build", "ledger.ddd", "--out", "crate"])
+            .current_dir(&work)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&work.join("crate"));
+        let mut mixed = (false, false);
+        for (path, bytes) in &now {
+            if path.contains(".esgen-") {
+                continue; // a temporary file, removed by the next build
+            }
+            let is_old = old.get(path) == Some(bytes);
+            let is_new = new.get(path) == Some(bytes);
+            assert!(
+                is_old || is_new,
+                "round {round}: {path} is neither the old nor the new version"
+            );
+            if path.starts_with("src/generated/") && is_old != is_new {
+                if is_old {
+                    mixed.0 = true
+                } else {
+                    mixed.1 = true
+                }
+            }
+        }
+        if mixed.0 && mixed.1 {
+            killed_mid_write += 1;
+        }
+        if round % 10 == 9 {
+            // A complete build repairs whatever the kills left.
+            let repaired = esgen(&["build", "ledger.ddd", "--out", "crate"], &work);
+            assert_eq!(repaired.status.code(), Some(0), "{}", stderr(&repaired));
+            let wanted = if round % 2 == 0 { &old } else { &new };
+            assert_eq!(
+                &tree(&work.join("crate")),
+                wanted,
+                "round {round}: rebuilt exactly"
+            );
+        }
+    }
+    eprintln!(
+        "{killed_mid_write} of 30 kills landed between two writes (build takes {duration:?})"
+    );
+}
+
+#[test]
+fn a_build_waits_for_another_holding_the_lock() {
+    let (tmp, dir) = built_todos();
+    let handle = fs::File::open(&dir).unwrap();
+    handle.lock().unwrap();
+    edit_spec(tmp.path(), |text| {
+        text.replace("# Rewords a todo.", "# Rewords it.")
+    });
+    let child = Command::new(env!("CARGO_BIN_EXE_esgen"))
+        .args(["build", "todos.ddd"])
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let generated = fs::read_to_string(dir.join("src/generated/todos.rs")).unwrap();
+    assert!(
+        generated.contains("/// Rewords a todo."),
+        "the waiting build wrote nothing"
+    );
+    handle.unlock().unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("waiting for another esgen build of todos to finish"),
+        "{}",
+        stderr(&output)
+    );
+    let generated = fs::read_to_string(dir.join("src/generated/todos.rs")).unwrap();
+    assert!(generated.contains("/// Rewords it."));
+}
+
+#[test]
+fn concurrent_builds_end_with_a_consistent_crate() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("ledger.ddd"), big_spec(40, 1)).unwrap();
+    let reference = tmp.path().join("reference");
+    fs::create_dir_all(&reference).unwrap();
+    fs::copy(tmp.path().join("ledger.ddd"), reference.join("ledger.ddd")).unwrap();
+    assert_eq!(
+        esgen(&["build", "ledger.ddd"], &reference).status.code(),
+        Some(0)
+    );
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_esgen"))
+                .args(["build", "ledger.ddd"])
+                .current_dir(tmp.path())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    assert_eq!(
+        tree(&tmp.path().join("ledger")),
+        tree(&reference.join("ledger"))
+    );
+}
