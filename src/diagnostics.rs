@@ -3,7 +3,18 @@
 //! A stage never prints: it returns [`Diagnostic`]s. The command line (or a
 //! build script) renders them with [`render`], which shows the file, line and
 //! column, the offending source line with the span underlined, secondary
-//! labels and a `help:` line.
+//! labels and a `help:` line; or, for editors and other tools, as one JSON
+//! object per line with [`to_json`]. [`cap`] keeps a long list of errors
+//! readable, and [`explain`] gives the long explanation of each code
+//! (`docs/diagnostics/<CODE>.md`).
+
+mod cap;
+mod explain;
+mod json;
+
+pub use cap::{cap, Capped, DEFAULT_MAX_ERRORS};
+pub use explain::explain;
+pub use json::to_json;
 
 use crate::source::{Source, Span};
 use codespan_reporting::diagnostic as cs;
@@ -194,6 +205,8 @@ pub mod codes {
     pub const UNKNOWN_SECTION: &str = "E0004";
     /// A spec file that is not UTF-8.
     pub const NOT_UTF8: &str = "E0005";
+    /// A spec larger than `syntax::MAX_SPEC_BYTES`.
+    pub const SPEC_TOO_LARGE: &str = "E0006";
     /// Two models with one name.
     pub const DUPLICATE_MODEL: &str = "E0101";
     /// A section opened twice in one model.
@@ -230,6 +243,10 @@ pub mod codes {
     pub const RECURSIVE_ENTITY: &str = "E0117";
     /// A spec without any model.
     pub const NO_MODEL: &str = "E0118";
+    /// A term whose type is reached through too many other terms.
+    pub const TYPE_TOO_DEEP: &str = "E0119";
+    /// `optional` of something already optional.
+    pub const DOUBLE_OPTIONAL: &str = "E0120";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
@@ -242,6 +259,43 @@ pub mod codes {
     pub const INFERRED_TEXT: &str = "W0001";
     /// A term declared and never used.
     pub const UNUSED_TERM: &str = "W0002";
+
+    /// Every code above, errors first, in numeric order (a test keeps this
+    /// list in step with the constants).
+    pub const ALL: [&str; 32] = [
+        SYNTAX,
+        OUTSIDE_MODEL,
+        ITEM_OUTSIDE_SECTION,
+        UNKNOWN_SECTION,
+        NOT_UTF8,
+        SPEC_TOO_LARGE,
+        DUPLICATE_MODEL,
+        DUPLICATE_SECTION,
+        DUPLICATE_ENTITY,
+        DUPLICATE_TERM,
+        DUPLICATE_QUERY,
+        DUPLICATE_ACTION,
+        DUPLICATE_PARAMETER,
+        EVENT_FIELDS_DIFFER,
+        COMMAND_IS_EVENT,
+        UNKNOWN_TYPE,
+        ALIAS_CYCLE,
+        QUERY_RETURNS,
+        ENTITY_WITHOUT_FIELDS,
+        INVALID_NAME,
+        NAME_COLLISION,
+        AMBIGUOUS_ID,
+        RECURSIVE_ENTITY,
+        NO_MODEL,
+        TYPE_TOO_DEEP,
+        DOUBLE_OPTIONAL,
+        IO,
+        OUTPUT_CONFLICT,
+        EDITED_GENERATED_FILE,
+        OUTPUT_LOCKED,
+        INFERRED_TEXT,
+        UNUSED_TERM,
+    ];
 }
 
 /// `did you mean …?`: the one candidate close to `word`, if exactly one is.

@@ -6,6 +6,12 @@
 //! way the command line reports it), checked, and its rendered diagnostics
 //! are compared with `tests/snapshots/diagnostics__<fixture>.snap`.
 //!
+//! Each fixture's diagnostics are also snapshotted as JSON
+//! (`diagnostics__<fixture>.json.snap`, one object per line, as
+//! `--message-format json` prints them), and the two forms are checked to
+//! agree. The explanations in `docs/diagnostics/` are checked here too:
+//! one per code, and their examples do what they say.
+//!
 //! Accept new or changed snapshots with
 //! `INSTA_UPDATE=always cargo test --test diagnostics` (or `cargo insta
 //! review`), after reading them.
@@ -26,8 +32,12 @@ const NOT_ABOUT_SPEC_TEXT: [&str; 4] = [
     codes::OUTPUT_LOCKED,
 ];
 
+/// Codes about spec text that no fixture can show: a spec larger than
+/// 16 MiB is tested in `tests/robustness.rs`.
+const NO_FIXTURE: [&str; 1] = [codes::SPEC_TOO_LARGE];
+
 /// Every code a fixture must show, listed by hand.
-const EXPECTED_CODES: [&str; 25] = [
+const EXPECTED_CODES: [&str; 27] = [
     codes::SYNTAX,
     codes::OUTSIDE_MODEL,
     codes::ITEM_OUTSIDE_SECTION,
@@ -51,6 +61,8 @@ const EXPECTED_CODES: [&str; 25] = [
     codes::AMBIGUOUS_ID,
     codes::RECURSIVE_ENTITY,
     codes::NO_MODEL,
+    codes::TYPE_TOO_DEEP,
+    codes::DOUBLE_OPTIONAL,
     codes::INFERRED_TEXT,
     codes::UNUSED_TERM,
 ];
@@ -79,6 +91,10 @@ struct Outcome {
     name: String,
     /// The diagnostics, rendered as the command line renders them.
     rendered: String,
+    /// The diagnostics as JSON, one line each.
+    json: Vec<String>,
+    /// Each diagnostic rendered on its own.
+    rendered_each: Vec<String>,
     /// The diagnostics themselves.
     diagnostics: Vec<Diagnostic>,
     /// Whether `check` returned a model.
@@ -102,6 +118,8 @@ fn run(path: &Path) -> Outcome {
             Outcome {
                 name,
                 rendered: diagnostics::render(&source, &diagnostics),
+                json: json_lines(&source, &diagnostics),
+                rendered_each: rendered_each(&source, &diagnostics),
                 diagnostics,
                 has_model: spec.is_some(),
             }
@@ -112,11 +130,27 @@ fn run(path: &Path) -> Outcome {
             Outcome {
                 name,
                 rendered: diagnostics::render(&source, &diagnostics),
+                json: json_lines(&source, &diagnostics),
+                rendered_each: rendered_each(&source, &diagnostics),
                 diagnostics,
                 has_model: false,
             }
         }
     }
+}
+
+fn json_lines(source: &esgen::source::Source, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| diagnostics::to_json(source, d))
+        .collect()
+}
+
+fn rendered_each(source: &esgen::source::Source, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| diagnostics::render(source, std::slice::from_ref(d)))
+        .collect()
 }
 
 #[test]
@@ -145,6 +179,10 @@ fn every_fixture_is_rejected_with_located_diagnostics() {
                 omit_expression => true,
             }, {
                 insta::assert_snapshot!(outcome.name.as_str(), outcome.rendered);
+                insta::assert_snapshot!(
+                    format!("{}.json", outcome.name),
+                    outcome.json.join("\n")
+                );
             });
         });
         if checked.is_err() {
@@ -187,6 +225,9 @@ fn every_code_has_a_fixture() {
     }
 
     let listed: BTreeSet<&str> = EXPECTED_CODES.iter().copied().collect();
+    for code in NO_FIXTURE {
+        assert!(!shown.contains(code), "{code} is listed in NO_FIXTURE");
+    }
     let missing: Vec<&str> = listed.difference(&shown).copied().collect();
     assert!(
         missing.is_empty(),
@@ -195,13 +236,14 @@ fn every_code_has_a_fixture() {
 
     let declared = declared_codes();
     assert!(
-        declared.len() >= EXPECTED_CODES.len() + NOT_ABOUT_SPEC_TEXT.len(),
+        declared.len() >= EXPECTED_CODES.len() + NOT_ABOUT_SPEC_TEXT.len() + NO_FIXTURE.len(),
         "found only {} codes in src/diagnostics.rs: {declared:?}",
         declared.len()
     );
     let unlisted: Vec<&String> = declared
         .iter()
         .filter(|code| !NOT_ABOUT_SPEC_TEXT.contains(&code.as_str()))
+        .filter(|code| !NO_FIXTURE.contains(&code.as_str()))
         .filter(|code| !shown.contains(code.as_str()))
         .collect();
     assert!(
@@ -209,4 +251,250 @@ fn every_code_has_a_fixture() {
         "codes in src/diagnostics.rs that no fixture in {FIXTURES} shows \
          (add a fixture, and the code to EXPECTED_CODES): {unlisted:?}"
     );
+}
+
+/// What the rendered form says about one diagnostic: its header line and
+/// the `file:line:column` of its primary place, if it has one.
+fn rendered_parts(rendered: &str) -> (String, Option<(usize, usize)>) {
+    let header = rendered.lines().next().unwrap_or_default().to_string();
+    let place = rendered
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("┌─ "))
+        .map(|place| {
+            let mut parts = place.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok()).expect("a column");
+            let line = parts.next().and_then(|l| l.parse().ok()).expect("a line");
+            (line, column)
+        });
+    (header, place)
+}
+
+#[test]
+fn json_and_rendered_forms_agree() {
+    let mut compared = 0;
+    for path in fixtures() {
+        let outcome = run(&path);
+        let shown = path.display();
+        assert_eq!(outcome.json.len(), outcome.diagnostics.len(), "{shown}");
+        assert_eq!(
+            outcome.rendered_each.concat(),
+            outcome.rendered,
+            "{shown}: rendering one by one differs from rendering all"
+        );
+        for ((line, diagnostic), rendered) in outcome
+            .json
+            .iter()
+            .zip(&outcome.diagnostics)
+            .zip(&outcome.rendered_each)
+        {
+            assert!(!line.contains('\n'), "{shown}: JSON over several lines");
+            let json: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{shown}: not JSON ({e}): {line}"));
+            let (header, place) = rendered_parts(rendered);
+            let severity = json["severity"].as_str().expect("a severity");
+            let code = json["code"].as_str().expect("a code");
+            let message = json["message"].as_str().expect("a message");
+            assert_eq!(header, format!("{severity}[{code}]: {message}"), "{shown}");
+            assert_eq!(code, diagnostic.code, "{shown}");
+            assert_eq!(json["file"], path.display().to_string(), "{shown}");
+            assert_eq!(
+                json["rendered"].as_str(),
+                Some(rendered.as_str()),
+                "{shown}"
+            );
+            match place {
+                Some((line, column)) => {
+                    assert_eq!(json["span"]["line"], line, "{shown}: {header}");
+                    assert_eq!(json["span"]["column"], column, "{shown}: {header}");
+                    let span = diagnostic.span.expect("a rendered place has a span");
+                    assert_eq!(json["span"]["start"], span.start, "{shown}");
+                    assert_eq!(json["span"]["end"], span.end, "{shown}");
+                }
+                None => assert!(json["span"].is_null(), "{shown}: {header}"),
+            }
+            assert_eq!(
+                json["labels"].as_array().map(Vec::len),
+                Some(diagnostic.labels.len()),
+                "{shown}"
+            );
+            assert_eq!(json["help"].as_str(), diagnostic.help.as_deref(), "{shown}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "only {compared} diagnostics compared");
+}
+
+#[test]
+fn json_columns_count_characters() {
+    // `é` is two bytes: the name after it starts at byte 9, column 8.
+    let source = esgen::source::Source::new("t.ddd", "# é\nModel: Tödos\n");
+    let (_, found) = esgen::check(&source);
+    let line = diagnostics::to_json(&source, &found[0]);
+    let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(json["code"], codes::SYNTAX, "{line}");
+    assert_eq!(json["span"]["line"], 2, "{line}");
+    assert_eq!(json["span"]["column"], 9, "{line}");
+    assert_eq!(json["span"]["start"], 13, "{line}");
+    assert_eq!(json["span"]["end_column"], 10, "{line}");
+    assert_eq!(json["span"]["end"], 15, "{line}");
+}
+
+#[test]
+fn json_without_a_place_has_null_span_and_clamps_spans_past_the_text() {
+    let source = esgen::source::Source::new("t.ddd", "ab");
+    let free = Diagnostic::error(codes::NO_MODEL, "the spec has no model");
+    let json: serde_json::Value =
+        serde_json::from_str(&diagnostics::to_json(&source, &free)).unwrap();
+    assert!(json["span"].is_null());
+    assert!(json["label"].is_null());
+    assert!(json["help"].is_null());
+    assert_eq!(json["labels"], serde_json::json!([]));
+    let past = Diagnostic::error(codes::SYNTAX, "x")
+        .at(esgen::source::Span::new(1, 99))
+        .with_label(esgen::source::Span::new(7, 3), "y");
+    let json: serde_json::Value =
+        serde_json::from_str(&diagnostics::to_json(&source, &past)).unwrap();
+    assert_eq!(json["span"]["start"], 1);
+    assert_eq!(json["span"]["end"], 2);
+    assert_eq!(json["labels"][0]["span"]["start"], 2);
+    assert_eq!(json["labels"][0]["span"]["end"], 2);
+    assert_eq!(json["labels"][0]["message"], "y");
+}
+
+#[test]
+fn cap_keeps_the_first_errors_and_counts_the_rest() {
+    let error = |n: usize| Diagnostic::error(codes::SYNTAX, format!("e{n}"));
+    let warning = |n: usize| Diagnostic::warning(codes::INFERRED_TEXT, format!("w{n}"));
+    let all = vec![
+        error(1),
+        warning(1),
+        error(2),
+        warning(2),
+        error(3),
+        warning(3),
+    ];
+
+    let capped = diagnostics::cap(&all, 2);
+    assert_eq!(capped.shown.len(), 3);
+    assert_eq!((capped.hidden_errors, capped.hidden_warnings), (1, 2));
+    assert_eq!(
+        capped.summary().as_deref(),
+        Some("… and 1 more error (and 2 warnings)")
+    );
+
+    // Exactly as many errors as allowed: nothing is cut, warnings included.
+    let capped = diagnostics::cap(&all, 3);
+    assert_eq!(capped.shown.len(), all.len());
+    assert!(!capped.is_truncated());
+    assert_eq!(capped.summary(), None);
+    // No limit.
+    assert_eq!(diagnostics::cap(&all, 0).shown.len(), all.len());
+    // Warnings alone are never cut.
+    let warnings: Vec<Diagnostic> = (0..500).map(warning).collect();
+    assert_eq!(
+        diagnostics::cap(&warnings, diagnostics::DEFAULT_MAX_ERRORS)
+            .shown
+            .len(),
+        500
+    );
+    let errors: Vec<Diagnostic> = (0..130).map(error).collect();
+    let capped = diagnostics::cap(&errors, diagnostics::DEFAULT_MAX_ERRORS);
+    assert_eq!(capped.shown.len(), diagnostics::DEFAULT_MAX_ERRORS);
+    assert_eq!(capped.summary().as_deref(), Some("… and 80 more errors"));
+}
+
+// ---------------------------------------------------------------- explain
+
+/// The explanation pages.
+fn explanation_files() -> BTreeSet<String> {
+    std::fs::read_dir(repo().join("docs/diagnostics"))
+        .expect("docs/diagnostics exists")
+        .map(|entry| entry.expect("a directory entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn every_code_has_an_explanation_and_every_explanation_a_code() {
+    let all: BTreeSet<String> = codes::ALL.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        all.len(),
+        codes::ALL.len(),
+        "a code is listed twice in codes::ALL"
+    );
+    assert_eq!(all, declared_codes(), "codes::ALL and the constants differ");
+    let pages: BTreeSet<String> = all.iter().map(|code| format!("{code}.md")).collect();
+    assert_eq!(explanation_files(), pages);
+    let index = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    for code in codes::ALL {
+        let text =
+            diagnostics::explain(code).unwrap_or_else(|| panic!("no explanation for {code}"));
+        assert!(text.starts_with(&format!("# {code}: ")), "{code}: {text}");
+        assert_eq!(diagnostics::explain(&code.to_lowercase()), Some(text));
+        for heading in ["\n## Wrong\n", "\n## Right\n", "\n## How to fix it\n"] {
+            assert!(text.contains(heading), "{code} lacks {heading:?}");
+        }
+        assert!(
+            index.contains(&format!("[{code}](diagnostics/{code}.md)")),
+            "docs/diagnostics.md does not link {code}"
+        );
+    }
+    assert_eq!(diagnostics::explain("E9999"), None);
+    assert_eq!(diagnostics::explain(""), None);
+}
+
+/// The ```ddd blocks of a page, in order.
+fn ddd_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_end() == "```ddd" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.trim_end() == "```" => blocks.extend(current.take()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+/// Codes whose examples are not spec text (the file's bytes, its size, or
+/// the crate on disk): their pages show commands in ```text blocks.
+const NOT_SPEC_TEXT_EXAMPLES: [&str; 2] = [codes::NOT_UTF8, codes::SPEC_TOO_LARGE];
+
+#[test]
+fn explanation_examples_do_what_they_say() {
+    for code in codes::ALL {
+        let text = diagnostics::explain(code).unwrap();
+        let blocks = ddd_blocks(text);
+        if NOT_ABOUT_SPEC_TEXT.contains(&code) || NOT_SPEC_TEXT_EXAMPLES.contains(&code) {
+            assert!(
+                blocks.is_empty(),
+                "{code}: ```ddd blocks in a page about files"
+            );
+            continue;
+        }
+        let [wrong, right] = blocks.as_slice() else {
+            panic!(
+                "{code}: expected a wrong and a right ```ddd block, found {}",
+                blocks.len()
+            );
+        };
+        let (_, found) = esgen::check(&esgen::source::Source::new("wrong.ddd", wrong.as_str()));
+        assert!(
+            found.iter().any(|d| d.code == code),
+            "{code}: the wrong example does not produce it, but {:?}",
+            found.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
+        let source = esgen::source::Source::new("right.ddd", right.as_str());
+        let (spec, found) = esgen::check(&source);
+        assert!(
+            spec.is_some() && found.is_empty(),
+            "{code}: the right example is not clean:\n{}",
+            diagnostics::render(&source, &found)
+        );
+    }
 }

@@ -1,147 +1,450 @@
-//! No input makes esgen panic: mutated specs, spec-like token soup and raw
-//! bytes all end in generated files or in at least one error, and every
-//! diagnostic renders.
+//! No input makes esgen panic. Property tests feed the whole in-memory
+//! pipeline (`esgen::compile`: parse, check, generate) with random bytes,
+//! with random sequences of the spec's own words, and with random edits of
+//! the example specs, and hold it to four properties:
+//!
+//! 1. it does not panic;
+//! 2. it returns generated files, or at least one error (never nothing);
+//! 3. every diagnostic's spans lie inside the text, on character
+//!    boundaries, and every diagnostic renders, as text and as JSON;
+//! 4. the same text gives the same files and diagnostics twice.
+//!
+//! Then pathological inputs (a megabyte of `[`, one endless line, random
+//! bytes, deep bracket nesting, a spec over the size limit) must each end
+//! in a diagnostic, quickly.
+//!
+//! `fuzz/` runs the same properties under `cargo fuzz`, far longer.
 
 mod common;
 
-use esgen::source::Source;
+use esgen::diagnostics::{self, codes, Diagnostic};
+use esgen::source::{Source, Span};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
+/// The spec's vocabulary, and some things a spec should never contain.
 const TOKENS: &[&str] = &[
-    "Model:", "Entity:", "Terms:", "Queries:", "Actions:", "Querys:", "•", "-", "*", " ", "\t",
-    "\n", "\r\n", "[", "]", ",", ":", "#", "?", "accepted", "as", "returns", "list", "of",
-    "optional", "id", "text", "integer", "number", "boolean", "self", "type", "Self", "crate",
-    "todo", "todos", "todo-id", "ids", "new-text", "get-todo", "é", "\u{202e}", "\u{0}", "{{",
-    "}}", "*/", "Todo", "Option", "default", "x",
+    "Model:",
+    "Entity:",
+    "Terms:",
+    "Queries:",
+    "Actions:",
+    "Querys:",
+    "Model",
+    "•",
+    "-",
+    "*",
+    " ",
+    "\t",
+    "\n",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "[",
+    "]",
+    ",",
+    ":",
+    "#",
+    "?",
+    "accepted",
+    "as",
+    "returns",
+    "return",
+    "list",
+    "of",
+    "optional",
+    "id",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "self",
+    "type",
+    "Self",
+    "crate",
+    "lib",
+    "todo",
+    "todos",
+    "Todo",
+    "todo-id",
+    "ids",
+    "new-text",
+    "old-id",
+    "new-new-x",
+    "get-todo",
+    "all-todos",
+    "done-count",
+    "has-todo?",
+    "x?",
+    "é",
+    "\u{a0}",
+    "\u{202e}",
+    "\u{200b}",
+    "\u{feff}",
+    "\u{0}",
+    "{{",
+    "}}",
+    "*/",
+    "Option",
+    "default",
+    "execute",
+    "x",
+    "x_y",
+    "X-Y",
 ];
 
-fn assert_sound(text: String, case: &str) {
-    let source = Source::new("fuzz.ddd", text);
-    let (compiled, diagnostics) = esgen::compile(&source);
-    let rendered = esgen::diagnostics::render(&source, &diagnostics);
-    if compiled.is_none() {
-        assert!(
-            diagnostics.iter().any(|d| d.is_error()),
-            "{case}: no files and no error for:\n{}\n{rendered}",
-            source.text
-        );
-    }
+/// What one run of the pipeline gives, in a comparable form.
+type Outcome = (Option<Vec<(PathBuf, String)>>, Vec<Diagnostic>);
+
+fn outcome(source: &Source) -> Outcome {
+    let (compiled, diagnostics) = esgen::compile(source);
+    let files = compiled.map(|compiled| {
+        compiled
+            .files
+            .files
+            .into_iter()
+            .map(|file| (file.path, file.contents))
+            .collect()
+    });
+    (files, diagnostics)
 }
 
-fn mutate(rng: &mut Rng, text: &str) -> String {
+fn span_in(text: &str, span: Span) -> Result<(), String> {
+    if span.start > span.end || span.end > text.len() {
+        return Err(format!("{span:?} outside a text of {} bytes", text.len()));
+    }
+    if !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+        return Err(format!("{span:?} not on character boundaries"));
+    }
+    Ok(())
+}
+
+/// Properties 3 for diagnostics about `source`.
+fn check_diagnostics(source: &Source, found: &[Diagnostic]) -> Result<(), TestCaseError> {
+    for diagnostic in found {
+        let spans = diagnostic
+            .span
+            .into_iter()
+            .chain(diagnostic.labels.iter().map(|l| l.span));
+        for span in spans {
+            span_in(&source.text, span)
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", diagnostic.code)))?;
+        }
+        let json = diagnostics::to_json(source, diagnostic);
+        prop_assert!(!json.contains('\n'));
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+    }
+    let rendered = diagnostics::render(source, found);
+    prop_assert_eq!(rendered.is_empty(), found.is_empty());
+    Ok(())
+}
+
+/// All four properties for one text.
+fn check_text(text: String) -> Result<(), TestCaseError> {
+    let source = Source::new("prop.ddd", text);
+    let first = outcome(&source);
+    let (files, found) = &first;
+    match files {
+        None => prop_assert!(
+            diagnostics::has_errors(found),
+            "neither files nor an error for {:?}",
+            source.text
+        ),
+        Some(files) => {
+            prop_assert!(!diagnostics::has_errors(found));
+            prop_assert!(!files.is_empty());
+        }
+    }
+    check_diagnostics(&source, found)?;
+    prop_assert!(outcome(&source) == first, "two runs differ");
+    Ok(())
+}
+
+fn specs() -> Vec<String> {
+    common::specs()
+        .iter()
+        .map(|path| esgen::read_spec(path).expect("a readable spec").text)
+        .collect()
+}
+
+/// One edit of a spec's lines.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(Index),
+    Duplicate(Index),
+    Swap(Index, Index),
+    /// A `[` or `]` at a place in a line.
+    InsertBracket(Index, Index, char),
+    /// The n-th bracket of a line removed.
+    DeleteBracket(Index, Index),
+    /// A character replaced, inserted or removed.
+    Character(Index, Index, Option<char>, bool),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let odd_char = prop_oneof![
+        any::<char>(),
+        prop::sample::select(vec![
+            ' ', '\t', ':', '[', ']', '-', '?', '#', '•', '\r', '\0', 'é', '\u{202e}'
+        ]),
+    ];
+    prop_oneof![
+        any::<Index>().prop_map(Edit::Delete),
+        any::<Index>().prop_map(Edit::Duplicate),
+        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Edit::Swap(a, b)),
+        (
+            any::<Index>(),
+            any::<Index>(),
+            prop::sample::select(vec!['[', ']'])
+        )
+            .prop_map(|(l, at, c)| Edit::InsertBracket(l, at, c)),
+        (any::<Index>(), any::<Index>()).prop_map(|(l, n)| Edit::DeleteBracket(l, n)),
+        (
+            any::<Index>(),
+            any::<Index>(),
+            prop::option::of(odd_char),
+            any::<bool>()
+        )
+            .prop_map(|(l, at, c, insert)| Edit::Character(l, at, c, insert)),
+    ]
+}
+
+/// The byte offset of the `at`-th character boundary of `line`.
+fn boundary(line: &str, at: Index) -> usize {
+    let count = line.chars().count();
+    let nth = at.index(count + 1);
+    line.char_indices().nth(nth).map_or(line.len(), |(i, _)| i)
+}
+
+fn apply(text: &str, edits: &[Edit], crlf: bool) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    for _ in 0..=rng.below(4) {
+    for edit in edits {
         if lines.is_empty() {
             break;
         }
-        let i = rng.below(lines.len());
-        match rng.below(6) {
-            0 => {
-                lines.remove(i);
+        let n = lines.len();
+        match edit {
+            Edit::Delete(i) => {
+                lines.remove(i.index(n));
             }
-            1 => {
-                let line = lines[i].clone();
-                lines.insert(i, line);
+            Edit::Duplicate(i) => {
+                let line = lines[i.index(n)].clone();
+                lines.insert(i.index(n), line);
             }
-            2 => {
-                let j = rng.below(lines.len());
-                lines.swap(i, j);
+            Edit::Swap(a, b) => lines.swap(a.index(n), b.index(n)),
+            Edit::InsertBracket(l, at, c) => {
+                let line = &mut lines[l.index(n)];
+                let at = boundary(line, *at);
+                line.insert(at, *c);
             }
-            3 => {
-                let token = TOKENS[rng.below(TOKENS.len())];
-                let line = &mut lines[i];
-                let mut at = rng.below(line.len() + 1);
-                while !line.is_char_boundary(at) {
-                    at -= 1;
+            Edit::DeleteBracket(l, nth) => {
+                let line = &mut lines[l.index(n)];
+                let brackets: Vec<usize> = line.match_indices(['[', ']']).map(|(i, _)| i).collect();
+                if !brackets.is_empty() {
+                    line.remove(brackets[nth.index(brackets.len())]);
                 }
-                line.insert_str(at, token);
             }
-            4 => {
-                let line = &mut lines[i];
-                let cut = line
-                    .char_indices()
-                    .map(|(k, _)| k)
-                    .nth(rng.below(line.chars().count() + 1));
-                line.truncate(cut.unwrap_or(line.len()));
+            Edit::Character(l, at, c, insert) => {
+                let line = &mut lines[l.index(n)];
+                let at = boundary(line, *at);
+                if !insert && at < line.len() {
+                    line.remove(at);
+                }
+                if let Some(c) = c {
+                    line.insert(at, *c);
+                }
             }
-            _ => lines[i] = lines[i].replace(['[', ']'][rng.below(2)], ""),
         }
     }
-    lines.join(["\n", "\r\n"][rng.below(2)])
+    lines.join(if crlf { "\r\n" } else { "\n" })
 }
 
-#[test]
-fn mutated_specs_never_panic() {
-    let specs: Vec<String> = common::specs()
-        .iter()
-        .map(|p| esgen::read_spec(p).unwrap().text)
-        .collect();
-    let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    for case in 0..3000 {
-        let spec = &specs[case % specs.len()];
-        assert_sound(mutate(&mut rng, spec), &format!("mutation {case}"));
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn edited_specs_never_panic(
+        spec in any::<Index>(),
+        edits in prop::collection::vec(edit(), 1..6),
+        crlf in any::<bool>(),
+    ) {
+        let specs = specs();
+        let text = &specs[spec.index(specs.len())];
+        check_text(apply(text, &edits, crlf))?;
     }
 }
 
-#[test]
-fn token_soup_never_panics() {
-    let mut rng = Rng(0x0dd_ba11_cafe_f00d);
-    for case in 0..2000 {
-        let text: String = (0..rng.below(80))
-            .map(|_| TOKENS[rng.below(TOKENS.len())])
-            .collect();
-        assert_sound(text, &format!("soup {case}"));
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn token_sequences_never_panic(
+        tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..120),
+    ) {
+        check_text(tokens.concat())?;
     }
 }
 
-#[test]
-fn raw_bytes_never_panic() {
-    let mut rng = Rng(0xb17e_5b17_e5b1_7e5b);
-    let dir = tempfile::tempdir().unwrap();
-    for case in 0..300 {
-        let bytes: Vec<u8> = (0..rng.below(200)).map(|_| rng.next() as u8).collect();
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        check_text(String::from_utf8_lossy(&bytes).into_owned())?;
+    }
+
+    /// Through `read_spec`, as the command line reads a file: bytes that
+    /// are not UTF-8 end in `E0005`, located inside the lossy text.
+    #[test]
+    fn random_files_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("bytes.ddd");
-        std::fs::write(&path, &bytes).unwrap();
+        std::fs::write(&path, &bytes).expect("a writable temporary file");
         match esgen::read_spec(&path) {
-            Ok(source) => assert_sound(source.text, &format!("bytes {case}")),
+            Ok(source) => {
+                prop_assert!(std::str::from_utf8(&bytes).is_ok());
+                check_text(source.text)?;
+            }
             Err(failure) => {
                 let (source, diagnostic) = *failure;
-                assert!(diagnostic.is_error());
-                esgen::diagnostics::render(&source, &[diagnostic]);
+                prop_assert!(std::str::from_utf8(&bytes).is_err());
+                prop_assert_eq!(diagnostic.code, codes::NOT_UTF8);
+                prop_assert!(diagnostic.span.is_some());
+                check_diagnostics(&source, &[diagnostic])?;
             }
         }
     }
 }
 
-#[test]
-fn pathological_input_is_diagnosed() {
-    for text in [
-        format!(
-            "Model: D\nTerms:\n  - x: {}text\n",
-            "list of ".repeat(100_000)
-        ),
-        "[".repeat(100_000),
-        "Model: A\nActions:\n- a [".to_string() + &"b ".repeat(50_000),
-        "#".repeat(200_000),
-    ] {
-        let source = Source::new("big.ddd", text);
-        let (compiled, diagnostics) = esgen::compile(&source);
-        assert!(compiled.is_none());
-        assert!(diagnostics.iter().any(|d| d.is_error()));
+/// Compiles `text`, which must end in an error with code `code`, within
+/// `limit`; renders the diagnostics as the command line would.
+fn diagnosed(what: &str, text: String, code: &str) {
+    let started = Instant::now();
+    let source = Source::new("big.ddd", text);
+    let (compiled, found) = esgen::compile(&source);
+    let capped = diagnostics::cap(&found, diagnostics::DEFAULT_MAX_ERRORS);
+    let rendered = diagnostics::render(&source, capped.shown);
+    let json: Vec<String> = capped
+        .shown
+        .iter()
+        .map(|d| diagnostics::to_json(&source, d))
+        .collect();
+    let took = started.elapsed();
+    assert!(compiled.is_none(), "{what}: compiled");
+    assert!(
+        found.iter().any(|d| d.is_error() && d.code == code),
+        "{what}: no {code} among {:?}",
+        found.iter().map(|d| d.code).collect::<Vec<_>>()
+    );
+    assert!(!rendered.is_empty() && json.len() == capped.shown.len());
+    for diagnostic in &found {
+        for span in diagnostic
+            .span
+            .iter()
+            .chain(diagnostic.labels.iter().map(|l| &l.span))
+        {
+            span_in(&source.text, *span).unwrap_or_else(|e| panic!("{what}: {e}"));
+        }
     }
+    // Only a guard against hangs: the release build takes milliseconds.
+    assert!(took < Duration::from_secs(20), "{what} took {took:?}");
+}
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn a_megabyte_of_open_brackets_is_diagnosed() {
+    diagnosed("[ × 1 MiB", "[".repeat(MIB), codes::SYNTAX);
+}
+
+#[test]
+fn a_megabyte_long_line_is_diagnosed() {
+    // A query whose parameter list never closes: 200,000 names.
+    let mut text = "Model: Endless\nQueries:\n  - q [".to_string();
+    while text.len() < MIB {
+        text.push_str("name ");
+    }
+    diagnosed("one endless line", text, codes::SYNTAX);
+}
+
+#[test]
+fn a_megabyte_of_random_bytes_is_diagnosed() {
+    // A fixed xorshift stream, so that a failure reproduces.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let bytes: Vec<u8> = (0..MIB)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    diagnosed(
+        "random bytes",
+        String::from_utf8_lossy(&bytes).into_owned(),
+        codes::SYNTAX,
+    );
+}
+
+#[test]
+fn a_megabyte_of_nested_brackets_is_diagnosed() {
+    let half = MIB / 2;
+    let text = format!(
+        "Model: Nested\nActions:\n  - a {}{} accepted as b []\n",
+        "[".repeat(half),
+        "]".repeat(half)
+    );
+    diagnosed("nested brackets", text, codes::SYNTAX);
+}
+
+#[test]
+fn deeply_nested_types_are_diagnosed() {
+    let text = format!(
+        "Model: D\nEntity: E [id x]\nTerms:\n  - x: {}text\n",
+        "list of ".repeat(100_000)
+    );
+    diagnosed("nested types", text, codes::SYNTAX);
+    // Under the line's limit, but deeper than any type may be once the
+    // aliases are unfolded.
+    let mut text = "Model: D\nEntity: E [id t0]\nTerms:\n".to_string();
+    for i in 0..40 {
+        text.push_str(&format!("  - t{i}: {}t{}\n", "optional ".repeat(10), i + 1));
+    }
+    text.push_str("  - t40: text\n");
+    diagnosed("nested aliases", text, codes::TYPE_TOO_DEEP);
+}
+
+#[test]
+fn long_chains_of_terms_are_diagnosed() {
+    // 5,000 aliases, each the next one's type.
+    let mut text = "Model: D\nEntity: E [id a0]\nTerms:\n".to_string();
+    for i in 0..5_000 {
+        text.push_str(&format!("  - a{i}: a{}\n", i + 1));
+    }
+    text.push_str("  - a5000: text\n");
+    diagnosed("a chain of aliases", text, codes::TYPE_TOO_DEEP);
+    // A name that has the type of another through 20,000 `new-` prefixes.
+    let text = format!("Model: D\nEntity: E [id {}id]\n", "new-".repeat(20_000));
+    diagnosed("new-new-…", text, codes::TYPE_TOO_DEEP);
+}
+
+#[test]
+fn a_spec_over_the_size_limit_is_refused_at_once() {
+    let mut text = "Model: Big\n".to_string();
+    text.push_str(&"#".repeat(esgen::syntax::MAX_SPEC_BYTES + 1 - text.len()));
+    let started = Instant::now();
+    let (file, found) = esgen::syntax::parse(&Source::new("big.ddd", text.as_str()));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(file.models.is_empty());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, codes::SPEC_TOO_LARGE);
+    assert!(found[0].message.contains("16 MiB"), "{}", found[0].message);
+    diagnosed("16 MiB + 1", text.clone(), codes::SPEC_TOO_LARGE);
+    // One byte less is read.
+    text.pop();
+    let (_, found) = esgen::syntax::parse(&Source::new("big.ddd", text));
+    assert!(found.iter().all(|d| d.code != codes::SPEC_TOO_LARGE));
 }

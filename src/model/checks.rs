@@ -134,7 +134,12 @@ fn parameter_lists(model: &ast::Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn empty_entities(model: &ast::Model, out: &mut Vec<Diagnostic>) {
-    for entity in model.entities.iter().filter(|e| e.fields.is_empty()) {
+    // A recovered entity's line was reported already.
+    for entity in model
+        .entities
+        .iter()
+        .filter(|e| e.fields.is_empty() && !e.recovered)
+    {
         out.push(
             Diagnostic::error(
                 codes::ENTITY_WITHOUT_FIELDS,

@@ -52,6 +52,23 @@ pub struct Resolver<'a> {
 
 const PRIMITIVES: [&str; 4] = ["text", "integer", "number", "boolean"];
 
+/// How many terms deep one term's type may be reached (`a: list of b`,
+/// `b: optional c`, … or `new-new-…-x`), and how deeply its `list of` and
+/// `optional` may nest once aliases are unfolded. Real specs stay under
+/// ten; the limit keeps resolution and code generation from exhausting the
+/// stack on a generated chain of thousands.
+const MAX_DEPTH: usize = 100;
+
+/// How many `list of` and `optional` wrap a type.
+fn nesting(mut ty: &Type) -> usize {
+    let mut depth = 0;
+    while let Type::List(inner) | Type::Optional(inner) = ty {
+        depth += 1;
+        ty = inner;
+    }
+    depth
+}
+
 impl<'a> Resolver<'a> {
     /// A resolver for a model's declared terms and entities.
     pub fn new(terms: &'a [ast::Term], entities: &'a [EntityName], id: IdMeaning) -> Self {
@@ -80,6 +97,10 @@ impl<'a> Resolver<'a> {
             self.cycle(&members);
             return None;
         }
+        if self.stack.len() >= MAX_DEPTH {
+            self.too_deep(name, span, false);
+            return None;
+        }
         self.stack.push(name.to_string());
         let resolved = if let Some(term) = self.declared.get(name).copied() {
             self.expr(&term.ty).map(|ty| Resolved {
@@ -96,6 +117,13 @@ impl<'a> Resolver<'a> {
             }
         };
         self.stack.pop();
+        let resolved = match resolved {
+            Some(r) if nesting(&r.ty) > MAX_DEPTH => {
+                self.too_deep(name, span, true);
+                None
+            }
+            other => other,
+        };
         // A term on a cycle was reported by the cycle's first member; keep
         // the first answer.
         self.memo
@@ -145,7 +173,7 @@ impl<'a> Resolver<'a> {
         if let Some(base) = name
             .strip_prefix("new-")
             .or_else(|| name.strip_prefix("old-"))
-            .filter(|b| !b.is_empty() && self.is_known(b))
+            .filter(|b| !b.is_empty() && self.is_known(b, 0))
         {
             self.referenced.insert(base.to_string());
             return Some(self.term(base, span).map(|r| Resolved {
@@ -173,7 +201,7 @@ impl<'a> Resolver<'a> {
             );
         }
         if let Some(one) = names::singular(name) {
-            if self.is_known(&one) {
+            if self.is_known(&one, 0) {
                 self.referenced.insert(one.clone());
                 return Some(self.term(&one, span).map(|r| Resolved {
                     ty: Type::List(Box::new(r.ty)),
@@ -185,8 +213,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// Whether a term is declared or typed by a convention (not by the
-    /// fallback to text).
-    fn is_known(&self, name: &str) -> bool {
+    /// fallback to text). Past [`MAX_DEPTH`] conventions it is not (and
+    /// resolving it reports that).
+    fn is_known(&self, name: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
         self.declared.contains_key(name)
             || name.ends_with('?')
             || name == "id"
@@ -197,9 +229,9 @@ impl<'a> Resolver<'a> {
             || name
                 .strip_prefix("new-")
                 .or_else(|| name.strip_prefix("old-"))
-                .is_some_and(|b| self.is_known(b))
+                .is_some_and(|b| self.is_known(b, depth + 1))
             || self.entities.iter().any(|e| e.kebab == name)
-            || names::singular(name).is_some_and(|one| self.is_known(&one))
+            || names::singular(name).is_some_and(|one| self.is_known(&one, depth + 1))
     }
 
     /// Whether a type expression names this term (as an alias).
@@ -211,9 +243,13 @@ impl<'a> Resolver<'a> {
     pub fn expr(&mut self, expr: &'a ast::TypeExpr) -> Option<Type> {
         match expr {
             ast::TypeExpr::List(inner, _) => self.expr(inner).map(|t| Type::List(Box::new(t))),
-            ast::TypeExpr::Optional(inner, _) => {
-                self.expr(inner).map(|t| Type::Optional(Box::new(t)))
-            }
+            ast::TypeExpr::Optional(inner, span) => match self.expr(inner)? {
+                Type::Optional(_) => {
+                    self.double_optional(inner, *span);
+                    None
+                }
+                t => Some(Type::Optional(Box::new(t))),
+            },
             ast::TypeExpr::IdOf(name, _) => match names::pascal(&name.text) {
                 Ok(rust) => Some(Type::Id(rust)),
                 Err(_) => {
@@ -243,7 +279,7 @@ impl<'a> Resolver<'a> {
         if let Some(entity) = self.entities.iter().find(|e| e.written == name.text) {
             return Some(Type::Entity(entity.rust.clone()));
         }
-        if self.is_known(&name.text) {
+        if self.is_known(&name.text, 0) {
             self.referenced.insert(name.text.clone());
             return self.term(&name.text, name.span).map(|r| r.ty);
         }
@@ -288,6 +324,62 @@ impl<'a> Resolver<'a> {
         let diagnostic = diagnostic.with_help(help);
         self.diagnostics.push(diagnostic);
         None
+    }
+
+    /// `optional optional T`, written so or through a term that is
+    /// already optional: `Option<Option<T>>`, whose two kinds of nothing
+    /// are one in JSON (`null`), so an event would not replay as recorded.
+    fn double_optional(&mut self, inner: &ast::TypeExpr, span: Span) {
+        let (label, help) = match inner {
+            ast::TypeExpr::Named(name) => (
+                format!("`{}` is optional already", name.text),
+                format!("write `{}` alone: it may already be left out", name.text),
+            ),
+            _ => (
+                "`optional` twice".to_string(),
+                "write `optional` once: a value is there or it is not".to_string(),
+            ),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::DOUBLE_OPTIONAL,
+                "an optional value cannot be optional again",
+            )
+            .at_labelled(span, label)
+            .with_help(help),
+        );
+    }
+
+    fn too_deep(&mut self, name: &str, span: Span, nested: bool) {
+        let first = self
+            .stack
+            .first()
+            .cloned()
+            .unwrap_or_else(|| name.to_string());
+        // One report per chain: the terms on it are all left unresolved.
+        if self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == codes::TYPE_TOO_DEEP && d.span == Some(span))
+        {
+            return;
+        }
+        self.diagnostics.push(
+            Diagnostic::error(
+                codes::TYPE_TOO_DEEP,
+                if nested {
+                    format!("the type of `{name}` nests `list of` and `optional` more than {MAX_DEPTH} deep")
+                } else {
+                    format!("the type of `{first}` is reached through more than {MAX_DEPTH} other terms")
+                },
+            )
+            .at_labelled(span, "resolving this term")
+            .with_help(if nested {
+                "nest less: a list of lists of lists is rarely what the domain means; an inner level is usually an entity of its own".to_string()
+            } else {
+                format!("give one of the terms on the way a type of its own, e.g. `- {name}: text`")
+            }),
+        );
     }
 
     fn cycle(&mut self, members: &[String]) {

@@ -78,6 +78,10 @@ pub struct Entity {
     pub fields: Vec<Ident>,
     /// Documentation from comments.
     pub docs: Vec<String>,
+    /// Read loosely from a line that did not parse (which was reported):
+    /// the entity exists, so that what refers to it is not reported too,
+    /// but its fields may be incomplete.
+    pub recovered: bool,
     /// The whole line's item.
     pub span: Span,
 }

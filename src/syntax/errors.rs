@@ -40,6 +40,13 @@ fn example(rule: Rule) -> &'static str {
 
 /// Turns a pest error on one line into a located diagnostic.
 pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usize) -> Diagnostic {
+    if let ErrorVariant::CustomError { message } = &error.variant {
+        // pest's own limits: the call limit set by the parser, and its
+        // guard on the stack.
+        if message.contains("limit reached") {
+            return too_complex(line, offset);
+        }
+    }
     let pos = match error.location {
         InputLocation::Pos(pos) => pos,
         InputLocation::Span((start, _)) => start,
@@ -99,6 +106,16 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             format!("unknown header `{word}:`"),
             at(indent, word.len()),
             diagnostic_help,
+        )
+    } else if expected.contains(&"`:`")
+        && HEADERS.contains(&last_word)
+        && before.trim_start() == last_word
+    {
+        let code = content.split_once('#').map_or(content, |(code, _)| code);
+        (
+            format!("expected `:` after `{last_word}`"),
+            at(indent, last_word.len()),
+            format!("write `{last_word}:{}`", code[last_word.len()..].trim_end()),
         )
     } else if pos == indent && content.starts_with(['–', '—', '·']) {
         (
@@ -263,6 +280,33 @@ pub(super) fn lone_carriage_return(at: usize) -> Diagnostic {
     )
     .at_labelled(Span::new(at, at + 1), "here")
     .with_help("save the file with LF or CRLF line ends")
+}
+
+/// A spec larger than esgen reads.
+pub(super) fn too_large(len: usize, limit: usize) -> Diagnostic {
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    Diagnostic::error(
+        codes::SPEC_TOO_LARGE,
+        format!(
+            "the spec is {:.1} MiB ({len} bytes); esgen reads specs of up to {:.0} MiB",
+            mib(len),
+            mib(limit)
+        ),
+    )
+    .with_help("is this the right file? A spec of a thousand models is about 2 MB; split a larger domain into several specs")
+}
+
+/// A line that takes the parser more work than any spec line should.
+fn too_complex(line: &str, offset: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::SYNTAX,
+        format!(
+            "this line is too long or too complex to parse ({} characters)",
+            line.chars().count()
+        ),
+    )
+    .at_labelled(Span::new(offset, offset + line.len()), "this line")
+    .with_help("write one item per line; split long bracket lists over several terms or actions")
 }
 
 /// Something before the first `Model:`.

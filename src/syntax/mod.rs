@@ -8,4 +8,4 @@ pub mod ast;
 mod errors;
 mod parser;
 
-pub use parser::parse;
+pub use parser::{parse, MAX_SPEC_BYTES};

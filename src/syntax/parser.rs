@@ -42,17 +42,46 @@ struct LineParser {
     diagnostics: Vec<Diagnostic>,
     /// Set once an item outside any model was reported, to report it once.
     reported_outside: bool,
+    /// `Entity:` lines before the first model (reported), kept for it so
+    /// that its queries do not report the entity as missing.
+    orphans: Vec<Entity>,
 }
+
+/// The largest spec esgen reads, in bytes: 16 MiB.
+///
+/// The example specs are a few kilobytes, and a generated spec of 1,000
+/// models with 10 actions each is about 2 MB, so no real domain comes near
+/// this. The limit is there so that a file that is not a spec at all (a
+/// log, a disk image, `/dev/zero` through a pipe) is refused at once with a
+/// clear message, rather than after minutes of parsing and a flood of
+/// syntax errors.
+pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many grammar calls one line may take. A line of a real spec takes a
+/// few hundred; a one-megabyte line of names takes a few million. The limit
+/// bounds the work on any single line whatever its shape (pest guards its
+/// own stack depth separately).
+const CALL_LIMIT: usize = 20_000_000;
 
 /// Parses a spec into its syntax tree. Lines that do not parse are reported
 /// and left out; the tree holds everything else.
+///
+/// A spec larger than [`MAX_SPEC_BYTES`] is refused whole (`E0006`).
 pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
+    if source.text.len() > MAX_SPEC_BYTES {
+        return (
+            SpecFile { models: Vec::new() },
+            vec![errors::too_large(source.text.len(), MAX_SPEC_BYTES)],
+        );
+    }
+    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
     let mut parser = LineParser {
         models: Vec::new(),
         context: Context::Outside,
         docs: Vec::new(),
         diagnostics: Vec::new(),
         reported_outside: false,
+        orphans: Vec::new(),
     };
     let text = source.text.as_str();
     let mut offset = if text.starts_with('\u{feff}') {
@@ -109,6 +138,7 @@ impl LineParser {
                 if self.context != Context::Skipping {
                     self.diagnostics
                         .push(errors::translate(&error, rule, line, offset));
+                    self.recover(line, offset);
                 }
                 return;
             }
@@ -161,7 +191,7 @@ impl LineParser {
                 self.models.push(Model {
                     name,
                     docs,
-                    entities: Vec::new(),
+                    entities: std::mem::take(&mut self.orphans),
                     sections: Vec::new(),
                     terms: Vec::new(),
                     queries: Vec::new(),
@@ -180,13 +210,16 @@ impl LineParser {
                     }
                 }
                 let Some(name) = name else { return };
-                if let Some(model) = self.model_for("`Entity:`", span) {
-                    model.entities.push(Entity {
-                        name,
-                        fields,
-                        docs,
-                        span,
-                    });
+                let entity = Entity {
+                    name,
+                    fields,
+                    docs,
+                    span,
+                    recovered: false,
+                };
+                match self.model_for("`Entity:`", span) {
+                    Some(model) => model.entities.push(entity),
+                    None => self.orphans.push(entity),
                 }
                 self.context = Context::Outside;
             }
@@ -312,6 +345,91 @@ impl LineParser {
         }
     }
 
+    /// After a line failed to parse (and was reported): keeps what it
+    /// plainly meant to declare, read loosely, so that later lines that
+    /// refer to it are not reported as well. An `Entity:` line gives its
+    /// entity; a term gives its name, typed as its type if that part
+    /// parses and as text if not.
+    fn recover(&mut self, line: &str, offset: usize) {
+        let content = line.split_once('#').map_or(line, |(code, _)| code);
+        let indent = content.len() - content.trim_start().len();
+        let content = content.trim_start();
+        if let Some(rest) = content
+            .strip_prefix("Entity")
+            .filter(|rest| rest.starts_with([' ', '\t', ':']))
+        {
+            let Some((name, after)) = loose_name(rest.trim_start_matches([' ', '\t', ':'])) else {
+                return;
+            };
+            let at = |part: &str| offset + (part.as_ptr() as usize - line.as_ptr() as usize);
+            let name = Ident {
+                text: name.to_string(),
+                span: Span::new(at(name), at(name) + name.len()),
+            };
+            let fields = after
+                .split_once('[')
+                .map(|(_, list)| list.split(']').next().unwrap_or(list))
+                .map(|list| {
+                    list.split([' ', '\t', ','])
+                        .filter(|word| loose_name(word).is_some_and(|(_, rest)| rest.is_empty()))
+                        .map(|word| Ident {
+                            text: word.to_string(),
+                            span: Span::new(at(word), at(word) + word.len()),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let entity = Entity {
+                name,
+                fields,
+                docs: Vec::new(),
+                span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
+                recovered: true,
+            };
+            match self.models.last_mut() {
+                Some(model) => model.entities.push(entity),
+                None => self.orphans.push(entity),
+            }
+            self.context = Context::Outside;
+        } else if self.context == Context::In(SectionKind::Terms) {
+            let Some(rest) = content.strip_prefix(['•', '-', '*']) else {
+                return;
+            };
+            let Some((name, after)) = loose_name(rest.trim_start()) else {
+                return;
+            };
+            let at = offset + (name.as_ptr() as usize - line.as_ptr() as usize);
+            let name = Ident {
+                text: name.to_string(),
+                span: Span::new(at, at + name.len()),
+            };
+            let written = after.trim_start().strip_prefix(':').map(str::trim);
+            let ty = written
+                .and_then(|ty| {
+                    let pairs = DddParser::parse(Rule::type_expr, ty).ok()?;
+                    let pair = pairs.into_iter().next()?;
+                    (pair.as_str().len() == ty.len()).then(|| {
+                        let ty_at = ty.as_ptr() as usize - line.as_ptr() as usize;
+                        type_expr(pair, offset + ty_at)
+                    })
+                })
+                .unwrap_or_else(|| {
+                    TypeExpr::Named(Ident {
+                        text: "text".to_string(),
+                        span: name.span,
+                    })
+                });
+            if let Some(model) = self.models.last_mut() {
+                model.terms.push(Term {
+                    name,
+                    ty,
+                    docs: Vec::new(),
+                    span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
+                });
+            }
+        }
+    }
+
     /// The model a header or entity belongs to; reports it (once) when there
     /// is none yet.
     fn model_for(&mut self, what: &str, span: Span) -> Option<&mut Model> {
@@ -330,11 +448,14 @@ impl LineParser {
 /// need, and far below what would exhaust the parser's stack.
 const MAX_TYPE_DEPTH: usize = 64;
 
-/// Where a line's type nesting passes [`MAX_TYPE_DEPTH`], if it does.
+/// Where a line's type nesting passes [`MAX_TYPE_DEPTH`], if it does. Words
+/// in a comment do not count: the first `#` starts one, as no name holds a
+/// `#`.
 fn too_deep(line: &str) -> Option<usize> {
     let mut depth = 0;
     let mut offset = 0;
-    for word in line.split([' ', '\t']) {
+    let code = line.split_once('#').map_or(line, |(code, _)| code);
+    for word in code.split([' ', '\t']) {
         if word == "list" || word == "optional" {
             depth += 1;
             if depth > MAX_TYPE_DEPTH {
@@ -344,6 +465,21 @@ fn too_deep(line: &str) -> Option<usize> {
         offset += word.len() + 1;
     }
     None
+}
+
+/// A name at the start of `text` (as the grammar's `name` rule reads it),
+/// and what follows it.
+fn loose_name(text: &str) -> Option<(&str, &str)> {
+    if !text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+        .unwrap_or(text.len());
+    if text[end..].starts_with('?') {
+        end += 1;
+    }
+    Some(text.split_at(end))
 }
 
 fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
