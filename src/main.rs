@@ -5,7 +5,7 @@ use esgen::codegen::{FileSet, Owner};
 use esgen::diagnostics::{self, codes, Diagnostic, Severity};
 use esgen::output::{self, lock::Wait, Change};
 use esgen::source::Source;
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,6 +16,8 @@ Examples:
   esgen build --check todos.ddd --out crates/todos   in CI: fail if the crate is stale
   esgen check todos.ddd loans.ddd       report problems, write nothing
   esgen check --explain todos.ddd       show every type and where it came from
+  esgen check --message-format json todos.ddd   diagnostics for editors and CI
+  esgen explain E0108                   what a diagnostic code means, with examples
 
 Exit status: 0 success, 1 the spec has errors (or `--check` found the crate
 stale), 2 usage or I/O trouble, or a crate directory esgen must not write.";
@@ -26,6 +28,31 @@ stale), 2 usage or I/O trouble, or a crate directory esgen must not write.";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How to print diagnostics: for people, or one JSON object per line on
+    /// stdout (schema in docs/diagnostics.md).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// Treat warnings as errors.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
+    /// Show at most this many errors per spec (0: all). JSON shows all.
+    #[arg(long, global = true, value_name = "N", default_value_t = diagnostics::DEFAULT_MAX_ERRORS)]
+    max_errors: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    /// Located, with the source line (coloured on a terminal).
+    Human,
+    /// One JSON object per diagnostic, one per line, on stdout.
+    Json,
+}
+
+/// How diagnostics are shown.
+struct Ui {
+    format: MessageFormat,
+    deny_warnings: bool,
+    max_errors: usize,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +90,11 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Explain a diagnostic code (`esgen explain E0108`), with examples.
+    Explain {
+        /// The code, as shown in brackets: `error[E0108]`.
+        code: String,
+    },
 }
 
 /// The outcome of one spec, worst wins.
@@ -75,6 +107,12 @@ enum Status {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let ui = Ui {
+        format: cli.message_format,
+        deny_warnings: cli.deny_warnings,
+        max_errors: cli.max_errors,
+    };
+    let ui = &ui;
     let status = match cli.command {
         Command::Build {
             specs,
@@ -97,10 +135,13 @@ fn main() -> ExitCode {
             };
             specs
                 .iter()
-                .map(|spec| build(spec, out.as_deref(), mode, verbose))
+                .map(|spec| build(spec, out.as_deref(), mode, verbose, ui))
                 .max()
         }
-        Command::Check { specs, explain } => specs.iter().map(|spec| check(spec, explain)).max(),
+        Command::Check { specs, explain } => {
+            specs.iter().map(|spec| check(spec, explain, ui)).max()
+        }
+        Command::Explain { code } => Some(explain_code(&code)),
     };
     ExitCode::from(status.unwrap_or(Status::Ok) as u8)
 }
@@ -116,8 +157,8 @@ enum Mode {
     DryRun,
 }
 
-fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool) -> Status {
-    let source = match read(path) {
+fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) -> Status {
+    let source = match read(path, ui) {
         Ok(source) => source,
         Err(status) => return status,
     };
@@ -125,8 +166,11 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool) -> Status {
         || PathBuf::from(esgen::model::crate_name(source.stem())),
         Path::to_path_buf,
     );
-    let (compiled, diagnostics) = esgen::compile(&source);
-    report_diagnostics(&source, &diagnostics);
+    let (mut compiled, mut diagnostics) = esgen::compile(&source);
+    if deny_warnings(ui, &mut diagnostics) {
+        compiled = None;
+    }
+    report_diagnostics(ui, &source, &diagnostics);
     let Some(compiled) = compiled else {
         eprintln!(
             "{}: {}; nothing was written",
@@ -136,25 +180,32 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool) -> Status {
         return Status::SpecErrors;
     };
     match mode {
-        Mode::Write { force } => write(&source, &dir, &compiled.files, force, verbose),
+        Mode::Write { force } => write(&source, &dir, &compiled.files, force, verbose, ui),
         Mode::Check | Mode::DryRun => {
             let plan = match output::plan(&dir, &compiled.files) {
                 Ok(plan) => plan,
                 Err(refusal) => {
-                    report_diagnostics(&source, std::slice::from_ref(&refusal));
+                    report_diagnostics(ui, &source, std::slice::from_ref(&refusal));
                     return Status::Trouble;
                 }
             };
             if matches!(mode, Mode::Check) {
                 check_crate(&source, &dir, &plan)
             } else {
-                dry_run(&source, &dir, &plan, verbose)
+                dry_run(&source, &dir, &plan, verbose, ui)
             }
         }
     }
 }
 
-fn write(source: &Source, dir: &Path, files: &FileSet, force: bool, verbose: bool) -> Status {
+fn write(
+    source: &Source,
+    dir: &Path,
+    files: &FileSet,
+    force: bool,
+    verbose: bool,
+    ui: &Ui,
+) -> Status {
     let mut options = output::Options {
         force,
         wait: Wait::Fail,
@@ -171,7 +222,7 @@ fn write(source: &Source, dir: &Path, files: &FileSet, force: bool, verbose: boo
     let report = match result {
         Ok(report) => report,
         Err(errors) => {
-            report_diagnostics(source, &errors);
+            report_diagnostics(ui, source, &errors);
             eprintln!(
                 "{}: {}; {}",
                 source.name,
@@ -240,7 +291,7 @@ fn check_crate(source: &Source, dir: &Path, plan: &output::Plan) -> Status {
 }
 
 /// `esgen build --dry-run`: what a build would do, file by file.
-fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool) -> Status {
+fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: &Ui) -> Status {
     for entry in &plan.entries {
         let what = match entry.change {
             Change::Create => "create",
@@ -277,19 +328,22 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool) -> S
     if edits.is_empty() {
         Status::Ok
     } else {
-        report_diagnostics(source, &edits);
+        report_diagnostics(ui, source, &edits);
         eprintln!("a build would stop: generated files were edited by hand");
         Status::Trouble
     }
 }
 
-fn check(path: &Path, explain: bool) -> Status {
-    let source = match read(path) {
+fn check(path: &Path, explain: bool, ui: &Ui) -> Status {
+    let source = match read(path, ui) {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let (spec, diagnostics) = esgen::check(&source);
-    report_diagnostics(&source, &diagnostics);
+    let (mut spec, mut diagnostics) = esgen::check(&source);
+    if deny_warnings(ui, &mut diagnostics) {
+        spec = None;
+    }
+    report_diagnostics(ui, &source, &diagnostics);
     eprintln!("{}: {}", source.name, count(&diagnostics));
     match spec {
         Some(spec) => {
@@ -304,10 +358,10 @@ fn check(path: &Path, explain: bool) -> Status {
 
 /// Reads a spec, reporting why when it cannot: a file that is not UTF-8 is
 /// a spec error, one that cannot be read (missing, a directory) is trouble.
-fn read(path: &Path) -> Result<Source, Status> {
+fn read(path: &Path, ui: &Ui) -> Result<Source, Status> {
     esgen::read_spec(path).map_err(|failure| {
         let (source, diagnostic) = *failure;
-        report_diagnostics(&source, std::slice::from_ref(&diagnostic));
+        report_diagnostics(ui, &source, std::slice::from_ref(&diagnostic));
         if diagnostic.code == codes::NOT_UTF8 {
             Status::SpecErrors
         } else {
@@ -326,16 +380,65 @@ fn count(diagnostics: &[Diagnostic]) -> String {
     format!("{errors} error(s), {warnings} warning(s)")
 }
 
-fn report_diagnostics(source: &Source, diagnostics: &[Diagnostic]) {
+/// `--deny-warnings`: turns warnings into errors. Whether it did.
+fn deny_warnings(ui: &Ui, diagnostics: &mut [Diagnostic]) -> bool {
+    if !ui.deny_warnings {
+        return false;
+    }
+    let mut denied = false;
+    for diagnostic in diagnostics
+        .iter_mut()
+        .filter(|d| d.severity == Severity::Warning)
+    {
+        diagnostic.severity = Severity::Error;
+        let why = "this warning is an error because of `--deny-warnings`";
+        diagnostic.help = Some(match diagnostic.help.take() {
+            Some(help) => format!("{help}\n{why}"),
+            None => why.to_string(),
+        });
+        denied = true;
+    }
+    denied
+}
+
+fn report_diagnostics(ui: &Ui, source: &Source, diagnostics: &[Diagnostic]) {
     if diagnostics.is_empty() {
         return;
     }
+    if ui.format == MessageFormat::Json {
+        let mut stdout = std::io::stdout().lock();
+        for diagnostic in diagnostics {
+            let _ = writeln!(stdout, "{}", diagnostics::to_json(source, diagnostic));
+        }
+        return;
+    }
+    let capped = diagnostics::cap(diagnostics, ui.max_errors);
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if colour {
         use diagnostics::termcolor::{ColorChoice, StandardStream};
         let mut stderr = StandardStream::stderr(ColorChoice::Auto);
-        diagnostics::render_coloured(source, diagnostics, &mut stderr);
+        diagnostics::render_coloured(source, capped.shown, &mut stderr);
     } else {
-        eprint!("{}", diagnostics::render(source, diagnostics));
+        eprint!("{}", diagnostics::render(source, capped.shown));
     }
+    if let Some(summary) = capped.summary() {
+        eprintln!("{summary} (show them all with `--max-errors 0`)\n");
+    }
+}
+
+/// `esgen explain CODE`.
+fn explain_code(code: &str) -> Status {
+    if let Some(text) = diagnostics::explain(code) {
+        print!("{text}");
+        return Status::Ok;
+    }
+    let known = diagnostics::codes::ALL;
+    let upper = code.trim().to_uppercase();
+    match diagnostics::did_you_mean(&upper, known.iter().copied()) {
+        Some(near) => eprintln!("error: esgen has no code `{code}`; did you mean `{near}`?"),
+        None => eprintln!(
+            "error: esgen has no code `{code}`; codes look like `E0108` or `W0001` (all of them: docs/diagnostics.md)"
+        ),
+    }
+    Status::Trouble
 }

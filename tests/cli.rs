@@ -325,3 +325,99 @@ fn unreadable_specs_are_trouble_and_bad_encoding_is_a_spec_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn json_messages_are_one_object_per_line_on_stdout() {
+    let root = common::root();
+    let output = esgen(
+        &[
+            "check",
+            "--message-format",
+            "json",
+            "tests/fixtures/errors/several-syntax-errors.ddd",
+        ],
+        &root,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is a JSON object"))
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    for diagnostic in &lines {
+        assert_eq!(diagnostic["severity"], "error");
+        assert!(diagnostic["code"].as_str().unwrap().starts_with('E'));
+        assert_eq!(
+            diagnostic["file"],
+            "tests/fixtures/errors/several-syntax-errors.ddd"
+        );
+        assert!(diagnostic["span"]["line"].as_u64().unwrap() >= 1);
+    }
+    assert!(
+        !stderr(&output).contains("error["),
+        "no human rendering beside the JSON"
+    );
+}
+
+#[test]
+fn explain_prints_a_code_and_suggests_near_misses() {
+    let root = common::root();
+    let known = esgen(&["explain", "e0108"], &root);
+    assert_eq!(known.status.code(), Some(0));
+    let text = String::from_utf8(known.stdout).unwrap();
+    assert_eq!(
+        text,
+        fs::read_to_string(root.join("docs/diagnostics/E0108.md")).unwrap()
+    );
+    let near = esgen(&["explain", "E108"], &root);
+    assert_eq!(near.status.code(), Some(2));
+    assert!(
+        stderr(&near).contains("did you mean `E0108`?"),
+        "{}",
+        stderr(&near)
+    );
+}
+
+#[test]
+fn deny_warnings_fails_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::copy(
+        common::root().join("specs/seed-todos.ddd"),
+        tmp.path().join("seed.ddd"),
+    )
+    .unwrap();
+    let checked = esgen(&["check", "seed.ddd"], tmp.path());
+    assert_eq!(checked.status.code(), Some(0), "warnings alone pass");
+    let denied = esgen(&["check", "--deny-warnings", "seed.ddd"], tmp.path());
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        stderr(&denied).contains("error[W0001]"),
+        "{}",
+        stderr(&denied)
+    );
+    let built = esgen(&["build", "seed.ddd", "--deny-warnings"], tmp.path());
+    assert_eq!(built.status.code(), Some(1));
+    assert!(!tmp.path().join("seed").exists());
+}
+
+#[test]
+fn a_flood_of_errors_is_capped_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut spec = String::from("Model: Flood\nActions:\n");
+    for i in 0..80 {
+        spec.push_str(&format!("  - act{i} [id] acepted as done{i} [id]\n"));
+    }
+    fs::write(tmp.path().join("flood.ddd"), spec).unwrap();
+    let capped = esgen(&["check", "flood.ddd", "--max-errors", "10"], tmp.path());
+    assert_eq!(capped.status.code(), Some(1));
+    let said = stderr(&capped);
+    assert_eq!(said.matches("error[E").count(), 10, "{said}");
+    assert!(said.contains("… and 70 more errors"), "{said}");
+    assert!(
+        said.contains("flood.ddd: 80 error(s)"),
+        "the count is of all errors: {said}"
+    );
+    let all = esgen(&["check", "flood.ddd", "--max-errors", "0"], tmp.path());
+    assert_eq!(stderr(&all).matches("error[E").count(), 80);
+}
