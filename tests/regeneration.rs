@@ -73,6 +73,38 @@ fn a_hand_edited_generated_file_is_refused_and_force_discards_only_it() {
 }
 
 #[test]
+fn a_hand_edited_file_of_a_removed_model_is_not_deleted_unforced() {
+    let (tmp, dir) = built_todos();
+    edit_spec(tmp.path(), |text| {
+        format!("{text}\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n")
+    });
+    assert_eq!(
+        esgen(&["build", "todos.ddd"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let notes = dir.join("src/generated/notes.rs");
+    let edited = format!(
+        "{}// my precious line\n",
+        fs::read_to_string(&notes).unwrap()
+    );
+    fs::write(&notes, &edited).unwrap();
+    edit_spec(tmp.path(), |text| {
+        text.split("\nModel: Notes").next().unwrap().to_string()
+    });
+    let refused = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("esgen would delete it"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fs::read_to_string(&notes).unwrap(), edited);
+    let forced = esgen(&["build", "--force", "todos.ddd"], tmp.path());
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert!(!notes.exists());
+}
+
+#[test]
 fn removed_action_and_model_lose_their_generated_code_and_the_user_files_are_named() {
     let (tmp, dir) = built_todos();
     edit_spec(tmp.path(), |text| {
