@@ -308,7 +308,7 @@ pub(super) fn too_large(len: usize, limit: usize) -> Diagnostic {
             mib(limit)
         ),
     )
-    .with_help("is this the right file? A spec of a thousand models is about 2 MB; split a larger domain into several specs")
+    .with_help("is this the right file? A spec of a thousand models is about 1.3 MB; split a larger domain into several specs")
 }
 
 /// A line that takes the parser more work than any spec line should.
