@@ -221,3 +221,197 @@ fn committed_examples_are_formatted() {
         assert_formatted(&lib);
     }
 }
+
+/// Comments that try to end the doc comment they land in, open an
+/// attribute, a string or a template tag, hide text with bidirectional
+/// controls, or smuggle a line break: each carries `PWNED`, which must
+/// never appear in the generated code outside a comment.
+const ADVERSARIAL: &str = "# PWNED */ pub fn injected_block() {} /*\r
+# PWNED \" pub fn injected_string() {} \" \\\r
+# PWNED {{ model.name }} {% if true %}pub fn injected_template() {}{% endif %} {# x #}\r
+# PWNED #[cfg(any())] #![allow(warnings)] #[doc = \"x\"]\r
+# PWNED \u{202e}pub fn injected_bidi() {}\u{2066}\u{2069}\u{200f}\r
+# PWNED \0 pub fn injected_nul() {} \u{0}\u{1b}[31m\u{7f}\r
+# PWNED \u{2028}pub fn injected_line_separator() {}\u{2029}\u{85}pub fn injected_nel() {}\r
+# PWNED ```\r
+# PWNED pub fn injected_doctest() { panic!() }\r
+# PWNED ```\r
+Model: Vault # PWNED */ pub struct InjectedModel; /*\r
+\r
+# PWNED <script>alert(1)</script> [link](javascript:x) </b>\r
+Entity: Secret [id label]\r
+\r
+Terms:\r
+  - label: text # PWNED \\\" } pub fn injected_term() { \"\r
+\r
+Queries:\r
+  # PWNED }}}} */ */ ;; pub mod injected_query {}\r
+  - get-secret [id] # PWNED {{{{ raw }}}} {% raw %}\r
+\r
+Actions:\r
+  # PWNED \"#]\" r#\"raw\"# '\\u{0}'\r
+  - hide [id label] accepted as hidden [id label] # PWNED \\\r
+";
+
+/// Names that cannot be Rust identifiers, each in a spec of its own: every
+/// one must be refused with an error, never reach the generated code.
+const ADVERSARIAL_NAMES: [&str; 9] = [
+    "Model: Evil\"Quote\n",
+    "Model: V\nEntity: E{{x}} [id]\n",
+    "Model: V\nActions:\n  - a*/b [id] accepted as c [id]\n",
+    "Model: V\nTerms:\n  - na\u{202e}me: text\n",
+    "Model: V\nTerms:\n  - nul\u{0}x: text\n",
+    "Model: V\nTerms:\n  - r#type: text\n",
+    "Model: V\nQueries:\n  - q#[cfg(x)] returns text\n  - #[allow(warnings)] returns text\n",
+    "Model: V\nEntity: E [id self]\nTerms:\n  - self: text\n",
+    "Model: V\r\rpub fn injected() {}\nEntity: E [id]\n",
+];
+
+/// The item declarations in the crate's files: each line outside comments
+/// that declares something (`pub fn x`, `impl X for Y`, `mod m`, …).
+fn declarations(files: &esgen::codegen::FileSet) -> Vec<String> {
+    const STARTS: [&str; 14] = [
+        "fn ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "mod ",
+        "impl ",
+        "impl<",
+        "type ",
+        "const ",
+        "static ",
+        "macro_rules!",
+        "use ",
+        "extern ",
+        "union ",
+    ];
+    let mut found = Vec::new();
+    for file in &files.files {
+        for line in file.contents.lines() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let mut rest = code;
+            for prefix in ["pub(crate) ", "pub ", "unsafe ", "async "] {
+                rest = rest.strip_prefix(prefix).unwrap_or(rest);
+            }
+            if STARTS.iter().any(|start| rest.starts_with(start)) {
+                found.push(format!("{}: {code}", file.path.display()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn adversarial_comments_and_names_cannot_reach_the_code() {
+    for spec in ADVERSARIAL_NAMES {
+        let source = esgen::source::Source::new("names.ddd", spec);
+        let (compiled, diagnostics) = esgen::compile(&source);
+        assert!(compiled.is_none(), "accepted {spec:?}");
+        assert!(
+            diagnostics.iter().any(|d| d.is_error()
+                && [
+                    esgen::diagnostics::codes::SYNTAX,
+                    esgen::diagnostics::codes::INVALID_NAME
+                ]
+                .contains(&d.code)),
+            "{spec:?}: {}",
+            esgen::diagnostics::render(&source, &diagnostics)
+        );
+    }
+
+    let source = esgen::source::Source::new("vault.ddd", ADVERSARIAL);
+    let (compiled, diagnostics) = esgen::compile(&source);
+    let compiled =
+        compiled.unwrap_or_else(|| panic!("{}", esgen::diagnostics::render(&source, &diagnostics)));
+    // The same spec with every comment removed declares the same items.
+    let plain: String = ADVERSARIAL
+        .split("\r\n")
+        .map(|line| {
+            line.split_once('#')
+                .map_or(line, |(code, _)| code)
+                .trim_end()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let plain_source = esgen::source::Source::new("vault.ddd", plain);
+    let (plain_compiled, plain_diagnostics) = esgen::compile(&plain_source);
+    let plain_compiled = plain_compiled.unwrap_or_else(|| {
+        panic!(
+            "{}",
+            esgen::diagnostics::render(&plain_source, &plain_diagnostics)
+        )
+    });
+    let declared = declarations(&compiled.files);
+    assert!(
+        declared.len() > 20,
+        "too few declarations found: {declared:#?}"
+    );
+    assert_eq!(declared, declarations(&plain_compiled.files));
+    for file in &compiled.files.files {
+        for line in file.contents.lines() {
+            let code = line.trim_start();
+            if line.contains("PWNED") {
+                assert!(
+                    code.starts_with("///") || code.starts_with("//!"),
+                    "{}: spec text outside a doc comment: {line}",
+                    file.path.display()
+                );
+            }
+            assert!(
+                !line.contains('\0') && !line.contains('\u{202e}') && !line.contains('\r'),
+                "{}: a raw control character: {line:?}",
+                file.path.display()
+            );
+        }
+    }
+    assert!(
+        compiled
+            .files
+            .files
+            .iter()
+            .any(|f| f.contents.contains("PWNED */ pub fn injected_block")),
+        "the comments should still be documentation"
+    );
+
+    // And the crate compiles cleanly, its doctests run (no comment became
+    // one), and rustdoc reads the comments as prose.
+    let tmp = tempfile::tempdir().unwrap();
+    let workspace = tmp.path();
+    build(ADVERSARIAL, "vault", workspace);
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"vault\"]\nresolver = \"2\"\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("Cargo.lock"),
+        workspace.join("Cargo.lock"),
+    )
+    .unwrap();
+    let target = common::root().join("target").join("generated-crates");
+    let cargo = || {
+        let mut command = Command::new(env!("CARGO"));
+        command
+            .current_dir(workspace)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_TERM_COLOR", "never");
+        command
+    };
+    run(
+        cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]),
+        "cargo clippy",
+    );
+    run(cargo().args(["test", "--quiet"]), "cargo test");
+    run(
+        cargo()
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(["doc", "--no-deps", "--quiet"]),
+        "cargo doc",
+    );
+    assert_formatted(&workspace.join("vault/src/lib.rs"));
+}

@@ -117,6 +117,21 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             at(indent, last_word.len()),
             format!("write `{last_word}:{}`", code[last_word.len()..].trim_end()),
         )
+    } else if expected.contains(&"`:`")
+        && rule == Rule::terms_line
+        && starts_with_bullet
+        && first_char.is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        let code = line.split_once('#').map_or(line, |(code, _)| code);
+        (
+            format!("expected `:` after the term, found {found}"),
+            at(pos, found_len),
+            format!(
+                "a term reads `- done-count: integer`; here, `{}: {}`",
+                before.trim_start(),
+                code[pos..].trim_end()
+            ),
+        )
     } else if pos == indent && content.starts_with(['–', '—', '·']) {
         (
             format!("{found} is not a bullet"),
@@ -293,7 +308,7 @@ pub(super) fn too_large(len: usize, limit: usize) -> Diagnostic {
             mib(limit)
         ),
     )
-    .with_help("is this the right file? A spec of a thousand models is about 2 MB; split a larger domain into several specs")
+    .with_help("is this the right file? A spec of a thousand models is about 1.3 MB; split a larger domain into several specs")
 }
 
 /// A line that takes the parser more work than any spec line should.

@@ -50,11 +50,11 @@ struct LineParser {
 /// The largest spec esgen reads, in bytes: 16 MiB.
 ///
 /// The example specs are a few kilobytes, and a generated spec of 1,000
-/// models with 10 actions each is about 2 MB, so no real domain comes near
-/// this. The limit is there so that a file that is not a spec at all (a
-/// log, a disk image, `/dev/zero` through a pipe) is refused at once with a
-/// clear message, rather than after minutes of parsing and a flood of
-/// syntax errors.
+/// models with 10 actions each is about 1.3 MB, so no real domain comes near
+/// this: 16 MiB leaves a factor of twelve. The limit is there so that a
+/// file that is not a spec at all (a log, a database dump, a disk image)
+/// is refused at once with a clear message, rather than after a long parse
+/// and a flood of syntax errors.
 pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
 
 /// How many grammar calls one line may take. A line of a real spec takes a
