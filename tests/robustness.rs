@@ -411,7 +411,7 @@ fn deeply_nested_types_are_diagnosed() {
     // aliases are unfolded.
     let mut text = "Model: D\nEntity: E [id t0]\nTerms:\n".to_string();
     for i in 0..40 {
-        text.push_str(&format!("  - t{i}: {}t{}\n", "optional ".repeat(10), i + 1));
+        text.push_str(&format!("  - t{i}: {}t{}\n", "list of ".repeat(10), i + 1));
     }
     text.push_str("  - t40: text\n");
     diagnosed("nested aliases", text, codes::TYPE_TOO_DEEP);

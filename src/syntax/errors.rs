@@ -132,6 +132,58 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
                 code[pos..].trim_end()
             ),
         )
+    } else if matches!(last_word, "list" | "id")
+        && before.len() > last_word.len()
+        && first_char.is_some_and(|c| c.is_ascii_alphabetic())
+        && !rest.starts_with("of")
+    {
+        let word = &rest[..found_len];
+        (
+            format!("expected `of` after `{last_word}`, found {found}"),
+            at(pos, found_len),
+            format!("write `{last_word} of {word}`"),
+        )
+    } else if rule == Rule::actions_line
+        && expected.contains(&"`[`")
+        && first_char.is_some_and(|c| c.is_ascii_alphabetic())
+        && !rest.starts_with("accepted")
+    {
+        let command = before.trim_start();
+        let command = command
+            .strip_prefix(['•', '-', '*'])
+            .unwrap_or(command)
+            .trim_start();
+        let help = match rest.split_once('[') {
+            // `- bake loaf [id] …`: a name of two words.
+            Some((words, _)) if !words.contains("accepted") => format!(
+                "a name is one word: write `{command}-{}`",
+                words.split_whitespace().collect::<Vec<_>>().join("-")
+            ),
+            // `- renew id plan accepted as …`: a list without brackets.
+            _ => match rest.split_once("accepted") {
+                Some((list, after)) => format!(
+                    "put the parameters in brackets: `{command} [{}] accepted{}`",
+                    list.trim(),
+                    after.trim_end()
+                ),
+                None => example(rule).to_string(),
+            },
+        };
+        (
+            format!("expected `[`, found {found}"),
+            at(pos, found_len),
+            help,
+        )
+    } else if rule == Rule::actions_line
+        && expected.contains(&"`[`")
+        && (rest.starts_with('#') || rest.trim().is_empty())
+        && line[..pos].contains("accepted")
+    {
+        (
+            "the event needs its fields in brackets".to_string(),
+            at(pos, found_len),
+            format!("list what the event records, e.g. `accepted as {last_word} [id]`, or write `[]` if nothing"),
+        )
     } else if pos == indent && content.starts_with(['–', '—', '·']) {
         (
             format!("{found} is not a bullet"),
