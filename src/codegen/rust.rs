@@ -14,8 +14,13 @@ const CHAIN_WIDTH: usize = 60;
 /// is dropped, and a code fence is escaped so that rustdoc never runs spec
 /// text as a doctest.
 pub fn inert(text: &str) -> String {
+    let text = text.trim_start();
+    if text.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        // Printable ASCII (the usual case) has nothing to escape.
+        return defused(text.trim_end());
+    }
     let mut out = String::with_capacity(text.len());
-    for c in text.trim_start().chars() {
+    for c in text.chars() {
         let bidi = matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         if c == '\t' {
             out.push(' ');
@@ -25,11 +30,15 @@ pub fn inert(text: &str) -> String {
             out.push(c);
         }
     }
-    let trimmed = out.trim_end();
-    if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-        format!("\\{trimmed}")
+    defused(out.trim_end())
+}
+
+/// A line that cannot open a code fence.
+fn defused(line: &str) -> String {
+    if line.starts_with("```") || line.starts_with("~~~") {
+        format!("\\{line}")
     } else {
-        trimmed.to_string()
+        line.to_string()
     }
 }
 
@@ -38,6 +47,9 @@ pub fn inert(text: &str) -> String {
 /// an intra-doc link, so both are escaped.
 pub fn prose(text: &str) -> String {
     let inert = inert(text);
+    if !inert.contains(['`', '<', '[', ']']) {
+        return inert;
+    }
     let mut out = String::with_capacity(inert.len());
     let mut in_code = false;
     for c in inert.chars() {
@@ -164,6 +176,10 @@ mod tests {
             inert("*/ {{ x }} {% if %} \"q\" \\"),
             "*/ {{ x }} {% if %} \"q\" \\"
         );
+        assert_eq!(inert(" \t ~~~ fence \t"), "\\~~~ fence");
+        assert_eq!(inert("  plain words  "), "plain words");
+        assert_eq!(inert("tab\there "), "tab here");
+        assert_eq!(inert("é\u{7f}"), "é\\u{007f}");
     }
 
     #[test]

@@ -215,9 +215,9 @@ fn sorted_modules(modules: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 fn field_view(field: &Field) -> FieldView {
-    let fallback = format!("The `{}` ({}).", field.term, field.ty.spec());
     FieldView {
         docs: if field.docs.is_empty() {
+            let fallback = format!("The `{}` ({}).", field.term, field.ty.spec());
             docs(&[], &[fallback])
         } else {
             docs(&field.docs, &[])

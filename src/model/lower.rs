@@ -22,6 +22,9 @@ struct EntitySource {
 
 pub(super) struct Lowering<'a, 'd> {
     model: &'a ast::Model,
+    /// Declared terms by name (the first declaration of a name), for their
+    /// docs.
+    declared: HashMap<&'a str, &'a ast::Term>,
     diagnostics: &'d mut Vec<Diagnostic>,
     entities: Vec<EntityName>,
     /// Terms in first-use order, with the span of the first use.
@@ -34,8 +37,13 @@ pub(super) struct Lowering<'a, 'd> {
 
 impl<'a, 'd> Lowering<'a, 'd> {
     pub(super) fn new(model: &'a ast::Model, diagnostics: &'d mut Vec<Diagnostic>) -> Self {
+        let mut declared = HashMap::with_capacity(model.terms.len());
+        for term in &model.terms {
+            declared.entry(term.name.text.as_str()).or_insert(term);
+        }
         Lowering {
             model,
+            declared,
             diagnostics,
             entities: Vec::new(),
             used: Vec::new(),
@@ -262,11 +270,6 @@ impl<'a, 'd> Lowering<'a, 'd> {
         // Terms: every term used, in first-use order, then declared ones
         // nobody uses.
         let mut terms = Vec::new();
-        let declared_docs: HashMap<&str, &ast::Term> = model
-            .terms
-            .iter()
-            .map(|t| (t.name.text.as_str(), t))
-            .collect();
         let used = std::mem::take(&mut self.used);
         for (name, span) in &used {
             let Some(Resolved { ty, origin }) = resolver.term(name, *span) else {
@@ -288,10 +291,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 name: name.clone(),
                 ty,
                 origin,
-                docs: declared_docs
-                    .get(name.as_str())
-                    .map(|t| t.docs.clone())
-                    .unwrap_or_default(),
+                docs: self.term_docs(name),
             });
         }
         for term in &model.terms {
@@ -373,6 +373,14 @@ impl<'a, 'd> Lowering<'a, 'd> {
         (Some(lowered), self.space)
     }
 
+    /// The documentation of a declared term; none for other terms.
+    fn term_docs(&self, name: &str) -> Vec<String> {
+        self.declared
+            .get(name)
+            .map(|t| t.docs.clone())
+            .unwrap_or_default()
+    }
+
     /// Fields (or parameters) from term names.
     fn fields(&mut self, resolver: &mut Resolver<'_>, names: &[ast::Ident]) -> Vec<ir::Field> {
         let mut fields = Vec::new();
@@ -386,18 +394,11 @@ impl<'a, 'd> Lowering<'a, 'd> {
             let Some(resolved) = resolver.term(&name.text, name.span) else {
                 continue;
             };
-            let docs = self
-                .model
-                .terms
-                .iter()
-                .find(|t| t.name.text == name.text)
-                .map(|t| t.docs.clone())
-                .unwrap_or_default();
             fields.push(ir::Field {
                 term: name.text.clone(),
                 rust,
                 ty: resolved.ty,
-                docs,
+                docs: self.term_docs(&name.text),
             });
         }
         self.space.field_lists.push(list);

@@ -26,9 +26,50 @@ fn bare(name: &str) -> &str {
     name.strip_suffix('?').unwrap_or(name)
 }
 
+/// Whether `name` is plain lower kebab case: lowercase ASCII words of
+/// letters, joined by single `-`. Such a name is its own kebab case, its
+/// snake case swaps `-` for `_`, and its upper camel case capitalises each
+/// word, exactly as `heck` would convert it; `heck` (which goes through
+/// `fmt` per character) is left for everything else.
+fn plain_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .split('-')
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+fn to_snake(name: &str) -> String {
+    if plain_kebab(name) {
+        name.replace('-', "_")
+    } else {
+        name.to_snake_case()
+    }
+}
+
+fn to_pascal(name: &str) -> String {
+    if !plain_kebab(name) {
+        return name.to_upper_camel_case();
+    }
+    let mut out = String::with_capacity(name.len());
+    for word in name.split('-') {
+        let (first, rest) = word.split_at(1);
+        out.push_str(&first.to_ascii_uppercase());
+        out.push_str(rest);
+    }
+    out
+}
+
+fn to_kebab(name: &str) -> String {
+    if plain_kebab(name) {
+        name.to_string()
+    } else {
+        name.to_kebab_case()
+    }
+}
+
 /// A value name: `new-text` → `new_text`, `type` → `r#type`.
 pub fn snake(name: &str) -> Result<String, NameError> {
-    let snake = bare(name).to_snake_case();
+    let snake = to_snake(bare(name));
     if NOT_RAW.contains(&snake.as_str()) {
         Err(NameError::Reserved(snake))
     } else if RAW_KEYWORDS.contains(&snake.as_str()) {
@@ -40,7 +81,7 @@ pub fn snake(name: &str) -> Result<String, NameError> {
 
 /// A type name: `text-changed` → `TextChanged`.
 pub fn pascal(name: &str) -> Result<String, NameError> {
-    let pascal = bare(name).to_upper_camel_case();
+    let pascal = to_pascal(bare(name));
     if NOT_RAW.contains(&pascal.as_str()) {
         Err(NameError::Reserved(pascal))
     } else {
@@ -55,7 +96,7 @@ pub fn unraw(ident: &str) -> &str {
 
 /// A name in lower kebab case, for comparing spec words (`Todo` → `todo`).
 pub fn kebab(name: &str) -> String {
-    bare(name).to_kebab_case()
+    to_kebab(bare(name))
 }
 
 /// The singular of a kebab-case name, inflecting its last word
@@ -99,6 +140,54 @@ mod tests {
         assert_eq!(pascal("text-changed").unwrap(), "TextChanged");
         assert_eq!(pascal("self"), Err(NameError::Reserved("Self".into())));
         assert_eq!(kebab("BookLoan"), "book-loan");
+    }
+
+    /// The plain kebab-case shortcut gives what `heck` gives, on every
+    /// name of up to four characters over an alphabet that covers its edges
+    /// (case, digits, `-`, `_`, a non-ASCII letter), and on longer ones.
+    #[test]
+    fn shortcut_agrees_with_heck() {
+        let alphabet = ['a', 'z', 'B', '7', '-', '_', 'é'];
+        let mut names = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for name in &frontier {
+                for c in alphabet {
+                    let mut longer = name.clone();
+                    longer.push(c);
+                    next.push(longer);
+                }
+            }
+            names.extend(next.iter().cloned());
+            frontier = next;
+        }
+        names.extend(
+            [
+                "new-text",
+                "text-changed",
+                "a-b-c",
+                "todo",
+                "x",
+                "accept-done-cleared",
+                "create-new",
+                "new--text",
+                "-text",
+                "text-",
+                "open-count",
+                "readings-taken",
+            ]
+            .map(String::from),
+        );
+        for name in &names {
+            assert_eq!(to_snake(name), name.to_snake_case(), "snake of {name:?}");
+            assert_eq!(
+                to_pascal(name),
+                name.to_upper_camel_case(),
+                "pascal of {name:?}"
+            );
+            assert_eq!(to_kebab(name), name.to_kebab_case(), "kebab of {name:?}");
+        }
     }
 
     #[test]

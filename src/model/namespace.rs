@@ -49,40 +49,48 @@ pub(super) fn check_spec(
     out: &mut Vec<Diagnostic>,
 ) {
     modules(file, out);
+    // The names every model shares (reserved types and the spec's identity
+    // types, which never collide with each other: identities end in `Id`),
+    // seeded once for all models.
+    let identity_whats: Vec<String> = identities
+        .iter()
+        .map(|i| format!("the identity type of `{}`", i.of))
+        .collect();
+    let mut shared_types: HashMap<&str, (&str, Option<Span>)> = HashMap::new();
+    for name in RESERVED_TYPES {
+        shared_types
+            .entry(name)
+            .or_insert(("a name the generated code uses for itself", None));
+    }
+    for (identity, what) in identities.iter().zip(&identity_whats) {
+        shared_types
+            .entry(identity.rust.as_str())
+            .or_insert((what.as_str(), None));
+    }
+    let method_whats: Vec<String> = RESERVED_METHODS
+        .iter()
+        .map(|name| format!("the `{name}` method every aggregate has"))
+        .collect();
+    let mut shared_methods: HashMap<&str, (&str, Option<Span>)> = HashMap::new();
+    for (name, what) in RESERVED_METHODS.iter().zip(&method_whats) {
+        shared_methods.entry(name).or_insert((what.as_str(), None));
+    }
     for space in spaces {
-        let mut types: Vec<(String, String, Option<Span>)> = RESERVED_TYPES
-            .iter()
-            .map(|name| {
-                (
-                    name.to_string(),
-                    "a name the generated code uses for itself".to_string(),
-                    None,
-                )
-            })
-            .collect();
-        types.extend(identities.iter().map(|i| {
-            (
-                i.rust.clone(),
-                format!("the identity type of `{}`", i.of),
-                None,
-            )
-        }));
-        types.extend(space.types.iter().cloned());
         let mut reported = Vec::new();
-        collisions(&types, &space.model, &mut reported, out);
-
-        let mut methods: Vec<(String, String, Option<Span>)> = RESERVED_METHODS
-            .iter()
-            .map(|name| {
-                (
-                    name.to_string(),
-                    format!("the `{name}` method every aggregate has"),
-                    None,
-                )
-            })
-            .collect();
-        methods.extend(space.methods.iter().cloned());
-        collisions(&methods, &space.model, &mut reported, out);
+        collisions(
+            shared_types.clone(),
+            &space.types,
+            &space.model,
+            &mut reported,
+            out,
+        );
+        collisions(
+            shared_methods.clone(),
+            &space.methods,
+            &space.model,
+            &mut reported,
+            out,
+        );
 
         for list in &space.field_lists {
             let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
@@ -107,13 +115,16 @@ pub(super) fn check_spec(
     }
 }
 
-fn collisions(
-    names: &[(String, String, Option<Span>)],
+/// Reports the names of one model that become a Rust name already taken:
+/// by a name the model shares with every other (`seen` starts with those)
+/// or by an earlier name of the model.
+fn collisions<'n>(
+    mut seen: HashMap<&'n str, (&'n str, Option<Span>)>,
+    names: &'n [(String, String, Option<Span>)],
     model: &str,
     reported: &mut Vec<Span>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, (&str, Option<Span>)> = HashMap::new();
     for (rust, what, span) in names {
         if rust.is_empty() {
             continue;
