@@ -390,6 +390,20 @@ fn a_megabyte_of_random_bytes_is_diagnosed() {
 }
 
 #[test]
+fn a_line_beyond_the_parsers_budget_is_diagnosed() {
+    let text = format!("Model: M\nQueries:\n  - q [{}]\n", "ab ".repeat(600_000));
+    let source = Source::new("long.ddd", text.as_str());
+    let (_, found) = esgen::syntax::parse(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].message.contains("too long or too complex"),
+        "{}",
+        found[0].message
+    );
+    diagnosed("a line of 600,000 names", text, codes::SYNTAX);
+}
+
+#[test]
 fn a_megabyte_of_nested_brackets_is_diagnosed() {
     let half = MIB / 2;
     let text = format!(

@@ -372,7 +372,14 @@ fn too_complex(line: &str, offset: usize) -> Diagnostic {
             line.chars().count()
         ),
     )
-    .at_labelled(Span::new(offset, offset + line.len()), "this line")
+    .at_labelled(
+        {
+            let indent = line.len() - line.trim_start().len();
+            let first = line[indent..].chars().next().map_or(0, char::len_utf8);
+            Span::new(offset + indent, offset + indent + first)
+        },
+        "this line",
+    )
     .with_help("write one item per line; split long bracket lists over several terms or actions")
 }
 

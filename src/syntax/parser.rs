@@ -58,10 +58,12 @@ struct LineParser {
 pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
 
 /// How many grammar calls one line may take. A line of a real spec takes a
-/// few hundred; a one-megabyte line of names takes a few million. The limit
-/// bounds the work on any single line whatever its shape (pest guards its
-/// own stack depth separately).
-const CALL_LIMIT: usize = 20_000_000;
+/// few hundred; a bracket list of about 400,000 names (a line over a
+/// megabyte long) reaches the limit and is reported as too complex. The
+/// limit bounds the work on any single line whatever its shape (pest
+/// guards its own stack depth separately). pest's limit is process-wide;
+/// `parse` sets it each time.
+const CALL_LIMIT: usize = 5_000_000;
 
 /// Parses a spec into its syntax tree. Lines that do not parse are reported
 /// and left out; the tree holds everything else.
