@@ -457,6 +457,11 @@ fn a_spec_over_the_size_limit_is_refused_at_once() {
     assert_eq!(found[0].code, codes::SPEC_TOO_LARGE);
     assert!(found[0].message.contains("16 MiB"), "{}", found[0].message);
     diagnosed("16 MiB + 1", text.clone(), codes::SPEC_TOO_LARGE);
+    // The same diagnostic for a caller that checks a file's size first.
+    let early = esgen::syntax::too_large(20 << 20);
+    assert_eq!(early.code, codes::SPEC_TOO_LARGE);
+    assert!(early.message.contains("20.0 MiB"), "{}", early.message);
+    assert_eq!(early.help, found[0].help);
     // One byte less is read.
     text.pop();
     let (_, found) = esgen::syntax::parse(&Source::new("big.ddd", text));

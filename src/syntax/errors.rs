@@ -350,8 +350,8 @@ pub(super) fn lone_carriage_return(at: usize) -> Diagnostic {
 }
 
 /// A spec larger than esgen reads.
-pub(super) fn too_large(len: usize, limit: usize) -> Diagnostic {
-    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+pub(super) fn too_large(len: u64, limit: u64) -> Diagnostic {
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
     Diagnostic::error(
         codes::SPEC_TOO_LARGE,
         format!(

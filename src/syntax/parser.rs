@@ -73,7 +73,7 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
     if source.text.len() > MAX_SPEC_BYTES {
         return (
             SpecFile { models: Vec::new() },
-            vec![errors::too_large(source.text.len(), MAX_SPEC_BYTES)],
+            vec![super::too_large(source.text.len() as u64)],
         );
     }
     pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
