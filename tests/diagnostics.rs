@@ -534,3 +534,23 @@ fn long_lines_are_shown_around_the_place_only() {
     assert!(rendered.contains("listed again here"), "{rendered}");
     assert_eq!(rendered.matches("\n2 │").count(), 2, "{rendered}");
 }
+
+#[test]
+fn the_documented_json_example_is_what_esgen_writes() {
+    let doc = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    let json_section = &doc[doc.find("## JSON").expect("a JSON section")..];
+    let block = |after: &str, fence: &str| -> String {
+        let start = after.find(fence).expect("a fenced block") + fence.len();
+        let end = start + after[start..].find("\n```").expect("a closing fence");
+        after[start..end].trim_start_matches('\n').to_string()
+    };
+    let spec = block(json_section, "```\n");
+    let line = block(json_section, "```json\n");
+    let source = esgen::source::Source::new("library.ddd", format!("{spec}\n"));
+    let (_, found) = esgen::check(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(diagnostics::to_json(&source, &found[0]), line);
+    // And the rendered example above it.
+    let rendered = block(&doc[doc.find("## Reading a diagnostic").unwrap()..], "```\n");
+    assert_eq!(diagnostics::render(&source, &found).trim_end(), rendered.trim_end());
+}
