@@ -551,6 +551,12 @@ fn the_documented_json_example_is_what_esgen_writes() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(diagnostics::to_json(&source, &found[0]), line);
     // And the rendered example above it.
-    let rendered = block(&doc[doc.find("## Reading a diagnostic").unwrap()..], "```\n");
-    assert_eq!(diagnostics::render(&source, &found).trim_end(), rendered.trim_end());
+    let rendered = block(
+        &doc[doc.find("## Reading a diagnostic").unwrap()..],
+        "```\n",
+    );
+    assert_eq!(
+        diagnostics::render(&source, &found).trim_end(),
+        rendered.trim_end()
+    );
 }
