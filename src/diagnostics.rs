@@ -9,6 +9,7 @@
 //! (`docs/diagnostics/<CODE>.md`).
 
 mod cap;
+mod excerpt;
 mod explain;
 mod json;
 
@@ -131,13 +132,23 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 /// Renders diagnostics about `source` as plain text (no colour codes), in
-/// the order given.
+/// the order given. A line longer than 400 bytes is shown only around the
+/// places a diagnostic points at, between `…`.
 pub fn render(source: &Source, diagnostics: &[Diagnostic]) -> String {
     let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
+    let lines = excerpt::Lines::new(&source.text);
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
-        match term::emit_into_string(&config, &file, &to_codespan(source, diagnostic)) {
+        let rendered = if excerpt::touches_long_line(&source.text, &lines, diagnostic) {
+            let (excerpt, shown) = excerpt::excerpt(source, &lines, diagnostic);
+            let shown = to_codespan(source, excerpt.len(), &shown);
+            term::emit_into_string(&config, &excerpt, &shown)
+        } else {
+            let shown = to_codespan(source, source.text.len(), diagnostic);
+            term::emit_into_string(&config, &file, &shown)
+        };
+        match rendered {
             Ok(text) => out.push_str(&text),
             Err(_) => out.push_str(&format!("{}: {}\n", source.name, diagnostic.message)),
         }
@@ -145,27 +156,37 @@ pub fn render(source: &Source, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// Renders diagnostics with colours, for a terminal.
+/// Renders diagnostics with colours, for a terminal; long lines as
+/// [`render`] shows them.
 pub fn render_coloured(
     source: &Source,
     diagnostics: &[Diagnostic],
     writer: &mut dyn term::termcolor::WriteColor,
 ) {
     let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
+    let lines = excerpt::Lines::new(&source.text);
     let config = term::Config::default();
     for diagnostic in diagnostics {
-        let _ = term::emit_to_write_style(writer, &config, &file, &to_codespan(source, diagnostic));
+        let _ = if excerpt::touches_long_line(&source.text, &lines, diagnostic) {
+            let (excerpt, shown) = excerpt::excerpt(source, &lines, diagnostic);
+            let shown = to_codespan(source, excerpt.len(), &shown);
+            term::emit_to_write_style(writer, &config, &excerpt, &shown)
+        } else {
+            let shown = to_codespan(source, source.text.len(), diagnostic);
+            term::emit_to_write_style(writer, &config, &file, &shown)
+        };
     }
 }
 
-fn to_codespan(source: &Source, d: &Diagnostic) -> cs::Diagnostic<()> {
+/// A diagnostic for the renderer, its spans clamped to a text of `len`
+/// bytes.
+fn to_codespan(source: &Source, len: usize, d: &Diagnostic) -> cs::Diagnostic<()> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
         Severity::Note => cs::Severity::Note,
     };
     let clamp = |span: Span| {
-        let len = source.text.len();
         let start = span.start.min(len);
         start..span.end.clamp(start, len)
     };

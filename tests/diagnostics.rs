@@ -498,3 +498,65 @@ fn explanation_examples_do_what_they_say() {
         );
     }
 }
+
+#[test]
+fn long_lines_are_shown_around_the_place_only() {
+    let text = format!(
+        "Model: M\nEntity: E [id]\nQueries:\n  - q [{}é x]\n",
+        "ab ".repeat(300_000)
+    );
+    let source = esgen::source::Source::new("long.ddd", text);
+    let (_, found) = esgen::check(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let rendered = diagnostics::render(&source, &found);
+    assert!(rendered.len() < 2_000, "{} bytes", rendered.len());
+    // `  - q [` is 7 characters, the names 900,000: `é` is in column 900,008.
+    assert!(rendered.contains("long.ddd:4:900008"), "{rendered}");
+    assert!(rendered.contains("4 │ …"), "{rendered}");
+    assert!(rendered.contains("ab é x]"), "{rendered}");
+    let json: serde_json::Value =
+        serde_json::from_str(&diagnostics::to_json(&source, &found[0])).unwrap();
+    assert_eq!(json["rendered"].as_str(), Some(rendered.as_str()));
+    assert_eq!(json["span"]["column"], 900_008);
+
+    // Two places far apart on one line: each shown with its own context.
+    let text = format!("Model: M\nEntity: E [id x {}x]\n", "a ".repeat(2_000));
+    let source = esgen::source::Source::new("far.ddd", text);
+    let (_, found) = esgen::check(&source);
+    let twice: Vec<&Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == codes::DUPLICATE_PARAMETER && d.message.contains("`x`"))
+        .collect();
+    assert_eq!(twice.len(), 1);
+    let rendered = diagnostics::render(&source, &[twice[0].clone()]);
+    assert!(rendered.len() < 2_000, "{rendered}");
+    assert!(rendered.contains("first listed here"), "{rendered}");
+    assert!(rendered.contains("listed again here"), "{rendered}");
+    assert_eq!(rendered.matches("\n2 │").count(), 2, "{rendered}");
+}
+
+#[test]
+fn the_documented_json_example_is_what_esgen_writes() {
+    let doc = std::fs::read_to_string(repo().join("docs/diagnostics.md")).unwrap();
+    let json_section = &doc[doc.find("## JSON").expect("a JSON section")..];
+    let block = |after: &str, fence: &str| -> String {
+        let start = after.find(fence).expect("a fenced block") + fence.len();
+        let end = start + after[start..].find("\n```").expect("a closing fence");
+        after[start..end].trim_start_matches('\n').to_string()
+    };
+    let spec = block(json_section, "```\n");
+    let line = block(json_section, "```json\n");
+    let source = esgen::source::Source::new("library.ddd", format!("{spec}\n"));
+    let (_, found) = esgen::check(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(diagnostics::to_json(&source, &found[0]), line);
+    // And the rendered example above it.
+    let rendered = block(
+        &doc[doc.find("## Reading a diagnostic").unwrap()..],
+        "```\n",
+    );
+    assert_eq!(
+        diagnostics::render(&source, &found).trim_end(),
+        rendered.trim_end()
+    );
+}

@@ -390,6 +390,20 @@ fn a_megabyte_of_random_bytes_is_diagnosed() {
 }
 
 #[test]
+fn a_line_beyond_the_parsers_budget_is_diagnosed() {
+    let text = format!("Model: M\nQueries:\n  - q [{}]\n", "ab ".repeat(600_000));
+    let source = Source::new("long.ddd", text.as_str());
+    let (_, found) = esgen::syntax::parse(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].message.contains("too long or too complex"),
+        "{}",
+        found[0].message
+    );
+    diagnosed("a line of 600,000 names", text, codes::SYNTAX);
+}
+
+#[test]
 fn a_megabyte_of_nested_brackets_is_diagnosed() {
     let half = MIB / 2;
     let text = format!(
@@ -443,6 +457,11 @@ fn a_spec_over_the_size_limit_is_refused_at_once() {
     assert_eq!(found[0].code, codes::SPEC_TOO_LARGE);
     assert!(found[0].message.contains("16 MiB"), "{}", found[0].message);
     diagnosed("16 MiB + 1", text.clone(), codes::SPEC_TOO_LARGE);
+    // The same diagnostic for a caller that checks a file's size first.
+    let early = esgen::syntax::too_large(20 << 20);
+    assert_eq!(early.code, codes::SPEC_TOO_LARGE);
+    assert!(early.message.contains("20.0 MiB"), "{}", early.message);
+    assert_eq!(early.help, found[0].help);
     // One byte less is read.
     text.pop();
     let (_, found) = esgen::syntax::parse(&Source::new("big.ddd", text));

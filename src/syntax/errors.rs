@@ -350,8 +350,8 @@ pub(super) fn lone_carriage_return(at: usize) -> Diagnostic {
 }
 
 /// A spec larger than esgen reads.
-pub(super) fn too_large(len: usize, limit: usize) -> Diagnostic {
-    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+pub(super) fn too_large(len: u64, limit: u64) -> Diagnostic {
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
     Diagnostic::error(
         codes::SPEC_TOO_LARGE,
         format!(
@@ -372,7 +372,14 @@ fn too_complex(line: &str, offset: usize) -> Diagnostic {
             line.chars().count()
         ),
     )
-    .at_labelled(Span::new(offset, offset + line.len()), "this line")
+    .at_labelled(
+        {
+            let indent = line.len() - line.trim_start().len();
+            let first = line[indent..].chars().next().map_or(0, char::len_utf8);
+            Span::new(offset + indent, offset + indent + first)
+        },
+        "this line",
+    )
     .with_help("write one item per line; split long bracket lists over several terms or actions")
 }
 

@@ -9,3 +9,9 @@ mod errors;
 mod parser;
 
 pub use parser::{parse, MAX_SPEC_BYTES};
+
+/// The diagnostic for a spec of `len` bytes, more than [`MAX_SPEC_BYTES`]
+/// (`E0006`), for a caller that checks a file's size before reading it.
+pub fn too_large(len: u64) -> crate::diagnostics::Diagnostic {
+    errors::too_large(len, MAX_SPEC_BYTES as u64)
+}

@@ -58,10 +58,12 @@ struct LineParser {
 pub const MAX_SPEC_BYTES: usize = 16 * 1024 * 1024;
 
 /// How many grammar calls one line may take. A line of a real spec takes a
-/// few hundred; a one-megabyte line of names takes a few million. The limit
-/// bounds the work on any single line whatever its shape (pest guards its
-/// own stack depth separately).
-const CALL_LIMIT: usize = 20_000_000;
+/// few hundred; a bracket list of about 400,000 names (a line over a
+/// megabyte long) reaches the limit and is reported as too complex. The
+/// limit bounds the work on any single line whatever its shape (pest
+/// guards its own stack depth separately). pest's limit is process-wide;
+/// `parse` sets it each time.
+const CALL_LIMIT: usize = 5_000_000;
 
 /// Parses a spec into its syntax tree. Lines that do not parse are reported
 /// and left out; the tree holds everything else.
@@ -71,7 +73,7 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
     if source.text.len() > MAX_SPEC_BYTES {
         return (
             SpecFile { models: Vec::new() },
-            vec![errors::too_large(source.text.len(), MAX_SPEC_BYTES)],
+            vec![super::too_large(source.text.len() as u64)],
         );
     }
     pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
@@ -347,9 +349,12 @@ impl LineParser {
 
     /// After a line failed to parse (and was reported): keeps what it
     /// plainly meant to declare, read loosely, so that later lines that
-    /// refer to it are not reported as well. An `Entity:` line gives its
+    /// refer to it are not reported as well. Only whole names are kept (a
+    /// name cut short by a bad character could collide with another). An `Entity:` line gives its
     /// entity; a term gives its name, typed as its type if that part
-    /// parses and as text if not.
+    /// parses and as text if not; an action with both its bracket lists
+    /// gives its command and event (an event that carries `id` may be what
+    /// the model's entity is inferred from).
     fn recover(&mut self, line: &str, offset: usize) {
         let content = line.split_once('#').map_or(line, |(code, _)| code);
         let indent = content.len() - content.trim_start().len();
@@ -358,7 +363,9 @@ impl LineParser {
             .strip_prefix("Entity")
             .filter(|rest| rest.starts_with([' ', '\t', ':']))
         {
-            let Some((name, after)) = loose_name(rest.trim_start_matches([' ', '\t', ':'])) else {
+            let Some((name, after)) = loose_name(rest.trim_start_matches([' ', '\t', ':']))
+                .filter(|(_, after)| after.is_empty() || after.starts_with([' ', '\t', '[']))
+            else {
                 return;
             };
             let at = |part: &str| offset + (part.as_ptr() as usize - line.as_ptr() as usize);
@@ -391,11 +398,62 @@ impl LineParser {
                 None => self.orphans.push(entity),
             }
             self.context = Context::Outside;
+        } else if self.context == Context::In(SectionKind::Actions) {
+            // `- command [params] … event [fields]`, whatever is between.
+            let Some(rest) = content.strip_prefix(['•', '-', '*']) else {
+                return;
+            };
+            let at = |part: &str| offset + (part.as_ptr() as usize - line.as_ptr() as usize);
+            let ident = |word: &str| Ident {
+                text: word.to_string(),
+                span: Span::new(at(word), at(word) + word.len()),
+            };
+            let list = |inside: &str| -> Vec<Ident> {
+                inside
+                    .split([' ', '\t', ','])
+                    .filter(|word| loose_name(word).is_some_and(|(_, rest)| rest.is_empty()))
+                    .map(ident)
+                    .collect()
+            };
+            let Some((command, after)) = loose_name(rest.trim_start()) else {
+                return;
+            };
+            let Some(after) = after.trim_start().strip_prefix('[') else {
+                return;
+            };
+            let Some((params, after)) = after.split_once(']') else {
+                return;
+            };
+            let Some((between, after)) = after.split_once('[') else {
+                return;
+            };
+            let Some(event) = between.split_whitespace().last() else {
+                return;
+            };
+            let Some((fields, _)) = after.split_once(']') else {
+                return;
+            };
+            if loose_name(event).is_none_or(|(_, rest)| !rest.is_empty()) {
+                return;
+            }
+            let action = Action {
+                command: ident(command),
+                params: list(params),
+                event: ident(event),
+                fields: list(fields),
+                docs: Vec::new(),
+                span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
+            };
+            if let Some(model) = self.models.last_mut() {
+                model.actions.push(action);
+            }
         } else if self.context == Context::In(SectionKind::Terms) {
             let Some(rest) = content.strip_prefix(['•', '-', '*']) else {
                 return;
             };
-            let Some((name, after)) = loose_name(rest.trim_start()) else {
+            let Some((name, after)) = loose_name(rest.trim_start())
+                .filter(|(_, after)| after.is_empty() || after.starts_with([' ', '\t', ':']))
+            else {
                 return;
             };
             let at = offset + (name.as_ptr() as usize - line.as_ptr() as usize);
