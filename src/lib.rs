@@ -38,13 +38,21 @@ pub struct Compiled {
 }
 
 /// Reads a spec file. A file that is not UTF-8 comes back as an error
-/// diagnostic located at its first bad byte, with the source to render it.
+/// diagnostic located at its first bad byte, with the source to render it;
+/// a file larger than [`syntax::MAX_SPEC_BYTES`] is refused unread.
 pub fn read_spec(path: &Path) -> Result<Source, Box<(Source, Diagnostic)>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         let diagnostic = Diagnostic::error(codes::IO, format!("cannot read `{name}`: {e}"));
         Box::new((Source::new(name.clone(), String::new()), diagnostic))
-    })?;
+    };
+    // A file far too large to be a spec is refused before it is read.
+    let len = std::fs::metadata(path).map_err(unreadable)?.len();
+    if len > syntax::MAX_SPEC_BYTES as u64 {
+        let source = Source::new(name.clone(), String::new());
+        return Err(Box::new((source, syntax::too_large(len))));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(e) => {

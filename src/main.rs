@@ -362,7 +362,7 @@ fn read(path: &Path, ui: &Ui) -> Result<Source, Status> {
     esgen::read_spec(path).map_err(|failure| {
         let (source, diagnostic) = *failure;
         report_diagnostics(ui, &source, std::slice::from_ref(&diagnostic));
-        if diagnostic.code == codes::NOT_UTF8 {
+        if diagnostic.code == codes::NOT_UTF8 || diagnostic.code == codes::SPEC_TOO_LARGE {
             Status::SpecErrors
         } else {
             Status::Trouble
