@@ -15,7 +15,7 @@ mod json;
 
 pub use cap::{cap, Capped, DEFAULT_MAX_ERRORS};
 pub use explain::explain;
-pub use json::to_json;
+pub use json::{render_json, to_json};
 
 use crate::source::{Source, Span};
 use codespan_reporting::diagnostic as cs;
@@ -135,25 +135,41 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// the order given. A line longer than 400 bytes is shown only around the
 /// places a diagnostic points at, between `…`.
 pub fn render(source: &Source, diagnostics: &[Diagnostic]) -> String {
-    let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
-    let lines = excerpt::Lines::new(&source.text);
-    let config = term::Config::default();
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        let rendered = if excerpt::touches_long_line(&source.text, &lines, diagnostic) {
-            let (excerpt, shown) = excerpt::excerpt(source, &lines, diagnostic);
-            let shown = to_codespan(source, excerpt.len(), &shown);
-            term::emit_into_string(&config, &excerpt, &shown)
-        } else {
-            let shown = to_codespan(source, source.text.len(), diagnostic);
-            term::emit_into_string(&config, &file, &shown)
-        };
-        match rendered {
-            Ok(text) => out.push_str(&text),
-            Err(_) => out.push_str(&format!("{}: {}\n", source.name, diagnostic.message)),
+    let renderer = Renderer::new(source);
+    diagnostics.iter().map(|d| renderer.plain(d)).collect()
+}
+
+/// What rendering needs of a source, computed once for many diagnostics.
+struct Renderer<'a> {
+    source: &'a Source,
+    file: SimpleFile<&'a str, &'a str>,
+    lines: excerpt::Lines,
+    config: term::Config,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(source: &'a Source) -> Self {
+        Renderer {
+            source,
+            file: SimpleFile::new(source.name.as_str(), source.text.as_str()),
+            lines: excerpt::Lines::new(&source.text),
+            config: term::Config::default(),
         }
     }
-    out
+
+    /// One diagnostic as plain text.
+    fn plain(&self, diagnostic: &Diagnostic) -> String {
+        let source = self.source;
+        let rendered = if excerpt::touches_long_line(&source.text, &self.lines, diagnostic) {
+            let (excerpt, shown) = excerpt::excerpt(source, &self.lines, diagnostic);
+            let shown = to_codespan(source, excerpt.len(), &shown);
+            term::emit_into_string(&self.config, &excerpt, &shown)
+        } else {
+            let shown = to_codespan(source, source.text.len(), diagnostic);
+            term::emit_into_string(&self.config, &self.file, &shown)
+        };
+        rendered.unwrap_or_else(|_| format!("{}: {}\n", source.name, diagnostic.message))
+    }
 }
 
 /// Renders diagnostics with colours, for a terminal; long lines as

@@ -93,6 +93,8 @@ struct Outcome {
     rendered: String,
     /// The diagnostics as JSON, one line each.
     json: Vec<String>,
+    /// The same, from `render_json`.
+    json_batch: String,
     /// Each diagnostic rendered on its own.
     rendered_each: Vec<String>,
     /// The diagnostics themselves.
@@ -119,6 +121,7 @@ fn run(path: &Path) -> Outcome {
                 name,
                 rendered: diagnostics::render(&source, &diagnostics),
                 json: json_lines(&source, &diagnostics),
+                json_batch: diagnostics::render_json(&source, &diagnostics),
                 rendered_each: rendered_each(&source, &diagnostics),
                 diagnostics,
                 has_model: spec.is_some(),
@@ -131,6 +134,7 @@ fn run(path: &Path) -> Outcome {
                 name,
                 rendered: diagnostics::render(&source, &diagnostics),
                 json: json_lines(&source, &diagnostics),
+                json_batch: diagnostics::render_json(&source, &diagnostics),
                 rendered_each: rendered_each(&source, &diagnostics),
                 diagnostics,
                 has_model: false,
@@ -276,6 +280,15 @@ fn json_and_rendered_forms_agree() {
         let outcome = run(&path);
         let shown = path.display();
         assert_eq!(outcome.json.len(), outcome.diagnostics.len(), "{shown}");
+        assert_eq!(
+            outcome.json_batch,
+            outcome
+                .json
+                .iter()
+                .map(|line| format!("{line}\n"))
+                .collect::<String>(),
+            "{shown}: render_json differs from to_json"
+        );
         assert_eq!(
             outcome.rendered_each.concat(),
             outcome.rendered,

@@ -33,6 +33,14 @@ impl Lines {
         }
     }
 
+    /// 1-based line and column (in characters) of a byte offset on a
+    /// character boundary, as `Source::line_col` gives them.
+    pub(super) fn line_col(&self, text: &str, byte: usize) -> (usize, usize) {
+        let index = self.index(byte);
+        let start = self.starts[index];
+        (index + 1, text[start..byte].chars().count() + 1)
+    }
+
     fn index(&self, byte: usize) -> usize {
         self.starts
             .binary_search(&byte)

@@ -1,7 +1,7 @@
 //! Diagnostics as JSON, one object per line, for editors and other tools.
 //! The schema is documented in `docs/diagnostics.md`.
 
-use super::{render, Diagnostic, Severity};
+use super::{Diagnostic, Renderer, Severity};
 use crate::source::{Source, Span};
 use serde::Serialize;
 
@@ -38,12 +38,12 @@ struct Place {
 }
 
 impl Place {
-    fn new(source: &Source, span: Span) -> Place {
-        let text = &source.text;
+    fn new(renderer: &Renderer<'_>, span: Span) -> Place {
+        let text = &renderer.source.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
-        let (line, column) = source.line_col(start);
-        let (end_line, end_column) = source.line_col(end);
+        let (line, column) = renderer.lines.line_col(text, start);
+        let (end_line, end_column) = renderer.lines.line_col(text, end);
         Place {
             start,
             end,
@@ -65,29 +65,47 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// One diagnostic about `source` as one line of JSON (no trailing newline):
 /// its code, severity, message, file, primary span (`null` when it has no
 /// place), label, secondary labels, help (`null` when there is none) and
-/// `rendered`, the plain text [`render`] gives for it alone.
+/// `rendered`, the plain text [`render`](super::render) gives for it alone.
 ///
 /// Spans are byte offsets into the text plus 1-based lines and columns;
 /// columns count characters (Unicode scalar values), not bytes. A span
 /// that reaches past the text is clamped to it, as in the rendered form.
 pub fn to_json(source: &Source, diagnostic: &Diagnostic) -> String {
+    json(&Renderer::new(source), diagnostic)
+}
+
+/// Diagnostics about `source` as JSON, one [`to_json`] line each, each
+/// ending in a newline: what `--message-format json` prints. Faster than
+/// calling [`to_json`] for each when there are many, since the source's
+/// lines are indexed once.
+pub fn render_json(source: &Source, diagnostics: &[Diagnostic]) -> String {
+    let renderer = Renderer::new(source);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&json(&renderer, diagnostic));
+        out.push('\n');
+    }
+    out
+}
+
+fn json(renderer: &Renderer<'_>, diagnostic: &Diagnostic) -> String {
     let json = Json {
         code: diagnostic.code,
         severity: diagnostic.severity,
         message: &diagnostic.message,
-        file: &source.name,
-        span: diagnostic.span.map(|span| Place::new(source, span)),
+        file: &renderer.source.name,
+        span: diagnostic.span.map(|span| Place::new(renderer, span)),
         label: diagnostic.label.as_deref(),
         labels: diagnostic
             .labels
             .iter()
             .map(|label| JsonLabel {
                 message: &label.message,
-                span: Place::new(source, label.span),
+                span: Place::new(renderer, label.span),
             })
             .collect(),
         help: diagnostic.help.as_deref(),
-        rendered: render(source, std::slice::from_ref(diagnostic)),
+        rendered: renderer.plain(diagnostic),
     };
     // Serialising these plain structs cannot fail; should it ever, the
     // line still says what went wrong, as JSON.
