@@ -217,7 +217,10 @@ fn to_codespan(source: &Source, len: usize, d: &Diagnostic) -> cs::Diagnostic<()
             .push(cs::Label::secondary((), clamp(label.span)).with_message(label.message.clone()));
     }
     let mut notes = Vec::new();
-    if d.span.is_none() && !d.message.contains(source.name.as_str()) {
+    // Which spec, for a diagnostic about a spec without a place in it; the
+    // E02xx codes are about files on disk, which their messages name.
+    let about_disk = d.code.starts_with("E02");
+    if d.span.is_none() && !about_disk && !d.message.contains(source.name.as_str()) {
         notes.push(format!("in {}", source.name));
     }
     if let Some(help) = &d.help {

@@ -5,7 +5,7 @@ use esgen::codegen::{FileSet, Owner};
 use esgen::diagnostics::{self, codes, Diagnostic, Severity};
 use esgen::output::{self, lock::Wait, Change};
 use esgen::source::Source;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -406,10 +406,8 @@ fn report_diagnostics(ui: &Ui, source: &Source, diagnostics: &[Diagnostic]) {
         return;
     }
     if ui.format == MessageFormat::Json {
-        let mut stdout = std::io::stdout().lock();
-        for diagnostic in diagnostics {
-            let _ = writeln!(stdout, "{}", diagnostics::to_json(source, diagnostic));
-        }
+        // Every diagnostic: tools filter for themselves.
+        print!("{}", diagnostics::render_json(source, diagnostics));
         return;
     }
     let capped = diagnostics::cap(diagnostics, ui.max_errors);
