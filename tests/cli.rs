@@ -426,9 +426,14 @@ fn a_flood_of_errors_is_capped_and_counted() {
 fn a_file_too_large_to_be_a_spec_is_refused_unread() {
     let tmp = tempfile::tempdir().unwrap();
     let huge = fs::File::create(tmp.path().join("huge.ddd")).unwrap();
-    huge.set_len(esgen::syntax::MAX_SPEC_BYTES as u64 + 1).unwrap();
+    huge.set_len(esgen::syntax::MAX_SPEC_BYTES as u64 + 1)
+        .unwrap();
     let output = esgen(&["build", "huge.ddd"], tmp.path());
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("error[E0006]"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("error[E0006]"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!tmp.path().join("huge").exists());
 }
