@@ -150,7 +150,9 @@ pub fn map_arm(indent: usize, pattern: &str, call: &str, wrap: &str) -> String {
 /// out: on one line if it fits, else the call in a block; a pattern too long
 /// for that has its binding on a line of its own.
 pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
-    if indent + width(pattern) + " => ".len() + width(call) + 1 <= MAX_WIDTH {
+    // `{pad}{pattern} => {call},`
+    let one_line = indent + width(pattern) + " => ".len() + width(call) + ",".len();
+    if one_line <= MAX_WIDTH {
         let mut one_line = String::with_capacity(indent + pattern.len() + call.len() + 5);
         pad(&mut one_line, indent);
         one_line.push_str(pattern);

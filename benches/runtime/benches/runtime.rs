@@ -43,8 +43,8 @@ fn replay(c: &mut Criterion) {
     group.finish();
 }
 
-/// Executes the commands by hand with `execute` (a distinct closure or
-/// function per call site, so each is compiled on its own, not through a
+/// Executes the commands by hand with `execute` (a function item: each is
+/// a type of its own, so each call site is compiled for it, not through a
 /// pointer).
 fn by_hand<E>(group: &mut Group<'_>, name: &str, commands: &[TodosCommand], execute: E)
 where
@@ -108,12 +108,7 @@ fn execute(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    by_hand(
-        &mut group,
-        "execute/hand-written",
-        &commands,
-        |state, command| hand::execute(state, command),
-    );
+    by_hand(&mut group, "execute/hand-written", &commands, hand::execute);
     by_hand(
         &mut group,
         "execute/hand-written-opaque",
