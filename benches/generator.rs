@@ -35,11 +35,12 @@ fn stages(c: &mut Criterion) {
     let mut group = c.benchmark_group("generator");
     group
         .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(3));
+        .warm_up_time(Duration::from_millis(500));
     for (models, source) in &sources {
         let actions = (models * ACTIONS) as u64;
         group.throughput(Throughput::Elements(actions));
+        // Ten samples of the biggest spec take a few seconds.
+        group.measurement_time(Duration::from_secs(if *models >= 1_000 { 8 } else { 3 }));
         let (spec, diagnostics) = esgen::check(source);
         assert!(
             !esgen::diagnostics::has_errors(&diagnostics),

@@ -87,19 +87,50 @@ pub fn signature(
     returns: Option<&str>,
     end: &str,
 ) -> String {
-    let pad = " ".repeat(indent);
-    let ret = returns.map(|r| format!(" -> {r}")).unwrap_or_default();
-    let one_line = format!("{pad}fn {name}({}){ret}{end}", params.join(", "));
-    if one_line.chars().count() <= MAX_WIDTH {
-        return one_line;
+    // The width of the one-line form, counted without building it.
+    let params_width: usize =
+        params.iter().map(|p| width(p)).sum::<usize>() + 2 * params.len().saturating_sub(1);
+    let returns_width = returns.map_or(0, |r| " -> ".len() + width(r));
+    let one_line =
+        indent + "fn (".len() + width(name) + params_width + 1 + returns_width + width(end);
+    let mut out = String::with_capacity(one_line + params.len() * (indent + 6) + indent + 2);
+    pad(&mut out, indent);
+    out.push_str("fn ");
+    out.push_str(name);
+    out.push('(');
+    if one_line <= MAX_WIDTH {
+        for (i, param) in params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(param);
+        }
+    } else {
+        out.push('\n');
+        for param in params {
+            pad(&mut out, indent + 4);
+            out.push_str(param);
+            out.push_str(",\n");
+        }
+        pad(&mut out, indent);
     }
-    let inner = " ".repeat(indent + 4);
-    let mut out = format!("{pad}fn {name}(\n");
-    for param in params {
-        out.push_str(&format!("{inner}{param},\n"));
+    out.push(')');
+    if let Some(returns) = returns {
+        out.push_str(" -> ");
+        out.push_str(returns);
     }
-    out.push_str(&format!("{pad}){ret}{end}"));
+    out.push_str(end);
     out
+}
+
+/// Width in characters, as rustfmt counts it.
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `count` spaces.
+fn pad(out: &mut String, count: usize) {
+    out.extend(std::iter::repeat_n(' ', count));
 }
 
 /// A match arm `pattern => self.method(binding).map(wrap),` at `indent`,
@@ -119,11 +150,18 @@ pub fn map_arm(indent: usize, pattern: &str, call: &str, wrap: &str) -> String {
 /// out: on one line if it fits, else the call in a block; a pattern too long
 /// for that has its binding on a line of its own.
 pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
-    let pad = " ".repeat(indent);
-    let one_line = format!("{pad}{pattern} => {call},");
-    if one_line.chars().count() <= MAX_WIDTH {
+    // `{pad}{pattern} => {call},`
+    let one_line = indent + width(pattern) + " => ".len() + width(call) + ",".len();
+    if one_line <= MAX_WIDTH {
+        let mut one_line = String::with_capacity(indent + pattern.len() + call.len() + 5);
+        pad(&mut one_line, indent);
+        one_line.push_str(pattern);
+        one_line.push_str(" => ");
+        one_line.push_str(call);
+        one_line.push(',');
         return one_line;
     }
+    let pad = " ".repeat(indent);
     let inner = " ".repeat(indent + 4);
     if format!("{pad}{pattern} => {{").chars().count() > MAX_WIDTH {
         if let Some((path, binding)) = pattern.strip_suffix(')').and_then(|p| p.split_once('(')) {

@@ -8,15 +8,17 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use esgen_runtime_bench::{commands, events, hand};
+use esgen_runtime_bench::{commands, events, fused, hand};
 use std::hint::black_box;
 use std::time::Duration;
-use todos::todos::{Todos, TodosAggregate, TodosEvent};
+use todos::todos::{Rejection, Todos, TodosAggregate, TodosCommand, TodosEvent};
 
 /// Events replayed, commands executed, events serialised, per iteration.
 const N: usize = 1_000_000;
 
-fn config(c: &mut Criterion) -> criterion::BenchmarkGroup<'_, criterion::measurement::WallTime> {
+type Group<'c> = criterion::BenchmarkGroup<'c, criterion::measurement::WallTime>;
+
+fn config(c: &mut Criterion) -> Group<'_> {
     let mut group = c.benchmark_group("todos");
     group
         .sample_size(10)
@@ -35,7 +37,36 @@ fn replay(c: &mut Criterion) {
     group.bench_function("replay/hand-written", |b| {
         b.iter(|| hand::replay(black_box(&events)));
     });
+    group.bench_function("replay/hand-written-opaque", |b| {
+        b.iter(|| hand::replay_opaque(black_box(&events)));
+    });
     group.finish();
+}
+
+/// Executes the commands by hand with `execute` (a function item: each is
+/// a type of its own, so each call site is compiled for it, not through a
+/// pointer).
+fn by_hand<E>(group: &mut Group<'_>, name: &str, commands: &[TodosCommand], execute: E)
+where
+    E: Fn(&mut hand::State, TodosCommand) -> Result<TodosEvent, Rejection>,
+{
+    group.bench_function(name, |b| {
+        b.iter_batched(
+            || commands.to_vec(),
+            |commands| {
+                let mut state = hand::State::default();
+                let mut accepted = 0usize;
+                for command in commands {
+                    if let Ok(event) = execute(&mut state, command) {
+                        black_box(&event);
+                        accepted += 1;
+                    }
+                }
+                (state, accepted)
+            },
+            BatchSize::PerIteration,
+        );
+    });
 }
 
 fn execute(c: &mut Criterion) {
@@ -60,23 +91,30 @@ fn execute(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    group.bench_function("execute/hand-written", |b| {
+    group.bench_function("execute/generated-fused", |b| {
         b.iter_batched(
             || commands.clone(),
             |commands| {
-                let mut state = hand::State::default();
+                let mut todos = Todos::default();
                 let mut accepted = 0usize;
                 for command in commands {
-                    if let Ok(event) = hand::execute(&mut state, command) {
+                    if let Ok(event) = fused::execute(&mut todos, command) {
                         black_box(&event);
                         accepted += 1;
                     }
                 }
-                (state, accepted)
+                (todos, accepted)
             },
             BatchSize::PerIteration,
         );
     });
+    by_hand(&mut group, "execute/hand-written", &commands, hand::execute);
+    by_hand(
+        &mut group,
+        "execute/hand-written-opaque",
+        &commands,
+        hand::execute_opaque,
+    );
     group.finish();
 }
 

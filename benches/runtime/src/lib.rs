@@ -7,7 +7,9 @@
 //! - [`events`] replays that stream into the events it produces;
 //! - [`hand`] does the same work as the generated `TodosAggregate`
 //!   dispatch over the user's `Todos`, with plain functions and direct
-//!   `match`es and no traits.
+//!   `match`es and no traits;
+//! - [`fused`] is a proposed shape for the generated `execute` (one
+//!   `match` instead of two), over the same trait methods.
 //!
 //! The benchmarks (`benches/runtime.rs`) and the instruction-count driver
 //! (`src/bin/instructions.rs`) build their inputs here, outside anything
@@ -17,6 +19,7 @@ use todos::todos::{
     ChangeCompleted, ChangeText, ClearDone, CreateNew, Delete, TodoId, TodosCommand, TodosEvent,
 };
 
+pub mod fused;
 pub mod hand;
 
 /// Todos created per round; about half are deleted or cleared within it,

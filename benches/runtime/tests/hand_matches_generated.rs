@@ -1,7 +1,7 @@
 //! The hand-written baseline does what the generated aggregate over the
 //! user's `Todos` does: same events, same rejections, same final list.
 
-use esgen_runtime_bench::{commands, events, hand};
+use esgen_runtime_bench::{commands, events, fused, hand};
 use todos::todos::{Todos, TodosAggregate, TodosQueries};
 
 #[test]
@@ -18,6 +18,17 @@ fn execute_gives_the_same_events_and_rejections() {
     }
     // The workload exercises rejections, but mostly accepts.
     assert!(rejected > 0 && rejected < 2_000, "{rejected} rejections");
+}
+
+#[test]
+fn fused_execute_gives_the_same_events() {
+    let mut todos = Todos::default();
+    let mut fused_todos = Todos::default();
+    for command in commands(10_000) {
+        let generated = todos.execute(command.clone());
+        assert_eq!(generated, fused::execute(&mut fused_todos, command));
+    }
+    assert_eq!(todos, fused_todos);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! A small driver for instruction counts, which do not depend on the load
-//! of the machine: runs one workload once, generated or hand-written.
+//! of the machine: runs one workload once, generated or hand-written
+//! (inlinable, or behind a call never inlined: `hand-opaque`), or the
+//! proposed one-`match` `execute` over the generated traits (`fused`).
 //!
 //! ```sh
 //! cargo build --release -p esgen-runtime-bench --bin instructions
@@ -9,7 +11,7 @@
 //!
 //! Only the `run_*` functions are counted, never the building of inputs.
 
-use esgen_runtime_bench::{commands, events, hand};
+use esgen_runtime_bench::{commands, events, fused, hand};
 use std::hint::black_box;
 use std::process::ExitCode;
 use todos::todos::{Todos, TodosAggregate, TodosCommand, TodosEvent};
@@ -22,6 +24,11 @@ fn run_replay_generated(events: &[TodosEvent]) -> Todos {
 #[inline(never)]
 fn run_replay_hand(events: &[TodosEvent]) -> hand::State {
     hand::replay(events)
+}
+
+#[inline(never)]
+fn run_replay_hand_opaque(events: &[TodosEvent]) -> hand::State {
+    hand::replay_opaque(events)
 }
 
 #[inline(never)]
@@ -38,11 +45,37 @@ fn run_execute_generated(commands: Vec<TodosCommand>) -> (Todos, usize) {
 }
 
 #[inline(never)]
+fn run_execute_fused(commands: Vec<TodosCommand>) -> (Todos, usize) {
+    let mut todos = Todos::default();
+    let mut accepted = 0;
+    for command in commands {
+        if let Ok(event) = fused::execute(&mut todos, command) {
+            black_box(&event);
+            accepted += 1;
+        }
+    }
+    (todos, accepted)
+}
+
+#[inline(never)]
 fn run_execute_hand(commands: Vec<TodosCommand>) -> (hand::State, usize) {
     let mut state = hand::State::default();
     let mut accepted = 0;
     for command in commands {
         if let Ok(event) = hand::execute(&mut state, command) {
+            black_box(&event);
+            accepted += 1;
+        }
+    }
+    (state, accepted)
+}
+
+#[inline(never)]
+fn run_execute_hand_opaque(commands: Vec<TodosCommand>) -> (hand::State, usize) {
+    let mut state = hand::State::default();
+    let mut accepted = 0;
+    for command in commands {
+        if let Ok(event) = hand::execute_opaque(&mut state, command) {
             black_box(&event);
             accepted += 1;
         }
@@ -68,6 +101,18 @@ fn main() -> ExitCode {
             let events = events(n);
             black_box(run_replay_hand(black_box(&events)));
         }
+        ("replay", "hand-opaque") => {
+            let events = events(n);
+            black_box(run_replay_hand_opaque(black_box(&events)));
+        }
+        ("execute", "fused") => {
+            let commands = commands(n);
+            black_box(run_execute_fused(black_box(commands)));
+        }
+        ("execute", "hand-opaque") => {
+            let commands = commands(n);
+            black_box(run_execute_hand_opaque(black_box(commands)));
+        }
         ("execute", "generated") => {
             let commands = commands(n);
             black_box(run_execute_generated(black_box(commands)));
@@ -82,6 +127,6 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: instructions <replay|execute> <generated|hand> <N>");
+    eprintln!("usage: instructions <replay|execute> <generated|fused|hand|hand-opaque> <N>");
     ExitCode::from(2)
 }
