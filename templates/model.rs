@@ -27,7 +27,7 @@ use std::borrow::Borrow;
 
 impl {{ c.strukt.name }} {
     /// The action's name in the spec.
-    pub const ACTION: &'static str = "{{ c.action }}";
+{{ c.action_const }}
 
     /// Rejects this command, with a message for people.
     #[must_use]
@@ -41,7 +41,7 @@ impl {{ c.strukt.name }} {
 
 impl {{ s.name }} {
     /// The event's name in the spec, also its tag when serialised.
-    pub const EVENT: &'static str = "{{ s.tag }}";
+{{ s.event_const }}
 }
 {%- endfor %}
 
@@ -215,9 +215,11 @@ pub trait {{ model.rust }}Accept {
     ///
     /// The [`Rejection`] of the command's proposing method.
 {{ model.execute_signature }}
-        let event = self.propose(command)?;
-        self.accept(&event);
-        Ok(event)
+        match command.into() {
+{%- for arm in model.execute_arms %}
+{{ arm }}
+{%- endfor %}
+        }
     }
 {%- endif %}
 

@@ -78,6 +78,7 @@ Queries:\r
 \r
 Actions:\r
 \t*\tsubmit-permit-application-for-planning-committee-review [permit-application-id, applicant-full-legal-name, submitted-on-day-number] accepted as permit-application-submitted-for-planning-committee-review [permit-application-id, applicant-full-legal-name, submitted-on-day-number]\r
+\t*\tresubmit-permit-application-for-planning-committee-review-again [permit-application-id] accepted as permit-application-resubmitted-for-planning-committee-review-again [permit-application-id]\r
 \t*\trecord-planning-committee-reviewer-remarks [permit-application-id planning-committee-reviewer-remarks] accepted as planning-committee-reviewer-remarks-recorded [permit-application-id planning-committee-reviewer-remarks]\r
 \t*\twithdraw [permit-application-id] accepted as withdrawn [permit-application-id]\r
 ";

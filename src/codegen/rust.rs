@@ -171,6 +171,45 @@ pub fn arm(indent: usize, pattern: &str, call: &str) -> String {
     format!("{pad}{pattern} => {{\n{inner}{call}\n{pad}}}")
 }
 
+/// `    pub const NAME: &'static str = "value";` in an `impl`, with the value
+/// on a line of its own when the whole would be too wide, as rustfmt does.
+pub fn str_const(name: &str, value: &str) -> String {
+    let head = format!("    pub const {name}: &'static str =");
+    let value = format!("\"{value}\";");
+    if width(&head) + 1 + width(&value) <= MAX_WIDTH {
+        format!("{head} {value}")
+    } else {
+        format!("{head}\n        {value}")
+    }
+}
+
+/// An arm of the aggregate's `execute`: propose, accept and return the
+/// event in one arm per command, so that the command is dispatched by one
+/// `match` (proposing and then accepting through two would cost a second
+/// dispatch on the event). Laid out as rustfmt lays it out.
+pub fn execute_arm(indent: usize, pattern: &str, propose: &str, accept: &str) -> String {
+    let pad = " ".repeat(indent);
+    let inner = " ".repeat(indent + 4);
+    let deeper = " ".repeat(indent + 8);
+    let mut out = format!("{pad}{pattern} => {{\n");
+    let proposal = format!("self.{propose}(command)?;");
+    if indent + 4 + "let event = ".len() + width(&proposal) <= MAX_WIDTH {
+        out.push_str(&format!("{inner}let event = {proposal}\n"));
+    } else {
+        out.push_str(&format!("{inner}let event =\n{deeper}{proposal}\n"));
+    }
+    let acceptance = format!("self.{accept}(&event);");
+    if indent + 4 + width(&acceptance) <= MAX_WIDTH {
+        out.push_str(&format!("{inner}{acceptance}\n"));
+    } else {
+        out.push_str(&format!(
+            "{inner}self.{accept}(\n{deeper}&event,\n{inner});\n"
+        ));
+    }
+    out.push_str(&format!("{inner}Ok(event.into())\n{pad}}}"));
+    out
+}
+
 /// `head: A + B + C {`, broken as rustfmt breaks a trait's supertraits:
 /// the bounds on a line of their own, the brace on the next.
 pub fn trait_header(head: &str, bounds: &[String]) -> String {

@@ -1,7 +1,9 @@
 //! What the templates show: the semantic model with docs made inert,
 //! derives chosen and long lines laid out.
 
-use super::rust::{arm, blanket_impl, docs, inert, map_arm, signature, trait_header};
+use super::rust::{
+    arm, blanket_impl, docs, execute_arm, inert, map_arm, signature, str_const, trait_header,
+};
 use crate::model::ir::{self, Field, Model, Spec, Type};
 
 /// The crate as a whole.
@@ -39,8 +41,9 @@ pub struct StructView {
     pub derives: &'static str,
     /// The type name.
     pub name: String,
-    /// The spec name, for events (their serialised tag).
-    pub tag: String,
+    /// For events, the `EVENT` constant (the spec name, also its tag when
+    /// serialised), laid out.
+    pub event_const: String,
     /// Its fields.
     pub fields: Vec<FieldView>,
 }
@@ -59,8 +62,8 @@ pub struct FieldView {
 pub struct CommandView {
     /// The struct.
     pub strukt: StructView,
-    /// The action's name as written.
-    pub action: String,
+    /// The `ACTION` constant (the action's name as written), laid out.
+    pub action_const: String,
 }
 
 /// An enum variant over a command or event.
@@ -149,6 +152,8 @@ pub struct ModelView {
     pub acceptances: Vec<MethodView>,
     /// The arms of `propose`.
     pub propose_arms: Vec<String>,
+    /// `execute`'s arms, one per command: propose, accept, return.
+    pub execute_arms: Vec<String>,
     /// The arms of `accept`.
     pub accept_arms: Vec<String>,
     /// The arms of the command enum's `action`.
@@ -294,7 +299,7 @@ impl ModelView {
                     docs: docs(&entity.docs, &extra),
                     derives: derives(entity.eq),
                     name: entity.rust.clone(),
-                    tag: String::new(),
+                    event_const: String::new(),
                     fields: entity.fields.iter().map(field_view).collect(),
                 }
             })
@@ -314,10 +319,10 @@ impl ModelView {
                     ),
                     derives: derives(command.eq),
                     name: command.rust.clone(),
-                    tag: String::new(),
+                    event_const: String::new(),
                     fields: command.params.iter().map(field_view).collect(),
                 },
-                action: command.name.clone(),
+                action_const: str_const("ACTION", &command.name),
             })
             .collect();
 
@@ -338,7 +343,7 @@ impl ModelView {
                     ),
                     derives: derives(event.eq),
                     name: event.rust.clone(),
-                    tag: event.name.clone(),
+                    event_const: str_const("EVENT", &event.name),
                     fields: event.fields.iter().map(field_view).collect(),
                 }
             })
@@ -444,6 +449,18 @@ impl ModelView {
                 )
             })
             .collect();
+        let execute_arms = model
+            .commands
+            .iter()
+            .map(|command| {
+                execute_arm(
+                    12,
+                    &format!("{rust}Command::{}(command)", command.rust),
+                    &command.method,
+                    &model.event_of(command).method,
+                )
+            })
+            .collect();
         let accept_arms = model
             .events
             .iter()
@@ -536,6 +553,7 @@ impl ModelView {
             proposals,
             acceptances,
             propose_arms,
+            execute_arms,
             accept_arms,
             rust,
         }

@@ -8,7 +8,7 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use esgen_runtime_bench::{commands, events, fused, hand};
+use esgen_runtime_bench::{commands, events, hand, two_step};
 use std::hint::black_box;
 use std::time::Duration;
 use todos::todos::{Rejection, Todos, TodosAggregate, TodosCommand, TodosEvent};
@@ -91,14 +91,14 @@ fn execute(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    group.bench_function("execute/generated-fused", |b| {
+    group.bench_function("execute/two-step", |b| {
         b.iter_batched(
             || commands.clone(),
             |commands| {
                 let mut todos = Todos::default();
                 let mut accepted = 0usize;
                 for command in commands {
-                    if let Ok(event) = fused::execute(&mut todos, command) {
+                    if let Ok(event) = two_step::execute(&mut todos, command) {
                         black_box(&event);
                         accepted += 1;
                     }

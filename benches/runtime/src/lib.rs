@@ -8,8 +8,8 @@
 //! - [`hand`] does the same work as the generated `TodosAggregate`
 //!   dispatch over the user's `Todos`, with plain functions and direct
 //!   `match`es and no traits;
-//! - [`fused`] is a proposed shape for the generated `execute` (one
-//!   `match` instead of two), over the same trait methods.
+//! - [`two_step`] is the `execute` esgen generated before (propose, then
+//!   accept: two `match`es), over the same trait methods.
 //!
 //! The benchmarks (`benches/runtime.rs`) and the instruction-count driver
 //! (`src/bin/instructions.rs`) build their inputs here, outside anything
@@ -19,8 +19,8 @@ use todos::todos::{
     ChangeCompleted, ChangeText, ClearDone, CreateNew, Delete, TodoId, TodosCommand, TodosEvent,
 };
 
-pub mod fused;
 pub mod hand;
+pub mod two_step;
 
 /// Todos created per round; about half are deleted or cleared within it,
 /// so the list stays short (the user's model scans it by id).

@@ -1,7 +1,7 @@
 //! The hand-written baseline does what the generated aggregate over the
 //! user's `Todos` does: same events, same rejections, same final list.
 
-use esgen_runtime_bench::{commands, events, fused, hand};
+use esgen_runtime_bench::{commands, events, hand, two_step};
 use todos::todos::{Todos, TodosAggregate, TodosQueries};
 
 #[test]
@@ -21,14 +21,14 @@ fn execute_gives_the_same_events_and_rejections() {
 }
 
 #[test]
-fn fused_execute_gives_the_same_events() {
+fn two_step_execute_gives_the_same_events() {
     let mut todos = Todos::default();
-    let mut fused_todos = Todos::default();
+    let mut two_step_todos = Todos::default();
     for command in commands(10_000) {
         let generated = todos.execute(command.clone());
-        assert_eq!(generated, fused::execute(&mut fused_todos, command));
+        assert_eq!(generated, two_step::execute(&mut two_step_todos, command));
     }
-    assert_eq!(todos, fused_todos);
+    assert_eq!(todos, two_step_todos);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! A small driver for instruction counts, which do not depend on the load
 //! of the machine: runs one workload once, generated or hand-written
 //! (inlinable, or behind a call never inlined: `hand-opaque`), or the
-//! proposed one-`match` `execute` over the generated traits (`fused`).
+//! earlier two-`match` `execute` over the generated traits (`two-step`).
 //!
 //! ```sh
 //! cargo build --release -p esgen-runtime-bench --bin instructions
@@ -11,7 +11,7 @@
 //!
 //! Only the `run_*` functions are counted, never the building of inputs.
 
-use esgen_runtime_bench::{commands, events, fused, hand};
+use esgen_runtime_bench::{commands, events, hand, two_step};
 use std::hint::black_box;
 use std::process::ExitCode;
 use todos::todos::{Todos, TodosAggregate, TodosCommand, TodosEvent};
@@ -45,11 +45,11 @@ fn run_execute_generated(commands: Vec<TodosCommand>) -> (Todos, usize) {
 }
 
 #[inline(never)]
-fn run_execute_fused(commands: Vec<TodosCommand>) -> (Todos, usize) {
+fn run_execute_two_step(commands: Vec<TodosCommand>) -> (Todos, usize) {
     let mut todos = Todos::default();
     let mut accepted = 0;
     for command in commands {
-        if let Ok(event) = fused::execute(&mut todos, command) {
+        if let Ok(event) = two_step::execute(&mut todos, command) {
             black_box(&event);
             accepted += 1;
         }
@@ -105,9 +105,9 @@ fn main() -> ExitCode {
             let events = events(n);
             black_box(run_replay_hand_opaque(black_box(&events)));
         }
-        ("execute", "fused") => {
+        ("execute", "two-step") => {
             let commands = commands(n);
-            black_box(run_execute_fused(black_box(commands)));
+            black_box(run_execute_two_step(black_box(commands)));
         }
         ("execute", "hand-opaque") => {
             let commands = commands(n);
@@ -127,6 +127,6 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: instructions <replay|execute> <generated|fused|hand|hand-opaque> <N>");
+    eprintln!("usage: instructions <replay|execute> <generated|two-step|hand|hand-opaque> <N>");
     ExitCode::from(2)
 }
