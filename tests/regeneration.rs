@@ -397,6 +397,12 @@ fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
     }
     eprintln!(
         "{killed_mid_write} of 30 kills landed between two writes (build takes {duration:?})"
+    ); // The delays are spread over a whole build, of which writing is a good
+       // part: some kills must land in the middle of it, or the test proved
+       // nothing.
+    assert!(
+        killed_mid_write > 0,
+        "no kill landed while files were written"
     );
 }
 
