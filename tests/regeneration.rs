@@ -330,7 +330,6 @@ fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
 
     let work = tmp.path().join("work");
     fs::create_dir_all(&work).unwrap();
-    let started = Instant::now();
     fs::copy(&v2, work.join("ledger.ddd")).unwrap();
     assert_eq!(
         esgen(&["build", "ledger.ddd", "--out", "crate"], &work)
@@ -338,18 +337,33 @@ fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
             .code(),
         Some(0)
     );
-    let duration = started.elapsed();
+    // How long a build that rewrites every file takes, from v2 to v1 and
+    // back: the kills are spread over that.
+    let started = Instant::now();
+    for version in [&v1, &v2] {
+        fs::copy(version, work.join("ledger.ddd")).unwrap();
+        let rebuilt = esgen(&["build", "ledger.ddd", "--out", "crate"], &work);
+        assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    }
+    let duration = started.elapsed() / 2;
 
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut killed_mid_write = 0;
+    // Where in a build the kills land, as a share of its duration; it
+    // drifts towards the writes, which come last: later when a kill found
+    // nothing written yet, earlier when the build had already finished.
+    let mut aim = 0.7_f64;
     for round in 0..30 {
         // Alternate versions, so that every build rewrites every file.
         let from = if round % 2 == 0 { &v1 } else { &v2 };
         fs::copy(from, work.join("ledger.ddd")).unwrap();
+        let before = tree(&work.join("crate"));
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = Duration::from_micros(seed % (duration.as_micros() as u64 + 1));
+        // Random within ±25% of the aim.
+        let jitter = 0.75 + (seed % 1000) as f64 / 2000.0;
+        let delay = duration.mul_f64(aim * jitter);
         let mut child = Command::new(env!("CARGO_BIN_EXE_esgen"))
             .args(["build", "ledger.ddd", "--out", "crate"])
             .current_dir(&work)
@@ -358,29 +372,34 @@ fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
+        let finished = matches!(child.try_wait(), Ok(Some(_)));
         let _ = child.kill();
         let _ = child.wait();
         let now = tree(&work.join("crate"));
-        let mut mixed = (false, false);
+        let target = if round % 2 == 0 { &old } else { &new };
         for (path, bytes) in &now {
             if path.contains(".esgen-") {
                 continue; // a temporary file, removed by the next build
             }
-            let is_old = old.get(path) == Some(bytes);
-            let is_new = new.get(path) == Some(bytes);
             assert!(
-                is_old || is_new,
+                old.get(path) == Some(bytes) || new.get(path) == Some(bytes),
                 "round {round}: {path} is neither the old nor the new version"
             );
-            if path.starts_with("src/generated/") && is_old != is_new {
-                if is_old {
-                    mixed.0 = true
-                } else {
-                    mixed.1 = true
-                }
-            }
         }
-        if mixed.0 && mixed.1 {
+        let written: Vec<&String> = now
+            .iter()
+            .filter(|(path, bytes)| before.get(*path) != Some(bytes))
+            .map(|(path, _)| path)
+            .collect();
+        let complete = now
+            .iter()
+            .filter(|(path, _)| !path.contains(".esgen-"))
+            .all(|(path, bytes)| target.get(path) == Some(bytes));
+        if finished {
+            aim *= 0.85;
+        } else if written.is_empty() {
+            aim *= 1.15;
+        } else if !complete {
             killed_mid_write += 1;
         }
         if round % 10 == 9 {
@@ -397,9 +416,9 @@ fn a_build_killed_at_random_moments_leaves_every_file_old_or_new() {
     }
     eprintln!(
         "{killed_mid_write} of 30 kills landed between two writes (build takes {duration:?})"
-    ); // The delays are spread over a whole build, of which writing is a good
-       // part: some kills must land in the middle of it, or the test proved
-       // nothing.
+    );
+    // Some kills must land in the middle of the writes, or the test proved
+    // nothing.
     assert!(
         killed_mid_write > 0,
         "no kill landed while files were written"

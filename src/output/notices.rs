@@ -4,20 +4,27 @@
 
 use super::plan::{Change, Plan};
 use crate::codegen::{FileSet, GeneratedFile, Owner};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// What a person must do after this build: declare new model modules in
 /// `src/lib.rs`, add trait methods for new queries, actions and events.
-pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
+pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
     let mut notices = Vec::new();
-    let created = plan.paths(Change::Create);
-    let lib_kept = plan
-        .paths(Change::Keep)
+    let created: HashSet<&Path> = plan
+        .entries
         .iter()
-        .any(|p| p == Path::new("src/lib.rs"));
+        .filter(|e| e.change == Change::Create)
+        .map(|e| e.path.as_path())
+        .collect();
+    let lib_kept = plan
+        .entries
+        .iter()
+        .any(|e| e.change == Change::Keep && e.path == Path::new("src/lib.rs"));
     let lib = fs::read_to_string(dir.join("src/lib.rs")).unwrap_or_default();
+    let declared_modules = declared_modules(&lib);
+    let mut new_files = Vec::new();
     for skeleton in files
         .files
         .iter()
@@ -28,13 +35,9 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        if created.contains(&skeleton.path) {
-            if !lib_kept {
-                notices.push(format!(
-                    "new file `{}`: fill in the bodies marked `todo!()` with your model's rules",
-                    skeleton.path.display()
-                ));
-            } else if !declares_module(&lib, stem) {
+        if created.contains(skeleton.path.as_path()) {
+            new_files.push(format!("`{}`", skeleton.path.display()));
+            if lib_kept && !declared_modules.contains(stem) {
                 notices.push(format!(
                     "new model file `{}`: add `pub mod {};` to src/lib.rs",
                     skeleton.path.display(),
@@ -65,6 +68,17 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
             }
         }
     }
+    if !new_files.is_empty() {
+        let shown = 3;
+        let mut list = new_files[..new_files.len().min(shown)].join(", ");
+        if new_files.len() > shown {
+            list.push_str(&format!(" and {} more", new_files.len() - shown));
+        }
+        notices.insert(
+            0,
+            format!("new model file(s) {list}: fill in the bodies marked `todo!()` with your model's rules"),
+        );
+    }
     for removed in &plan.paths(Change::Remove) {
         let stem = removed
             .file_stem()
@@ -87,12 +101,12 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan) -> Vec<String> {
 /// User files that still name a type or trait method the spec no longer
 /// has (an action, query, entity or model removed or renamed). The files of
 /// removed models have their own notice and are not repeated here.
-fn references_to_removed(dir: &Path, plan: &Plan) -> Vec<String> {
+fn references_to_removed(dir: &Path, plan: &Plan<'_>) -> Vec<String> {
     let mut removed = BTreeSet::new();
     let mut removed_models = BTreeSet::new();
     for entry in &plan.entries {
         if let (Some(old), Change::Update | Change::Remove) = (&entry.old, entry.change) {
-            let now = entry.new.as_deref().map(declared).unwrap_or_default();
+            let now = entry.new.map(declared).unwrap_or_default();
             removed.extend(declared(old).difference(&now).cloned());
         }
         if let (Change::Remove, Some(stem)) = (entry.change, entry.path.file_stem()) {
@@ -234,11 +248,15 @@ fn module_name(skeleton: &GeneratedFile) -> String {
         .to_string()
 }
 
-fn declares_module(lib: &str, stem: &str) -> bool {
-    lib.lines().any(|line| {
-        let line = line.trim();
-        line.ends_with(&format!("mod {stem};")) || line.ends_with(&format!("mod r#{stem};"))
-    })
+/// The module names `lib.rs` declares (`mod x;`, `pub mod r#x;`).
+fn declared_modules(lib: &str) -> HashSet<&str> {
+    lib.lines()
+        .filter_map(|line| {
+            let line = line.trim().strip_suffix(';')?;
+            let (_, name) = line.rsplit_once("mod ")?;
+            Some(name.trim().trim_start_matches("r#"))
+        })
+        .collect()
 }
 
 /// A method of a skeleton.

@@ -35,7 +35,7 @@ pub enum Change {
 
 /// One file of the plan.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// Relative to the crate's root.
     pub path: PathBuf,
     /// Whose file it is.
@@ -45,18 +45,18 @@ pub struct Entry {
     /// Its text on disk now, if it exists and is esgen's.
     pub old: Option<String>,
     /// Its text after the build (`None` for a removal or a kept file).
-    pub new: Option<String>,
+    pub new: Option<&'a str>,
     /// An esgen-owned file edited by hand since esgen wrote it.
     pub edited: bool,
 }
 
 /// Everything a build will do to a crate directory.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Plan {
+pub struct Plan<'a> {
     /// The crate directory.
     pub dir: PathBuf,
     /// One entry per file, generated files in path order, then removals.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<Entry<'a>>,
     /// Temporary files a killed build left behind, to delete.
     pub leftovers: Vec<PathBuf>,
     /// What a person should look at after the build.
@@ -64,7 +64,7 @@ pub struct Plan {
 }
 
 /// Plans writing `files` into `dir`. Reads, never writes.
-pub fn plan(dir: &Path, files: &FileSet) -> Result<Plan, Box<Diagnostic>> {
+pub fn plan<'a>(dir: &Path, files: &'a FileSet) -> Result<Plan<'a>, Box<Diagnostic>> {
     for file in &files.files {
         check_path(&file.path)?;
     }
@@ -96,7 +96,7 @@ pub fn plan(dir: &Path, files: &FileSet) -> Result<Plan, Box<Diagnostic>> {
         let edited = old
             .as_deref()
             .is_some_and(|old| checksum::verify(old) == Verdict::Edited);
-        let new = (change != Change::Keep).then(|| file.contents.clone());
+        let new = (change != Change::Keep).then_some(file.contents.as_str());
         entries.push(Entry {
             path: file.path.clone(),
             owner: file.owner,
@@ -119,7 +119,7 @@ pub fn plan(dir: &Path, files: &FileSet) -> Result<Plan, Box<Diagnostic>> {
     Ok(plan)
 }
 
-impl Plan {
+impl Plan<'_> {
     /// Whether building would change nothing on disk.
     pub fn is_up_to_date(&self) -> bool {
         self.entries
@@ -187,7 +187,7 @@ impl Plan {
             match (entry.change, entry.owner) {
                 (Change::Update, _) => {
                     let old = entry.old.as_deref().unwrap_or_default();
-                    let new = entry.new.as_deref().unwrap_or_default();
+                    let new = entry.new.unwrap_or_default();
                     if entry.edited {
                         out.push_str(&format!("{shown}: edited by hand since esgen wrote it\n"));
                     }
@@ -230,7 +230,7 @@ impl Plan {
             (Owner::Esgen, Change::Create),
             (Owner::User, Change::Create),
         ];
-        let mut writes: Vec<&Entry> = Vec::new();
+        let mut writes: Vec<&Entry<'_>> = Vec::new();
         for (owner, change) in order {
             writes.extend(
                 self.entries
@@ -238,13 +238,13 @@ impl Plan {
                     .filter(|e| e.owner == owner && e.change == change),
             );
         }
-        let removals: Vec<&Entry> = self
+        let removals: Vec<&Entry<'_>> = self
             .entries
             .iter()
             .filter(|e| e.change == Change::Remove)
             .collect();
         let total = writes.len() + removals.len();
-        let mut done: Vec<&Entry> = Vec::new();
+        let mut done: Vec<&Entry<'_>> = Vec::new();
         for entry in writes.iter().chain(&removals) {
             let path = self.dir.join(&entry.path);
             let result = match &entry.new {
@@ -318,7 +318,7 @@ fn check_path(path: &Path) -> Result<(), Box<Diagnostic>> {
 /// esgen-owned files in `src/generated/` that this build does not produce
 /// (a model removed from the spec). Files without esgen's marker are left
 /// alone.
-fn stale(dir: &Path, files: &FileSet) -> Vec<Entry> {
+fn stale<'a>(dir: &Path, files: &FileSet) -> Vec<Entry<'a>> {
     let Ok(entries) = fs::read_dir(dir.join("src/generated")) else {
         return Vec::new();
     };
