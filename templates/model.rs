@@ -185,6 +185,7 @@ pub trait {{ model.rust }}Accept {
     /// # Errors
     ///
     /// The [`Rejection`] of the command's proposing method.
+    #[inline]
 {{ model.propose_signature }}
         match command.into() {
 {%- for arm in model.propose_arms %}
@@ -194,6 +195,7 @@ pub trait {{ model.rust }}Accept {
     }
 {% endif %}
     /// Accepts any event: applies it to the model.
+    #[inline]
 {{ model.accept_signature }}
 {%- if model.accept_arms.is_empty() %}
         match *event {}
@@ -214,6 +216,7 @@ pub trait {{ model.rust }}Accept {
     /// # Errors
     ///
     /// The [`Rejection`] of the command's proposing method.
+    #[inline]
 {{ model.execute_signature }}
         match command.into() {
 {%- for arm in model.execute_arms %}
