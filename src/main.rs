@@ -13,6 +13,7 @@ use std::process::ExitCode;
 /// end; with mimalloc a 1,000-model build takes half the CPU time it takes
 /// with the system allocator (docs/performance.md). Only the command sets
 /// it: programs that call the library keep their own.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
