@@ -77,9 +77,11 @@ pub fn write_to(
         // Locked before planning: another build may be writing it now.
         return locked_write(dir, files, options, disk);
     }
-    // Planned before creating the directory, so a refused build leaves no
-    // trace (not even an empty directory).
-    plan(dir, files).map_err(|d| vec![*d])?;
+    // Only the paths are checked before the directory is created: another
+    // build may create and fill it at any moment, so everything else is
+    // planned under the lock. A build refused after this point removes the
+    // directory again if it is still empty.
+    plan::check_paths(files).map_err(|d| vec![*d])?;
     fs::create_dir_all(dir).map_err(|e| vec![*disk::io_error("cannot create", dir, &e)])?;
     let result = locked_write(dir, files, options, disk);
     if result.is_err() {

@@ -65,9 +65,7 @@ pub struct Plan<'a> {
 
 /// Plans writing `files` into `dir`. Reads, never writes.
 pub fn plan<'a>(dir: &Path, files: &'a FileSet) -> Result<Plan<'a>, Box<Diagnostic>> {
-    for file in &files.files {
-        check_path(&file.path)?;
-    }
+    check_paths(files)?;
     check_target(dir, files)?;
     let mut entries = Vec::new();
     for file in &files.files {
@@ -296,6 +294,14 @@ fn verb(change: Change) -> &'static str {
         Change::Unchanged => "unchanged",
         Change::Keep => "kept",
     }
+}
+
+/// Every generated path must stay inside the crate directory.
+pub(super) fn check_paths(files: &FileSet) -> Result<(), Box<Diagnostic>> {
+    files
+        .files
+        .iter()
+        .try_for_each(|file| check_path(&file.path))
 }
 
 /// A generated path must stay inside the crate directory.
