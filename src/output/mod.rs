@@ -75,35 +75,49 @@ pub fn write_to(
 ) -> Result<Report, Vec<Diagnostic>> {
     if dir.is_dir() {
         // Locked before planning: another build may be writing it now.
-        return locked_write(dir, files, options, disk);
+        return locked_write(dir, files, options, disk, false);
     }
     // Only the paths are checked before the directory is created: another
     // build may create and fill it at any moment, so everything else is
-    // planned under the lock. A build refused after this point removes the
-    // directory again if it is still empty.
+    // planned under the lock.
     plan::check_paths(files).map_err(|d| vec![*d])?;
-    fs::create_dir_all(dir).map_err(|e| vec![*disk::io_error("cannot create", dir, &e)])?;
-    let result = locked_write(dir, files, options, disk);
-    if result.is_err() {
-        // Only succeeds if the directory is still empty.
-        let _ = fs::remove_dir(dir);
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| vec![*disk::io_error("cannot create", parent, &e)])?;
     }
-    result
+    let made = match fs::create_dir(dir) {
+        Ok(()) => true,
+        // Another build made it first; it is theirs to clean up.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+        Err(e) => return Err(vec![*disk::io_error("cannot create", dir, &e)]),
+    };
+    locked_write(dir, files, options, disk, made)
 }
 
+/// Locks `dir`, plans, refuses hand edits unless forced, applies. A build
+/// that made `dir` itself and is refused removes it again if it is still
+/// empty, while it holds the lock (never a directory another build is
+/// using).
 fn locked_write(
     dir: &Path,
     files: &FileSet,
     options: &Options,
     disk: &mut dyn disk::Disk,
+    made_dir: bool,
 ) -> Result<Report, Vec<Diagnostic>> {
     let _lock = lock::Lock::acquire(dir, options.wait).map_err(|d| vec![*d])?;
-    let plan = plan(dir, files).map_err(|d| vec![*d])?;
-    let edits = plan.edits();
-    if !edits.is_empty() && !options.force {
-        return Err(edits);
+    let result = plan(dir, files).map_err(|d| vec![*d]).and_then(|plan| {
+        let edits = plan.edits();
+        if !edits.is_empty() && !options.force {
+            return Err(edits);
+        }
+        plan.apply(disk).map_err(|d| vec![*d])
+    });
+    if result.is_err() && made_dir {
+        // Only succeeds if the directory is still empty.
+        let _ = fs::remove_dir(dir);
     }
-    plan.apply(disk).map_err(|d| vec![*d])
+    result
 }
 
 #[cfg(test)]
