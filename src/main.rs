@@ -198,7 +198,7 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) ->
                 }
             };
             if matches!(mode, Mode::Check) {
-                check_crate(&source, &dir, &plan)
+                check_crate(&source, &dir, &plan, ui)
             } else {
                 dry_run(&source, &dir, &plan, verbose, ui)
             }
@@ -278,12 +278,18 @@ fn write(
 }
 
 /// `esgen build --check`: a diff on stdout, a verdict on stderr.
-fn check_crate(source: &Source, dir: &Path, plan: &output::Plan) -> Status {
+/// With `--message-format json`, stdout holds only JSON, so the diff goes
+/// to stderr.
+fn check_crate(source: &Source, dir: &Path, plan: &output::Plan, ui: &Ui) -> Status {
     if plan.is_up_to_date() {
         eprintln!("{} is up to date with {}", dir.display(), source.name);
         return Status::Ok;
     }
-    print!("{}", plan.diff());
+    if ui.format == MessageFormat::Json {
+        eprint!("{}", plan.diff());
+    } else {
+        print!("{}", plan.diff());
+    }
     let report = plan.report();
     eprintln!(
         "{} is not what {} generates: {} file(s) differ, {} missing, {} to remove; rebuild with `esgen build {} --out {}`",
@@ -300,6 +306,14 @@ fn check_crate(source: &Source, dir: &Path, plan: &output::Plan) -> Status {
 
 /// `esgen build --dry-run`: what a build would do, file by file.
 fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: &Ui) -> Status {
+    // With `--message-format json`, stdout holds only JSON.
+    let say = |line: String| {
+        if ui.format == MessageFormat::Json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
     for entry in &plan.entries {
         let what = match entry.change {
             Change::Create => "create",
@@ -316,10 +330,10 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: 
         } else {
             ""
         };
-        println!("would {what:<9} {}{whose}", entry.path.display());
+        say(format!("would {what:<9} {}{whose}", entry.path.display()));
     }
     for notice in &plan.notices {
-        println!("then look at: {notice}");
+        say(format!("then look at: {notice}"));
     }
     let report = plan.report();
     eprintln!(

@@ -507,3 +507,29 @@ fn concurrent_builds_end_with_a_consistent_crate() {
         assert_eq!(tree(&tmp.path().join(&out)), wanted, "round {round}");
     }
 }
+
+#[test]
+fn with_json_messages_stdout_holds_only_json() {
+    let (tmp, _dir) = built_todos();
+    edit_spec(tmp.path(), |text| {
+        // A changed doc, and a term nobody uses (a warning, W0002).
+        text.replace("# Rewords a todo.", "# Rewords it.")
+            .replace("Terms:\n", "Terms:\n  - unused-note: text\n")
+    });
+    for mode in ["--check", "--dry-run"] {
+        let output = esgen(
+            &["build", mode, "--message-format", "json", "todos.ddd"],
+            tmp.path(),
+        );
+        let lines: Vec<serde_json::Value> = stdout(&output)
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("{mode}: not JSON ({e}): {line}"))
+            })
+            .collect();
+        assert_eq!(lines.len(), 1, "{mode}: the one warning");
+        assert_eq!(lines[0]["code"], "W0002");
+        assert!(stderr(&output).contains("src/generated/todos.rs"), "{mode}");
+    }
+}
