@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{esgen, snapshot, stderr};
+use common::{esgen, snapshot, stderr, stdout};
 use std::fs;
 use std::path::Path;
 
@@ -339,8 +339,7 @@ fn json_messages_are_one_object_per_line_on_stdout() {
         &root,
     );
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout.clone())
-        .unwrap()
+    let lines: Vec<serde_json::Value> = stdout(&output)
         .lines()
         .map(|line| serde_json::from_str(line).expect("each line is a JSON object"))
         .collect();

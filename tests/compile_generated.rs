@@ -117,6 +117,39 @@ Queries:
   - reader-count
 ";
 
+/// Makes `workspace` a cargo workspace of the crates `members`, locked to
+/// the repository's dependency versions.
+fn make_workspace(workspace: &Path, members: &[&str]) {
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("Cargo.lock"),
+        workspace.join("Cargo.lock"),
+    )
+    .unwrap();
+}
+
+/// `cargo` in `workspace`, building into a target directory shared by
+/// every run (so dependencies are built once).
+fn cargo_in(workspace: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .current_dir(workspace)
+        .env(
+            "CARGO_TARGET_DIR",
+            common::root().join("target").join("generated-crates"),
+        )
+        .env("CARGO_TERM_COLOR", "never");
+    command
+}
+
 fn run(command: &mut Command, what: &str) {
     let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
@@ -163,26 +196,8 @@ fn unseen_specs_build_into_clean_crates() {
     build(KEYWORDS_AND_NUMBERS, "shipping", workspace);
     build(LONG_NAMES_WITH_TABS_AND_CRLF, "permits", workspace);
     build(ODD_NAMES_AND_EMPTY_MODELS, "odd", workspace);
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"shipping\", \"permits\", \"odd\"]\nresolver = \"2\"\n",
-    )
-    .unwrap();
-    std::fs::copy(
-        common::root().join("Cargo.lock"),
-        workspace.join("Cargo.lock"),
-    )
-    .unwrap();
-
-    let target = common::root().join("target").join("generated-crates");
-    let cargo = || {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .current_dir(workspace)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_TERM_COLOR", "never");
-        command
-    };
+    make_workspace(workspace, &["shipping", "permits", "odd"]);
+    let cargo = || cargo_in(workspace);
     run(
         cargo().args([
             "clippy",
@@ -384,25 +399,8 @@ fn adversarial_comments_and_names_cannot_reach_the_code() {
     let tmp = tempfile::tempdir().unwrap();
     let workspace = tmp.path();
     build(ADVERSARIAL, "vault", workspace);
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"vault\"]\nresolver = \"2\"\n",
-    )
-    .unwrap();
-    std::fs::copy(
-        common::root().join("Cargo.lock"),
-        workspace.join("Cargo.lock"),
-    )
-    .unwrap();
-    let target = common::root().join("target").join("generated-crates");
-    let cargo = || {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .current_dir(workspace)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_TERM_COLOR", "never");
-        command
-    };
+    make_workspace(workspace, &["vault"]);
+    let cargo = || cargo_in(workspace);
     run(
         cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]),
         "cargo clippy",

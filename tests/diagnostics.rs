@@ -113,33 +113,25 @@ fn run(path: &Path) -> Outcome {
         .and_then(|s| s.to_str())
         .expect("a UTF-8 file name")
         .to_string();
-    match esgen::read_spec(path) {
+    let (source, diagnostics, has_model) = match esgen::read_spec(path) {
         Ok(source) => {
             assert_eq!(source.name, path.display().to_string());
             let (spec, diagnostics) = esgen::check(&source);
-            Outcome {
-                name,
-                rendered: diagnostics::render(&source, &diagnostics),
-                json: json_lines(&source, &diagnostics),
-                json_batch: diagnostics::render_json(&source, &diagnostics),
-                rendered_each: rendered_each(&source, &diagnostics),
-                diagnostics,
-                has_model: spec.is_some(),
-            }
+            (source, diagnostics, spec.is_some())
         }
         Err(failure) => {
             let (source, diagnostic) = *failure;
-            let diagnostics = vec![diagnostic];
-            Outcome {
-                name,
-                rendered: diagnostics::render(&source, &diagnostics),
-                json: json_lines(&source, &diagnostics),
-                json_batch: diagnostics::render_json(&source, &diagnostics),
-                rendered_each: rendered_each(&source, &diagnostics),
-                diagnostics,
-                has_model: false,
-            }
+            (source, vec![diagnostic], false)
         }
+    };
+    Outcome {
+        name,
+        rendered: diagnostics::render(&source, &diagnostics),
+        json: json_lines(&source, &diagnostics),
+        json_batch: diagnostics::render_json(&source, &diagnostics),
+        rendered_each: rendered_each(&source, &diagnostics),
+        diagnostics,
+        has_model,
     }
 }
 

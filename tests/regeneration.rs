@@ -5,16 +5,12 @@
 
 mod common;
 
-use common::{esgen, snapshot, stderr};
+use common::{esgen, snapshot, stderr, stdout};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// A temporary directory holding `todos.ddd`, and the crate built from it
 /// into `todos/`.

@@ -397,8 +397,13 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
         return Ok(());
     }
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-    let marked = manifest.contains("[package.metadata.esgen]")
-        || fs::read(dir.join("src/generated/mod.rs")).is_ok_and(|b| has_marker(&b));
+    // The generated module index, read once: it marks the crate as esgen's
+    // and names the spec it came from.
+    let index = fs::read(dir.join("src/generated/mod.rs"))
+        .ok()
+        .filter(|bytes| has_marker(bytes))
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    let marked = manifest.contains("[package.metadata.esgen]") || index.is_some();
     if !marked {
         return Err(Box::new(
             Diagnostic::error(
@@ -410,11 +415,8 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
     }
     // A crate generated from another spec is not this spec's to take over.
     let header = |text: &str| text.lines().next().unwrap_or_default().to_string();
-    if let (Ok(old), Some(new)) = (
-        fs::read_to_string(dir.join("src/generated/mod.rs")),
-        files.get("src/generated/mod.rs"),
-    ) {
-        if has_marker(old.as_bytes()) && header(&old) != header(&new.contents) {
+    if let (Some(old), Some(new)) = (index, files.get("src/generated/mod.rs")) {
+        if header(&old) != header(&new.contents) {
             let from = |line: String| line.split('`').nth(1).unwrap_or_default().to_string();
             return Err(Box::new(
                 Diagnostic::error(

@@ -48,6 +48,11 @@ pub fn esgen(args: &[&str], cwd: &Path) -> Output {
         .expect("esgen runs")
 }
 
+/// What a run printed on stdout.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// What a run printed on stderr.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
