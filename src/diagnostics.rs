@@ -287,6 +287,26 @@ pub mod codes {
     pub const TYPE_TOO_DEEP: &str = "E0119";
     /// `optional` of something already optional.
     pub const DOUBLE_OPTIONAL: &str = "E0120";
+    /// A clause names an entity, field, parameter or query that does not exist.
+    pub const UNKNOWN_IN_RULE: &str = "E0121";
+    /// A rule line with no action above it.
+    pub const CLAUSE_OUTSIDE_ACTION: &str = "E0122";
+    /// A guard or filter condition that is not yes or no.
+    pub const NOT_YES_NO: &str = "E0123";
+    /// A `{placeholder}` in a message that is not a command parameter.
+    pub const BAD_PLACEHOLDER: &str = "E0124";
+    /// A comparison between values of types that do not compare.
+    pub const INCOMPATIBLE_COMPARISON: &str = "E0125";
+    /// A value that is not one of its choice's values.
+    pub const NOT_IN_CHOICE: &str = "E0126";
+    /// An event field with no source: not a parameter, no `=`, no default.
+    pub const NO_SOURCE: &str = "E0127";
+    /// Two actions accepted as one event declare different effects.
+    pub const CONFLICTING_EFFECTS: &str = "E0128";
+    /// A constraint or default that does not fit its term's type.
+    pub const CONSTRAINT_MISFIT: &str = "E0129";
+    /// An effect or source whose value has the wrong type.
+    pub const WRONG_VALUE_TYPE: &str = "E0130";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
@@ -302,7 +322,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 32] = [
+    pub const ALL: [&str; 42] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -329,6 +349,16 @@ pub mod codes {
         NO_MODEL,
         TYPE_TOO_DEEP,
         DOUBLE_OPTIONAL,
+        UNKNOWN_IN_RULE,
+        CLAUSE_OUTSIDE_ACTION,
+        NOT_YES_NO,
+        BAD_PLACEHOLDER,
+        INCOMPATIBLE_COMPARISON,
+        NOT_IN_CHOICE,
+        NO_SOURCE,
+        CONFLICTING_EFFECTS,
+        CONSTRAINT_MISFIT,
+        WRONG_VALUE_TYPE,
         IO,
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,

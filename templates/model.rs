@@ -17,8 +17,21 @@ pub use super::{{ model.imports|join(", ") }};
 {%- else %}
 pub use super::{{ "{" }}{{ model.imports|join(", ") }}{{ "}" }};
 {%- endif %}
+{%- for line in model.uses %}
+{{ line }}
+{%- endfor %}
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
+{%- if !model.choices.is_empty() %}
+use std::fmt;
+{%- endif %}
+
+/// The model's name in the spec, as rejections name it.
+pub const MODEL: &str = "{{ model.name }}";
+{%- for c in model.choices %}
+
+{{ c }}
+{%- endfor %}
 {%- for s in model.entities %}
 {% call strukt(s) %}{% endcall %}
 {%- endfor %}
@@ -32,8 +45,21 @@ impl {{ c.strukt.name }} {
     /// Rejects this command, with a message for people.
     #[must_use]
     pub fn reject(&self, message: impl Into<String>) -> Rejection {
-        Rejection::new(Self::ACTION, message)
+        Rejection::new(Self::ACTION, message).in_model(MODEL)
     }
+{%- if let Some(body) = c.validate %}
+
+    /// Checks the constraints the spec puts on the command's values, all of
+    /// them: `propose` and `execute` call it first.
+    ///
+    /// # Errors
+    ///
+    /// One [`RejectionKind::Invalid`] rejection listing every broken
+    /// constraint.
+    pub fn validate(&self) -> Result<(), Rejection> {
+{{ body }}
+    }
+{%- endif %}
 }
 {%- endfor %}
 {%- for s in model.events %}
@@ -124,8 +150,13 @@ impl {{ model.rust }}Event {
 }
 {%- endfor %}
 
+{%- if let Some(state) = model.state %}
+
+{{ state }}
+{%- endif %}
+
 /// The queries of the `{{ model.name }}` model.
-pub trait {{ model.rust }}Queries {
+{{ model.queries_header }}
 {%- if model.queries.is_empty() %}}{% endif %}
 {%- for q in model.queries %}
 {%- if !loop.first %}
@@ -136,7 +167,11 @@ pub trait {{ model.rust }}Queries {
 {%- if q.many_params %}
     #[allow(clippy::too_many_arguments)]
 {%- endif %}
+{%- if let Some(body) = q.provided %}
+{{ body }}
+{%- else %}
 {{ q.declaration }}
+{%- endif %}
 {%- endfor %}
 {%- if !model.queries.is_empty() %}
 }
@@ -145,7 +180,7 @@ pub trait {{ model.rust }}Queries {
 /// Proposing: one method per action of the `{{ model.name }}` model. Each validates
 /// its command against the model and, in the same step, turns it into the
 /// event that records it, or rejects it.
-pub trait {{ model.rust }}Propose {
+{{ model.propose_header }}
 {%- if model.proposals.is_empty() %}}{% endif %}
 {%- for m in model.proposals %}
 {%- if !loop.first %}
@@ -153,7 +188,11 @@ pub trait {{ model.rust }}Propose {
 {%- for line in m.docs %}
     ///{% if !line.is_empty() %} {{ line }}{% endif %}
 {%- endfor %}
+{%- if let Some(body) = m.provided %}
+{{ body }}
+{%- else %}
 {{ m.declaration }}
+{%- endif %}
 {%- endfor %}
 {%- if !model.proposals.is_empty() %}
 }
@@ -161,7 +200,7 @@ pub trait {{ model.rust }}Propose {
 
 /// Accepting: one method per event of the `{{ model.name }}` model, each applying
 /// its event to the model.
-pub trait {{ model.rust }}Accept {
+{{ model.accept_header }}
 {%- if model.acceptances.is_empty() %}}{% endif %}
 {%- for m in model.acceptances %}
 {%- if !loop.first %}
@@ -169,7 +208,11 @@ pub trait {{ model.rust }}Accept {
 {%- for line in m.docs %}
     ///{% if !line.is_empty() %} {{ line }}{% endif %}
 {%- endfor %}
+{%- if let Some(body) = m.provided %}
+{{ body }}
+{%- else %}
 {{ m.declaration }}
+{%- endif %}
 {%- endfor %}
 {%- if !model.acceptances.is_empty() %}
 }

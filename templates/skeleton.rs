@@ -5,17 +5,44 @@
 //! types and traits it implements are generated from `{{ krate.spec_file }}`
 //! into `src/generated/{{ model.file_stem }}.rs`. When the spec gains an action or a
 //! query, the compiler lists the methods to add here.
+{%- if model.fully_declared %}
+//!
+//! Every query, action and event of this model is generated from the
+//! spec's rules, so this file needs no code. A method written in one of
+//! the `impl` blocks below replaces the generated one.
+{%- endif %}
 
 pub use crate::generated::{{ model.module }}::*;
+{% if model.state.is_some() %}
+/// The `{{ model.name }}` aggregate: the state its queries read and its
+/// events change, kept by the rules of the spec.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct {{ model.rust }} {
+    /// The entities the model holds.
+    state: {{ model.state_name }},
+}
 
+impl AsRef<{{ model.state_name }}> for {{ model.rust }} {
+    fn as_ref(&self) -> &{{ model.state_name }} {
+        &self.state
+    }
+}
+
+impl AsMut<{{ model.state_name }}> for {{ model.rust }} {
+    fn as_mut(&mut self) -> &mut {{ model.state_name }} {
+        &mut self.state
+    }
+}
+{%- else %}
 /// The `{{ model.name }}` aggregate: the state its queries read and its
 /// events change.
 #[derive(Debug, Default)]
 pub struct {{ model.rust }} {}
+{%- endif %}
 
 impl {{ model.rust }}Queries for {{ model.rust }} {
-{%- if model.queries.is_empty() %}}{% endif %}
-{%- for q in model.queries %}
+{%- if model.hand_queries.is_empty() %}}{% endif %}
+{%- for q in model.hand_queries %}
 {%- if !loop.first %}
 {% endif %}
     // {{ q.spec_line }}
@@ -26,13 +53,13 @@ impl {{ model.rust }}Queries for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
-{%- if !model.queries.is_empty() %}
+{%- if !model.hand_queries.is_empty() %}
 }
 {%- endif %}
 
 impl {{ model.rust }}Propose for {{ model.rust }} {
-{%- if model.proposals.is_empty() %}}{% endif %}
-{%- for m in model.proposals %}
+{%- if model.hand_proposals.is_empty() %}}{% endif %}
+{%- for m in model.hand_proposals %}
 {%- if !loop.first %}
 {% endif %}
     // {{ m.spec_line }}
@@ -40,13 +67,13 @@ impl {{ model.rust }}Propose for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
-{%- if !model.proposals.is_empty() %}
+{%- if !model.hand_proposals.is_empty() %}
 }
 {%- endif %}
 
 impl {{ model.rust }}Accept for {{ model.rust }} {
-{%- if model.acceptances.is_empty() %}}{% endif %}
-{%- for m in model.acceptances %}
+{%- if model.hand_acceptances.is_empty() %}}{% endif %}
+{%- for m in model.hand_acceptances %}
 {%- if !loop.first %}
 {% endif %}
     // {{ m.spec_line }}
@@ -54,6 +81,6 @@ impl {{ model.rust }}Accept for {{ model.rust }} {
         todo!()
     }
 {%- endfor %}
-{%- if !model.acceptances.is_empty() %}
+{%- if !model.hand_acceptances.is_empty() %}
 }
 {%- endif %}

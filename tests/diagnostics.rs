@@ -37,7 +37,7 @@ const NOT_ABOUT_SPEC_TEXT: [&str; 4] = [
 const NO_FIXTURE: [&str; 1] = [codes::SPEC_TOO_LARGE];
 
 /// Every code a fixture must show, listed by hand.
-const EXPECTED_CODES: [&str; 27] = [
+const EXPECTED_CODES: [&str; 37] = [
     codes::SYNTAX,
     codes::OUTSIDE_MODEL,
     codes::ITEM_OUTSIDE_SECTION,
@@ -63,6 +63,16 @@ const EXPECTED_CODES: [&str; 27] = [
     codes::NO_MODEL,
     codes::TYPE_TOO_DEEP,
     codes::DOUBLE_OPTIONAL,
+    codes::UNKNOWN_IN_RULE,
+    codes::CLAUSE_OUTSIDE_ACTION,
+    codes::NOT_YES_NO,
+    codes::BAD_PLACEHOLDER,
+    codes::INCOMPATIBLE_COMPARISON,
+    codes::NOT_IN_CHOICE,
+    codes::NO_SOURCE,
+    codes::CONFLICTING_EFFECTS,
+    codes::CONSTRAINT_MISFIT,
+    codes::WRONG_VALUE_TYPE,
     codes::INFERRED_TEXT,
     codes::UNUSED_TERM,
 ];

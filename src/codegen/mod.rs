@@ -4,6 +4,7 @@
 //! only prepares what the templates show (views of the model with docs made
 //! inert and long lines laid out). Nothing touches the disk here.
 
+mod behaviour;
 pub mod checksum;
 mod rust;
 mod views;

@@ -124,7 +124,7 @@ pub fn signature(
 }
 
 /// Width in characters, as rustfmt counts it.
-fn width(text: &str) -> usize {
+pub fn width(text: &str) -> usize {
     text.chars().count()
 }
 
@@ -187,11 +187,20 @@ pub fn str_const(name: &str, value: &str) -> String {
 /// event in one arm per command, so that the command is dispatched by one
 /// `match` (proposing and then accepting through two would cost a second
 /// dispatch on the event). Laid out as rustfmt lays it out.
-pub fn execute_arm(indent: usize, pattern: &str, propose: &str, accept: &str) -> String {
+pub fn execute_arm(
+    indent: usize,
+    pattern: &str,
+    propose: &str,
+    accept: &str,
+    validate: bool,
+) -> String {
     let pad = " ".repeat(indent);
     let inner = " ".repeat(indent + 4);
     let deeper = " ".repeat(indent + 8);
     let mut out = format!("{pad}{pattern} => {{\n");
+    if validate {
+        out.push_str(&format!("{inner}command.validate()?;\n"));
+    }
     let proposal = format!("self.{propose}(command)?;");
     if indent + 4 + "let event = ".len() + width(&proposal) <= MAX_WIDTH {
         out.push_str(&format!("{inner}let event = {proposal}\n"));

@@ -23,6 +23,11 @@ pub struct CrateView {
     pub generated_modules: Vec<String>,
     /// Module declarations of `src/lib.rs`, sorted likewise.
     pub lib_modules: Vec<String>,
+    /// Whether any model keeps a state (the `Store` and constraint helpers
+    /// are generated).
+    pub stores: bool,
+    /// Dependencies the spec's types need, as `Cargo.toml` lines.
+    pub dependencies: Vec<String>,
 }
 
 /// An identity newtype.
@@ -64,6 +69,8 @@ pub struct CommandView {
     pub strukt: StructView,
     /// The `ACTION` constant (the action's name as written), laid out.
     pub action_const: String,
+    /// The body of `validate`, when a parameter has constraints.
+    pub validate: Option<String>,
 }
 
 /// An enum variant over a command or event.
@@ -103,6 +110,7 @@ fn variant(doc: String, tag: &str, name: &str, enumeration: &str) -> VariantView
 }
 
 /// A trait method: declaration and the skeleton's definition.
+#[derive(Clone)]
 pub struct MethodView {
     /// Doc lines.
     pub docs: Vec<String>,
@@ -114,6 +122,9 @@ pub struct MethodView {
     pub declaration: String,
     /// `fn … {` at impl indentation, with parameters prefixed by `_`.
     pub definition: String,
+    /// The generated body, when esgen writes the method (a default method
+    /// of the trait), with its `fn … {` line.
+    pub provided: Option<String>,
 }
 
 /// One model.
@@ -170,6 +181,28 @@ pub struct ModelView {
     pub accept_signature: String,
     /// `fn execute(…) -> … {`
     pub execute_signature: String,
+    /// Choice enums, rendered.
+    pub choices: Vec<String>,
+    /// The state struct, rendered, when the model keeps one.
+    pub state: Option<String>,
+    /// `TodosState`.
+    pub state_name: String,
+    /// Supertraits of the queries, proposing and accepting traits.
+    pub queries_header: String,
+    /// `pub trait …Propose…`
+    pub propose_header: String,
+    /// `pub trait …Accept…`
+    pub accept_header: String,
+    /// `use` lines after the serde import.
+    pub uses: Vec<String>,
+    /// Whether every piece is generated.
+    pub fully_declared: bool,
+    /// The queries the user writes (not generated).
+    pub hand_queries: Vec<MethodView>,
+    /// The proposing methods the user writes.
+    pub hand_proposals: Vec<MethodView>,
+    /// The accepting methods the user writes.
+    pub hand_acceptances: Vec<MethodView>,
 }
 
 const DERIVE_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
@@ -202,6 +235,13 @@ impl CrateView {
                 })
                 .collect(),
             models: spec.models.iter().map(ModelView::new).collect(),
+            stores: spec.models.iter().any(|m| {
+                m.state.is_some()
+                    || m.commands
+                        .iter()
+                        .any(|c| c.params.iter().any(|p| !p.checks.is_empty()))
+            }),
+            dependencies: dependencies(spec),
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
                 spec.models
@@ -211,6 +251,35 @@ impl CrateView {
             ),
         }
     }
+}
+
+/// The crates the spec's types need: chrono for `date` and `timestamp`,
+/// rust_decimal for `decimal`.
+fn dependencies(spec: &Spec) -> Vec<String> {
+    fn uses(ty: &Type, wanted: &dyn Fn(&Type) -> bool) -> bool {
+        match ty {
+            Type::List(inner) | Type::Optional(inner) => uses(inner, wanted),
+            other => wanted(other),
+        }
+    }
+    let any = |wanted: &dyn Fn(&Type) -> bool| {
+        spec.models
+            .iter()
+            .flat_map(|m| &m.terms)
+            .any(|t| uses(&t.ty, wanted))
+    };
+    let mut out = Vec::new();
+    if any(&|t| matches!(t, Type::Date | Type::Timestamp)) {
+        out.push(
+            "# `date` and `timestamp`: ISO 8601 in JSON.\nchrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }".to_string(),
+        );
+    }
+    if any(&|t| *t == Type::Decimal) {
+        out.push(
+            "# `decimal`: exact, a string in JSON.\nrust_decimal = { version = \"1\", default-features = false, features = [\"serde-with-str\", \"std\"] }".to_string(),
+        );
+    }
+    out
 }
 
 fn sorted_modules(modules: impl Iterator<Item = String>) -> Vec<String> {
@@ -230,6 +299,65 @@ fn field_view(field: &Field) -> FieldView {
         name: field.rust.clone(),
         ty: field.ty.rust(),
     }
+}
+
+/// A choice enum, rendered.
+fn choice_view(choice: &ir::Choice) -> String {
+    let words: Vec<String> = choice
+        .values
+        .iter()
+        .map(|(w, _)| format!("`{w}`"))
+        .collect();
+    let mut out = String::new();
+    for line in docs(
+        &choice.docs,
+        &[format!(
+            "A choice: `{}` is one of {}.",
+            choice.term,
+            words.join(", ")
+        )],
+    ) {
+        if line.is_empty() {
+            out.push_str("///\n");
+        } else {
+            out.push_str(&format!("/// {line}\n"));
+        }
+    }
+    let derives = if choice.default.is_some() {
+        "Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize"
+    } else {
+        "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize"
+    };
+    out.push_str(&format!(
+        "#[derive({derives})]\npub enum {} {{\n",
+        choice.rust
+    ));
+    for (i, (word, variant)) in choice.values.iter().enumerate() {
+        out.push_str(&format!("    /// `{}`\n", inert(word)));
+        if choice.default == Some(i) {
+            out.push_str("    #[default]\n");
+        }
+        out.push_str(&format!(
+            "    #[serde(rename = \"{word}\")]\n    {variant},\n"
+        ));
+    }
+    out.push_str("}\n\n");
+    out.push_str(&format!("impl {} {{\n", choice.rust));
+    out.push_str("    /// The value as the spec writes it.\n    #[must_use]\n    pub fn as_str(self) -> &'static str {\n        match self {\n");
+    for (word, variant) in &choice.values {
+        out.push_str(&arm(
+            12,
+            &format!("Self::{variant}"),
+            &format!("\"{word}\""),
+        ));
+        out.push('\n');
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    out.push_str(&format!(
+        "impl fmt::Display for {} {{\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}",
+        choice.rust
+    ));
+    out
 }
 
 /// The bracket list of fields' terms.
@@ -278,8 +406,13 @@ impl ModelView {
         ids.sort();
         ids.dedup();
         imports.extend(ids);
+        imports.push("RejectionKind".to_string());
+        if model.state.is_some() {
+            imports.push("Store".to_string());
+        }
         imports.sort();
 
+        let behaviour = super::behaviour::Behaviour::new(model);
         let entities = model
             .entities
             .iter()
@@ -305,7 +438,7 @@ impl ModelView {
             })
             .collect();
 
-        let commands = model
+        let commands: Vec<CommandView> = model
             .commands
             .iter()
             .map(|command| CommandView {
@@ -323,6 +456,7 @@ impl ModelView {
                     fields: command.params.iter().map(field_view).collect(),
                 },
                 action_const: str_const("ACTION", &command.name),
+                validate: validates(command).then(|| behaviour.validate(command)),
             })
             .collect();
 
@@ -374,8 +508,18 @@ impl ModelView {
             })
             .collect();
 
-        let queries = model.queries.iter().map(query_method).collect();
-        let proposals = model
+        let queries: Vec<MethodView> = model
+            .queries
+            .iter()
+            .map(|query| {
+                let mut view = query_method(query);
+                if let Some(derived) = &query.derived {
+                    view.provided = Some(provided(&view.declaration, &behaviour.query(derived)));
+                }
+                view
+            })
+            .collect();
+        let proposals: Vec<MethodView> = model
             .commands
             .iter()
             .map(|command| {
@@ -404,10 +548,24 @@ impl ModelView {
                         Some(&returns),
                         " {",
                     ),
+                    provided: command.proposing.as_ref().map(|_| {
+                        let body = behaviour.proposing(command);
+                        let name = if body.contains("command") { "command" } else { "_command" };
+                        provided(
+                            &signature(
+                                4,
+                                &command.method,
+                                &["&self".into(), format!("{name}: {}", command.rust)],
+                                Some(&returns),
+                                ";",
+                            ),
+                            &body,
+                        )
+                    }),
                 }
             })
             .collect();
-        let acceptances = model
+        let acceptances: Vec<MethodView> = model
             .events
             .iter()
             .map(|event| MethodView {
@@ -434,6 +592,27 @@ impl ModelView {
                     None,
                     " {",
                 ),
+                provided: event.effects.as_ref().map(|effects| {
+                    if effects.is_empty() {
+                        return signature(
+                            4,
+                            &event.method,
+                            &["&mut self".into(), format!("_event: &{}", event.rust)],
+                            None,
+                            " {}",
+                        );
+                    }
+                    provided(
+                        &signature(
+                            4,
+                            &event.method,
+                            &["&mut self".into(), format!("event: &{}", event.rust)],
+                            None,
+                            ";",
+                        ),
+                        &behaviour.accepting(effects),
+                    )
+                }),
             })
             .collect();
 
@@ -441,12 +620,19 @@ impl ModelView {
             .commands
             .iter()
             .map(|command| {
-                map_arm(
-                    12,
-                    &format!("{rust}Command::{}(command)", command.rust),
-                    &format!("self.{}(command)", command.method),
-                    &format!("{rust}Event::{}", model.event_of(command).rust),
-                )
+                let pattern = format!("{rust}Command::{}(command)", command.rust);
+                let wrap = format!("{rust}Event::{}", model.event_of(command).rust);
+                let call = format!("self.{}(command)", command.method);
+                if validates(command) {
+                    let mapped = map_arm(16, "_", &call, &wrap);
+                    let mapped = mapped.trim_start().strip_prefix("_ => ").unwrap_or(&mapped);
+                    let mapped = mapped.strip_suffix(',').unwrap_or(mapped);
+                    format!(
+                        "            {pattern} => {{\n                command.validate()?;\n                {mapped}\n            }}"
+                    )
+                } else {
+                    map_arm(12, &pattern, &call, &wrap)
+                }
             })
             .collect();
         let execute_arms = model
@@ -458,6 +644,7 @@ impl ModelView {
                     &format!("{rust}Command::{}(command)", command.rust),
                     &command.method,
                     &model.event_of(command).method,
+                    validates(command),
                 )
             })
             .collect();
@@ -503,7 +690,114 @@ impl ModelView {
         let result = format!("Result<{rust}Event, Rejection>");
         let command_param = format!("command: impl Into<{rust}Command>");
 
+        let state_name = format!("{rust}State");
+        let state = model.state.as_ref().map(|stores| {
+            let mut fields = Vec::new();
+            for store in stores {
+                let entity = &model.entities[store.entity];
+                let key = &entity.fields[0];
+                fields.push(format!(
+                    "    /// Every `{}`, by its `{}`, in the order added.\n    pub {}: Store<{}, {}>,",
+                    entity.name,
+                    key.term,
+                    store.field,
+                    key.ty.rust(),
+                    entity.rust
+                ));
+            }
+            let doc = format!(
+                "/// The state of the `{}` model that its rules read and change: every\n/// entity it holds, by key, in the order added. The aggregate holds it\n/// and lends it out through `AsRef` and `AsMut`.",
+                model.name
+            );
+            if fields.is_empty() {
+                format!("{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{}}")
+            } else {
+                format!(
+                    "{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{\n{}\n}}",
+                    fields.join("\n")
+                )
+            }
+        });
+        let (queries_header, propose_header, accept_header) = if model.state.is_some() {
+            (
+                trait_header(
+                    &format!("pub trait {rust}Queries"),
+                    &[format!("AsRef<{state_name}>")],
+                ),
+                trait_header(
+                    &format!("pub trait {rust}Propose"),
+                    &[format!("{rust}Queries")],
+                ),
+                trait_header(
+                    &format!("pub trait {rust}Accept"),
+                    &[format!("AsMut<{state_name}>")],
+                ),
+            )
+        } else {
+            (
+                format!("pub trait {rust}Queries {{"),
+                format!("pub trait {rust}Propose {{"),
+                format!("pub trait {rust}Accept {{"),
+            )
+        };
+        let mut uses = Vec::new();
+        let mut time = Vec::new();
+        let mut all_types = Vec::new();
+        for ty in model
+            .entities
+            .iter()
+            .flat_map(|e| &e.fields)
+            .chain(model.commands.iter().flat_map(|c| &c.params))
+            .chain(model.events.iter().flat_map(|e| &e.fields))
+            .chain(model.queries.iter().flat_map(|q| &q.params))
+            .map(|f| &f.ty)
+            .chain(model.queries.iter().map(|q| &q.returns))
+        {
+            let mut t = ty;
+            while let Type::List(inner) | Type::Optional(inner) = t {
+                t = inner;
+            }
+            all_types.push(t.clone());
+        }
+        if all_types.contains(&Type::Timestamp) {
+            time.push("DateTime");
+        }
+        if all_types.contains(&Type::Date) {
+            time.push("NaiveDate");
+        }
+        if all_types.contains(&Type::Timestamp) {
+            time.push("Utc");
+        }
+        match time.as_slice() {
+            [] => {}
+            [one] => uses.push(format!("use chrono::{one};")),
+            many => uses.push(format!("use chrono::{{{}}};", many.join(", "))),
+        }
+        if all_types.contains(&Type::Decimal) {
+            uses.push("use rust_decimal::Decimal;".into());
+        }
+        uses.sort();
+        let choices: Vec<String> = model.choices.iter().map(choice_view).collect();
+
+        let hand = |methods: &[MethodView]| -> Vec<MethodView> {
+            methods
+                .iter()
+                .filter(|m| m.provided.is_none())
+                .cloned()
+                .collect()
+        };
         ModelView {
+            hand_queries: hand(&queries),
+            hand_proposals: hand(&proposals),
+            hand_acceptances: hand(&acceptances),
+            choices,
+            state,
+            state_name,
+            queries_header,
+            propose_header,
+            accept_header,
+            uses,
+            fully_declared: model.fully_declared(),
             action_arms,
             name_arms,
             aggregate_header: trait_header(&format!("pub trait {rust}Aggregate"), &halves),
@@ -560,6 +854,18 @@ impl ModelView {
     }
 }
 
+/// Whether a command has constraints to check.
+fn validates(command: &ir::Command) -> bool {
+    command.params.iter().any(|p| !p.checks.is_empty())
+}
+
+/// A trait's default method: its declaration (ending in `;`) opened as a
+/// definition, then its body.
+fn provided(declaration: &str, body: &str) -> String {
+    let head = declaration.strip_suffix(';').unwrap_or(declaration);
+    format!("{head} {{\n{body}\n    }}")
+}
+
 fn query_method(query: &ir::Query) -> MethodView {
     let returns = query.returns.rust();
     let params = |skeleton: bool| {
@@ -568,6 +874,7 @@ fn query_method(query: &ir::Query) -> MethodView {
             .collect::<Vec<_>>()
     };
     MethodView {
+        provided: None,
         docs: docs(&query.docs, &[format!("The query `{}`.", query.spec_line)]),
         spec_line: inert(&query.spec_line),
         many_params: query.params.len() + 1 > 7,

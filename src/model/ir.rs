@@ -46,6 +46,14 @@ pub enum Type {
     Id(String),
     /// An entity of the model (its Rust name).
     Entity(String),
+    /// `date`: a calendar date (`chrono::NaiveDate`).
+    Date,
+    /// `timestamp`: an instant, in UTC (`chrono::DateTime<Utc>`).
+    Timestamp,
+    /// `decimal`: an exact decimal (`rust_decimal::Decimal`).
+    Decimal,
+    /// `one of [...]`: a choice (the enum's Rust name).
+    Choice(String),
 }
 
 /// How a term's type was found.
@@ -71,6 +79,139 @@ pub struct Term {
     pub origin: Origin,
     /// Documentation from the spec.
     pub docs: Vec<String>,
+    /// Constraints checked when a command carrying the term is proposed
+    /// (a term typed by convention has its base term's).
+    pub checks: Vec<Check>,
+    /// Its default value, if declared.
+    pub default: Option<Literal>,
+}
+
+/// A constraint on a term's values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "check", rename_all = "kebab-case")]
+pub enum Check {
+    /// `not blank`: text with something other than white space.
+    NotBlank,
+    /// `at most N characters`
+    MaxChars {
+        /// N.
+        n: u64,
+    },
+    /// `at least N characters`
+    MinChars {
+        /// N.
+        n: u64,
+    },
+    /// `at least N`
+    AtLeast {
+        /// N.
+        n: Literal,
+    },
+    /// `at most N`
+    AtMost {
+        /// N.
+        n: Literal,
+    },
+    /// `between A and B`
+    Between {
+        /// A.
+        low: Literal,
+        /// B.
+        high: Literal,
+    },
+    /// `number` values must be finite (always checked on a `number`).
+    Finite,
+}
+
+impl Check {
+    /// A stable identifier of the check (`not-blank`).
+    pub fn id(&self) -> &'static str {
+        match self {
+            Check::NotBlank => "not-blank",
+            Check::MaxChars { .. } => "at-most-characters",
+            Check::MinChars { .. } => "at-least-characters",
+            Check::AtLeast { .. } => "at-least",
+            Check::AtMost { .. } => "at-most",
+            Check::Between { .. } => "between",
+            Check::Finite => "finite",
+        }
+    }
+
+    /// As the spec writes it.
+    pub fn spec(&self) -> String {
+        match self {
+            Check::NotBlank => "not blank".into(),
+            Check::MaxChars { n } => format!("at most {n} characters"),
+            Check::MinChars { n } => format!("at least {n} characters"),
+            Check::AtLeast { n } => format!("at least {}", n.spec()),
+            Check::AtMost { n } => format!("at most {}", n.spec()),
+            Check::Between { low, high } => format!("between {} and {}", low.spec(), high.spec()),
+            Check::Finite => "a finite number".into(),
+        }
+    }
+}
+
+/// A value written in the spec, typed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Literal {
+    /// Text.
+    Text(String),
+    /// An integer.
+    Integer(i64),
+    /// A `number`, as written.
+    Number(String),
+    /// A `decimal`, as written.
+    Decimal(String),
+    /// `yes` or `no`.
+    Boolean(bool),
+    /// `nothing`: an absent optional.
+    Nothing,
+    /// A choice value: the enum and the variant (Rust names), and the
+    /// word.
+    Choice(String, String, String),
+    /// An identity: its type's Rust name and the text.
+    Id(String, String),
+    /// A list.
+    List(Vec<Literal>),
+}
+
+impl Literal {
+    /// As the spec writes it.
+    pub fn spec(&self) -> String {
+        match self {
+            Literal::Text(text) => format!("{text:?}"),
+            Literal::Integer(n) => n.to_string(),
+            Literal::Number(n) | Literal::Decimal(n) => n.clone(),
+            Literal::Boolean(true) => "yes".into(),
+            Literal::Boolean(false) => "no".into(),
+            Literal::Nothing => "nothing".into(),
+            Literal::Choice(_, _, word) | Literal::Id(_, word) => word.clone(),
+            Literal::List(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(Literal::spec)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// A choice type: `- status: one of [booked checked-in cancelled]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    /// The term as written (`status`).
+    pub term: String,
+    /// The enum's Rust name (`Status`).
+    pub rust: String,
+    /// Its values: (as written, Rust variant).
+    pub values: Vec<(String, String)>,
+    /// The default value's index, if declared.
+    pub default: Option<usize>,
+    /// Documentation from the spec.
+    pub docs: Vec<String>,
 }
 
 /// A field of a struct, or a parameter: a term with its Rust name.
@@ -84,6 +225,8 @@ pub struct Field {
     pub ty: Type,
     /// Documentation from the term's declaration.
     pub docs: Vec<String>,
+    /// Constraints on it (from its term).
+    pub checks: Vec<Check>,
 }
 
 /// An entity the model holds.
@@ -120,6 +263,291 @@ pub struct Query {
     pub docs: Vec<String>,
     /// The spec line, in canonical form.
     pub spec_line: String,
+    /// How it is answered from the state, when the spec says so (or a
+    /// convention does); `None` when it is written by hand.
+    pub derived: Option<Derived>,
+}
+
+/// A query answered from the state.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "derived", rename_all = "kebab-case")]
+pub enum Derived {
+    /// `has-<entity>? [key]`
+    Has {
+        /// The store.
+        store: usize,
+        /// The key: a parameter.
+        key: Expr,
+    },
+    /// `get-<entity> [key]`
+    Get {
+        /// The store.
+        store: usize,
+        /// The key: a parameter.
+        key: Expr,
+    },
+    /// `<entities> [where …]`, in creation order.
+    Select {
+        /// The store.
+        store: usize,
+        /// The condition on each entity.
+        filter: Option<Condition>,
+    },
+    /// `count of <entities> [where …]`
+    Count {
+        /// The store.
+        store: usize,
+        /// The condition on each entity.
+        filter: Option<Condition>,
+    },
+}
+
+/// An expression in a rule, ready for code generation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "expr", rename_all = "kebab-case")]
+pub enum Expr {
+    /// A command parameter (in guards and sources), an event field (in
+    /// effects) or a query parameter (in derived queries): its Rust name.
+    Input {
+        /// The Rust name.
+        rust: String,
+        /// Its type.
+        ty: Type,
+    },
+    /// A field of the entity a derived query looks at.
+    Item {
+        /// The field's Rust name.
+        rust: String,
+        /// Its type.
+        ty: Type,
+    },
+    /// `<field> of <Entity> [key]`: absent when the entity is.
+    FieldOf {
+        /// The store.
+        store: usize,
+        /// The field's Rust name.
+        field: String,
+        /// The key.
+        key: Box<Expr>,
+        /// The field's type.
+        ty: Type,
+    },
+    /// A query with its arguments.
+    Call {
+        /// The method.
+        method: String,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// What it returns.
+        ty: Type,
+    },
+    /// `ids of <query or plural>`: the keys of a list of entities.
+    IdsOf {
+        /// The list.
+        of: Box<Expr>,
+        /// The key field's Rust name.
+        key: String,
+        /// The type of the ids' list.
+        ty: Type,
+    },
+    /// Every entity of a store, in creation order.
+    All {
+        /// The store.
+        store: usize,
+        /// `list of <Entity>`.
+        ty: Type,
+    },
+    /// A value written in the spec.
+    Literal {
+        /// The value.
+        value: Literal,
+        /// Its type.
+        ty: Type,
+    },
+}
+
+impl Expr {
+    /// The expression's type.
+    pub fn ty(&self) -> &Type {
+        match self {
+            Expr::Input { ty, .. }
+            | Expr::Item { ty, .. }
+            | Expr::FieldOf { ty, .. }
+            | Expr::Call { ty, .. }
+            | Expr::IdsOf { ty, .. }
+            | Expr::All { ty, .. }
+            | Expr::Literal { ty, .. } => ty,
+        }
+    }
+}
+
+/// How two values compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cmp {
+    /// `is`
+    Eq,
+    /// `is not`
+    Ne,
+    /// `is more than`
+    Gt,
+    /// `is less than`
+    Lt,
+    /// `is at least`
+    Ge,
+    /// `is at most`
+    Le,
+}
+
+/// A yes/no condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "condition", rename_all = "kebab-case")]
+pub enum Condition {
+    /// A yes/no value.
+    Holds {
+        /// The value.
+        expr: Expr,
+    },
+    /// Not a yes/no value.
+    Not {
+        /// The value.
+        expr: Expr,
+    },
+    /// A comparison.
+    Compare {
+        /// The left side.
+        left: Expr,
+        /// How.
+        cmp: Cmp,
+        /// The right side.
+        right: Expr,
+    },
+}
+
+/// What kind of refusal a rejection is, for an HTTP layer to map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RejectionKind {
+    /// Something the command needs does not exist.
+    NotFound,
+    /// The command clashes with what exists.
+    Conflict,
+    /// The command's values break a constraint.
+    Invalid,
+    /// The model refuses it for another reason.
+    Refused,
+}
+
+impl RejectionKind {
+    /// The variant's Rust name.
+    pub fn rust(self) -> &'static str {
+        match self {
+            RejectionKind::NotFound => "NotFound",
+            RejectionKind::Conflict => "Conflict",
+            RejectionKind::Invalid => "Invalid",
+            RejectionKind::Refused => "Refused",
+        }
+    }
+}
+
+/// A piece of a guard's message: text, or a parameter's value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "part", content = "value", rename_all = "kebab-case")]
+pub enum MessagePart {
+    /// Text as written.
+    Text(String),
+    /// `{term}`: the parameter's Rust name.
+    Param(String),
+}
+
+/// `rejected if|unless <condition>: "<message>"`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Guard {
+    /// A stable identifier: `<action>/<if|unless>-<words of the condition>`.
+    pub rule: String,
+    /// Whether the command is rejected when the condition does *not* hold.
+    pub unless: bool,
+    /// The condition.
+    pub condition: Condition,
+    /// The message.
+    pub message: Vec<MessagePart>,
+    /// The kind of rejection.
+    pub kind: RejectionKind,
+    /// The line, as written.
+    pub spec_line: String,
+}
+
+/// Where an event field's value comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldFrom {
+    /// The event field's Rust name.
+    pub field: String,
+    /// The value.
+    pub expr: Expr,
+    /// How the spec says it (for `--explain`).
+    pub spec: String,
+}
+
+/// How an event changes the state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "effect", rename_all = "kebab-case")]
+pub enum Effect {
+    /// `adds <Entity>`: each field's value.
+    Adds {
+        /// The store.
+        store: usize,
+        /// The entity's fields, in order: (Rust name, value).
+        fields: Vec<(String, Expr)>,
+    },
+    /// `sets <field> of <Entity> [key] to <value>`
+    Sets {
+        /// The store.
+        store: usize,
+        /// The key.
+        key: Expr,
+        /// The field's Rust name.
+        field: String,
+        /// The value.
+        value: Expr,
+    },
+    /// `increases|decreases <field> of <Entity> [key] by <value>`
+    Changes {
+        /// The store.
+        store: usize,
+        /// The key.
+        key: Expr,
+        /// The field's Rust name.
+        field: String,
+        /// By how much.
+        by: Expr,
+        /// Up or down.
+        increase: bool,
+    },
+    /// `removes <Entity> [key]`
+    Removes {
+        /// The store.
+        store: usize,
+        /// The key.
+        key: Expr,
+    },
+    /// `removes each <Entity> [keys]`
+    RemovesEach {
+        /// The store.
+        store: usize,
+        /// The keys.
+        keys: Expr,
+    },
+}
+
+/// An entity store of a model's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Store {
+    /// The entity's index in [`Model::entities`].
+    pub entity: usize,
+    /// The state's field (`todos`).
+    pub field: String,
+    /// The plural as written in rules (`todos`).
+    pub plural: String,
 }
 
 /// An action: a command, accepted as an event.
@@ -141,6 +569,11 @@ pub struct Command {
     pub spec_line: String,
     /// Whether `Eq` and `Hash` can be derived.
     pub eq: bool,
+    /// Its guards, in spec order.
+    pub guards: Vec<Guard>,
+    /// How the event's fields are filled, when esgen writes the proposing
+    /// (`None`: written by hand).
+    pub proposing: Option<Vec<FieldFrom>>,
 }
 
 /// An event that one or more commands are accepted as.
@@ -158,6 +591,11 @@ pub struct Event {
     pub commands: Vec<String>,
     /// Whether `Eq` and `Hash` can be derived.
     pub eq: bool,
+    /// Its effects, when the spec declares them (`None`: accepting is
+    /// written by hand); `Some(vec![])` for `changes nothing`.
+    pub effects: Option<Vec<Effect>>,
+    /// The effect lines as written (for `--explain`).
+    pub effect_lines: Vec<String>,
 }
 
 /// One model: a bounded context with its queries and actions.
@@ -183,6 +621,11 @@ pub struct Model {
     pub commands: Vec<Command>,
     /// Its events, in order of first appearance.
     pub events: Vec<Event>,
+    /// Its choice types.
+    pub choices: Vec<Choice>,
+    /// The state esgen keeps, one store per entity, when the model declares
+    /// rules; `None` when the aggregate is written by hand.
+    pub state: Option<Vec<Store>>,
 }
 
 impl Model {
@@ -200,6 +643,21 @@ impl Model {
     pub fn events_eq(&self) -> bool {
         self.events.iter().all(|e| e.eq)
     }
+
+    /// The entity a store holds.
+    pub fn store_entity(&self, store: usize) -> &Entity {
+        let stores = self.state.as_deref().unwrap_or_default();
+        &self.entities[stores[store].entity]
+    }
+
+    /// Whether every piece of the model is generated: nothing is left to
+    /// write by hand.
+    pub fn fully_declared(&self) -> bool {
+        self.state.is_some()
+            && self.queries.iter().all(|q| q.derived.is_some())
+            && self.commands.iter().all(|c| c.proposing.is_some())
+            && self.events.iter().all(|e| e.effects.is_some())
+    }
 }
 
 impl Type {
@@ -213,8 +671,41 @@ impl Type {
             Type::List(inner) => format!("list of {}", inner.spec()),
             Type::Optional(inner) => format!("optional {}", inner.spec()),
             Type::Id(of) => format!("id of {of}"),
-            Type::Entity(rust) => rust.clone(),
+            Type::Entity(rust) | Type::Choice(rust) => rust.clone(),
+            Type::Date => "date".into(),
+            Type::Timestamp => "timestamp".into(),
+            Type::Decimal => "decimal".into(),
         }
+    }
+
+    /// Whether values of the type are plain numbers (`integer`, `number`,
+    /// `decimal`), which `at least`, `increases` and friends work on.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Integer | Type::Number | Type::Decimal)
+    }
+
+    /// Whether values of the type have an order (`is more than`).
+    pub fn is_ordered(&self) -> bool {
+        self.is_numeric() || matches!(self, Type::Date | Type::Timestamp)
+    }
+
+    /// Whether `{placeholder}`s of this type can be shown in a message.
+    pub fn is_displayable(&self) -> bool {
+        !matches!(self, Type::List(_) | Type::Optional(_) | Type::Entity(_))
+    }
+
+    /// Whether the type is `Copy` in Rust.
+    pub fn is_copy(&self) -> bool {
+        matches!(
+            self,
+            Type::Integer
+                | Type::Number
+                | Type::Boolean
+                | Type::Date
+                | Type::Timestamp
+                | Type::Decimal
+                | Type::Choice(_)
+        )
     }
 
     /// The owned Rust type (`Vec<TodoId>`).
@@ -227,7 +718,10 @@ impl Type {
             Type::List(inner) => format!("Vec<{}>", inner.rust()),
             Type::Optional(inner) => format!("Option<{}>", inner.rust()),
             Type::Id(of) => format!("{of}Id"),
-            Type::Entity(rust) => rust.clone(),
+            Type::Entity(rust) | Type::Choice(rust) => rust.clone(),
+            Type::Date => "NaiveDate".into(),
+            Type::Timestamp => "DateTime<Utc>".into(),
+            Type::Decimal => "Decimal".into(),
         }
     }
 
@@ -235,17 +729,15 @@ impl Type {
     /// `i64`).
     pub fn rust_param(&self) -> String {
         match self {
-            Type::Integer | Type::Number | Type::Boolean => self.rust(),
+            _ if self.is_copy() => self.rust(),
             Type::Text => "&str".into(),
             Type::List(inner) => format!("&[{}]", inner.rust()),
             Type::Optional(inner) => match inner.rust_param() {
                 by_ref if by_ref.starts_with('&') => format!("Option<{by_ref}>"),
-                by_value if matches!(**inner, Type::Integer | Type::Number | Type::Boolean) => {
-                    format!("Option<{by_value}>")
-                }
+                by_value if inner.is_copy() => format!("Option<{by_value}>"),
                 other => format!("Option<&{other}>"),
             },
-            Type::Id(_) | Type::Entity(_) => format!("&{}", self.rust()),
+            _ => format!("&{}", self.rust()),
         }
     }
 

@@ -181,9 +181,29 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 Some(query.name.span),
             ));
             let params = self.fields(&mut resolver, &query.params);
-            let (returns, returns_inferred) = match &query.returns {
-                Some(expr) => (resolver.expr(expr), None),
-                None => match infer_returns(&query.name.text, &entity_names) {
+            let from_body = query.body.as_ref().and_then(|body| {
+                if body.count {
+                    return Some((Type::Integer, "a count".to_string()));
+                }
+                let plural = names::kebab(&body.plural.text);
+                entity_names
+                    .iter()
+                    .find(|e| names::plural(&e.kebab) == plural)
+                    .map(|e| {
+                        (
+                            Type::List(Box::new(Type::Entity(e.rust.clone()))),
+                            format!("a list of `{}`", e.written),
+                        )
+                    })
+            });
+            let (returns, returns_inferred) = match (&query.returns, from_body) {
+                (Some(expr), _) => (resolver.expr(expr), None),
+                (None, Some((ty, why))) => (Some(ty), Some(why)),
+                (None, None) if query.body.is_some() => {
+                    // The rules pass reports the unknown entities.
+                    (Some(Type::Integer), None)
+                }
+                (None, None) => match infer_returns(&query.name.text, &entity_names) {
                     Some((ty, why)) => (Some(ty), Some(why)),
                     None => {
                         self.diagnostics.push(returns_unknown(query, &entity_names));
@@ -203,6 +223,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 returns,
                 returns_inferred,
                 docs: query.docs.clone(),
+                derived: None,
             });
         }
 
@@ -237,6 +258,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                         fields,
                         commands: vec![action.command.text.clone()],
                         eq: true,
+                        effects: None,
+                        effect_lines: Vec::new(),
                     });
                     event_index.insert(&action.event.text, events.len() - 1);
                     events.len() - 1
@@ -264,6 +287,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 docs: action.docs.clone(),
                 spec_line: action_line(action),
                 eq: true,
+                guards: Vec::new(),
+                proposing: None,
             });
         }
 
@@ -292,6 +317,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 ty,
                 origin,
                 docs: self.term_docs(name),
+                checks: Vec::new(),
+                default: None,
             });
         }
         for term in &model.terms {
@@ -309,6 +336,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     ty,
                     origin,
                     docs: term.docs.clone(),
+                    checks: Vec::new(),
+                    default: None,
                 });
                 continue;
             }
@@ -326,6 +355,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     ty,
                     origin,
                     docs: term.docs.clone(),
+                    checks: Vec::new(),
+                    default: None,
                 });
             }
         }
@@ -342,6 +373,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             "Propose",
             "Accept",
             "Aggregate",
+            "State",
         ] {
             self.space.types.push((
                 format!("{rust}{suffix}"),
@@ -355,10 +387,11 @@ impl<'a, 'd> Lowering<'a, 'd> {
             Some(model.name.span),
         ));
 
+        let choices = self.choices(&terms);
         if self.failed || resolver_failed {
             return (None, self.space);
         }
-        let lowered = ir::Model {
+        let mut lowered = ir::Model {
             name: model.name.text.clone(),
             rust,
             module,
@@ -369,8 +402,85 @@ impl<'a, 'd> Lowering<'a, 'd> {
             queries,
             commands,
             events,
+            choices,
+            state: None,
         };
+        if !super::rules::apply(model, &mut lowered, self.diagnostics) {
+            return (None, self.space);
+        }
         (Some(lowered), self.space)
+    }
+
+    /// The choice types among the model's terms, with their Rust names
+    /// (reported for collisions).
+    fn choices(&mut self, terms: &[ir::Term]) -> Vec<ir::Choice> {
+        let mut choices = Vec::new();
+        for term in &self.model.terms {
+            let ast::TypeExpr::Choice(values, span) = &term.ty else {
+                continue;
+            };
+            let Some(ir::Term {
+                ty: Type::Choice(rust),
+                ..
+            }) = terms.iter().find(|t| t.name == term.name.text)
+            else {
+                continue;
+            };
+            if choices
+                .iter()
+                .any(|c: &ir::Choice| c.term == term.name.text)
+            {
+                continue;
+            }
+            if values.is_empty() {
+                self.failed = true;
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        codes::CONSTRAINT_MISFIT,
+                        format!("the choice `{}` has no values", term.name.text),
+                    )
+                    .at_labelled(*span, "nothing to choose from")
+                    .with_help("list its values: `one of [booked checked-in cancelled]`"),
+                );
+                continue;
+            }
+            let mut variants: Vec<(String, String)> = Vec::new();
+            for value in values {
+                let variant = self.type_name(value, "choice value");
+                if let Some((first, _)) = variants.iter().find(|(_, v)| *v == variant) {
+                    self.failed = true;
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_PARAMETER,
+                            format!(
+                                "`{}` is listed twice in the choice `{}`",
+                                value.text, term.name.text
+                            ),
+                        )
+                        .at_labelled(value.span, "again here")
+                        .with_help(format!(
+                            "`{first}` and `{}` are one value in Rust: remove one",
+                            value.text
+                        )),
+                    );
+                    continue;
+                }
+                variants.push((value.text.clone(), variant));
+            }
+            self.space.types.push((
+                rust.clone(),
+                format!("the choice `{}`", term.name.text),
+                Some(term.name.span),
+            ));
+            choices.push(ir::Choice {
+                term: term.name.text.clone(),
+                rust: rust.clone(),
+                values: variants,
+                default: None,
+                docs: term.docs.clone(),
+            });
+        }
+        choices
     }
 
     /// The documentation of a declared term; none for other terms.
@@ -399,6 +509,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 rust,
                 ty: resolved.ty,
                 docs: self.term_docs(&name.text),
+                checks: Vec::new(),
             });
         }
         self.space.field_lists.push(list);
@@ -639,6 +750,7 @@ fn type_text(expr: &ast::TypeExpr) -> String {
         ast::TypeExpr::Optional(inner, _) => format!("optional {}", type_text(inner)),
         ast::TypeExpr::IdOf(name, _) => format!("id of {}", name.text),
         ast::TypeExpr::Named(name) => name.text.clone(),
+        ast::TypeExpr::Choice(values, _) => format!("one of {}", bracket(values)),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod ir;
 mod lower;
 pub mod names;
 mod namespace;
+mod rules;
 mod types;
 
 use crate::diagnostics::{codes, has_errors, Diagnostic};

@@ -50,7 +50,15 @@ pub struct Resolver<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const PRIMITIVES: [&str; 4] = ["text", "integer", "number", "boolean"];
+const PRIMITIVES: [&str; 7] = [
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "timestamp",
+    "decimal",
+];
 
 /// How many terms deep one term's type may be reached (`a: list of b`,
 /// `b: optional c`, … or `new-new-…-x`), and how deeply its `list of` and
@@ -102,7 +110,17 @@ impl<'a> Resolver<'a> {
             return None;
         }
         self.stack.push(name.to_string());
-        let resolved = if let Some(term) = self.declared.get(name).copied() {
+        let resolved = if let Some(term) = self
+            .declared
+            .get(name)
+            .copied()
+            .filter(|t| matches!(t.ty, ast::TypeExpr::Choice(..)))
+        {
+            names::pascal(&term.name.text).ok().map(|rust| Resolved {
+                ty: Type::Choice(rust),
+                origin: Origin::Declared,
+            })
+        } else if let Some(term) = self.declared.get(name).copied() {
             self.expr(&term.ty).map(|ty| Resolved {
                 ty,
                 origin: Origin::Declared,
@@ -265,6 +283,8 @@ impl<'a> Resolver<'a> {
                 }
             },
             ast::TypeExpr::Named(name) => self.named(name),
+            // Only a term's whole type can be a choice (the grammar says so).
+            ast::TypeExpr::Choice(..) => Some(Type::Text),
         }
     }
 
@@ -274,6 +294,9 @@ impl<'a> Resolver<'a> {
             "integer" => return Some(Type::Integer),
             "number" => return Some(Type::Number),
             "boolean" => return Some(Type::Boolean),
+            "date" => return Some(Type::Date),
+            "timestamp" => return Some(Type::Timestamp),
+            "decimal" => return Some(Type::Decimal),
             _ => {}
         }
         if let Some(entity) = self.entities.iter().find(|e| e.written == name.text) {
@@ -301,7 +324,10 @@ impl<'a> Resolver<'a> {
         let other_language = match lower.as_str() {
             "bool" => Some("boolean"),
             "int" | "long" | "i32" | "i64" | "u32" | "u64" | "usize" => Some("integer"),
-            "float" | "double" | "decimal" | "f32" | "f64" | "real" => Some("number"),
+            "float" | "double" | "f32" | "f64" | "real" => Some("number"),
+            "money" | "currency" => Some("decimal"),
+            "datetime" | "instant" | "time" => Some("timestamp"),
+            "enum" | "choice" => Some("one of [a b c]"),
             "string" | "str" => Some("text"),
             "vec" | "array" => Some("list of <type>"),
             _ => None,
@@ -311,15 +337,14 @@ impl<'a> Resolver<'a> {
             (None, Some(suggestion), _) => format!("did you mean `{suggestion}`?"),
             (None, None, "list") => "write `list of <type>`, e.g. `list of text`".to_string(),
             (None, None, "optional") => "write `optional <type>`, e.g. `optional integer`".to_string(),
-            (None, None, "date" | "time" | "datetime" | "timestamp" | "instant" | "duration") => {
-                "there is no date or time type: use `text` (e.g. ISO 8601) or `integer` (e.g. seconds since an epoch)"
-                    .to_string()
+            (None, None, "duration") => {
+                "there is no duration type: use `integer` (e.g. minutes)".to_string()
             }
             (None, None, _) if !self.declared.contains_key(name.text.as_str()) => format!(
-                "declare `{}` under `Terms:` (e.g. `- {}: text`), or use a type: `text`, `integer`, `number`, `boolean`, `list of …`, `optional …`, `id of …` or an entity",
+                "declare `{}` under `Terms:` (e.g. `- {}: text`), or use a type: `text`, `integer`, `number`, `decimal`, `boolean`, `date`, `timestamp`, `one of [a b c]`, `list of …`, `optional …`, `id of …` or an entity",
                 name.text, name.text
             ),
-            _ => "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity, or a declared term".to_string(),
+            _ => "types are `text`, `integer`, `number`, `decimal`, `boolean`, `date`, `timestamp`, `one of [a b c]`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity, or a declared term".to_string(),
         };
         let diagnostic = diagnostic.with_help(help);
         self.diagnostics.push(diagnostic);

@@ -36,7 +36,14 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         if created.contains(skeleton.path.as_path()) {
-            new_files.push(format!("`{}`", skeleton.path.display()));
+            if skeleton.contents.contains("todo!()") {
+                new_files.push(format!("`{}`", skeleton.path.display()));
+            } else {
+                notices.push(format!(
+                    "new model file `{}`: every query, action and event is generated from the spec's rules; it needs no code",
+                    skeleton.path.display()
+                ));
+            }
             if lib_kept && !declared_modules.contains(stem) {
                 notices.push(format!(
                     "new model file `{}`: add `pub mod {};` to src/lib.rs",
@@ -49,6 +56,29 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
         let Ok(mine) = fs::read_to_string(dir.join(&skeleton.path)) else {
             continue;
         };
+        let generated = files
+            .get(&format!("src/generated/{stem}.rs"))
+            .map(|f| f.contents.as_str())
+            .unwrap_or_default();
+        if let Some(state) = state_type(generated) {
+            if !mine.contains(&format!("AsRef<{state}>")) {
+                notices.push(format!(
+                    "the spec's rules now keep the model's state in `{state}`: give the aggregate in `{}` a field `state: {state}` and implement `AsRef<{state}>` and `AsMut<{state}>` for it (a new crate's skeleton shows how)",
+                    skeleton.path.display()
+                ));
+            }
+        }
+        for name in provided_methods(generated)
+            .into_iter()
+            .filter(|n| !["propose", "accept", "execute", "replay"].contains(&n.as_str()))
+        {
+            if mine.contains(&format!("fn {name}(")) || mine.contains(&format!("fn {name}<")) {
+                notices.push(format!(
+                    "`fn {name}` in `{}` is now generated from the spec's rules: delete yours to use them (while it is there, it replaces them)",
+                    skeleton.path.display()
+                ));
+            }
+        }
         for method in methods(&skeleton.contents) {
             let name = method
                 .signature
@@ -302,6 +332,58 @@ fn methods(skeleton: &str) -> Vec<Method> {
                 signature: one_line,
                 block: block.clone(),
             });
+        }
+    }
+    out
+}
+
+/// The state type a generated model file declares, if any.
+fn state_type(generated: &str) -> Option<&str> {
+    generated.lines().find_map(|line| {
+        line.strip_prefix("pub struct ")
+            .and_then(|rest| rest.strip_suffix(" {").or(rest.strip_suffix(" {}")))
+            .filter(|name| name.ends_with("State"))
+            .filter(|_| {
+                generated.contains(&format!(
+                    "AsRef<{}>",
+                    line[11..].trim_end_matches([' ', '{', '}'])
+                ))
+            })
+    })
+}
+
+/// The trait methods a generated model file provides (default methods,
+/// generated from the spec's rules).
+fn provided_methods(generated: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_trait = false;
+    let mut pending: Option<String> = None;
+    for line in generated.lines() {
+        if line.starts_with("pub trait ") {
+            in_trait = true;
+        } else if line == "}" {
+            in_trait = false;
+        }
+        if !in_trait {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("    fn ") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '#')
+                .collect();
+            pending = Some(name);
+        }
+        if let Some(name) = &pending {
+            if line.starts_with("    ") && !line.starts_with("     ") || line.starts_with("    ) ")
+            {
+                if line.ends_with(';') {
+                    pending = None;
+                } else if line.ends_with('{') || line.ends_with("{}") {
+                    out.push(name.clone());
+                    pending = None;
+                }
+            }
         }
     }
     out

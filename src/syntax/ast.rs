@@ -97,15 +97,18 @@ pub enum TypeExpr {
     IdOf(Ident, Span),
     /// `text`, `integer`, `number`, `boolean`, an entity or a term.
     Named(Ident),
+    /// `one of [a b c]`: a choice (only as a term's whole type).
+    Choice(Vec<Ident>, Span),
 }
 
 impl TypeExpr {
     /// Where the type is written.
     pub fn span(&self) -> Span {
         match self {
-            TypeExpr::List(_, span) | TypeExpr::Optional(_, span) | TypeExpr::IdOf(_, span) => {
-                *span
-            }
+            TypeExpr::List(_, span)
+            | TypeExpr::Optional(_, span)
+            | TypeExpr::IdOf(_, span)
+            | TypeExpr::Choice(_, span) => *span,
             TypeExpr::Named(name) => name.span,
         }
     }
@@ -118,9 +121,250 @@ pub struct Term {
     pub name: Ident,
     /// Its type.
     pub ty: TypeExpr,
+    /// Constraints and a default, after the type.
+    pub constraints: Vec<Constraint>,
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// The item.
+    pub span: Span,
+}
+
+/// A constraint or default after a term's type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ConstraintKind {
+    /// `not blank`
+    NotBlank,
+    /// `at most N characters`
+    MaxChars(Number),
+    /// `at least N characters`
+    MinChars(Number),
+    /// `at least N`
+    AtLeast(Number),
+    /// `at most N`
+    AtMost(Number),
+    /// `between A and B`
+    Between(Number, Number),
+    /// `default <value>`
+    Default(Value),
+}
+
+/// A constraint with where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Constraint {
+    /// What it says.
+    pub kind: ConstraintKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// A number as written (`12.50`), kept as text so that decimals stay exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Number {
+    /// The digits, with a leading `-` and a `.` if written.
+    pub text: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A value as written in a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Value {
+    /// `"quoted text"`, unescaped.
+    Text(String, Span),
+    /// `42`, `12.50`
+    Number(Number),
+    /// `[a, b]`
+    List(Vec<Value>, Span),
+    /// A word: `yes`, `no`, `nothing`, a choice value, an identity, or a
+    /// name the context gives a meaning (a parameter, a field).
+    Word(Ident),
+}
+
+impl Value {
+    /// Where the value is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Text(_, span) | Value::List(_, span) => *span,
+            Value::Number(n) => n.span,
+            Value::Word(w) => w.span,
+        }
+    }
+}
+
+/// Something a condition compares or a source reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Operand {
+    /// A value or a name.
+    Value(Value),
+    /// `<field> of <Entity> [key]`
+    FieldOf {
+        /// The field.
+        field: Ident,
+        /// The entity.
+        entity: Ident,
+        /// The key: names of parameters (or event fields).
+        key: Vec<Ident>,
+        /// The whole.
+        span: Span,
+    },
+    /// `<query> [args]`
+    Call {
+        /// The query.
+        query: Ident,
+        /// Its arguments.
+        args: Vec<Ident>,
+        /// The whole.
+        span: Span,
+    },
+}
+
+impl Operand {
+    /// Where the operand is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Operand::Value(v) => v.span(),
+            Operand::FieldOf { span, .. } | Operand::Call { span, .. } => *span,
+        }
+    }
+}
+
+/// How two operands compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparator {
+    /// `is`
+    Is,
+    /// `is not`
+    IsNot,
+    /// `is more than`
+    MoreThan,
+    /// `is less than`
+    LessThan,
+    /// `is at least`
+    AtLeast,
+    /// `is at most`
+    AtMost,
+}
+
+impl Comparator {
+    /// As the spec writes it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Comparator::Is => "is",
+            Comparator::IsNot => "is not",
+            Comparator::MoreThan => "is more than",
+            Comparator::LessThan => "is less than",
+            Comparator::AtLeast => "is at least",
+            Comparator::AtMost => "is at most",
+        }
+    }
+}
+
+/// A yes/no condition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Condition {
+    /// An operand that is yes or no itself.
+    Holds(Operand),
+    /// `not <operand>`
+    Not(Operand, Span),
+    /// `<a> is … <b>`
+    Compare(Operand, Comparator, Operand, Span),
+}
+
+impl Condition {
+    /// Where the condition is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::Holds(o) => o.span(),
+            Condition::Not(_, span) | Condition::Compare(_, _, _, span) => *span,
+        }
+    }
+}
+
+/// `= <plural> where …` or `= count of <plural> where …` after a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueryBody {
+    /// `count of`?
+    pub count: bool,
+    /// The entities' plural (`todos`).
+    pub plural: Ident,
+    /// The condition, if any.
+    pub filter: Option<Condition>,
+    /// The whole body.
+    pub span: Span,
+}
+
+/// A rule line under an action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Clause {
+    /// `rejected if|unless <condition>: "<message>"`
+    Guard {
+        /// `unless` rather than `if`.
+        unless: bool,
+        /// The condition.
+        condition: Condition,
+        /// The message, unescaped.
+        message: String,
+        /// Where the message is.
+        message_span: Span,
+        /// The whole line's item.
+        span: Span,
+    },
+    /// `<field> = <source>`
+    Source {
+        /// The event field.
+        field: Ident,
+        /// Where it comes from.
+        from: FieldSource,
+        /// The whole item.
+        span: Span,
+    },
+    /// An effect of the event.
+    Effect(Effect),
+}
+
+/// Where an event field comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum FieldSource {
+    /// A value, parameter, query or field of an entity.
+    Operand(Operand),
+    /// `ids of <query [args] or plural>`
+    IdsOf(Operand, Span),
+}
+
+/// How an event changes the state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum EffectKind {
+    /// `adds <Entity>`
+    Adds,
+    /// `sets <field> of <Entity> [key] to <value>`
+    Sets(Ident, Value),
+    /// `increases|decreases <field> of <Entity> [key] by <value>`
+    Changes {
+        /// `increases` rather than `decreases`.
+        increase: bool,
+        /// The field.
+        field: Ident,
+        /// By how much.
+        by: Value,
+    },
+    /// `removes <Entity> [key]`
+    Removes,
+    /// `removes each <Entity> [keys]`
+    RemovesEach,
+    /// `changes nothing`
+    Nothing,
+}
+
+/// An effect line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effect {
+    /// What it does.
+    pub kind: EffectKind,
+    /// The entity it changes.
+    pub entity: Ident,
+    /// The key (event fields); empty for `adds`.
+    pub key: Vec<Ident>,
+    /// The whole item.
     pub span: Span,
 }
 
@@ -133,6 +377,8 @@ pub struct Query {
     pub params: Vec<Ident>,
     /// What it returns, if said.
     pub returns: Option<TypeExpr>,
+    /// How it is derived (`= todos where completed?`), if said.
+    pub body: Option<QueryBody>,
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// The item.
@@ -150,6 +396,8 @@ pub struct Action {
     pub event: Ident,
     /// The event's fields (term names).
     pub fields: Vec<Ident>,
+    /// Its rule lines, in spec order.
+    pub clauses: Vec<Clause>,
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// The item.

@@ -21,6 +21,14 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::term_item => "a term",
         Rule::query_item => "a query",
         Rule::action_item => "an action",
+        Rule::clause | Rule::guard | Rule::effect | Rule::source => "a rule of the action",
+        Rule::condition | Rule::operand | Rule::negation => "a condition",
+        Rule::comparator => "`more than`, `less than`, `at least` or `at most`",
+        Rule::string => "a quoted message",
+        Rule::value | Rule::number_lit | Rule::list_value => "a value",
+        Rule::constraint => "a constraint (`not blank`, `at most 80 characters`, `default …`)",
+        Rule::query_body => "`<entities> where …` or `count of <entities>`",
+        Rule::choice_type => "`one of [...]`",
         Rule::EOI => "the end of the line",
         _ => return None,
     })
@@ -32,7 +40,7 @@ fn example(rule: Rule) -> &'static str {
         Rule::terms_line => "a term reads `- done-count: integer`",
         Rule::queries_line => "a query reads `- get-todo [id]` or `- open-count returns integer`",
         Rule::actions_line => {
-            "an action reads `- create-new [id text] accepted as created [id text completed?]`"
+            "an action reads `- create-new [id text] accepted as created [id text completed?]`; a rule under it reads `rejected if has-todo? [id]: \"…\"`, `adds Todo` or `ids = ids of done-todos`"
         }
         _ => "a spec line is a header (`Model: Todos`, `Entity: Todo [id text]`, `Actions:`), a list item, or a comment",
     }
@@ -391,4 +399,14 @@ pub(super) fn outside_model(what: &str, span: Span) -> Diagnostic {
     )
     .at_labelled(span, "no `Model:` line above this")
     .with_help("start the spec with `Model: <Name>`, e.g. `Model: Todos`")
+}
+
+/// A rule line (guard, source, effect) with no action above it.
+pub(super) fn clause_outside_action(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::CLAUSE_OUTSIDE_ACTION,
+        "this rule belongs to no action",
+    )
+    .at_labelled(span, "no action line directly above this")
+    .with_help("put rule lines (`rejected if …`, `adds …`, `<field> = …`) right under their action in `Actions:`")
 }

@@ -45,6 +45,12 @@ struct LineParser {
     /// `Entity:` lines before the first model (reported), kept for it so
     /// that its queries do not report the entity as missing.
     orphans: Vec<Entity>,
+    /// Whether a rule line here belongs to the last action: set by an
+    /// action line, cleared by anything else that is not a rule line.
+    clause_target: bool,
+    /// Set when an action line did not parse: its rule lines are skipped
+    /// quietly (the action was reported).
+    clause_target_broken: bool,
 }
 
 /// The largest spec esgen reads, in bytes: 16 MiB.
@@ -84,6 +90,8 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
         diagnostics: Vec::new(),
         reported_outside: false,
         orphans: Vec::new(),
+        clause_target: false,
+        clause_target_broken: false,
     };
     let text = source.text.as_str();
     let mut offset = if text.starts_with('\u{feff}') {
@@ -138,8 +146,22 @@ impl LineParser {
                     self.reported_outside = true;
                 }
                 if self.context != Context::Skipping {
-                    self.diagnostics
-                        .push(errors::translate(&error, rule, line, offset));
+                    let clause_line = is_clause_line(line);
+                    if clause_line && self.context != Context::In(SectionKind::Actions) {
+                        self.diagnostics
+                            .push(errors::clause_outside_action(line_span(line, offset)));
+                    } else if !(clause_line && self.clause_target_broken) {
+                        self.diagnostics
+                            .push(errors::translate(&error, rule, line, offset));
+                    }
+                    if !clause_line {
+                        // An action line that did not parse: its rule
+                        // lines are not reported again (unless it is
+                        // recovered, below).
+                        self.clause_target = false;
+                        self.clause_target_broken =
+                            self.context == Context::In(SectionKind::Actions);
+                    }
                     self.recover(line, offset);
                 }
                 return;
@@ -171,6 +193,10 @@ impl LineParser {
 
     fn item(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>, offset: usize) {
         let span = span_of(&pair, offset);
+        if pair.as_rule() != Rule::clause {
+            self.clause_target = false;
+            self.clause_target_broken = false;
+        }
         match pair.as_rule() {
             Rule::model_header => {
                 let name = match pair.into_inner().find(|p| p.as_rule() == Rule::name) {
@@ -254,10 +280,21 @@ impl LineParser {
             Rule::term_item => {
                 let mut name = None;
                 let mut ty = None;
+                let mut constraints = Vec::new();
                 for part in pair.into_inner() {
                     match part.as_rule() {
                         Rule::name => name = Some(ident(part, offset)),
                         Rule::type_expr => ty = Some(type_expr(part, offset)),
+                        Rule::choice_type => {
+                            let span = span_of(&part, offset);
+                            let values = part
+                                .into_inner()
+                                .find(|p| p.as_rule() == Rule::name_list)
+                                .map(|list| idents(list, offset))
+                                .unwrap_or_default();
+                            ty = Some(TypeExpr::Choice(values, span));
+                        }
+                        Rule::constraint => constraints.push(constraint(part, offset)),
                         _ => {}
                     }
                 }
@@ -265,6 +302,7 @@ impl LineParser {
                     model.terms.push(Term {
                         name,
                         ty,
+                        constraints,
                         docs,
                         span,
                     });
@@ -274,11 +312,13 @@ impl LineParser {
                 let mut name = None;
                 let mut params = Vec::new();
                 let mut returns = None;
+                let mut body = None;
                 for part in pair.into_inner() {
                     match part.as_rule() {
                         Rule::name => name = Some(ident(part, offset)),
                         Rule::name_list => params = idents(part, offset),
                         Rule::type_expr => returns = Some(type_expr(part, offset)),
+                        Rule::query_body => body = Some(query_body(part, offset)),
                         _ => {}
                     }
                 }
@@ -287,6 +327,7 @@ impl LineParser {
                         name,
                         params,
                         returns,
+                        body,
                         docs,
                         span,
                     });
@@ -316,9 +357,24 @@ impl LineParser {
                         params,
                         event,
                         fields,
+                        clauses: Vec::new(),
                         docs,
                         span,
                     });
+                    self.clause_target = true;
+                }
+            }
+            Rule::clause => {
+                let clause = clause(first(pair), offset);
+                let action = self
+                    .models
+                    .last_mut()
+                    .filter(|_| self.clause_target)
+                    .and_then(|model| model.actions.last_mut());
+                match action {
+                    Some(action) => action.clauses.push(clause),
+                    None if self.clause_target_broken => {}
+                    None => self.diagnostics.push(errors::clause_outside_action(span)),
                 }
             }
             Rule::stray_item if self.context == Context::Skipping => {}
@@ -441,11 +497,14 @@ impl LineParser {
                 params: list(params),
                 event: ident(event),
                 fields: list(fields),
+                clauses: Vec::new(),
                 docs: Vec::new(),
                 span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
             };
             if let Some(model) = self.models.last_mut() {
                 model.actions.push(action);
+                self.clause_target = true;
+                self.clause_target_broken = false;
             }
         } else if self.context == Context::In(SectionKind::Terms) {
             let Some(rest) = content.strip_prefix(['•', '-', '*']) else {
@@ -481,6 +540,7 @@ impl LineParser {
                 model.terms.push(Term {
                     name,
                     ty,
+                    constraints: Vec::new(),
                     docs: Vec::new(),
                     span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
                 });
@@ -581,4 +641,318 @@ fn doc_text(pair: &Pair<'_, Rule>) -> String {
     let text = pair.as_str().strip_prefix('#').unwrap_or(pair.as_str());
     let text = text.strip_prefix(' ').unwrap_or(text);
     text.trim_end().to_string()
+}
+
+/// Whether a line starts like a rule line of an action (a guard or an
+/// effect), whatever follows.
+fn is_clause_line(line: &str) -> bool {
+    let code = line.trim_start();
+    [
+        "rejected ",
+        "adds ",
+        "sets ",
+        "increases ",
+        "decreases ",
+        "removes ",
+        "changes ",
+    ]
+    .iter()
+    .any(|keyword| code.starts_with(keyword))
+}
+
+/// The span of a line's text, without its indentation and comment.
+fn line_span(line: &str, offset: usize) -> Span {
+    let code = line.split_once('#').map_or(line, |(code, _)| code);
+    let start = code.len() - code.trim_start().len();
+    Span::new(offset + start, offset + code.trim_end().len().max(start))
+}
+
+fn number(pair: Pair<'_, Rule>, offset: usize) -> Number {
+    Number {
+        text: pair.as_str().to_string(),
+        span: span_of(&pair, offset),
+    }
+}
+
+fn constraint(pair: Pair<'_, Rule>, offset: usize) -> Constraint {
+    let span = span_of(&pair, offset);
+    let inner = first(pair);
+    let rule = inner.as_rule();
+    let mut numbers = inner
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::number_lit)
+        .map(|p| number(p, offset));
+    let mut next = || {
+        numbers.next().unwrap_or(Number {
+            text: "0".into(),
+            span,
+        })
+    };
+    let kind = match rule {
+        Rule::not_blank => ConstraintKind::NotBlank,
+        Rule::max_chars => ConstraintKind::MaxChars(next()),
+        Rule::min_chars => ConstraintKind::MinChars(next()),
+        Rule::at_least => ConstraintKind::AtLeast(next()),
+        Rule::at_most => ConstraintKind::AtMost(next()),
+        Rule::between => {
+            let low = next();
+            ConstraintKind::Between(low, next())
+        }
+        _ => ConstraintKind::Default(value(first(inner), offset)),
+    };
+    Constraint { kind, span }
+}
+
+/// The text inside quotes, with `\"` and `\\` unescaped.
+fn unquote(pair: &Pair<'_, Rule>) -> String {
+    let raw = pair.as_str();
+    let inner = &raw[1..raw.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(escaped) = chars.next() {
+                out.push(escaped);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn value(pair: Pair<'_, Rule>, offset: usize) -> Value {
+    let pair = if pair.as_rule() == Rule::value {
+        first(pair)
+    } else {
+        pair
+    };
+    let span = span_of(&pair, offset);
+    match pair.as_rule() {
+        Rule::string => Value::Text(unquote(&pair), span),
+        Rule::number_lit => Value::Number(number(pair, offset)),
+        Rule::list_value => Value::List(
+            pair.into_inner()
+                .filter(|p| p.as_rule() == Rule::value)
+                .map(|p| value(p, offset))
+                .collect(),
+            span,
+        ),
+        _ => Value::Word(ident(pair, offset)),
+    }
+}
+
+fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
+    let pair = if pair.as_rule() == Rule::operand {
+        first(pair)
+    } else {
+        pair
+    };
+    let span = span_of(&pair, offset);
+    match pair.as_rule() {
+        Rule::field_of => {
+            let mut names = Vec::new();
+            let mut key = Vec::new();
+            for part in pair.into_inner() {
+                match part.as_rule() {
+                    Rule::name => names.push(ident(part, offset)),
+                    Rule::name_list => key = idents(part, offset),
+                    _ => {}
+                }
+            }
+            let mut names = names.into_iter();
+            let field = names.next().unwrap_or(Ident {
+                text: String::new(),
+                span,
+            });
+            let entity = names.next().unwrap_or(Ident {
+                text: String::new(),
+                span,
+            });
+            Operand::FieldOf {
+                field,
+                entity,
+                key,
+                span,
+            }
+        }
+        Rule::call => {
+            let mut query = None;
+            let mut args = Vec::new();
+            for part in pair.into_inner() {
+                match part.as_rule() {
+                    Rule::name => query = Some(ident(part, offset)),
+                    Rule::name_list => args = idents(part, offset),
+                    _ => {}
+                }
+            }
+            Operand::Call {
+                query: query.unwrap_or(Ident {
+                    text: String::new(),
+                    span,
+                }),
+                args,
+                span,
+            }
+        }
+        _ => Operand::Value(value(pair, offset)),
+    }
+}
+
+fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
+    let span = span_of(&pair, offset);
+    let inner = first(pair);
+    match inner.as_rule() {
+        Rule::negation => Condition::Not(operand(first(inner), offset), span),
+        Rule::comparison | Rule::equality => {
+            let mut operands = Vec::new();
+            let mut comparator = Comparator::Is;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::operand => operands.push(operand(part, offset)),
+                    Rule::is_not => comparator = Comparator::IsNot,
+                    Rule::comparator => {
+                        comparator = match first(part).as_rule() {
+                            Rule::more_than => Comparator::MoreThan,
+                            Rule::less_than => Comparator::LessThan,
+                            Rule::at_least_cmp => Comparator::AtLeast,
+                            _ => Comparator::AtMost,
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let mut operands = operands.into_iter();
+            match (operands.next(), operands.next()) {
+                (Some(left), Some(right)) => Condition::Compare(left, comparator, right, span),
+                (Some(only), None) => Condition::Holds(only),
+                _ => Condition::Holds(Operand::Value(Value::Word(Ident {
+                    text: String::new(),
+                    span,
+                }))),
+            }
+        }
+        _ => Condition::Holds(operand(inner, offset)),
+    }
+}
+
+fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
+    let span = span_of(&pair, offset);
+    let inner = first(pair);
+    let count = inner.as_rule() == Rule::count_of;
+    let mut plural = None;
+    let mut filter = None;
+    for part in inner.into_inner() {
+        match part.as_rule() {
+            Rule::name => plural = Some(ident(part, offset)),
+            Rule::condition => filter = Some(condition(part, offset)),
+            _ => {}
+        }
+    }
+    QueryBody {
+        count,
+        plural: plural.unwrap_or(Ident {
+            text: String::new(),
+            span,
+        }),
+        filter,
+        span,
+    }
+}
+
+fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
+    let span = span_of(&pair, offset);
+    match pair.as_rule() {
+        Rule::guard => {
+            let mut unless = false;
+            let mut condition_ = None;
+            let mut message = (String::new(), span);
+            for part in pair.into_inner() {
+                match part.as_rule() {
+                    Rule::guard_kind => unless = part.as_str() == "unless",
+                    Rule::condition => condition_ = Some(condition(part, offset)),
+                    Rule::string => message = (unquote(&part), span_of(&part, offset)),
+                    _ => {}
+                }
+            }
+            Clause::Guard {
+                unless,
+                condition: condition_.unwrap_or(Condition::Holds(Operand::Value(Value::Word(
+                    Ident {
+                        text: String::new(),
+                        span,
+                    },
+                )))),
+                message: message.0,
+                message_span: message.1,
+                span,
+            }
+        }
+        Rule::source => {
+            let mut parts = pair.into_inner();
+            let field = parts.next().map(|p| ident(p, offset)).unwrap_or(Ident {
+                text: String::new(),
+                span,
+            });
+            let from = match parts.next() {
+                Some(part) if part.as_rule() == Rule::ids_of => {
+                    let ids_span = span_of(&part, offset);
+                    FieldSource::IdsOf(operand(first(part), offset), ids_span)
+                }
+                Some(part) => FieldSource::Operand(operand(part, offset)),
+                None => FieldSource::Operand(Operand::Value(Value::Word(field.clone()))),
+            };
+            Clause::Source { field, from, span }
+        }
+        _ => {
+            let inner = first(pair);
+            let rule = inner.as_rule();
+            let mut names = Vec::new();
+            let mut key = Vec::new();
+            let mut by = None;
+            let mut increase = true;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::name => names.push(ident(part, offset)),
+                    Rule::name_list => key = idents(part, offset),
+                    Rule::value => by = Some(value(part, offset)),
+                    Rule::change_verb => increase = part.as_str() == "increases",
+                    _ => {}
+                }
+            }
+            let blank = Ident {
+                text: String::new(),
+                span,
+            };
+            let by = by.unwrap_or(Value::Word(blank.clone()));
+            let (kind, entity) = match rule {
+                Rule::adds => (EffectKind::Adds, names.pop().unwrap_or(blank)),
+                Rule::removes => (EffectKind::Removes, names.pop().unwrap_or(blank)),
+                Rule::removes_each => (EffectKind::RemovesEach, names.pop().unwrap_or(blank)),
+                Rule::no_change => (EffectKind::Nothing, blank),
+                _ => {
+                    let mut names = names.into_iter();
+                    let field = names.next().unwrap_or(blank.clone());
+                    let entity = names.next().unwrap_or(blank);
+                    let kind = if rule == Rule::sets {
+                        EffectKind::Sets(field, by)
+                    } else {
+                        EffectKind::Changes {
+                            increase,
+                            field,
+                            by,
+                        }
+                    };
+                    (kind, entity)
+                }
+            };
+            Clause::Effect(Effect {
+                kind,
+                entity,
+                key,
+                span,
+            })
+        }
+    }
 }

@@ -233,7 +233,8 @@ fn propose_returns_the_event_without_changing_the_model() {
 // --- Rejections ----------------------------------------------------------
 
 /// Executes `command`, expecting it refused by `action` with a message
-/// that names `todo_id`, and the model left as it was.
+/// that names `todo_id` (or, for a blank text, the broken constraint), and
+/// the model left as it was.
 fn assert_rejected(todos: &mut Todos, command: TodosCommand, action: &str, todo_id: &str) {
     let before = todos.clone();
 
@@ -242,11 +243,24 @@ fn assert_rejected(todos: &mut Todos, command: TodosCommand, action: &str, todo_
         .expect_err("the command should be rejected");
 
     assert_eq!(rejection.action, action);
-    assert!(
-        rejection.message.contains(todo_id),
-        "the message {:?} should name the todo `{todo_id}`",
-        rejection.message
-    );
+    assert_eq!(rejection.model, "Todos");
+    match rejection.kind {
+        RejectionKind::Invalid => {
+            assert_eq!(rejection.rule, format!("{action}/constraints"));
+            assert_eq!(rejection.problems.len(), 1, "{rejection:?}");
+            assert_eq!(rejection.problems[0].rule, "not-blank");
+            assert!(rejection.message.contains("must not be blank"));
+        }
+        RejectionKind::Conflict => {
+            assert_eq!(rejection.rule, format!("{action}/if-has-todo"));
+            assert!(rejection.message.contains(todo_id), "{rejection:?}");
+        }
+        RejectionKind::NotFound => {
+            assert_eq!(rejection.rule, format!("{action}/unless-has-todo"));
+            assert!(rejection.message.contains(todo_id), "{rejection:?}");
+        }
+        RejectionKind::Refused => panic!("no rule of todos.ddd refuses: {rejection:?}"),
+    }
     assert_eq!(
         *todos, before,
         "a rejected command must not change the model"
@@ -494,10 +508,27 @@ fn a_command_read_from_json_can_be_executed() {
 }
 
 #[test]
-fn a_rejection_serializes_as_action_and_message() {
+fn a_rejection_serializes_with_its_rule_and_kind() {
     let rejection = Todos::default().propose(delete("t9")).unwrap_err();
     assert_json(
         &rejection.clone(),
-        json!({"action": "delete", "message": rejection.message}),
+        json!({
+            "model": "Todos",
+            "action": "delete",
+            "rule": "delete/unless-has-todo",
+            "kind": "not-found",
+            "message": "there is no todo `t9`",
+            "problems": [],
+        }),
     );
+}
+
+#[test]
+fn every_broken_constraint_comes_back_together() {
+    let mut todos = three_todos();
+    let rejection = todos
+        .execute(change_text("t1", " "))
+        .expect_err("blank text is refused");
+    assert_eq!(rejection.kind, RejectionKind::Invalid);
+    assert_eq!(rejection.problems[0].field, "new-text");
 }

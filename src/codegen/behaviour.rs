@@ -1,0 +1,835 @@
+//! The generated behaviour: bodies of derived queries, of proposing
+//! methods (constraints, guards, event fields) and of accepting methods
+//! (effects), as Rust text laid out the way rustfmt lays it out.
+
+use super::rust::width;
+use crate::model::ir::{
+    Check, Cmp, Condition, Derived, Effect, Expr, Guard, Literal, MessagePart, Model, Type,
+};
+use crate::model::names;
+
+/// rustfmt's line width.
+const MAX_WIDTH: usize = 100;
+/// rustfmt's `fn_call_width`: longer argument lists go one per line.
+const CALL_WIDTH: usize = 60;
+/// rustfmt's `struct_lit_width`: longer struct literals go one field per line.
+const STRUCT_WIDTH: usize = 18;
+
+/// Where the names of a rule are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// In a proposing method: `command` (owned), the state through `self`.
+    Command,
+    /// In an accepting method: `event` (borrowed), the state as `state`.
+    Event,
+    /// In a query: its parameters as passed (borrowed unless `Copy`).
+    Query,
+}
+
+/// Renders one model's behaviour.
+pub struct Behaviour<'m> {
+    model: &'m Model,
+}
+
+/// `count` spaces.
+fn pad(count: usize) -> String {
+    " ".repeat(count)
+}
+
+/// `head(args)tail` at `indent`: on one line if it fits, else one argument
+/// per line (with a trailing comma, but for a macro).
+pub fn call(indent: usize, head: &str, args: &[String], tail: &str) -> String {
+    let joined = args.join(", ");
+    let one = format!("{}{head}({joined}){tail}", pad(indent));
+    let multiline = args.iter().any(|a| a.contains('\n'));
+    if !multiline && width(&one) <= MAX_WIDTH && width(&joined) <= CALL_WIDTH {
+        return one;
+    }
+    let macro_call = head.ends_with('!');
+    let mut out = format!("{}{head}(\n", pad(indent));
+    for (i, arg) in args.iter().enumerate() {
+        out.push_str(&pad(indent + 4));
+        out.push_str(&arg.replace('\n', &format!("\n{}", pad(indent + 4))));
+        if !macro_call || i + 1 < args.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str(&pad(indent));
+    out.push(')');
+    out.push_str(tail);
+    out
+}
+
+/// `head Name { a: x, b: y }tail` at `indent`, laid out as rustfmt lays a
+/// struct literal out.
+fn struct_lit(
+    indent: usize,
+    head: &str,
+    name: &str,
+    fields: &[(String, String)],
+    tail: &str,
+) -> String {
+    if fields.is_empty() {
+        return format!("{}{head}{name} {{}}{tail}", pad(indent));
+    }
+    let body = fields
+        .iter()
+        .map(|(f, v)| {
+            if f == v {
+                f.clone()
+            } else {
+                format!("{f}: {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let one = format!("{}{head}{name} {{ {body} }}{tail}", pad(indent));
+    if width(&body) <= STRUCT_WIDTH && width(&one) <= MAX_WIDTH && !body.contains('\n') {
+        return one;
+    }
+    let mut out = format!("{}{head}{name} {{\n", pad(indent));
+    for (f, v) in fields {
+        out.push_str(&pad(indent + 4));
+        if f == v {
+            out.push_str(f);
+        } else {
+            out.push_str(&format!("{f}: {v}"));
+        }
+        out.push_str(",\n");
+    }
+    out.push_str(&pad(indent));
+    out.push('}');
+    out.push_str(tail);
+    out
+}
+
+/// rustfmt's `chain_width`.
+const CHAIN_WIDTH: usize = 60;
+
+/// The elements of a method chain: the root, then each `.call(…)` or
+/// `.field` at the top level.
+fn chain_parts(expr: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut in_string = false;
+    let bytes = expr.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' if i == 0 || bytes[i - 1] != b'\\' => in_string = !in_string,
+            _ if in_string => {}
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'.' if depth == 0 && i > start => {
+                parts.push(&expr[start..i]);
+                start = i;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&expr[start..]);
+    parts
+}
+
+/// `{lhs} = {rhs};` laid out as rustfmt lays it out: a chain longer than
+/// rustfmt's chain width is broken, one element per line.
+fn assign(indent: usize, lhs: &str, rhs: &str) -> String {
+    chained(indent, &format!("{lhs} = "), rhs, ";")
+}
+
+/// `{prefix}{expr}{suffix}` with the chain `expr` broken as rustfmt breaks
+/// it when it is too long.
+fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String {
+    let one = format!("{}{prefix}{expr}{suffix}", pad(indent));
+    let parts = chain_parts(expr);
+    if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
+        return one;
+    }
+    let mut out = format!("{}{prefix}{}", pad(indent), parts[0]);
+    for part in &parts[1..] {
+        out.push('\n');
+        out.push_str(&pad(indent + 4));
+        out.push_str(part);
+    }
+    out.push_str(suffix);
+    out
+}
+
+/// Text as a Rust string literal.
+fn string(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// A number as a Rust `f64` literal.
+fn float(text: &str) -> String {
+    if text.contains('.') {
+        text.to_string()
+    } else {
+        format!("{text}.0")
+    }
+}
+
+/// A decimal literal: `Decimal::new(mantissa, scale)`.
+fn decimal(text: &str) -> String {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = format!("{whole}{fraction}");
+    let mantissa: i128 = digits.parse().unwrap_or(0);
+    format!(
+        "Decimal::from_i128_with_scale({mantissa}, {})",
+        fraction.len()
+    )
+}
+
+/// A value written in the spec, as an owned Rust value of `ty`.
+fn literal(value: &Literal, ty: &Type) -> String {
+    match (value, ty) {
+        (Literal::Nothing, _) => "None".into(),
+        (_, Type::Optional(inner)) => format!("Some({})", literal(value, inner)),
+        (Literal::Text(t), _) => format!("String::from({})", string(t)),
+        (Literal::Integer(n), _) => n.to_string(),
+        (Literal::Number(n), _) => float(n),
+        (Literal::Decimal(n), _) => decimal(n),
+        (Literal::Boolean(b), _) => b.to_string(),
+        (Literal::Choice(e, v, _), _) => format!("{e}::{v}"),
+        (Literal::Id(t, text), _) => format!("{t}::from({})", string(text)),
+        (Literal::List(items), Type::List(inner)) if items.is_empty() => {
+            let _ = inner;
+            "Vec::new()".into()
+        }
+        (Literal::List(items), Type::List(inner)) => format!(
+            "vec![{}]",
+            items
+                .iter()
+                .map(|i| literal(i, inner))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (Literal::List(_), _) => "Vec::new()".into(),
+    }
+}
+
+impl<'m> Behaviour<'m> {
+    /// The renderer of `model`'s behaviour.
+    pub fn new(model: &'m Model) -> Self {
+        Behaviour { model }
+    }
+
+    fn store_field(&self, store: usize) -> &str {
+        &self.model.state.as_deref().unwrap_or_default()[store].field
+    }
+
+    /// The binding of an entity of a store in a closure (`todo`).
+    fn binding(&self, store: usize) -> String {
+        let entity = self.model.store_entity(store);
+        names::snake(&names::kebab(&entity.name)).unwrap_or_else(|_| "entity".into())
+    }
+
+    /// The state, read: `self.as_ref()` (or `state` in an accepting
+    /// method).
+    fn state(ctx: Ctx) -> &'static str {
+        match ctx {
+            Ctx::Event => "state",
+            _ => "self.as_ref()",
+        }
+    }
+
+    /// An input as a place: `command.text`, `event.id`, `*member_id`.
+    fn place(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
+        match expr {
+            Expr::Input { rust, ty } => match ctx {
+                Ctx::Command => format!("command.{rust}"),
+                Ctx::Event => format!("event.{rust}"),
+                Ctx::Query if ty.is_copy() || ty.rust_param().starts_with("Option") => rust.clone(),
+                Ctx::Query => format!("*{rust}"),
+            },
+            Expr::Item { rust, .. } => format!("{item}.{rust}"),
+            _ => self.value(expr, ctx, item),
+        }
+    }
+
+    /// An expression as a reference (`&command.id`), or a value when
+    /// `Copy`, for a key lookup.
+    fn key_ref(&self, expr: &Expr, ctx: Ctx) -> String {
+        match (expr, ctx) {
+            (Expr::Input { rust, ty }, Ctx::Query) if !ty.is_copy() => rust.clone(),
+            _ => format!("&{}", self.place(expr, ctx, "")),
+        }
+    }
+
+    /// An expression as an argument of a query whose parameter has type
+    /// `ty`.
+    fn arg(&self, expr: &Expr, ctx: Ctx) -> String {
+        let ty = expr.ty();
+        if ctx == Ctx::Query {
+            if let Expr::Input { rust, .. } = expr {
+                return rust.clone();
+            }
+        }
+        let place = self.place(expr, ctx, "");
+        match ty {
+            _ if ty.is_copy() => place,
+            Type::Optional(inner) if inner.is_copy() => place,
+            Type::Optional(inner) if **inner == Type::Text => format!("{place}.as_deref()"),
+            Type::Optional(_) => format!("{place}.as_ref()"),
+            _ => format!("&{place}"),
+        }
+    }
+
+    /// An expression's value (owned where it is not a place).
+    fn value(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
+        match expr {
+            Expr::Input { .. } | Expr::Item { .. } => self.place(expr, ctx, item),
+            Expr::Literal { value, ty } => literal(value, ty),
+            Expr::Call { method, args, .. } => {
+                let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
+                format!("self.{method}({})", args.join(", "))
+            }
+            Expr::All { store, .. } => format!(
+                "{}.{}.values().cloned().collect::<Vec<_>>()",
+                Self::state(ctx),
+                self.store_field(*store)
+            ),
+            Expr::IdsOf { of, key, .. } => {
+                let binding = "each";
+                let list = match &**of {
+                    Expr::All { store, .. } => {
+                        format!("{}.{}.values()", Self::state(ctx), self.store_field(*store))
+                    }
+                    other => format!("{}.iter()", self.value(other, ctx, item)),
+                };
+                format!("{list}.map(|{binding}| {binding}.{key}.clone()).collect()")
+            }
+            Expr::FieldOf { .. } => String::new(),
+        }
+    }
+
+    /// `left <op> right`, each a place or value.
+    fn compare(&self, left: &Expr, cmp: Cmp, right: &Expr, l: &str, r: &str) -> String {
+        let op = match cmp {
+            Cmp::Eq => "==",
+            Cmp::Ne => "!=",
+            Cmp::Gt => ">",
+            Cmp::Lt => "<",
+            Cmp::Ge => ">=",
+            Cmp::Le => "<=",
+        };
+        let literal_of = |e: &Expr| match e {
+            Expr::Literal { value, .. } => Some(value.clone()),
+            _ => None,
+        };
+        match (literal_of(right), left.ty()) {
+            (Some(Literal::Nothing), _) => {
+                if cmp == Cmp::Eq {
+                    format!("{l}.is_none()")
+                } else {
+                    format!("{l}.is_some()")
+                }
+            }
+            (Some(value), Type::Optional(inner)) => {
+                let inner_cmp = self.compare_literal(&value, inner, op, "value");
+                if cmp == Cmp::Ne {
+                    format!(
+                        "!{l}.as_ref().is_some_and(|value| {})",
+                        self.compare_literal(&value, inner, "==", "value")
+                    )
+                } else {
+                    format!("{l}.as_ref().is_some_and(|value| {inner_cmp})")
+                }
+            }
+            (Some(value), ty) => self.compare_literal(&value, ty, op, l),
+            (None, _) => format!("{l} {op} {r}"),
+        }
+    }
+
+    fn compare_literal(&self, value: &Literal, ty: &Type, op: &str, place: &str) -> String {
+        let place_deref = if place == "value" {
+            "*value".to_string()
+        } else {
+            place.to_string()
+        };
+        match (value, ty) {
+            (Literal::Text(t), _) => format!("{place} {op} {}", string(t)),
+            (Literal::Id(_, t), _) => format!("{place}.as_str() {op} {}", string(t)),
+            (Literal::Boolean(b), _) if op == "==" && !b => format!("!{place_deref}"),
+            (Literal::Boolean(_), _) if op == "==" => place_deref,
+            _ => format!("{place_deref} {op} {}", literal(value, ty)),
+        }
+    }
+
+    /// A yes/no expression.
+    fn truth(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
+        match expr {
+            Expr::FieldOf {
+                store, field, key, ..
+            } => {
+                let b = self.binding(*store);
+                format!(
+                    "{}.{}.get({}).is_some_and(|{b}| {b}.{field})",
+                    Self::state(ctx),
+                    self.store_field(*store),
+                    self.key_ref(key, ctx)
+                )
+            }
+            Expr::Input { .. } if ctx == Ctx::Query => self
+                .place(expr, ctx, item)
+                .trim_start_matches('*')
+                .to_string(),
+            _ => self.value(expr, ctx, item),
+        }
+    }
+
+    /// A condition as a Rust `bool` expression. Statements about a field
+    /// of an entity the model does not hold are false.
+    fn condition(&self, condition: &Condition, ctx: Ctx, item: &str) -> String {
+        match condition {
+            Condition::Holds { expr } => self.truth(expr, ctx, item),
+            Condition::Not { expr } => format!("!{}", self.truth(expr, ctx, item)),
+            Condition::Compare { left, cmp, right } => {
+                let mut wraps = Vec::new();
+                let mut side = |e: &Expr, other: Option<&str>| -> String {
+                    match e {
+                        Expr::FieldOf {
+                            store, field, key, ..
+                        } => {
+                            let mut b = self.binding(*store);
+                            if other == Some(b.as_str()) || b == item {
+                                b = format!("other_{b}");
+                            }
+                            wraps.push(format!(
+                                "{}.{}.get({}).is_some_and(|{b}| ",
+                                Self::state(ctx),
+                                self.store_field(*store),
+                                self.key_ref(key, ctx)
+                            ));
+                            format!("{b}.{field}")
+                        }
+                        _ => self.value(e, ctx, item),
+                    }
+                };
+                let l = side(left, None);
+                let first = l.split('.').next().map(str::to_string);
+                let r = side(right, first.as_deref());
+                let inner = self.compare(left, *cmp, right, &l, &r);
+                let closing = ")".repeat(wraps.len());
+                format!("{}{inner}{closing}", wraps.concat())
+            }
+        }
+    }
+
+    /// The negation of a condition, without `!(a == b)`.
+    fn negated(&self, condition: &Condition, ctx: Ctx) -> String {
+        match condition {
+            Condition::Holds { expr } => format!("!{}", self.truth(expr, ctx, "")),
+            Condition::Not { expr } => self.truth(expr, ctx, ""),
+            Condition::Compare { left, cmp, right } => {
+                let plain = !matches!(left, Expr::FieldOf { .. })
+                    && !matches!(right, Expr::FieldOf { .. })
+                    && !matches!(left.ty(), Type::Optional(_));
+                if plain {
+                    let flipped = match cmp {
+                        Cmp::Eq => Cmp::Ne,
+                        Cmp::Ne => Cmp::Eq,
+                        Cmp::Gt => Cmp::Le,
+                        Cmp::Le => Cmp::Gt,
+                        Cmp::Lt => Cmp::Ge,
+                        Cmp::Ge => Cmp::Lt,
+                    };
+                    return self.condition(
+                        &Condition::Compare {
+                            left: left.clone(),
+                            cmp: flipped,
+                            right: right.clone(),
+                        },
+                        ctx,
+                        "",
+                    );
+                }
+                let text = self.condition(condition, ctx, "");
+                if text.starts_with('!') {
+                    // `!x.is_some_and(…)` reads better as is_none_or, but
+                    // a double negation is clearer still.
+                    format!("!({text})")
+                } else {
+                    format!("!{text}")
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------- queries
+
+    /// The body of a derived query, at method indentation (8).
+    pub fn query(&self, derived: &Derived) -> String {
+        let state = "self.as_ref()";
+        match derived {
+            Derived::Has { store, key } => format!(
+                "        {state}.{}.contains({})",
+                self.store_field(*store),
+                self.key_ref(key, Ctx::Query)
+            ),
+            Derived::Get { store, key } => format!(
+                "        {state}.{}.get({}).cloned()",
+                self.store_field(*store),
+                self.key_ref(key, Ctx::Query)
+            ),
+            Derived::Select { store, filter } | Derived::Count { store, filter } => {
+                let field = self.store_field(*store);
+                let b = self.binding(*store);
+                let count = matches!(derived, Derived::Count { .. });
+                let mut out = format!("        let {field} = {state}.{field}.values();\n");
+                let head = match filter {
+                    Some(condition) => {
+                        let cond = self.condition(condition, Ctx::Query, &b);
+                        let line = format!("        {field}.filter(|{b}| {cond})");
+                        if width(&line) > MAX_WIDTH {
+                            format!(
+                                "        {field}.filter(|{b}| {{\n            {cond}\n        }})"
+                            )
+                        } else {
+                            line
+                        }
+                    }
+                    None => format!("        {field}"),
+                };
+                if count {
+                    if filter.is_some() {
+                        let last = head.lines().last().unwrap_or_default();
+                        let joined = format!("{head}.count()");
+                        let _ = last;
+                        out.push_str(&format!("        super::count({})", joined.trim_start()));
+                        if width(out.lines().last().unwrap_or_default()) > MAX_WIDTH {
+                            out = format!("        let {field} = {state}.{field}.values();\n");
+                            out.push_str(&format!(
+                                "        let matching = {}.count();\n        super::count(matching)",
+                                head.trim_start()
+                            ));
+                        }
+                    } else {
+                        out = format!("        super::count({state}.{field}.len())");
+                    }
+                } else if filter.is_some() {
+                    out.push_str(&format!("{head}.cloned().collect()"));
+                } else {
+                    out = format!("        {state}.{field}.values().cloned().collect()");
+                }
+                out
+            }
+        }
+    }
+
+    // ---------------------------------------------------------- proposing
+
+    /// The body of a generated proposing method, at indentation 8.
+    pub fn proposing(&self, command: &crate::model::ir::Command) -> String {
+        let event = self.model.event_of(command);
+        let mut out = Vec::new();
+        for guard in &command.guards {
+            out.push(self.guard(command, guard));
+        }
+        let Some(from) = &command.proposing else {
+            return out.join("\n");
+        };
+        let mut fields = Vec::new();
+        for f in from {
+            let value = match &f.expr {
+                Expr::Input { rust, .. } => format!("command.{rust}"),
+                Expr::FieldOf {
+                    store,
+                    field,
+                    key,
+                    ty,
+                } => {
+                    let entity = self.model.store_entity(*store);
+                    let b = self.binding(*store);
+                    let lookup = format!(
+                        "self.as_ref().{}.get({})",
+                        self.store_field(*store),
+                        self.key_ref(key, Ctx::Command)
+                    );
+                    let rule = format!("{}/{}-exists", command.name, names::kebab(&entity.name));
+                    let message = format!("there is no {} {{}}", names::kebab(&entity.name));
+                    let mut lines = format!("        let Some({b}) = {lookup} else {{\n");
+                    lines.push_str(&self.rejection(
+                        12,
+                        command,
+                        &rule,
+                        "NotFound",
+                        &call(
+                            0,
+                            "format!",
+                            &[string(&message), self.place(key, Ctx::Command, "")],
+                            "",
+                        ),
+                    ));
+                    lines.push_str("\n        };");
+                    out.push(lines);
+                    let clone = if ty.is_copy() { "" } else { ".clone()" };
+                    let local = format!("{b}_{field}");
+                    out.push(format!("        let {local} = {b}.{field}{clone};"));
+                    local
+                }
+                other => {
+                    let local = names::unraw(&f.field).to_string();
+                    let value = self.value(other, Ctx::Command, "");
+                    out.push(assign(8, &format!("let {local}"), &value));
+                    local
+                }
+            };
+            fields.push((f.field.clone(), value));
+        }
+        out.push(struct_lit(8, "Ok(", &event.rust, &fields, ")"));
+        out.join("\n")
+    }
+
+    fn rejection(
+        &self,
+        indent: usize,
+        command: &crate::model::ir::Command,
+        rule: &str,
+        kind: &str,
+        message: &str,
+    ) -> String {
+        let args = [
+            "MODEL".to_string(),
+            format!("{}::ACTION", command.rust),
+            string(rule),
+            format!("RejectionKind::{kind}"),
+            message.to_string(),
+        ];
+        call(indent, "return Err(Rejection::by_rule", &args, ");")
+    }
+
+    fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
+        let condition = if guard.unless {
+            self.negated(&guard.condition, Ctx::Command)
+        } else {
+            self.condition(&guard.condition, Ctx::Command, "")
+        };
+        let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
+        let head = format!("        if {condition} {{");
+        out.push_str(&head);
+        out.push('\n');
+        let message = message(&guard.message);
+        out.push_str(&assign(12, "let message", &message));
+        out.push('\n');
+        out.push_str(&self.rejection(12, command, &guard.rule, guard.kind.rust(), "message"));
+        out.push_str("\n        }");
+        out
+    }
+
+    // ---------------------------------------------------------- accepting
+
+    /// The body of a generated accepting method, at indentation 8.
+    pub fn accepting(&self, effects: &[Effect]) -> String {
+        if effects.is_empty() {
+            return "        let _ = (self, event);".into();
+        }
+        let mut out = vec!["        let state = self.as_mut();".to_string()];
+        for effect in effects {
+            out.push(self.effect(effect));
+        }
+        out.join("\n")
+    }
+
+    fn effect(&self, effect: &Effect) -> String {
+        let owned = |e: &Expr| -> String {
+            match e {
+                Expr::Input { rust, ty } if ty.is_copy() => format!("event.{rust}"),
+                Expr::Input { rust, .. } => format!("event.{rust}.clone()"),
+                other => self.value(other, Ctx::Event, ""),
+            }
+        };
+        match effect {
+            Effect::Adds { store, fields } => {
+                let entity = self.model.store_entity(*store);
+                let key = &entity.fields[0];
+                let values: Vec<(String, String)> =
+                    fields.iter().map(|(f, e)| (f.clone(), owned(e))).collect();
+                let key_value = values
+                    .iter()
+                    .find(|(f, _)| *f == key.rust)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                let mut out = format!("        let {} = ", self.binding(*store));
+                let lit = struct_lit(8, "", &entity.rust, &values, ";");
+                out.push_str(lit.trim_start());
+                out.push('\n');
+                out.push_str(&call(
+                    8,
+                    &format!("state.{}.insert", self.store_field(*store)),
+                    &[key_value, self.binding(*store)],
+                    ";",
+                ));
+                out
+            }
+            Effect::Sets {
+                store,
+                key,
+                field,
+                value,
+            } => {
+                let b = self.binding(*store);
+                let lookup = format!(
+                    "        if let Some({b}) = state.{}.get_mut({}) {{",
+                    self.store_field(*store),
+                    self.key_ref(key, Ctx::Event)
+                );
+                let set = match value {
+                    Expr::Input { rust, ty } if !ty.is_copy() => {
+                        format!("            {b}.{field}.clone_from(&event.{rust});")
+                    }
+                    other => assign(12, &format!("{b}.{field}"), &owned(other)),
+                };
+                format!("{lookup}\n{set}\n        }}")
+            }
+            Effect::Changes {
+                store,
+                key,
+                field,
+                by,
+                increase,
+            } => {
+                let b = self.binding(*store);
+                let entity = self.model.store_entity(*store);
+                let ty = entity
+                    .fields
+                    .iter()
+                    .find(|f| f.rust == *field)
+                    .map(|f| f.ty.clone())
+                    .unwrap_or(Type::Integer);
+                let lookup = format!(
+                    "        if let Some({b}) = state.{}.get_mut({}) {{",
+                    self.store_field(*store),
+                    self.key_ref(key, Ctx::Event)
+                );
+                let by = owned(by);
+                let op = if *increase { "add" } else { "sub" };
+                let set = match ty {
+                    Type::Number => {
+                        let sign = if *increase { "+=" } else { "-=" };
+                        format!("            {b}.{field} {sign} {by};")
+                    }
+                    _ => assign(
+                        12,
+                        &format!("{b}.{field}"),
+                        &format!("{b}.{field}.saturating_{op}({by})"),
+                    ),
+                };
+                format!("{lookup}\n{set}\n        }}")
+            }
+            Effect::Removes { store, key } => format!(
+                "        state.{}.remove({});",
+                self.store_field(*store),
+                self.key_ref(key, Ctx::Event)
+            ),
+            Effect::RemovesEach { store, keys } => {
+                let field = self.store_field(*store);
+                format!(
+                    "        for key in &{} {{\n            state.{field}.remove(key);\n        }}",
+                    self.place(keys, Ctx::Event, "")
+                )
+            }
+        }
+    }
+
+    // ---------------------------------------------------------- constraints
+
+    /// The body of a command's `validate`, at indentation 8.
+    pub fn validate(&self, command: &crate::model::ir::Command) -> String {
+        let mut out = vec!["        let mut problems = super::Problems::default();".to_string()];
+        for param in &command.params {
+            for check in &param.checks {
+                out.push(self.check(&param.term, &param.rust, &param.ty, check));
+            }
+        }
+        out.push("        problems.finish(MODEL, Self::ACTION)".to_string());
+        out.join("\n")
+    }
+
+    fn check(&self, term: &str, rust: &str, ty: &Type, check: &Check) -> String {
+        // Optional values are checked when present.
+        let (open, place, close, indent) = match ty {
+            Type::Optional(inner) => {
+                let binding = "value";
+                (
+                    format!("        if let Some({binding}) = &self.{rust} {{\n"),
+                    if inner.is_copy() {
+                        "*value".to_string()
+                    } else {
+                        "value".to_string()
+                    },
+                    "\n        }".to_string(),
+                    12,
+                )
+            }
+            _ => (String::new(), format!("self.{rust}"), String::new(), 8),
+        };
+        let base = match ty {
+            Type::Optional(inner) => (**inner).clone(),
+            other => other.clone(),
+        };
+        let bad = match check {
+            Check::NotBlank => format!("super::is_blank(&{place})"),
+            Check::MaxChars { n } => format!("super::chars(&{place}) > {n}"),
+            Check::MinChars { n } => format!("super::chars(&{place}) < {n}"),
+            Check::AtLeast { n } => format!("{place} < {}", literal(n, &base)),
+            Check::AtMost { n } => format!("{place} > {}", literal(n, &base)),
+            Check::Between { low, high } => format!(
+                "!({}..={}).contains(&{place})",
+                literal(low, &base),
+                literal(high, &base)
+            ),
+            Check::Finite => format!("!{place}.is_finite()"),
+        };
+        let bad = bad.replace("&*value", "value").replace("&value", "value");
+        let text = match check {
+            Check::NotBlank => format!("`{term}` must not be blank"),
+            Check::MaxChars { n } => format!("`{term}` must be at most {n} characters"),
+            Check::MinChars { n } => format!("`{term}` must be at least {n} characters"),
+            Check::AtLeast { n } => format!("`{term}` must be at least {}", n.spec()),
+            Check::AtMost { n } => format!("`{term}` must be at most {}", n.spec()),
+            Check::Between { low, high } => {
+                format!(
+                    "`{term}` must be between {} and {}",
+                    low.spec(),
+                    high.spec()
+                )
+            }
+            Check::Finite => format!("`{term}` must be a finite number"),
+        };
+        let pad_i = pad(indent);
+        let add = call(
+            indent + 4,
+            "problems.add",
+            &[
+                string(term),
+                string(check.id()),
+                format!("{}.into()", string(&text)),
+            ],
+            ";",
+        );
+        format!("{open}{pad_i}if {bad} {{\n{add}\n{pad_i}}}{close}")
+    }
+}
+
+/// A guard's message as a Rust `String` expression.
+fn message(parts: &[MessagePart]) -> String {
+    let mut text = String::new();
+    let mut args = Vec::new();
+    for part in parts {
+        match part {
+            MessagePart::Text(t) => text.push_str(&t.replace('{', "{{").replace('}', "}}")),
+            MessagePart::Param(p) => {
+                text.push_str("{}");
+                args.push(format!("command.{p}"));
+            }
+        }
+    }
+    if args.is_empty() {
+        return format!("String::from({})", string(&text));
+    }
+    let mut all = vec![string(&text)];
+    all.extend(args);
+    format!("format!({})", all.join(", "))
+}
