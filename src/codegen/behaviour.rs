@@ -29,6 +29,9 @@ enum Ctx {
 /// Renders one model's behaviour.
 pub struct Behaviour<'m> {
     model: &'m Model,
+    /// Entity lookups a guard's condition needs, hoisted into `let`s
+    /// before its `if`: (lookup expression, binding).
+    lookups: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 /// `count` spaces.
@@ -212,7 +215,10 @@ fn literal(value: &Literal, ty: &Type) -> String {
 impl<'m> Behaviour<'m> {
     /// The renderer of `model`'s behaviour.
     pub fn new(model: &'m Model) -> Self {
-        Behaviour { model }
+        Behaviour {
+            model,
+            lookups: std::cell::RefCell::new(Vec::new()),
+        }
     }
 
     fn store_field(&self, store: usize) -> &str {
@@ -392,16 +398,37 @@ impl<'m> Behaviour<'m> {
                         Expr::FieldOf {
                             store, field, key, ..
                         } => {
+                            let lookup = format!(
+                                "{}.{}.get({})",
+                                Self::state(ctx),
+                                self.store_field(*store),
+                                self.key_ref(key, ctx)
+                            );
+                            if ctx == Ctx::Command {
+                                let mut lookups = self.lookups.borrow_mut();
+                                if let Some((_, b)) = lookups.iter().find(|(l, _)| *l == lookup) {
+                                    let b = b.clone();
+                                    if !wraps
+                                        .iter()
+                                        .any(|w: &String| w.starts_with(&format!("{b}.")))
+                                    {
+                                        wraps.push(format!("{b}.is_some_and(|{b}| "));
+                                    }
+                                    return format!("{b}.{field}");
+                                }
+                                let mut b = self.binding(*store);
+                                while lookups.iter().any(|(_, other)| *other == b) {
+                                    b = format!("other_{b}");
+                                }
+                                lookups.push((lookup, b.clone()));
+                                wraps.push(format!("{b}.is_some_and(|{b}| "));
+                                return format!("{b}.{field}");
+                            }
                             let mut b = self.binding(*store);
                             if other == Some(b.as_str()) || b == item {
                                 b = format!("other_{b}");
                             }
-                            wraps.push(format!(
-                                "{}.{}.get({}).is_some_and(|{b}| ",
-                                Self::state(ctx),
-                                self.store_field(*store),
-                                self.key_ref(key, ctx)
-                            ));
+                            wraps.push(format!("{lookup}.is_some_and(|{b}| "));
                             format!("{b}.{field}")
                         }
                         _ => self.value(e, ctx, item),
@@ -445,13 +472,31 @@ impl<'m> Behaviour<'m> {
                         "",
                     );
                 }
-                let text = self.condition(condition, ctx, "");
-                if text.starts_with('!') {
-                    // `!x.is_some_and(…)` reads better as is_none_or, but
-                    // a double negation is clearer still.
-                    format!("!({text})")
+                // Absent or not so: every `is_some_and` becomes
+                // `is_none_or` around the opposite comparison.
+                let flipped = match cmp {
+                    Cmp::Eq => Cmp::Ne,
+                    Cmp::Ne => Cmp::Eq,
+                    Cmp::Gt => Cmp::Le,
+                    Cmp::Le => Cmp::Gt,
+                    Cmp::Lt => Cmp::Ge,
+                    Cmp::Ge => Cmp::Lt,
+                };
+                let text = self.condition(
+                    &Condition::Compare {
+                        left: left.clone(),
+                        cmp: flipped,
+                        right: right.clone(),
+                    },
+                    ctx,
+                    "",
+                );
+                if let Some(rest) = text.strip_prefix('!') {
+                    rest.replacen(".as_ref().is_some_and(", ".as_ref().is_none_or(", 1)
+                        .replace("!!", "")
+                        .replace(".is_some_and(|", ".is_none_or(|")
                 } else {
-                    format!("!{text}")
+                    text.replace(".is_some_and(|", ".is_none_or(|")
                 }
             }
         }
@@ -498,16 +543,30 @@ impl<'m> Behaviour<'m> {
                         let joined = format!("{head}.count()");
                         let _ = last;
                         out.push_str(&format!("        super::count({})", joined.trim_start()));
-                        if width(out.lines().last().unwrap_or_default()) > MAX_WIDTH {
+                        let last = out.lines().last().unwrap_or_default().to_string();
+                        if width(&last) > MAX_WIDTH
+                            || chain_parts(joined.trim_start()).len() > 2
+                                && width(joined.trim_start()) > CHAIN_WIDTH
+                        {
                             out = format!("        let {field} = {state}.{field}.values();\n");
-                            out.push_str(&format!(
-                                "        let matching = {}.count();\n        super::count(matching)",
-                                head.trim_start()
+                            out.push_str(&chained(
+                                8,
+                                "let matching = ",
+                                &format!("{}.count()", head.trim_start()),
+                                ";",
                             ));
+                            out.push_str("\n        super::count(matching)");
                         }
                     } else {
                         out = format!("        super::count({state}.{field}.len())");
                     }
+                } else if filter.is_some() && !head.contains('\n') {
+                    out.push_str(&chained(
+                        8,
+                        "",
+                        &format!("{}.cloned().collect()", head.trim_start()),
+                        "",
+                    ));
                 } else if filter.is_some() {
                     out.push_str(&format!("{head}.cloned().collect()"));
                 } else {
@@ -601,14 +660,24 @@ impl<'m> Behaviour<'m> {
     }
 
     fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
+        self.lookups.borrow_mut().clear();
         let condition = if guard.unless {
             self.negated(&guard.condition, Ctx::Command)
         } else {
             self.condition(&guard.condition, Ctx::Command, "")
         };
         let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
+        for (lookup, binding) in self.lookups.borrow().iter() {
+            out.push_str(&assign(8, &format!("let {binding}"), lookup));
+            out.push('\n');
+        }
         let head = format!("        if {condition} {{");
-        out.push_str(&head);
+        if width(&head) <= MAX_WIDTH && chain_parts(&condition).len() < 3 {
+            out.push_str(&head);
+        } else {
+            out.push_str(&assign(8, "let refused", &condition));
+            out.push_str("\n        if refused {");
+        }
         out.push('\n');
         let message = message(&guard.message);
         out.push_str(&assign(12, "let message", &message));

@@ -328,8 +328,9 @@ fn choice_view(choice: &ir::Choice) -> String {
     } else {
         "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize"
     };
+    // Wider than rustfmt's `attr_fn_like_width`: one derive per line.
     out.push_str(&format!(
-        "#[derive({derives})]\npub enum {} {{\n",
+        "#[derive(\n    {derives},\n)]\npub enum {} {{\n",
         choice.rust
     ));
     for (i, (word, variant)) in choice.values.iter().enumerate() {
@@ -624,9 +625,12 @@ impl ModelView {
                 let wrap = format!("{rust}Event::{}", model.event_of(command).rust);
                 let call = format!("self.{}(command)", command.method);
                 if validates(command) {
-                    let mapped = map_arm(16, "_", &call, &wrap);
-                    let mapped = mapped.trim_start().strip_prefix("_ => ").unwrap_or(&mapped);
-                    let mapped = mapped.strip_suffix(',').unwrap_or(mapped);
+                    let one = format!("{call}.map({wrap})");
+                    let mapped = if super::rust::width(&one) > 60 || 16 + super::rust::width(&one) > 100 {
+                        format!("{call}\n                    .map({wrap})")
+                    } else {
+                        one
+                    };
                     format!(
                         "            {pattern} => {{\n                command.validate()?;\n                {mapped}\n            }}"
                     )
