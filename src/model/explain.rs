@@ -1,6 +1,6 @@
 //! `esgen check --explain`: every resolved type, and which were inferred.
 
-use super::ir::{Origin, Spec};
+use super::ir::{Origin, RejectionKind, Spec};
 use askama::Template;
 
 #[derive(Template)]
@@ -23,5 +23,15 @@ fn origin(origin: &Origin) -> String {
         Origin::Declared => "declared".into(),
         Origin::Convention(why) => format!("convention: {why}"),
         Origin::Fallback => "inferred: no declaration, taken as text".into(),
+    }
+}
+
+/// A rejection kind, as rejections serialise it.
+fn kind(kind: &RejectionKind) -> &'static str {
+    match kind {
+        RejectionKind::NotFound => "not-found",
+        RejectionKind::Conflict => "conflict",
+        RejectionKind::Invalid => "invalid",
+        RejectionKind::Refused => "refused",
     }
 }

@@ -482,6 +482,8 @@ pub struct Guard {
 pub struct FieldFrom {
     /// The event field's Rust name.
     pub field: String,
+    /// The event field as written.
+    pub term: String,
     /// The value.
     pub expr: Expr,
     /// How the spec says it (for `--explain`).

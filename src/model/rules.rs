@@ -993,6 +993,7 @@ impl Pass<'_> {
                     match self.source(source, field, scope) {
                         Ok(expr) => from.push(FieldFrom {
                             field: field.rust.clone(),
+                            term: field.term.clone(),
                             expr,
                             spec: source_text(source),
                         }),
@@ -1003,6 +1004,7 @@ impl Pass<'_> {
                 if let Some(param) = params.iter().find(|p| p.term == field.term) {
                     from.push(FieldFrom {
                         field: field.rust.clone(),
+                        term: field.term.clone(),
                         expr: Expr::Input {
                             rust: param.rust.clone(),
                             ty: param.ty.clone(),
@@ -1014,6 +1016,7 @@ impl Pass<'_> {
                 if let Some(value) = self.term(&field.term).and_then(|t| t.default.clone()) {
                     from.push(FieldFrom {
                         field: field.rust.clone(),
+                        term: field.term.clone(),
                         spec: format!("default {}", value.spec()),
                         expr: Expr::Literal {
                             value,
@@ -1025,6 +1028,7 @@ impl Pass<'_> {
                 if matches!(field.ty, Type::Optional(_)) {
                     from.push(FieldFrom {
                         field: field.rust.clone(),
+                        term: field.term.clone(),
                         spec: "nothing (optional)".into(),
                         expr: Expr::Literal {
                             value: Literal::Nothing,
