@@ -1178,7 +1178,10 @@ impl Pass<'_> {
                     );
                     return Err(());
                 };
-                let key = &entity.fields[0];
+                // An entity without fields was reported already.
+                let Some(key) = entity.fields.first() else {
+                    return Err(());
+                };
                 Expr::IdsOf {
                     of: Box::new(list),
                     key: key.rust.clone(),
