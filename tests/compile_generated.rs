@@ -189,6 +189,14 @@ fn build(spec: &str, name: &str, workspace: &Path) {
     );
 }
 
+/// A spec with rules in every form (optional fields compared with values
+/// and with nothing, yes/no fields, a choice, integers, numbers and
+/// decimals, queries with optional parameters, two entities compared in one
+/// guard, every effect, long names), and tests of what its rules do
+/// (`tests/fixtures/rules/`).
+const RULES: &str = include_str!("fixtures/rules/lending.ddd");
+const RULES_TESTS: &str = include_str!("fixtures/rules/lending_tests.rs");
+
 #[test]
 fn unseen_specs_build_into_clean_crates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -196,7 +204,10 @@ fn unseen_specs_build_into_clean_crates() {
     build(KEYWORDS_AND_NUMBERS, "shipping", workspace);
     build(LONG_NAMES_WITH_TABS_AND_CRLF, "permits", workspace);
     build(ODD_NAMES_AND_EMPTY_MODELS, "odd", workspace);
-    make_workspace(workspace, &["shipping", "permits", "odd"]);
+    build(RULES, "lending", workspace);
+    std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
+    std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
+    make_workspace(workspace, &["shipping", "permits", "odd", "lending"]);
     let cargo = || cargo_in(workspace);
     run(
         cargo().args([
@@ -224,7 +235,7 @@ fn unseen_specs_build_into_clean_crates() {
         ]),
         "cargo doc",
     );
-    for krate in ["shipping", "permits", "odd"] {
+    for krate in ["shipping", "permits", "odd", "lending"] {
         let lib = workspace.join(krate).join("src/lib.rs");
         assert_formatted(&lib);
     }

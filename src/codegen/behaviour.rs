@@ -34,6 +34,24 @@ pub struct Behaviour<'m> {
     lookups: std::cell::RefCell<Vec<(String, String)>>,
 }
 
+/// An entity lookup a condition reads through.
+struct Wrap {
+    /// The lookup, which identifies it (`self.as_ref().books.get(&command.id)`).
+    lookup: String,
+    /// What the test is called on: the lookup, or the `let` it was hoisted into.
+    receiver: String,
+    /// The entity's name inside the test.
+    binding: String,
+}
+
+/// `inner` inside each lookup's `method` (`is_some_and`: the entities are
+/// there and the test holds; `is_none_or`: one is absent or it holds).
+fn wrapped(wraps: &[Wrap], inner: String, method: &str) -> String {
+    wraps.iter().rev().fold(inner, |test, wrap| {
+        format!("{}.{method}(|{}| {test})", wrap.receiver, wrap.binding)
+    })
+}
+
 /// `count` spaces.
 fn pad(count: usize) -> String {
     " ".repeat(count)
@@ -147,16 +165,45 @@ fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String {
     let one = format!("{}{prefix}{expr}{suffix}", pad(indent));
     let parts = chain_parts(expr);
     if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
+        if width(&one) > MAX_WIDTH && parts.len() == 2 {
+            if let Some(block) =
+                closure_block(indent, &format!("{prefix}{}", parts[0]), parts[1], suffix)
+            {
+                return block;
+            }
+        }
         return one;
     }
     let mut out = format!("{}{prefix}{}", pad(indent), parts[0]);
     for part in &parts[1..] {
         out.push('\n');
-        out.push_str(&pad(indent + 4));
-        out.push_str(part);
+        let line = format!("{}{part}", pad(indent + 4));
+        match closure_block(indent + 4, "", part, "") {
+            Some(block) if width(&line) > MAX_WIDTH => out.push_str(&block),
+            _ => out.push_str(&line),
+        }
     }
     out.push_str(suffix);
     out
+}
+
+/// `{prefix}.method(|x| body){suffix}` with the closure's body in a block
+/// of its own, as rustfmt lays out a closure too long for its line; `None`
+/// when `call` is not a call with one closure.
+fn closure_block(indent: usize, prefix: &str, call: &str, suffix: &str) -> Option<String> {
+    let open = call.find("(|")?;
+    let inner = call[open + 2..].strip_suffix(')')?;
+    let (binding, body) = inner.split_once("| ")?;
+    if binding.contains(['(', ')']) {
+        return None;
+    }
+    let head = &call[..open];
+    let body = chained(indent + 4, "", body, "");
+    Some(format!(
+        "{}{prefix}{head}(|{binding}| {{\n{body}\n{}}}){suffix}",
+        pad(indent),
+        pad(indent)
+    ))
 }
 
 /// Text as a Rust string literal.
@@ -177,11 +224,14 @@ fn float(text: &str) -> String {
 fn decimal(text: &str) -> String {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = format!("{whole}{fraction}");
-    let mantissa: i128 = digits.parse().unwrap_or(0);
-    format!(
-        "Decimal::from_i128_with_scale({mantissa}, {})",
-        fraction.len()
-    )
+    match digits.parse::<i64>() {
+        Ok(mantissa) => format!("Decimal::new({mantissa}, {})", fraction.len()),
+        Err(_) => format!(
+            "Decimal::from_i128_with_scale({}, {})",
+            digits.parse::<i128>().unwrap_or(0),
+            fraction.len()
+        ),
+    }
 }
 
 /// A value written in the spec, as an owned Rust value of `ty`.
@@ -196,11 +246,7 @@ fn literal(value: &Literal, ty: &Type) -> String {
         (Literal::Boolean(b), _) => b.to_string(),
         (Literal::Choice(e, v, _), _) => format!("{e}::{v}"),
         (Literal::Id(t, text), _) => format!("{t}::from({})", string(text)),
-        (Literal::List(items), Type::List(inner)) if items.is_empty() => {
-            let _ = inner;
-            "Vec::new()".into()
-        }
-        (Literal::List(items), Type::List(inner)) => format!(
+        (Literal::List(items), Type::List(inner)) if !items.is_empty() => format!(
             "vec![{}]",
             items
                 .iter()
@@ -332,16 +378,21 @@ impl<'m> Behaviour<'m> {
                     format!("{l}.is_some()")
                 }
             }
+            (Some(value), Type::Optional(inner)) if matches!(cmp, Cmp::Eq | Cmp::Ne) => {
+                // Compared as options: nothing is never the value.
+                let (place, wanted) = match (&value, &**inner) {
+                    (Literal::Text(t), _) => (format!("{l}.as_deref()"), string(t)),
+                    (Literal::Id(id, t), _) => {
+                        (format!("{l}.as_ref().map({id}::as_str)"), string(t))
+                    }
+                    (_, ty) if ty.is_copy() => (l.to_string(), literal(&value, ty)),
+                    (_, ty) => (format!("{l}.as_ref()"), format!("&{}", literal(&value, ty))),
+                };
+                format!("{place} {op} Some({wanted})")
+            }
             (Some(value), Type::Optional(inner)) => {
-                let inner_cmp = self.compare_literal(&value, inner, op, "value");
-                if cmp == Cmp::Ne {
-                    format!(
-                        "!{l}.as_ref().is_some_and(|value| {})",
-                        self.compare_literal(&value, inner, "==", "value")
-                    )
-                } else {
-                    format!("{l}.as_ref().is_some_and(|value| {inner_cmp})")
-                }
+                let test = self.compare_literal(&value, inner, op, "value");
+                format!("{l}.as_ref().is_some_and(|value| {test})")
             }
             (Some(value), ty) => self.compare_literal(&value, ty, op, l),
             (None, _) => format!("{l} {op} {r}"),
@@ -357,26 +408,20 @@ impl<'m> Behaviour<'m> {
         match (value, ty) {
             (Literal::Text(t), _) => format!("{place} {op} {}", string(t)),
             (Literal::Id(_, t), _) => format!("{place}.as_str() {op} {}", string(t)),
-            (Literal::Boolean(b), _) if op == "==" && !b => format!("!{place_deref}"),
-            (Literal::Boolean(_), _) if op == "==" => place_deref,
+            (Literal::Boolean(b), _) if matches!(op, "==" | "!=") => {
+                if (op == "==") == *b {
+                    place_deref
+                } else {
+                    format!("!{place_deref}")
+                }
+            }
             _ => format!("{place_deref} {op} {}", literal(value, ty)),
         }
     }
 
-    /// A yes/no expression.
+    /// A yes/no expression that reads no entity's field.
     fn truth(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
         match expr {
-            Expr::FieldOf {
-                store, field, key, ..
-            } => {
-                let b = self.binding(*store);
-                format!(
-                    "{}.{}.get({}).is_some_and(|{b}| {b}.{field})",
-                    Self::state(ctx),
-                    self.store_field(*store),
-                    self.key_ref(key, ctx)
-                )
-            }
             Expr::Input { .. } if ctx == Ctx::Query => self
                 .place(expr, ctx, item)
                 .trim_start_matches('*')
@@ -385,121 +430,124 @@ impl<'m> Behaviour<'m> {
         }
     }
 
-    /// A condition as a Rust `bool` expression. Statements about a field
-    /// of an entity the model does not hold are false.
-    fn condition(&self, condition: &Condition, ctx: Ctx, item: &str) -> String {
-        match condition {
-            Condition::Holds { expr } => self.truth(expr, ctx, item),
-            Condition::Not { expr } => format!("!{}", self.truth(expr, ctx, item)),
-            Condition::Compare { left, cmp, right } => {
-                let mut wraps = Vec::new();
-                let mut side = |e: &Expr, other: Option<&str>| -> String {
-                    match e {
-                        Expr::FieldOf {
-                            store, field, key, ..
-                        } => {
-                            let lookup = format!(
-                                "{}.{}.get({})",
-                                Self::state(ctx),
-                                self.store_field(*store),
-                                self.key_ref(key, ctx)
-                            );
-                            if ctx == Ctx::Command {
-                                let mut lookups = self.lookups.borrow_mut();
-                                if let Some((_, b)) = lookups.iter().find(|(l, _)| *l == lookup) {
-                                    let b = b.clone();
-                                    if !wraps
-                                        .iter()
-                                        .any(|w: &String| w.starts_with(&format!("{b}.")))
-                                    {
-                                        wraps.push(format!("{b}.is_some_and(|{b}| "));
-                                    }
-                                    return format!("{b}.{field}");
-                                }
-                                let mut b = self.binding(*store);
-                                while lookups.iter().any(|(_, other)| *other == b) {
-                                    b = format!("other_{b}");
-                                }
-                                lookups.push((lookup, b.clone()));
-                                wraps.push(format!("{b}.is_some_and(|{b}| "));
-                                return format!("{b}.{field}");
-                            }
-                            let mut b = self.binding(*store);
-                            if other == Some(b.as_str()) || b == item {
-                                b = format!("other_{b}");
-                            }
-                            wraps.push(format!("{lookup}.is_some_and(|{b}| "));
-                            format!("{b}.{field}")
-                        }
-                        _ => self.value(e, ctx, item),
-                    }
-                };
-                let l = side(left, None);
-                let first = l.split('.').next().map(str::to_string);
-                let r = side(right, first.as_deref());
-                let inner = self.compare(left, *cmp, right, &l, &r);
-                let closing = ")".repeat(wraps.len());
-                format!("{}{inner}{closing}", wraps.concat())
-            }
+    /// The binding of an entity a condition reads a field of, recording the
+    /// lookup in `wraps`: (lookup, receiver, binding). In a proposing
+    /// method the lookup is hoisted into a `let` before the guard (see
+    /// [`Behaviour::guard`]), and the receiver is that `let`.
+    fn lookup(&self, expr: &Expr, ctx: Ctx, item: &str, wraps: &mut Vec<Wrap>) -> String {
+        let Expr::FieldOf {
+            store, field, key, ..
+        } = expr
+        else {
+            return self.value(expr, ctx, item);
+        };
+        let lookup = format!(
+            "{}.{}.get({})",
+            Self::state(ctx),
+            self.store_field(*store),
+            self.key_ref(key, ctx)
+        );
+        if let Some(wrap) = wraps.iter().find(|w| w.lookup == lookup) {
+            return format!("{}.{field}", wrap.binding);
         }
+        let taken = |b: &str| b == item || wraps.iter().any(|w| w.binding == b);
+        let binding = if ctx == Ctx::Command {
+            let mut hoisted = self.lookups.borrow_mut();
+            match hoisted.iter().find(|(l, _)| *l == lookup) {
+                Some((_, b)) => b.clone(),
+                None => {
+                    let mut b = self.binding(*store);
+                    while taken(&b) || hoisted.iter().any(|(_, other)| *other == b) {
+                        b = format!("other_{b}");
+                    }
+                    hoisted.push((lookup.clone(), b.clone()));
+                    b
+                }
+            }
+        } else {
+            let mut b = self.binding(*store);
+            while taken(&b) {
+                b = format!("other_{b}");
+            }
+            b
+        };
+        let receiver = if ctx == Ctx::Command {
+            binding.clone()
+        } else {
+            lookup.clone()
+        };
+        wraps.push(Wrap {
+            lookup,
+            receiver,
+            binding: binding.clone(),
+        });
+        format!("{binding}.{field}")
     }
 
-    /// The negation of a condition, without `!(a == b)`.
-    fn negated(&self, condition: &Condition, ctx: Ctx) -> String {
-        match condition {
-            Condition::Holds { expr } => format!("!{}", self.truth(expr, ctx, "")),
-            Condition::Not { expr } => self.truth(expr, ctx, ""),
+    /// A condition as the entity lookups it reads and the test on them.
+    fn test(&self, condition: &Condition, ctx: Ctx, item: &str) -> (Vec<Wrap>, String) {
+        let mut wraps = Vec::new();
+        let inner = match condition {
+            Condition::Holds { expr } => match expr {
+                Expr::FieldOf { .. } => self.lookup(expr, ctx, item, &mut wraps),
+                _ => self.truth(expr, ctx, item),
+            },
+            Condition::Not { expr } => match expr {
+                Expr::FieldOf { .. } => format!("!{}", self.lookup(expr, ctx, item, &mut wraps)),
+                _ => format!("!{}", self.truth(expr, ctx, item)),
+            },
             Condition::Compare { left, cmp, right } => {
-                let plain = !matches!(left, Expr::FieldOf { .. })
-                    && !matches!(right, Expr::FieldOf { .. })
-                    && !matches!(left.ty(), Type::Optional(_));
-                if plain {
-                    let flipped = match cmp {
-                        Cmp::Eq => Cmp::Ne,
-                        Cmp::Ne => Cmp::Eq,
-                        Cmp::Gt => Cmp::Le,
-                        Cmp::Le => Cmp::Gt,
-                        Cmp::Lt => Cmp::Ge,
-                        Cmp::Ge => Cmp::Lt,
-                    };
-                    return self.condition(
-                        &Condition::Compare {
-                            left: left.clone(),
-                            cmp: flipped,
-                            right: right.clone(),
-                        },
-                        ctx,
-                        "",
-                    );
+                let mut l = self.lookup(left, ctx, item, &mut wraps);
+                let mut r = self.lookup(right, ctx, item, &mut wraps);
+                // A query's optional parameter is borrowed inside
+                // (`Option<&T>`, `Option<&str>`): the other side is too.
+                let borrowed = |e: &Expr| {
+                    ctx == Ctx::Query
+                        && matches!(e, Expr::Input { ty: Type::Optional(inner), .. } if !inner.is_copy())
+                };
+                let as_borrowed = |place: &str, e: &Expr| match e.ty() {
+                    Type::Optional(inner) if **inner == Type::Text => format!("{place}.as_deref()"),
+                    _ => format!("{place}.as_ref()"),
+                };
+                if borrowed(right) && !borrowed(left) {
+                    l = as_borrowed(&l, left);
+                } else if borrowed(left) && !borrowed(right) {
+                    r = as_borrowed(&r, right);
                 }
-                // Absent or not so: every `is_some_and` becomes
-                // `is_none_or` around the opposite comparison.
-                let flipped = match cmp {
+                self.compare(left, *cmp, right, &l, &r)
+            }
+        };
+        (wraps, inner)
+    }
+
+    /// A condition as a Rust `bool` expression. A statement about a field
+    /// of an entity the model does not hold is false.
+    fn condition(&self, condition: &Condition, ctx: Ctx, item: &str) -> String {
+        let (wraps, inner) = self.test(condition, ctx, item);
+        wrapped(&wraps, inner, "is_some_and")
+    }
+
+    /// The negation of a condition, written without `!(…)`: the opposite
+    /// test, and an absent entity makes it true.
+    fn negated(&self, condition: &Condition, ctx: Ctx) -> String {
+        let opposite = match condition {
+            Condition::Holds { expr } => Condition::Not { expr: expr.clone() },
+            Condition::Not { expr } => Condition::Holds { expr: expr.clone() },
+            Condition::Compare { left, cmp, right } => Condition::Compare {
+                left: left.clone(),
+                cmp: match cmp {
                     Cmp::Eq => Cmp::Ne,
                     Cmp::Ne => Cmp::Eq,
                     Cmp::Gt => Cmp::Le,
                     Cmp::Le => Cmp::Gt,
                     Cmp::Lt => Cmp::Ge,
                     Cmp::Ge => Cmp::Lt,
-                };
-                let text = self.condition(
-                    &Condition::Compare {
-                        left: left.clone(),
-                        cmp: flipped,
-                        right: right.clone(),
-                    },
-                    ctx,
-                    "",
-                );
-                if let Some(rest) = text.strip_prefix('!') {
-                    rest.replacen(".as_ref().is_some_and(", ".as_ref().is_none_or(", 1)
-                        .replace("!!", "")
-                        .replace(".is_some_and(|", ".is_none_or(|")
-                } else {
-                    text.replace(".is_some_and(|", ".is_none_or(|")
-                }
-            }
-        }
+                },
+                right: right.clone(),
+            },
+        };
+        let (wraps, inner) = self.test(&opposite, ctx, "");
+        wrapped(&wraps, inner, "is_none_or")
     }
 
     // ---------------------------------------------------------- queries
@@ -680,7 +728,16 @@ impl<'m> Behaviour<'m> {
         }
         out.push('\n');
         let message = message(&guard.message);
-        out.push_str(&assign(12, "let message", &message));
+        if guard
+            .message
+            .iter()
+            .any(|p| matches!(p, MessagePart::Param(_)))
+        {
+            let args: Vec<String> = split_args(&message);
+            out.push_str(&call(12, "let message = format!", &args, ";"));
+        } else {
+            out.push_str(&format!("            let message = {message};"));
+        }
         out.push('\n');
         out.push_str(&self.rejection(12, command, &guard.rule, guard.kind.rust(), "message"));
         out.push_str("\n        }");
@@ -744,10 +801,40 @@ impl<'m> Behaviour<'m> {
                     self.store_field(*store),
                     self.key_ref(key, Ctx::Event)
                 );
+                let field_ty = self
+                    .model
+                    .store_entity(*store)
+                    .fields
+                    .iter()
+                    .find(|f| f.rust == *field)
+                    .map(|f| f.ty.clone());
+                // A value put into an optional field that is not optional
+                // itself.
+                let wrap = matches!(field_ty, Some(Type::Optional(_)))
+                    && !matches!(value.ty(), Type::Optional(_))
+                    && !matches!(
+                        value,
+                        Expr::Literal {
+                            value: Literal::Nothing,
+                            ..
+                        }
+                    );
                 let set = match value {
-                    Expr::Input { rust, ty } if !ty.is_copy() => {
+                    Expr::Input { rust, ty } if !ty.is_copy() && !wrap => {
                         format!("            {b}.{field}.clone_from(&event.{rust});")
                     }
+                    Expr::Literal { .. } => {
+                        let ty = field_ty.unwrap_or_else(|| value.ty().clone());
+                        let Expr::Literal { value, .. } = value else {
+                            unreachable!("matched a literal")
+                        };
+                        assign(12, &format!("{b}.{field}"), &literal(value, &ty))
+                    }
+                    other if wrap => assign(
+                        12,
+                        &format!("{b}.{field}"),
+                        &format!("Some({})", owned(other)),
+                    ),
                     other => assign(12, &format!("{b}.{field}"), &owned(other)),
                 };
                 format!("{lookup}\n{set}\n        }}")
@@ -868,6 +955,22 @@ impl<'m> Behaviour<'m> {
             Check::Finite => format!("`{term}` must be a finite number"),
         };
         let pad_i = pad(indent);
+        // A range too long for the `if` line is named first.
+        let (range_let, bad) = match check {
+            Check::Between { low, high }
+                if width(&format!("{pad_i}if {bad} {{")) > MAX_WIDTH
+                    || width(&bad) > CHAIN_WIDTH + 2 =>
+            {
+                let range = format!("{}..={}", literal(low, &base), literal(high, &base));
+                (
+                    format!("{pad_i}let range = {range};\n"),
+                    format!("!range.contains(&{place})")
+                        .replace("&*value", "value")
+                        .replace("&value", "value"),
+                )
+            }
+            _ => (String::new(), bad),
+        };
         let add = call(
             indent + 4,
             "problems.add",
@@ -878,11 +981,48 @@ impl<'m> Behaviour<'m> {
             ],
             ";",
         );
-        format!("{open}{pad_i}if {bad} {{\n{add}\n{pad_i}}}{close}")
+        format!("{open}{range_let}{pad_i}if {bad} {{\n{add}\n{pad_i}}}{close}")
     }
 }
 
-/// A guard's message as a Rust `String` expression.
+/// The top-level arguments of an argument list (commas outside strings
+/// and brackets).
+fn split_args(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut current = String::new();
+    for c in list.chars() {
+        if in_string {
+            current.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current.trim().to_string());
+    out
+}
+
+/// A guard's message: a string literal, or the arguments of `format!`.
 fn message(parts: &[MessagePart]) -> String {
     let mut text = String::new();
     let mut args = Vec::new();
@@ -896,9 +1036,9 @@ fn message(parts: &[MessagePart]) -> String {
         }
     }
     if args.is_empty() {
-        return format!("String::from({})", string(&text));
+        return string(&text.replace("{{", "{").replace("}}", "}"));
     }
     let mut all = vec![string(&text)];
     all.extend(args);
-    format!("format!({})", all.join(", "))
+    all.join(", ")
 }

@@ -233,9 +233,16 @@ pub fn trait_header(head: &str, bounds: &[String]) -> String {
 /// `impl<T> Trait for T where T: A + B {}`, broken as rustfmt breaks it.
 pub fn blanket_impl(head: &str, bounds: &[String]) -> String {
     let joined = bounds.join(" + ");
-    let one_line = format!("{head} where T: {joined} {{}}");
-    if one_line.chars().count() <= MAX_WIDTH {
-        return one_line;
+    // As rustfmt measures it: the empty body's ` {}` does not count
+    // towards the width, and a header one column too wide still keeps its
+    // `where` on its line, with the body below.
+    let where_line = format!("{head} where T: {joined}");
+    let width = where_line.chars().count();
+    if width <= MAX_WIDTH {
+        return format!("{where_line} {{}}");
+    }
+    if width == MAX_WIDTH + 1 {
+        return format!("{where_line}\n{{}}");
     }
     let bound_line = format!("    T: {joined}");
     if bound_line.chars().count() <= MAX_WIDTH {
@@ -273,6 +280,37 @@ mod tests {
         assert_eq!(
             prose("a Vec<u8> in [brackets], but `Vec<u8>` and `[x]` in code"),
             "a Vec\\<u8> in \\[brackets\\], but `Vec<u8>` and `[x]` in code"
+        );
+    }
+
+    #[test]
+    fn lays_blanket_impls_out_as_rustfmt_does() {
+        // Each expectation is what rustfmt 1.95 makes of the one-line form.
+        let bounds = |n: usize| {
+            let name = "L".repeat(n);
+            (
+                format!("impl<T> {name}Aggregate for T"),
+                vec![
+                    format!("{name}Propose"),
+                    format!("{name}Accept"),
+                    "Default".to_string(),
+                ],
+            )
+        };
+        let (head, b) = bounds(13);
+        assert_eq!(
+            blanket_impl(&head, &b),
+            format!("{head} where T: {} {{}}", b.join(" + "))
+        );
+        let (head, b) = bounds(14);
+        assert_eq!(
+            blanket_impl(&head, &b),
+            format!("{head} where T: {}\n{{}}", b.join(" + "))
+        );
+        let (head, b) = bounds(15);
+        assert_eq!(
+            blanket_impl(&head, &b),
+            format!("{head} where\n    T: {}\n{{\n}}", b.join(" + "))
         );
     }
 
