@@ -439,3 +439,39 @@ fn a_file_too_large_to_be_a_spec_is_refused_unread() {
     );
     assert!(!tmp.path().join("huge").exists());
 }
+
+#[test]
+fn a_hand_written_model_gaining_rules_is_told_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("notes.ddd");
+    let plain = "Model: Notes\nEntity: Note [id body]\nTerms:\n  - body: text\nQueries:\n  - get-note [id]\nActions:\n  - write [id body] accepted as written [id body]\n";
+    fs::write(&spec, plain).unwrap();
+    let first = esgen(&["build", "notes.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let mine = fs::read(tmp.path().join("notes/src/notes.rs")).unwrap();
+
+    fs::write(&spec, format!("{plain}    adds Note\n")).unwrap();
+    let rebuilt = esgen(&["build", "notes.ddd"], tmp.path());
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    let said = stderr(&rebuilt);
+    assert!(
+        said.contains("give the aggregate in `src/notes.rs` a field `state: NotesState`"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`fn get_note` in `src/notes.rs` is now generated"),
+        "{said}"
+    );
+    assert!(
+        said.contains("`fn accept_written` in `src/notes.rs` is now generated"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("fn as_ref"),
+        "the state notice says it once: {said}"
+    );
+    assert_eq!(
+        fs::read(tmp.path().join("notes/src/notes.rs")).unwrap(),
+        mine
+    );
+}

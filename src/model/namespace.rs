@@ -30,6 +30,19 @@ const RESERVED_TYPES: &[&str] = &[
     "PartialEq",
     "PartialOrd",
     "Rejection",
+    "RejectionKind",
+    "Problem",
+    "Problems",
+    "Store",
+    "Cow",
+    "HashMap",
+    "AsRef",
+    "AsMut",
+    "Borrow",
+    "NaiveDate",
+    "DateTime",
+    "Utc",
+    "Decimal",
     "Result",
     "Self",
     "Serialize",
@@ -39,7 +52,9 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Methods every aggregate has.
-const RESERVED_METHODS: &[&str] = &["propose", "accept", "execute", "replay", "default"];
+const RESERVED_METHODS: &[&str] = &[
+    "propose", "accept", "execute", "replay", "default", "as_ref", "as_mut",
+];
 
 /// Every collision check, across the whole spec.
 pub(super) fn check_spec(

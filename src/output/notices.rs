@@ -321,6 +321,10 @@ fn methods(skeleton: &str) -> Vec<Method> {
             .is_some_and(|s| s.trim_end().ends_with('{'))
         {
             let joined = signature.take().unwrap_or_default();
+            // The state's accessors have a notice of their own.
+            if block.starts_with("impl AsRef<") || block.starts_with("impl AsMut<") {
+                continue;
+            }
             let one_line = joined
                 .trim_end()
                 .trim_end_matches('{')
