@@ -5,6 +5,10 @@
 //! types and traits it implements are generated from `todos.ddd`
 //! into `src/generated/todos.rs`. When the spec gains an action or a
 //! query, the compiler lists the methods to add here.
+//!
+//! Every query, action and event of this model is generated from the
+//! spec's rules, so this file needs no code. A method written in one of
+//! the `impl` blocks below replaces the generated one.
 
 pub use crate::generated::todos::*;
 
