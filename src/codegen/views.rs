@@ -379,38 +379,18 @@ impl ModelView {
     fn new(model: &Model) -> Self {
         let rust = model.rust.clone();
         let mut imports = vec!["Rejection".to_string()];
-        let mut ids: Vec<String> = Vec::new();
-        let mut visit = |ty: &Type| {
-            let mut found = Vec::new();
-            ty.identities(&mut found);
-            ids.extend(found.into_iter().map(|of| format!("{of}Id")));
-        };
-        model
-            .entities
+        let leaves = leaf_types(model);
+        let mut ids: Vec<String> = leaves
             .iter()
-            .flat_map(|e| &e.fields)
-            .for_each(|f| visit(&f.ty));
-        model
-            .commands
-            .iter()
-            .flat_map(|c| &c.params)
-            .for_each(|f| visit(&f.ty));
-        model
-            .events
-            .iter()
-            .flat_map(|e| &e.fields)
-            .for_each(|f| visit(&f.ty));
-        for query in &model.queries {
-            query.params.iter().for_each(|f| visit(&f.ty));
-            visit(&query.returns);
-        }
+            .filter_map(|ty| match ty {
+                Type::Id(of) => Some(format!("{of}Id")),
+                _ => None,
+            })
+            .collect();
         ids.sort();
         ids.dedup();
         imports.extend(ids);
         imports.push("RejectionKind".to_string());
-        if model.state.is_some() {
-            imports.push("Store".to_string());
-        }
         imports.sort();
 
         let behaviour = super::behaviour::Behaviour::new(model);
@@ -701,7 +681,7 @@ impl ModelView {
                 let entity = &model.entities[store.entity];
                 let key = &entity.fields[0];
                 fields.push(format!(
-                    "    /// Every `{}`, by its `{}`, in the order added.\n    pub {}: Store<{}, {}>,",
+                    "    /// Every `{}`, by its `{}`, in the order added.\n    pub {}: super::Store<{}, {}>,",
                     entity.name,
                     key.term,
                     store.field,
@@ -746,30 +726,13 @@ impl ModelView {
         };
         let mut uses = Vec::new();
         let mut time = Vec::new();
-        let mut all_types = Vec::new();
-        for ty in model
-            .entities
-            .iter()
-            .flat_map(|e| &e.fields)
-            .chain(model.commands.iter().flat_map(|c| &c.params))
-            .chain(model.events.iter().flat_map(|e| &e.fields))
-            .chain(model.queries.iter().flat_map(|q| &q.params))
-            .map(|f| &f.ty)
-            .chain(model.queries.iter().map(|q| &q.returns))
-        {
-            let mut t = ty;
-            while let Type::List(inner) | Type::Optional(inner) = t {
-                t = inner;
-            }
-            all_types.push(t.clone());
-        }
-        if all_types.contains(&Type::Timestamp) {
+        if leaves.contains(&&Type::Timestamp) {
             time.push("DateTime");
         }
-        if all_types.contains(&Type::Date) {
+        if leaves.contains(&&Type::Date) {
             time.push("NaiveDate");
         }
-        if all_types.contains(&Type::Timestamp) {
+        if leaves.contains(&&Type::Timestamp) {
             time.push("Utc");
         }
         match time.as_slice() {
@@ -777,7 +740,7 @@ impl ModelView {
             [one] => uses.push(format!("use chrono::{one};")),
             many => uses.push(format!("use chrono::{{{}}};", many.join(", "))),
         }
-        if all_types.contains(&Type::Decimal) {
+        if leaves.contains(&&Type::Decimal) {
             uses.push("use rust_decimal::Decimal;".into());
         }
         uses.sort();
@@ -856,6 +819,29 @@ impl ModelView {
             rust,
         }
     }
+}
+
+/// The types a model's fields, parameters and query results are made of,
+/// inside their `list of` and `optional`.
+fn leaf_types(model: &Model) -> Vec<&Type> {
+    let mut leaves = Vec::new();
+    for ty in model
+        .entities
+        .iter()
+        .flat_map(|e| &e.fields)
+        .chain(model.commands.iter().flat_map(|c| &c.params))
+        .chain(model.events.iter().flat_map(|e| &e.fields))
+        .chain(model.queries.iter().flat_map(|q| &q.params))
+        .map(|f| &f.ty)
+        .chain(model.queries.iter().map(|q| &q.returns))
+    {
+        let mut leaf = ty;
+        while let Type::List(inner) | Type::Optional(inner) = leaf {
+            leaf = inner;
+        }
+        leaves.push(leaf);
+    }
+    leaves
 }
 
 /// Whether a command has constraints to check.
