@@ -1,0 +1,283 @@
+//! How each event changes the state.
+
+use super::text::effect_text;
+use super::{err, Pass, Scope};
+use crate::diagnostics::{codes, did_you_mean};
+use crate::model::ir::{self, Effect, Expr, Literal, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+impl Pass<'_> {
+    pub(super) fn effects(&mut self, model: &ast::Model) {
+        // The effects each event is given, by the first action that gives
+        // any, to compare the others with.
+        let mut given: HashMap<String, (Vec<Effect>, Span, String)> = HashMap::new();
+        for action in &model.actions {
+            let lines: Vec<&ast::Effect> = action
+                .clauses
+                .iter()
+                .filter_map(|c| match c {
+                    ast::Clause::Effect(e) => Some(e),
+                    _ => None,
+                })
+                .collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let Some(index) = self
+                .model
+                .events
+                .iter()
+                .position(|e| e.name == action.event.text)
+            else {
+                continue;
+            };
+            let fields = self.model.events[index].fields.clone();
+            let scope = Scope::Event(&fields);
+            let mut effects = Vec::new();
+            let mut ok = true;
+            for line in &lines {
+                match self.effect(line, scope) {
+                    Ok(Some(effect)) => effects.push(effect),
+                    Ok(None) => {}
+                    Err(()) => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let span = lines[0].span;
+            match given.get(&action.event.text) {
+                Some((first, first_span, first_action)) if *first != effects => {
+                    self.out.push(
+                        err(
+                            codes::CONFLICTING_EFFECTS,
+                            format!(
+                                "`{}` and `{}` give the event `{}` different effects",
+                                first_action, action.command.text, action.event.text
+                            ),
+                            span,
+                            "these effects",
+                        )
+                        .with_label(*first_span, "differ from these")
+                        .with_help("effects belong to the event: give them once, the same for every action accepted as it, or accept the actions as different events"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    let event = &mut self.model.events[index];
+                    event.effects = Some(effects.clone());
+                    event.effect_lines = lines
+                        .iter()
+                        .map(|l| effect_text(l, &self.model.entities))
+                        .collect();
+                    given.insert(
+                        action.event.text.clone(),
+                        (effects, span, action.command.text.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    pub(super) fn effect(
+        &mut self,
+        effect: &ast::Effect,
+        scope: Scope<'_>,
+    ) -> Result<Option<Effect>, ()> {
+        if effect.kind == ast::EffectKind::Nothing {
+            return Ok(None);
+        }
+        let store = self.store_of(&effect.entity).ok_or(())?;
+        let entity = self.model.store_entity(store).clone();
+        let field_of = |this: &mut Self, name: &ast::Ident| -> Result<ir::Field, ()> {
+            match entity.fields.iter().find(|f| f.term == name.text) {
+                Some(f) => Ok(f.clone()),
+                None => {
+                    let names: Vec<&str> = entity.fields.iter().map(|f| f.term.as_str()).collect();
+                    let help = match did_you_mean(&name.text, names.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("`{}` has: {}", entity.name, names.join(", ")),
+                    };
+                    this.out.push(
+                        err(
+                            codes::UNKNOWN_IN_RULE,
+                            format!("`{}` has no field `{}`", entity.name, name.text),
+                            name.span,
+                            "unknown field",
+                        )
+                        .with_help(help),
+                    );
+                    Err(())
+                }
+            }
+        };
+        let value_of = |this: &mut Self, value: &ast::Value, ty: &Type| -> Result<Expr, ()> {
+            let operand = ast::Operand::Value(value.clone());
+            let expr = this.operand(&operand, scope, Some(ty), false)?;
+            let fits = expr.ty() == ty
+                || matches!(
+                    expr,
+                    Expr::Literal {
+                        value: Literal::Nothing,
+                        ..
+                    }
+                )
+                || matches!(ty, Type::Optional(inner) if **inner == *expr.ty());
+            if !fits {
+                this.out.push(
+                    err(
+                        codes::WRONG_VALUE_TYPE,
+                        format!(
+                            "this is a `{}`, but a `{}` is needed",
+                            expr.ty().spec(),
+                            ty.spec()
+                        ),
+                        value.span(),
+                        "wrong type",
+                    )
+                    .with_help(format!("give a `{}`", ty.spec())),
+                );
+                return Err(());
+            }
+            Ok(expr)
+        };
+        Ok(Some(match &effect.kind {
+            ast::EffectKind::Adds => {
+                let mut fields = Vec::new();
+                let mut ok = true;
+                for field in &entity.fields {
+                    let expr = if let Some(input) = Self::input(scope, &field.term) {
+                        if *input.ty() != field.ty {
+                            ok = false;
+                            continue;
+                        }
+                        input
+                    } else if let Some(value) =
+                        self.term(&field.term).and_then(|t| t.default.clone())
+                    {
+                        Expr::Literal {
+                            value,
+                            ty: field.ty.clone(),
+                        }
+                    } else if matches!(field.ty, Type::Optional(_)) {
+                        Expr::Literal {
+                            value: Literal::Nothing,
+                            ty: field.ty.clone(),
+                        }
+                    } else if matches!(field.ty, Type::List(_)) {
+                        Expr::Literal {
+                            value: Literal::List(Vec::new()),
+                            ty: field.ty.clone(),
+                        }
+                    } else {
+                        ok = false;
+                        self.out.push(
+                            err(
+                                codes::NO_SOURCE,
+                                format!("`adds {}` has no value for its field `{}`", entity.name, field.term),
+                                effect.span,
+                                &format!("the event carries no `{}`", field.term),
+                            )
+                            .with_help(format!(
+                                "add `{}` to the event's brackets, or give the term a default: `- {}: {}, default …`",
+                                field.term,
+                                field.term,
+                                field.ty.spec()
+                            )),
+                        );
+                        continue;
+                    };
+                    fields.push((field.rust.clone(), expr));
+                }
+                if !ok {
+                    return Err(());
+                }
+                Effect::Adds { store, fields }
+            }
+            ast::EffectKind::Sets(field, value) => {
+                let f = field_of(self, field)?;
+                let key = self.key(store, &effect.key, scope, effect.span)?;
+                let value = value_of(self, value, &f.ty)?;
+                Effect::Sets {
+                    store,
+                    key,
+                    field: f.rust,
+                    value,
+                }
+            }
+            ast::EffectKind::Changes {
+                increase,
+                field,
+                by,
+            } => {
+                let f = field_of(self, field)?;
+                if !f.ty.is_numeric() {
+                    self.out.push(
+                        err(
+                            codes::WRONG_VALUE_TYPE,
+                            format!("`{}` is a `{}`: it cannot be increased or decreased", field.text, f.ty.spec()),
+                            field.span,
+                            "not a number",
+                        )
+                        .with_help("only `integer`, `number` and `decimal` fields go up and down; use `sets … to …`"),
+                    );
+                    return Err(());
+                }
+                let key = self.key(store, &effect.key, scope, effect.span)?;
+                let by = value_of(self, by, &f.ty)?;
+                Effect::Changes {
+                    store,
+                    key,
+                    field: f.rust,
+                    by,
+                    increase: *increase,
+                }
+            }
+            ast::EffectKind::Removes => {
+                let key = self.key(store, &effect.key, scope, effect.span)?;
+                Effect::Removes { store, key }
+            }
+            ast::EffectKind::RemovesEach => {
+                let key_ty = self.key_field(store).ty.clone();
+                let [name] = effect.key.as_slice() else {
+                    self.out.push(
+                        err(
+                            codes::UNKNOWN_IN_RULE,
+                            "`removes each` takes one list of keys",
+                            effect.span,
+                            "give one name in the brackets",
+                        )
+                        .with_help(format!("write `removes each {} [ids]`", entity.name)),
+                    );
+                    return Err(());
+                };
+                let Some(keys) = Self::input(scope, &name.text) else {
+                    self.unknown_name(name, scope);
+                    return Err(());
+                };
+                let wanted = Type::List(Box::new(key_ty));
+                if *keys.ty() != wanted {
+                    self.out.push(
+                        err(
+                            codes::WRONG_VALUE_TYPE,
+                            format!(
+                                "`{}` is a `{}`, not a `{}`",
+                                name.text,
+                                keys.ty().spec(),
+                                wanted.spec()
+                            ),
+                            name.span,
+                            "not a list of the entity's keys",
+                        )
+                        .with_help(format!("give a field of type `{}`", wanted.spec())),
+                    );
+                    return Err(());
+                }
+                Effect::RemovesEach { store, keys }
+            }
+            ast::EffectKind::Nothing => return Ok(None),
+        }))
+    }
+}

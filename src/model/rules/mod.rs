@@ -1,0 +1,93 @@
+//! Rules: what the spec says a model *does*. Constraints and defaults of
+//! terms, the state esgen keeps (one store per entity), derived queries,
+//! guards, where event fields come from, and effects — each name resolved
+//! and each value typed, so that code generation only writes them out.
+//!
+//! A model with no rule line and no derived query is written by hand, as
+//! before: this pass gives it constraints only. A model with rules gets a
+//! state, and every piece the spec says enough about is generated; the
+//! rest stays a method for the user to write.
+
+use super::ir;
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+use crate::syntax::ast;
+
+mod actions;
+mod effects;
+mod operands;
+mod queries;
+mod state;
+mod terms;
+mod text;
+
+/// Runs every rule pass over a lowered model. Returns `false` when it
+/// reported an error.
+pub(super) fn apply(
+    model: &ast::Model,
+    lowered: &mut ir::Model,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let before = diagnostics.len();
+    let mut pass = Pass {
+        model: lowered,
+        out: Vec::new(),
+    };
+    pass.term_checks(model);
+    let declared = model.actions.iter().any(|a| !a.clauses.is_empty())
+        || model.queries.iter().any(|q| q.body.is_some());
+    if declared {
+        pass.stores(model);
+        if pass.model.state.is_some() {
+            pass.queries(model);
+            pass.actions(model);
+            pass.effects(model);
+        }
+    }
+    let failed = pass.out.iter().any(|d| d.is_error());
+    diagnostics.append(&mut pass.out);
+    !failed && !crate::diagnostics::has_errors(&diagnostics[before..])
+}
+
+struct Pass<'m> {
+    model: &'m mut ir::Model,
+    out: Vec<Diagnostic>,
+}
+
+/// What bare names in a rule mean.
+#[derive(Clone, Copy)]
+enum Scope<'s> {
+    /// A guard or source: the command's parameters.
+    Command(&'s [ir::Field]),
+    /// An effect: the event's fields.
+    Event(&'s [ir::Field]),
+    /// A derived query's condition: the query's parameters and the fields
+    /// of the entity it looks at.
+    Query(&'s [ir::Field], &'s ir::Entity),
+}
+
+impl Scope<'_> {
+    fn inputs(&self) -> &[ir::Field] {
+        match self {
+            Scope::Command(fields) | Scope::Event(fields) | Scope::Query(fields, _) => fields,
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        match self {
+            Scope::Command(_) => "a parameter of the command",
+            Scope::Event(_) => "a field of the event",
+            Scope::Query(..) => "a parameter of the query or a field of the entity",
+        }
+    }
+}
+
+fn err(code: &'static str, message: impl Into<String>, span: Span, label: &str) -> Diagnostic {
+    Diagnostic::error(code, message).at_labelled(span, label.to_string())
+}
+
+impl Pass<'_> {
+    fn term(&self, name: &str) -> Option<&ir::Term> {
+        self.model.terms.iter().find(|t| t.name == name)
+    }
+}

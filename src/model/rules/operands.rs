@@ -1,0 +1,388 @@
+//! Names, operands and conditions of rules, resolved and typed in their
+//! scope.
+
+use super::{err, Pass, Scope};
+use crate::diagnostics::{codes, did_you_mean};
+use crate::model::ir::{Cmp, Condition, Expr, Literal, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+
+impl Pass<'_> {
+    /// A bare name as an input of the scope, if it is one.
+    pub(super) fn input(scope: Scope<'_>, name: &str) -> Option<Expr> {
+        scope
+            .inputs()
+            .iter()
+            .find(|f| f.term == name)
+            .map(|f| Expr::Input {
+                rust: f.rust.clone(),
+                ty: f.ty.clone(),
+            })
+    }
+
+    pub(super) fn item(scope: Scope<'_>, name: &str) -> Option<Expr> {
+        let Scope::Query(_, entity) = scope else {
+            return None;
+        };
+        entity
+            .fields
+            .iter()
+            .find(|f| f.term == name)
+            .map(|f| Expr::Item {
+                rust: f.rust.clone(),
+                ty: f.ty.clone(),
+            })
+    }
+
+    /// An operand that names something (not a literal), if it does;
+    /// `Err` after reporting a broken reference.
+    pub(super) fn named(
+        &mut self,
+        operand: &ast::Operand,
+        scope: Scope<'_>,
+        left: bool,
+    ) -> Result<Option<Expr>, ()> {
+        match operand {
+            ast::Operand::Value(ast::Value::Word(w)) => {
+                let (first, second) = if left {
+                    (Self::item(scope, &w.text), Self::input(scope, &w.text))
+                } else {
+                    (Self::input(scope, &w.text), Self::item(scope, &w.text))
+                };
+                Ok(first.or(second))
+            }
+            ast::Operand::Value(_) => Ok(None),
+            ast::Operand::FieldOf {
+                field, entity, key, ..
+            } => {
+                let store = self.store_of(entity).ok_or(())?;
+                let entity_ir = self.model.store_entity(store);
+                let Some(f) = entity_ir.fields.iter().find(|f| f.term == field.text) else {
+                    let names: Vec<&str> =
+                        entity_ir.fields.iter().map(|f| f.term.as_str()).collect();
+                    let help = match did_you_mean(&field.text, names.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("`{}` has: {}", entity_ir.name, names.join(", ")),
+                    };
+                    let message = format!("`{}` has no field `{}`", entity_ir.name, field.text);
+                    self.out.push(
+                        err(codes::UNKNOWN_IN_RULE, message, field.span, "unknown field")
+                            .with_help(help),
+                    );
+                    return Err(());
+                };
+                let (field_rust, ty) = (f.rust.clone(), f.ty.clone());
+                let key = self.key(store, key, scope, operand.span())?;
+                Ok(Some(Expr::FieldOf {
+                    store,
+                    field: field_rust,
+                    key: Box::new(key),
+                    ty,
+                }))
+            }
+            ast::Operand::Call { query, args, span } => {
+                self.call(query, args, scope, *span).map(Some)
+            }
+        }
+    }
+
+    /// `[key]` of an entity: one input of the key's type.
+    pub(super) fn key(
+        &mut self,
+        store: usize,
+        key: &[ast::Ident],
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Result<Expr, ()> {
+        let key_field = self.key_field(store).clone();
+        let entity = self.model.store_entity(store).name.clone();
+        let [name] = key else {
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("`{entity}` is found by one key, its `{}`", key_field.term),
+                    span,
+                    "give one name in the brackets",
+                )
+                .with_help(format!("write `{entity} [{}]`", key_field.term)),
+            );
+            return Err(());
+        };
+        let Some(expr) = Self::input(scope, &name.text) else {
+            self.unknown_name(name, scope);
+            return Err(());
+        };
+        if *expr.ty() != key_field.ty {
+            self.out.push(
+                err(
+                    codes::WRONG_VALUE_TYPE,
+                    format!(
+                        "`{}` is a `{}`, but `{entity}` is found by a `{}`",
+                        name.text,
+                        expr.ty().spec(),
+                        key_field.ty.spec()
+                    ),
+                    name.span,
+                    "not the entity's key",
+                )
+                .with_help(format!(
+                    "use {} of type `{}`",
+                    scope.what(),
+                    key_field.ty.spec()
+                )),
+            );
+            return Err(());
+        }
+        Ok(expr)
+    }
+
+    pub(super) fn unknown_name(&mut self, name: &ast::Ident, scope: Scope<'_>) {
+        let mut names: Vec<&str> = scope.inputs().iter().map(|f| f.term.as_str()).collect();
+        if let Scope::Query(_, entity) = scope {
+            names.extend(entity.fields.iter().map(|f| f.term.as_str()));
+        }
+        let help = match did_you_mean(&name.text, names.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if names.is_empty() => format!("there is no {} here", scope.what()),
+            None => format!("use {}: {}", scope.what(), names.join(", ")),
+        };
+        self.out.push(
+            err(
+                codes::UNKNOWN_IN_RULE,
+                format!("`{}` is not {}", name.text, scope.what()),
+                name.span,
+                "unknown here",
+            )
+            .with_help(help),
+        );
+    }
+
+    /// `<query> [args]`: the query, each argument an input of its
+    /// parameter's type.
+    pub(super) fn call(
+        &mut self,
+        query: &ast::Ident,
+        args: &[ast::Ident],
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Result<Expr, ()> {
+        let Some(q) = self.model.queries.iter().find(|q| q.name == query.text) else {
+            let names: Vec<String> = self.model.queries.iter().map(|q| q.name.clone()).collect();
+            let help = match did_you_mean(&query.text, names.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "declare it under `Queries:`".to_string(),
+            };
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("the model has no query `{}`", query.text),
+                    query.span,
+                    "unknown query",
+                )
+                .with_help(help),
+            );
+            return Err(());
+        };
+        let (method, params, returns, line) = (
+            q.method.clone(),
+            q.params.clone(),
+            q.returns.clone(),
+            q.spec_line.clone(),
+        );
+        if params.len() != args.len() {
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!(
+                        "query `{}` takes {} argument(s), not {}",
+                        query.text,
+                        params.len(),
+                        args.len()
+                    ),
+                    span,
+                    "these arguments",
+                )
+                .with_help(format!("it reads `{line}`")),
+            );
+            return Err(());
+        }
+        let mut exprs = Vec::new();
+        for (arg, param) in args.iter().zip(&params) {
+            let Some(expr) = Self::input(scope, &arg.text) else {
+                self.unknown_name(arg, scope);
+                return Err(());
+            };
+            if *expr.ty() != param.ty {
+                self.out.push(
+                    err(
+                        codes::WRONG_VALUE_TYPE,
+                        format!(
+                            "`{}` is a `{}`, but query `{}` wants a `{}` here",
+                            arg.text,
+                            expr.ty().spec(),
+                            query.text,
+                            param.ty.spec()
+                        ),
+                        arg.span,
+                        "wrong type",
+                    )
+                    .with_help(format!("it reads `{line}`")),
+                );
+                return Err(());
+            }
+            exprs.push(expr);
+        }
+        Ok(Expr::Call {
+            method,
+            args: exprs,
+            ty: returns,
+        })
+    }
+
+    /// An operand as a value of `hint` (when it is a literal).
+    pub(super) fn operand(
+        &mut self,
+        operand: &ast::Operand,
+        scope: Scope<'_>,
+        hint: Option<&Type>,
+        left: bool,
+    ) -> Result<Expr, ()> {
+        if let Some(expr) = self.named(operand, scope, left)? {
+            return Ok(expr);
+        }
+        let ast::Operand::Value(value) = operand else {
+            return Err(());
+        };
+        let ty = match (hint, value) {
+            (Some(ty), _) => ty.clone(),
+            (None, ast::Value::Word(w)) if matches!(w.text.as_str(), "yes" | "no") => Type::Boolean,
+            (None, ast::Value::Text(..)) => Type::Text,
+            (None, ast::Value::Number(n)) if n.text.contains('.') => Type::Number,
+            (None, ast::Value::Number(_)) => Type::Integer,
+            (None, ast::Value::Word(w)) => {
+                self.unknown_name(w, scope);
+                return Err(());
+            }
+            (None, _) => {
+                self.out.push(
+                    err(
+                        codes::INCOMPATIBLE_COMPARISON,
+                        "esgen cannot tell what type this value has",
+                        value.span(),
+                        "compare it with a parameter or a field",
+                    )
+                    .with_help("put a parameter or a field on one side"),
+                );
+                return Err(());
+            }
+        };
+        let literal = self.literal(value, &ty).ok_or(())?;
+        Ok(Expr::Literal { value: literal, ty })
+    }
+
+    pub(super) fn condition(
+        &mut self,
+        condition: &ast::Condition,
+        scope: Scope<'_>,
+    ) -> Result<Condition, ()> {
+        let yes_no = |this: &mut Self, expr: Expr, span: Span| {
+            if *expr.ty() == Type::Boolean {
+                Ok(expr)
+            } else {
+                this.out.push(
+                    err(
+                        codes::NOT_YES_NO,
+                        format!("this is a `{}`, not yes or no", expr.ty().spec()),
+                        span,
+                        "not a condition",
+                    )
+                    .with_help("use a yes/no query or field (`has-todo? [id]`, `completed?`), or compare: `<a> is <b>`"),
+                );
+                Err(())
+            }
+        };
+        match condition {
+            ast::Condition::Holds(operand) => {
+                let expr = self.operand(operand, scope, Some(&Type::Boolean), true)?;
+                let expr = yes_no(self, expr, operand.span())?;
+                Ok(Condition::Holds { expr })
+            }
+            ast::Condition::Not(operand, _) => {
+                let expr = self.operand(operand, scope, Some(&Type::Boolean), true)?;
+                let expr = yes_no(self, expr, operand.span())?;
+                Ok(Condition::Not { expr })
+            }
+            ast::Condition::Compare(left, comparator, right, span) => {
+                let named_left = self.named(left, scope, true)?;
+                let (left, right) = match named_left {
+                    Some(l) => {
+                        let hint = compare_hint(l.ty(), right);
+                        let r = self.operand(right, scope, Some(&hint), false)?;
+                        (l, r)
+                    }
+                    None => {
+                        let r = self.operand(right, scope, None, false)?;
+                        let hint = r.ty().clone();
+                        let l = self.operand(left, scope, Some(&hint), true)?;
+                        (l, r)
+                    }
+                };
+                let cmp = match comparator {
+                    ast::Comparator::Is => Cmp::Eq,
+                    ast::Comparator::IsNot => Cmp::Ne,
+                    ast::Comparator::MoreThan => Cmp::Gt,
+                    ast::Comparator::LessThan => Cmp::Lt,
+                    ast::Comparator::AtLeast => Cmp::Ge,
+                    ast::Comparator::AtMost => Cmp::Le,
+                };
+                let fits = match cmp {
+                    Cmp::Eq | Cmp::Ne => {
+                        left.ty() == right.ty()
+                            || matches!(
+                                right,
+                                Expr::Literal {
+                                    value: Literal::Nothing,
+                                    ..
+                                }
+                            )
+                            || matches!(left.ty(), Type::Optional(inner) if **inner == *right.ty())
+                    }
+                    _ => left.ty() == right.ty() && left.ty().is_ordered(),
+                };
+                if !fits {
+                    self.out.push(
+                        err(
+                            codes::INCOMPATIBLE_COMPARISON,
+                            format!(
+                                "a `{}` cannot be compared with a `{}` by `{}`",
+                                left.ty().spec(),
+                                right.ty().spec(),
+                                comparator.words()
+                            ),
+                            *span,
+                            "these do not compare",
+                        )
+                        .with_help(if matches!(cmp, Cmp::Eq | Cmp::Ne) {
+                            "compare values of one type".to_string()
+                        } else {
+                            "`more than`, `less than`, `at least` and `at most` compare numbers, dates and timestamps of one type".to_string()
+                        }),
+                    );
+                    return Err(());
+                }
+                Ok(Condition::Compare { left, cmp, right })
+            }
+        }
+    }
+}
+
+/// The type a literal compared with a value of `ty` should have.
+fn compare_hint(ty: &Type, right: &ast::Operand) -> Type {
+    match (ty, right) {
+        (Type::Optional(_), ast::Operand::Value(ast::Value::Word(w))) if w.text == "nothing" => {
+            ty.clone()
+        }
+        (Type::Optional(inner), _) => (**inner).clone(),
+        _ => ty.clone(),
+    }
+}

@@ -1,0 +1,120 @@
+//! Derived queries: by definition (`= … where …`) or by convention.
+
+use super::{err, Pass, Scope};
+use crate::diagnostics::codes;
+use crate::model::ir::{self, Derived, Expr, Type};
+use crate::model::names;
+use crate::syntax::ast;
+
+impl Pass<'_> {
+    pub(super) fn queries(&mut self, model: &ast::Model) {
+        for (index, query) in model.queries.iter().enumerate() {
+            let Some(lowered) = self
+                .model
+                .queries
+                .iter()
+                .position(|q| q.name == query.name.text)
+            else {
+                continue;
+            };
+            if lowered != index && self.model.queries[index].name != query.name.text {
+                continue;
+            }
+            let derived = match &query.body {
+                Some(body) => self.derived(body, &self.model.queries[lowered].params.clone()),
+                None => self.conventional(lowered),
+            };
+            if let Some(derived) = derived {
+                let returns = match &derived {
+                    Derived::Has { .. } => Type::Boolean,
+                    Derived::Get { store, .. } => Type::Optional(Box::new(Type::Entity(
+                        self.model.store_entity(*store).rust.clone(),
+                    ))),
+                    Derived::Select { store, .. } => Type::List(Box::new(Type::Entity(
+                        self.model.store_entity(*store).rust.clone(),
+                    ))),
+                    Derived::Count { .. } => Type::Integer,
+                };
+                if self.model.queries[lowered].returns != returns {
+                    if query.body.is_some() {
+                        let said = self.model.queries[lowered].returns.spec();
+                        self.out.push(
+                            err(
+                                codes::WRONG_VALUE_TYPE,
+                                format!(
+                                    "query `{}` returns `{said}`, but its definition gives `{}`",
+                                    query.name.text,
+                                    returns.spec()
+                                ),
+                                query.body.as_ref().map_or(query.span, |b| b.span),
+                                "this gives another type",
+                            )
+                            .with_help(format!(
+                                "write `returns {}` or leave `returns` out",
+                                returns.spec()
+                            )),
+                        );
+                    }
+                    continue;
+                }
+                self.model.queries[lowered].derived = Some(derived);
+            }
+        }
+    }
+
+    pub(super) fn derived(
+        &mut self,
+        body: &ast::QueryBody,
+        params: &[ir::Field],
+    ) -> Option<Derived> {
+        let store = self.store_by_plural(&body.plural)?;
+        let entity = self.model.store_entity(store).clone();
+        let filter = match &body.filter {
+            Some(condition) => Some(
+                self.condition(condition, Scope::Query(params, &entity))
+                    .ok()?,
+            ),
+            None => None,
+        };
+        Some(if body.count {
+            Derived::Count { store, filter }
+        } else {
+            Derived::Select { store, filter }
+        })
+    }
+
+    /// `has-<entity>? [key]`, `get-<entity> [key]` and `all-<entities>`.
+    pub(super) fn conventional(&self, index: usize) -> Option<Derived> {
+        let query = &self.model.queries[index];
+        let name = query.name.as_str();
+        for (store, s) in self.stores_ref().iter().enumerate() {
+            let entity = &self.model.entities[s.entity];
+            let one = names::kebab(&entity.name);
+            let key = &entity.fields[0];
+            let keyed = match query.params.as_slice() {
+                [param] if param.ty == key.ty => Some(Expr::Input {
+                    rust: param.rust.clone(),
+                    ty: param.ty.clone(),
+                }),
+                _ => None,
+            };
+            if name == format!("has-{one}?") {
+                if let Some(key) = keyed {
+                    return Some(Derived::Has { store, key });
+                }
+            } else if name == format!("get-{one}") || name == format!("find-{one}") {
+                if let Some(key) = keyed {
+                    return Some(Derived::Get { store, key });
+                }
+            } else if (name == s.plural || name == format!("all-{}", s.plural))
+                && query.params.is_empty()
+            {
+                return Some(Derived::Select {
+                    store,
+                    filter: None,
+                });
+            }
+        }
+        None
+    }
+}

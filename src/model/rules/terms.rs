@@ -1,0 +1,260 @@
+//! Constraints, defaults and the typed values written in a spec.
+
+use super::{err, Pass};
+use crate::diagnostics::{codes, did_you_mean};
+use crate::model::ir::{self, Check, Literal, Origin, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+impl Pass<'_> {
+    /// Constraints and defaults: checked against each term's type; terms
+    /// typed by convention (`new-text`) take their base term's; every
+    /// field gets its term's.
+    pub(super) fn term_checks(&mut self, model: &ast::Model) {
+        let mut found: HashMap<String, (Vec<Check>, Option<Literal>)> = HashMap::new();
+        for term in &model.terms {
+            if found.contains_key(&term.name.text) {
+                continue;
+            }
+            let Some(ty) = self.term(&term.name.text).map(|t| t.ty.clone()) else {
+                continue;
+            };
+            let mut checks = Vec::new();
+            let mut default = None;
+            for constraint in &term.constraints {
+                match &constraint.kind {
+                    ast::ConstraintKind::Default(value) => {
+                        default = self.literal(value, &ty);
+                    }
+                    kind => {
+                        if let Some(check) = self.check(kind, &ty, constraint.span) {
+                            checks.push(check);
+                        }
+                    }
+                }
+            }
+            found.insert(term.name.text.clone(), (checks, default));
+        }
+        for term in &mut self.model.terms {
+            let mut own = found.get(&term.name).cloned();
+            if own.is_none() {
+                if let Origin::Convention(why) = &term.origin {
+                    // `has the type of `base``: the base term's rules too.
+                    if let Some(base) = why
+                        .strip_prefix("has the type of `")
+                        .and_then(|b| b.strip_suffix('`'))
+                    {
+                        own = found.get(base).cloned();
+                    }
+                }
+            }
+            let (mut checks, default) = own.unwrap_or_default();
+            if finite_needed(&term.ty) {
+                checks.push(Check::Finite);
+            }
+            term.checks = checks;
+            term.default = default;
+        }
+        let by_term: HashMap<String, Vec<Check>> = self
+            .model
+            .terms
+            .iter()
+            .map(|t| (t.name.clone(), t.checks.clone()))
+            .collect();
+        let fill = |fields: &mut Vec<ir::Field>| {
+            for field in fields {
+                field.checks = by_term.get(&field.term).cloned().unwrap_or_default();
+            }
+        };
+        for command in &mut self.model.commands {
+            fill(&mut command.params);
+        }
+        for choice in &mut self.model.choices {
+            if let Some(Literal::Choice(_, variant, _)) = self
+                .model
+                .terms
+                .iter()
+                .find(|t| t.name == choice.term)
+                .and_then(|t| t.default.as_ref())
+            {
+                choice.default = choice.values.iter().position(|(_, v)| v == variant);
+            }
+        }
+    }
+
+    pub(super) fn check(
+        &mut self,
+        kind: &ast::ConstraintKind,
+        ty: &Type,
+        span: Span,
+    ) -> Option<Check> {
+        let misfit = |this: &mut Self, what: &str, fits: &str| {
+            this.out.push(
+                err(
+                    codes::CONSTRAINT_MISFIT,
+                    format!("`{what}` does not fit a term of type `{}`", ty.spec()),
+                    span,
+                    "this constraint",
+                )
+                .with_help(format!(
+                    "`{what}` is for {fits}; remove it or change the term's type"
+                )),
+            );
+            None
+        };
+        let count = |this: &mut Self, n: &ast::Number| -> Option<u64> {
+            match n.text.parse::<u64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    this.out.push(
+                        err(
+                            codes::CONSTRAINT_MISFIT,
+                            format!("`{}` is not a number of characters", n.text),
+                            n.span,
+                            "a whole number, 0 or more",
+                        )
+                        .with_help("write a whole number, e.g. `at most 80 characters`"),
+                    );
+                    None
+                }
+            }
+        };
+        match kind {
+            ast::ConstraintKind::NotBlank if *ty == Type::Text => Some(Check::NotBlank),
+            ast::ConstraintKind::NotBlank => misfit(self, "not blank", "text"),
+            ast::ConstraintKind::MaxChars(n) if *ty == Type::Text => {
+                count(self, n).map(|n| Check::MaxChars { n })
+            }
+            ast::ConstraintKind::MinChars(n) if *ty == Type::Text => {
+                count(self, n).map(|n| Check::MinChars { n })
+            }
+            ast::ConstraintKind::MaxChars(_) => misfit(self, "at most … characters", "text"),
+            ast::ConstraintKind::MinChars(_) => misfit(self, "at least … characters", "text"),
+            ast::ConstraintKind::AtLeast(n) | ast::ConstraintKind::AtMost(n) if ty.is_numeric() => {
+                let n = self.number(n, ty)?;
+                Some(if matches!(kind, ast::ConstraintKind::AtLeast(_)) {
+                    Check::AtLeast { n }
+                } else {
+                    Check::AtMost { n }
+                })
+            }
+            ast::ConstraintKind::Between(low, high) if ty.is_numeric() => {
+                let low = self.number(low, ty)?;
+                let high = self.number(high, ty)?;
+                Some(Check::Between { low, high })
+            }
+            ast::ConstraintKind::AtLeast(_) => {
+                misfit(self, "at least …", "`integer`, `number` and `decimal`")
+            }
+            ast::ConstraintKind::AtMost(_) => {
+                misfit(self, "at most …", "`integer`, `number` and `decimal`")
+            }
+            ast::ConstraintKind::Between(..) => {
+                misfit(self, "between …", "`integer`, `number` and `decimal`")
+            }
+            ast::ConstraintKind::Default(_) => None,
+        }
+    }
+
+    pub(super) fn number(&mut self, n: &ast::Number, ty: &Type) -> Option<Literal> {
+        self.literal(&ast::Value::Number(n.clone()), ty)
+    }
+
+    /// A value written in the spec, as a value of `ty`.
+    pub(super) fn literal(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
+        let wrong = |this: &mut Self, code: &'static str, help: String| {
+            this.out.push(
+                err(
+                    code,
+                    format!("this value is not a `{}`", ty.spec()),
+                    value.span(),
+                    &format!("expected a `{}`", ty.spec()),
+                )
+                .with_help(help),
+            );
+            None
+        };
+        match (value, ty) {
+            (ast::Value::Word(w), Type::Optional(_)) if w.text == "nothing" => {
+                Some(Literal::Nothing)
+            }
+            (_, Type::Optional(inner)) => self.literal(value, inner),
+            (ast::Value::Word(w), Type::Boolean) => match w.text.as_str() {
+                "yes" => Some(Literal::Boolean(true)),
+                "no" => Some(Literal::Boolean(false)),
+                _ => wrong(self, codes::WRONG_VALUE_TYPE, "write `yes` or `no`".into()),
+            },
+            (ast::Value::Text(text, _), Type::Text) => Some(Literal::Text(text.clone())),
+            (ast::Value::Text(text, _) | ast::Value::Word(ast::Ident { text, .. }), Type::Id(of)) => {
+                Some(Literal::Id(format!("{of}Id"), text.clone()))
+            }
+            (ast::Value::Word(w), Type::Choice(rust)) => {
+                let choice = self.model.choices.iter().find(|c| c.rust == *rust)?;
+                if let Some((word, variant)) = choice.values.iter().find(|(v, _)| *v == w.text) {
+                    return Some(Literal::Choice(rust.clone(), variant.clone(), word.clone()));
+                }
+                let words: Vec<&str> = choice.values.iter().map(|(v, _)| v.as_str()).collect();
+                let help = match did_you_mean(&w.text, words.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("`{}` is one of: {}", choice.term, words.join(", ")),
+                };
+                self.out.push(
+                    err(
+                        codes::NOT_IN_CHOICE,
+                        format!("`{}` is not a value of `{}`", w.text, choice.term),
+                        w.span,
+                        "not one of its values",
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+            (ast::Value::Number(n), Type::Integer) => match n.text.parse::<i64>() {
+                Ok(i) => Some(Literal::Integer(i)),
+                Err(_) => wrong(
+                    self,
+                    codes::WRONG_VALUE_TYPE,
+                    "an `integer` is a whole number between -9223372036854775808 and 9223372036854775807".into(),
+                ),
+            },
+            (ast::Value::Number(n), Type::Number) => Some(Literal::Number(n.text.clone())),
+            (ast::Value::Number(n), Type::Decimal) => Some(Literal::Decimal(n.text.clone())),
+            (ast::Value::List(items, _), Type::List(inner)) => items
+                .iter()
+                .map(|item| self.literal(item, inner))
+                .collect::<Option<Vec<_>>>()
+                .map(Literal::List),
+            (_, Type::Date | Type::Timestamp) => wrong(
+                self,
+                codes::WRONG_VALUE_TYPE,
+                "dates and timestamps cannot be written as values yet: take them from a parameter".into(),
+            ),
+            (ast::Value::Word(w), _) => {
+                self.out.push(
+                    err(
+                        codes::UNKNOWN_IN_RULE,
+                        format!("`{}` is not a value of type `{}`", w.text, ty.spec()),
+                        w.span,
+                        "not a known name or value",
+                    )
+                    .with_help(match ty {
+                        Type::Text => format!("quote text: `\"{}\"`", w.text),
+                        _ => format!("write a `{}` here", ty.spec()),
+                    }),
+                );
+                None
+            }
+            _ => wrong(
+                self,
+                codes::WRONG_VALUE_TYPE,
+                format!("write a `{}` here", ty.spec()),
+            ),
+        }
+    }
+}
+
+/// Whether a `number` value must be checked finite (JSON has no NaN).
+fn finite_needed(ty: &Type) -> bool {
+    *ty == Type::Number
+}

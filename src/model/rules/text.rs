@@ -1,0 +1,74 @@
+//! Rules as the spec writes them, for rule ids and `--explain`.
+
+use crate::model::ir::{self};
+use crate::model::names;
+use crate::syntax::ast;
+
+pub(super) fn operand_text(operand: &ast::Operand) -> String {
+    let list = |names: &[ast::Ident]| names::bracket(names.iter().map(|n| n.text.as_str()));
+    match operand {
+        ast::Operand::Value(value) => value_text(value),
+        ast::Operand::FieldOf {
+            field, entity, key, ..
+        } => format!("{} of {} {}", field.text, entity.text, list(key)),
+        ast::Operand::Call { query, args, .. } => format!("{} {}", query.text, list(args)),
+    }
+}
+
+pub(super) fn value_text(value: &ast::Value) -> String {
+    match value {
+        ast::Value::Text(text, _) => format!("{text:?}"),
+        ast::Value::Number(n) => n.text.clone(),
+        ast::Value::List(items, _) => format!(
+            "[{}]",
+            items.iter().map(value_text).collect::<Vec<_>>().join(", ")
+        ),
+        ast::Value::Word(w) => w.text.clone(),
+    }
+}
+
+/// A condition as the spec writes it.
+pub(super) fn condition_text(condition: &ast::Condition) -> String {
+    match condition {
+        ast::Condition::Holds(o) => operand_text(o),
+        ast::Condition::Not(o, _) => format!("not {}", operand_text(o)),
+        ast::Condition::Compare(l, c, r, _) => {
+            format!("{} {} {}", operand_text(l), c.words(), operand_text(r))
+        }
+    }
+}
+
+pub(super) fn source_text(source: &ast::FieldSource) -> String {
+    match source {
+        ast::FieldSource::Operand(o) => operand_text(o),
+        ast::FieldSource::IdsOf(o, _) => format!("ids of {}", operand_text(o)),
+    }
+}
+
+pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> String {
+    let key = names::bracket(effect.key.iter().map(|n| n.text.as_str()));
+    let entity = &effect.entity.text;
+    match &effect.kind {
+        ast::EffectKind::Adds => format!("adds {entity}"),
+        ast::EffectKind::Sets(field, value) => {
+            format!(
+                "sets {} of {entity} {key} to {}",
+                field.text,
+                value_text(value)
+            )
+        }
+        ast::EffectKind::Changes {
+            increase,
+            field,
+            by,
+        } => format!(
+            "{} {} of {entity} {key} by {}",
+            if *increase { "increases" } else { "decreases" },
+            field.text,
+            value_text(by)
+        ),
+        ast::EffectKind::Removes => format!("removes {entity} {key}"),
+        ast::EffectKind::RemovesEach => format!("removes each {entity} {key}"),
+        ast::EffectKind::Nothing => "changes nothing".into(),
+    }
+}
