@@ -2,11 +2,11 @@
 //! made inert, and signatures broken the way rustfmt breaks them.
 
 /// rustfmt's default line width.
-const MAX_WIDTH: usize = 100;
+pub const MAX_WIDTH: usize = 100;
 
 /// rustfmt's default `chain_width`: a longer method chain is broken, one
 /// call per line.
-const CHAIN_WIDTH: usize = 60;
+pub const CHAIN_WIDTH: usize = 60;
 
 /// Spec text made safe to place after `///` or `//`: it can only ever be
 /// documentation. Control and bidirectional-override characters are written
@@ -252,6 +252,199 @@ pub fn blanket_impl(head: &str, bounds: &[String]) -> String {
         "{head} where\n    T: {}\n{{\n}}",
         bounds.join("\n        + ")
     )
+}
+
+/// rustfmt's `fn_call_width`: longer argument lists go one per line.
+const CALL_WIDTH: usize = 60;
+/// rustfmt's `struct_lit_width`: longer struct literals go one field per line.
+const STRUCT_WIDTH: usize = 18;
+
+/// `count` spaces.
+pub fn spaces(count: usize) -> String {
+    " ".repeat(count)
+}
+
+/// `head(args)tail` at `indent`: on one line if it fits, else one argument
+/// per line (with a trailing comma, but for a macro).
+pub fn call(indent: usize, head: &str, args: &[String], tail: &str) -> String {
+    let joined = args.join(", ");
+    let one = format!("{}{head}({joined}){tail}", spaces(indent));
+    let multiline = args.iter().any(|a| a.contains('\n'));
+    if !multiline && width(&one) <= MAX_WIDTH && width(&joined) <= CALL_WIDTH {
+        return one;
+    }
+    let macro_call = head.ends_with('!');
+    let mut out = format!("{}{head}(\n", spaces(indent));
+    for (i, arg) in args.iter().enumerate() {
+        out.push_str(&spaces(indent + 4));
+        out.push_str(&arg.replace('\n', &format!("\n{}", spaces(indent + 4))));
+        if !macro_call || i + 1 < args.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str(&spaces(indent));
+    out.push(')');
+    out.push_str(tail);
+    out
+}
+
+/// `head Name { a: x, b: y }tail` at `indent`, laid out as rustfmt lays a
+/// struct literal out.
+pub fn struct_lit(
+    indent: usize,
+    head: &str,
+    name: &str,
+    fields: &[(String, String)],
+    tail: &str,
+) -> String {
+    if fields.is_empty() {
+        return format!("{}{head}{name} {{}}{tail}", spaces(indent));
+    }
+    let body = fields
+        .iter()
+        .map(|(f, v)| {
+            if f == v {
+                f.clone()
+            } else {
+                format!("{f}: {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let one = format!("{}{head}{name} {{ {body} }}{tail}", spaces(indent));
+    if width(&body) <= STRUCT_WIDTH && width(&one) <= MAX_WIDTH && !body.contains('\n') {
+        return one;
+    }
+    let mut out = format!("{}{head}{name} {{\n", spaces(indent));
+    for (f, v) in fields {
+        out.push_str(&spaces(indent + 4));
+        if f == v {
+            out.push_str(f);
+        } else {
+            out.push_str(&format!("{f}: {v}"));
+        }
+        out.push_str(",\n");
+    }
+    out.push_str(&spaces(indent));
+    out.push('}');
+    out.push_str(tail);
+    out
+}
+
+/// The elements of a method chain: the root, then each `.call(…)` or
+/// `.field` at the top level.
+pub fn chain_parts(expr: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut in_string = false;
+    let bytes = expr.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' if i == 0 || bytes[i - 1] != b'\\' => in_string = !in_string,
+            _ if in_string => {}
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'.' if depth == 0 && i > start => {
+                parts.push(&expr[start..i]);
+                start = i;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&expr[start..]);
+    parts
+}
+
+/// `{lhs} = {rhs};` laid out as rustfmt lays it out: a chain longer than
+/// rustfmt's chain width is broken, one element per line.
+pub fn assign(indent: usize, lhs: &str, rhs: &str) -> String {
+    chained(indent, &format!("{lhs} = "), rhs, ";")
+}
+
+/// `{prefix}{expr}{suffix}` with the chain `expr` broken as rustfmt breaks
+/// it when it is too long.
+pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String {
+    let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
+    let parts = chain_parts(expr);
+    if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
+        if width(&one) > MAX_WIDTH && parts.len() == 2 {
+            if let Some(block) =
+                closure_block(indent, &format!("{prefix}{}", parts[0]), parts[1], suffix)
+            {
+                return block;
+            }
+        }
+        return one;
+    }
+    let mut out = format!("{}{prefix}{}", spaces(indent), parts[0]);
+    for part in &parts[1..] {
+        out.push('\n');
+        let line = format!("{}{part}", spaces(indent + 4));
+        match closure_block(indent + 4, "", part, "") {
+            Some(block) if width(&line) > MAX_WIDTH => out.push_str(&block),
+            _ => out.push_str(&line),
+        }
+    }
+    out.push_str(suffix);
+    out
+}
+
+/// `{prefix}.method(|x| body){suffix}` with the closure's body in a block
+/// of its own, as rustfmt lays out a closure too long for its line; `None`
+/// when `call` is not a call with one closure.
+pub fn closure_block(indent: usize, prefix: &str, call: &str, suffix: &str) -> Option<String> {
+    let open = call.find("(|")?;
+    let inner = call[open + 2..].strip_suffix(')')?;
+    let (binding, body) = inner.split_once("| ")?;
+    if binding.contains(['(', ')']) {
+        return None;
+    }
+    let head = &call[..open];
+    let body = chained(indent + 4, "", body, "");
+    Some(format!(
+        "{}{prefix}{head}(|{binding}| {{\n{body}\n{}}}){suffix}",
+        spaces(indent),
+        spaces(indent)
+    ))
+}
+
+/// The top-level arguments of an argument list (commas outside strings
+/// and brackets).
+pub fn split_args(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut current = String::new();
+    for c in list.chars() {
+        if in_string {
+            current.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(current.trim().to_string());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current.trim().to_string());
+    out
 }
 
 #[cfg(test)]

@@ -606,7 +606,9 @@ impl ModelView {
                 let call = format!("self.{}(command)", command.method);
                 if validates(command) {
                     let one = format!("{call}.map({wrap})");
-                    let mapped = if super::rust::width(&one) > 60 || 16 + super::rust::width(&one) > 100 {
+                    let too_wide = super::rust::width(&one) > super::rust::CHAIN_WIDTH
+                        || 16 + super::rust::width(&one) > super::rust::MAX_WIDTH;
+                    let mapped = if too_wide {
                         format!("{call}\n                    .map({wrap})")
                     } else {
                         one
