@@ -778,7 +778,7 @@ impl<'m> Behaviour<'m> {
                 literal(low, &base),
                 literal(high, &base)
             ),
-            Check::Finite => format!("!{place}.is_finite()"),
+            Check::Finite => format!("!{}.is_finite()", place.trim_start_matches('*')),
         };
         let bad = bad.replace("&*value", "value").replace("&value", "value");
         let text = match check {

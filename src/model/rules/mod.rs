@@ -44,6 +44,11 @@ pub(super) fn apply(
             pass.effects(model);
         }
     }
+    for diagnostic in &mut pass.out {
+        diagnostic.message = articles(&diagnostic.message);
+        diagnostic.label = diagnostic.label.as_deref().map(articles);
+        diagnostic.help = diagnostic.help.as_deref().map(articles);
+    }
     let failed = pass.out.iter().any(|d| d.is_error());
     diagnostics.append(&mut pass.out);
     !failed && !crate::diagnostics::has_errors(&diagnostics[before..])
@@ -89,5 +94,34 @@ fn err(code: &'static str, message: impl Into<String>, span: Span, label: &str) 
 impl Pass<'_> {
     fn term(&self, name: &str) -> Option<&ir::Term> {
         self.model.terms.iter().find(|t| t.name == name)
+    }
+}
+
+/// "a `integer`" made "an `integer`": the messages above name types and
+/// entities as written, after "a".
+fn articles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("a `") {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let word_start = before.is_empty() || before.ends_with([' ', '(']);
+        let next = after[3..].to_ascii_lowercase();
+        let vowel = next.starts_with(['a', 'e', 'i', 'o']) && !next.starts_with("one");
+        out.push_str(if word_start && vowel { "an `" } else { "a `" });
+        rest = &after[3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn articles_agree_with_the_word_after_them() {
+        assert_eq!(
+            super::articles("a `integer`, a `text`, a `Appointment`, a `one of [x]`, data `x`"),
+            "an `integer`, a `text`, an `Appointment`, a `one of [x]`, data `x`"
+        );
     }
 }

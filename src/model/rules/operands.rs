@@ -49,7 +49,19 @@ impl Pass<'_> {
                 } else {
                     (Self::input(scope, &w.text), Self::item(scope, &w.text))
                 };
-                Ok(first.or(second))
+                match first.or(second) {
+                    Some(found) => Ok(Some(found)),
+                    // A query without parameters needs no brackets.
+                    None if self
+                        .model
+                        .queries
+                        .iter()
+                        .any(|q| q.name == w.text && q.params.is_empty()) =>
+                    {
+                        self.call(w, &[], scope, w.span).map(Some)
+                    }
+                    None => Ok(None),
+                }
             }
             ast::Operand::Value(_) => Ok(None),
             ast::Operand::FieldOf {

@@ -89,6 +89,11 @@ impl Pass<'_> {
         ty: &Type,
         span: Span,
     ) -> Option<Check> {
+        // An optional value is checked when it is there.
+        let ty = match ty {
+            Type::Optional(inner) => &**inner,
+            other => other,
+        };
         let misfit = |this: &mut Self, what: &str, fits: &str| {
             this.out.push(
                 err(
@@ -140,6 +145,21 @@ impl Pass<'_> {
                 })
             }
             ast::ConstraintKind::Between(low, high) if ty.is_numeric() => {
+                let bounds = (low.text.parse::<f64>(), high.text.parse::<f64>());
+                if let (Ok(l), Ok(h)) = bounds {
+                    if l > h {
+                        self.out.push(
+                            err(
+                                codes::CONSTRAINT_MISFIT,
+                                format!("no value is between {} and {}", low.text, high.text),
+                                span,
+                                "the bounds are the wrong way round",
+                            )
+                            .with_help(format!("write `between {} and {}`", high.text, low.text)),
+                        );
+                        return None;
+                    }
+                }
                 let low = self.number(low, ty)?;
                 let high = self.number(high, ty)?;
                 Some(Check::Between { low, high })
@@ -256,5 +276,8 @@ impl Pass<'_> {
 
 /// Whether a `number` value must be checked finite (JSON has no NaN).
 fn finite_needed(ty: &Type) -> bool {
-    *ty == Type::Number
+    match ty {
+        Type::Optional(inner) => **inner == Type::Number,
+        other => *other == Type::Number,
+    }
 }
