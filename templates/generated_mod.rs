@@ -80,7 +80,7 @@ pub struct Problem {
     /// The constraint (`not-blank`, `at-most-characters`, `between`…).
     pub rule: Cow<'static, str>,
     /// What is wrong, for people.
-    pub message: String,
+    pub message: Cow<'static, str>,
 }
 
 /// Why a model refused a command: where (the model and action, as the spec
@@ -176,50 +176,77 @@ pub struct Problems(Vec<Problem>);
 
 impl Problems {
     /// Records that `field` breaks `rule`.
-    pub fn add(&mut self, field: &'static str, rule: &'static str, message: String) {
+    #[inline]
+    pub fn add(&mut self, field: &'static str, rule: &'static str, message: &'static str) {
         self.0.push(Problem {
             field: Cow::Borrowed(field),
             rule: Cow::Borrowed(rule),
-            message,
+            message: Cow::Borrowed(message),
         });
     }
 
     /// `Ok` when nothing is broken, else one [`RejectionKind::Invalid`]
-    /// rejection listing every problem.
+    /// rejection by `rule`, listing every problem.
     ///
     /// # Errors
     ///
     /// The rejection, when a constraint is broken.
-    pub fn finish(self, model: &'static str, action: &'static str) -> Result<(), Rejection> {
+    #[inline]
+    pub fn finish(
+        self,
+        model: &'static str,
+        action: &'static str,
+        rule: &'static str,
+    ) -> Result<(), Rejection> {
         if self.0.is_empty() {
             return Ok(());
         }
-        let messages: Vec<&str> = self.0.iter().map(|p| p.message.as_str()).collect();
+        Err(self.rejection(model, action, rule))
+    }
+
+    #[cold]
+    fn rejection(self, model: &'static str, action: &'static str, rule: &'static str) -> Rejection {
+        let messages: Vec<&str> = self.0.iter().map(|p| &*p.message).collect();
         let message = messages.join("; ");
         let mut rejection =
-            Rejection::by_rule(model, action, action, RejectionKind::Invalid, message);
-        rejection.rule = Cow::Owned(format!("{action}/constraints"));
-        rejection.problems = self.0.into_boxed_slice();
-        Err(rejection)
+            Rejection::by_rule(model, action, rule, RejectionKind::Invalid, message);
+        // Moved into a vector of the exact size: shrinking the one that
+        // grew would reallocate.
+        let mut exact = Vec::with_capacity(self.0.len());
+        exact.extend(self.0);
+        rejection.problems = exact.into_boxed_slice();
+        rejection
     }
 }
 
 /// Whether `text` is empty or only white space.
 #[must_use]
+#[inline]
 pub fn is_blank(text: &str) -> bool {
     text.trim().is_empty()
 }
 
 /// How many characters `text` has.
 #[must_use]
+#[inline]
 pub fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
 /// A count as the spec's `integer`.
 #[must_use]
+#[inline]
 pub fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// An entity that a [`Store`] finds by one of its fields, its key.
+pub trait Keyed {
+    /// The key's type.
+    type Key: Eq + Hash + Clone;
+
+    /// The entity's key.
+    fn key(&self) -> &Self::Key;
 }
 
 /// Below this many entities a store finds one by looking at each, which is
@@ -234,8 +261,9 @@ const SMALL: usize = 16;
 /// and the holes are swept out once they are half the store.
 #[derive(Debug, Clone)]
 pub struct Store<K, V> {
-    /// In the order added; `None` where one was removed.
-    entries: Vec<Option<(K, V)>>,
+    /// In the order added; `None` where one was removed (only while
+    /// indexed: a small store closes the gap at once).
+    entries: Vec<Option<V>>,
     /// Key to position in `entries`, kept once the store is not small.
     index: HashMap<K, usize>,
     /// Whether `index` is kept.
@@ -255,14 +283,14 @@ impl<K, V> Default for Store<K, V> {
     }
 }
 
-impl<K: Eq + Hash + Clone, V> Store<K, V> {
+impl<K: Eq + Hash + Clone, V: Keyed<Key = K>> Store<K, V> {
     fn position(&self, key: &K) -> Option<usize> {
         if self.indexed {
             self.index.get(key).copied()
         } else {
             self.entries
                 .iter()
-                .position(|entry| entry.as_ref().is_some_and(|(k, _)| k == key))
+                .position(|entry| entry.as_ref().is_some_and(|v| v.key() == key))
         }
     }
 
@@ -270,13 +298,14 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
     #[must_use]
     pub fn get(&self, key: &K) -> Option<&V> {
         let position = self.position(key)?;
-        self.entries[position].as_ref().map(|(_, v)| v)
+        self.entries[position].as_ref()
     }
 
-    /// The entity with this key, for changing, if held.
+    /// The entity with this key, for changing, if held. Its key is not to
+    /// be changed.
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
         let position = self.position(key)?;
-        self.entries[position].as_mut().map(|(_, v)| v)
+        self.entries[position].as_mut()
     }
 
     /// Whether an entity with this key is held.
@@ -286,15 +315,15 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
     }
 
     /// Adds an entity last; one with the same key is replaced where it is.
-    pub fn insert(&mut self, key: K, value: V) {
-        if let Some(position) = self.position(&key) {
-            self.entries[position] = Some((key, value));
+    pub fn insert(&mut self, value: V) {
+        if let Some(position) = self.position(value.key()) {
+            self.entries[position] = Some(value);
             return;
         }
         if self.indexed {
-            self.index.insert(key.clone(), self.entries.len());
+            self.index.insert(value.key().clone(), self.entries.len());
         }
-        self.entries.push(Some((key, value)));
+        self.entries.push(Some(value));
         self.live += 1;
         if !self.indexed && self.entries.len() > SMALL {
             self.reindex();
@@ -306,10 +335,10 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
         let position = self.position(key)?;
         self.live -= 1;
         if !self.indexed {
-            return self.entries.remove(position).map(|(_, v)| v);
+            return self.entries.remove(position);
         }
         self.index.remove(key);
-        let removed = self.entries[position].take().map(|(_, v)| v);
+        let removed = self.entries[position].take();
         if self.entries.len() - self.live > self.entries.len() / 2 {
             self.entries.retain(Option::is_some);
             self.reindex();
@@ -323,8 +352,8 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
         self.indexed = self.entries.len() > SMALL;
         if self.indexed {
             for (position, entry) in self.entries.iter().enumerate() {
-                if let Some((key, _)) = entry {
-                    self.index.insert(key.clone(), position);
+                if let Some(value) = entry {
+                    self.index.insert(value.key().clone(), position);
                 }
             }
         }
@@ -332,7 +361,7 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
 
     /// The entities, in the order they were added.
     pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.entries.iter().flatten().map(|(_, v)| v)
+        self.entries.iter().flatten()
     }
 
     /// How many entities are held.
@@ -349,7 +378,7 @@ impl<K: Eq + Hash + Clone, V> Store<K, V> {
 }
 
 /// Two stores are equal when they hold equal entities in the same order.
-impl<K: Eq + Hash + Clone, V: PartialEq> PartialEq for Store<K, V> {
+impl<K: Eq + Hash + Clone, V: Keyed<Key = K> + PartialEq> PartialEq for Store<K, V> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.values().eq(other.values())
     }

@@ -185,14 +185,38 @@ impl<'m> Behaviour<'m> {
                 self.store_field(*store)
             ),
             Expr::IdsOf { of, key, .. } => {
-                let binding = "each";
-                let list = match &**of {
-                    Expr::All { store, .. } => {
-                        format!("{}.{}.values()", Self::state(ctx), self.store_field(*store))
-                    }
-                    other => format!("{}.iter()", self.value(other, ctx, item)),
+                // The ids of a query without parameters that the spec
+                // defines are read from the state by that definition, not
+                // by cloning each entity the query would return.
+                let defined = match &**of {
+                    Expr::Call { method, args, .. } if args.is_empty() => self
+                        .model
+                        .queries
+                        .iter()
+                        .find(|q| q.method == *method)
+                        .and_then(|q| match &q.derived {
+                            Some(Derived::Select { store, filter }) => Some((*store, filter)),
+                            _ => None,
+                        }),
+                    Expr::All { store, .. } => Some((*store, &None)),
+                    _ => None,
                 };
-                format!("{list}.map(|{binding}| {binding}.{key}.clone()).collect()")
+                match defined {
+                    Some((store, filter)) => {
+                        let b = self.binding(store);
+                        let mut list =
+                            format!("{}.{}.values()", Self::state(ctx), self.store_field(store));
+                        if let Some(condition) = filter {
+                            let cond = self.condition(condition, Ctx::Query, &b);
+                            list.push_str(&format!(".filter(|{b}| {cond})"));
+                        }
+                        format!("{list}.map(|{b}| {b}.{key}.clone()).collect()")
+                    }
+                    None => format!(
+                        "{}.into_iter().map(|each| each.{key}).collect()",
+                        self.value(of, ctx, item)
+                    ),
+                }
             }
             Expr::FieldOf { .. } => String::new(),
         }
@@ -611,25 +635,10 @@ impl<'m> Behaviour<'m> {
         match effect {
             Effect::Adds { store, fields } => {
                 let entity = self.model.store_entity(*store);
-                let key = &entity.fields[0];
                 let values: Vec<(String, String)> =
                     fields.iter().map(|(f, e)| (f.clone(), owned(e))).collect();
-                let key_value = values
-                    .iter()
-                    .find(|(f, _)| *f == key.rust)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default();
-                let mut out = format!("        let {} = ", self.binding(*store));
-                let lit = struct_lit(8, "", &entity.rust, &values, ";");
-                out.push_str(lit.trim_start());
-                out.push('\n');
-                out.push_str(&call(
-                    8,
-                    &format!("state.{}.insert", self.store_field(*store)),
-                    &[key_value, self.binding(*store)],
-                    ";",
-                ));
-                out
+                let head = format!("state.{}.insert(", self.store_field(*store));
+                struct_lit(8, &head, &entity.rust, &values, ");")
             }
             Effect::Sets {
                 store,
@@ -741,7 +750,16 @@ impl<'m> Behaviour<'m> {
                 out.push(self.check(&param.term, &param.rust, &param.ty, check));
             }
         }
-        out.push("        problems.finish(MODEL, Self::ACTION)".to_string());
+        out.push(call(
+            8,
+            "problems.finish",
+            &[
+                "MODEL".to_string(),
+                "Self::ACTION".to_string(),
+                string(&format!("{}/constraints", command.name)),
+            ],
+            "",
+        ));
         out.join("\n")
     }
 
@@ -819,7 +837,7 @@ impl<'m> Behaviour<'m> {
             &[
                 string(term),
                 string(check.id()),
-                format!("{}.into()", string(&text)),
+                string(&text),
             ],
             ";",
         );

@@ -677,6 +677,7 @@ impl ModelView {
         let command_param = format!("command: impl Into<{rust}Command>");
 
         let state_name = format!("{rust}State");
+        let mut keyed = Vec::new();
         let state = model.state.as_ref().map(|stores| {
             let mut fields = Vec::new();
             for store in stores {
@@ -691,18 +692,31 @@ impl ModelView {
                     entity.rust
                 ));
             }
+            for store in stores {
+                let entity = &model.entities[store.entity];
+                let key = &entity.fields[0];
+                keyed.push(format!(
+                    "impl super::Keyed for {entity} {{\n    type Key = {ty};\n\n    fn key(&self) -> &{ty} {{\n        &self.{field}\n    }}\n}}",
+                    entity = entity.rust,
+                    ty = key.ty.rust(),
+                    field = key.rust
+                ));
+            }
             let doc = format!(
                 "/// The state of the `{}` model that its rules read and change: every\n/// entity it holds, by key, in the order added. The aggregate holds it\n/// and lends it out through `AsRef` and `AsMut`.",
                 model.name
             );
-            if fields.is_empty() {
+            let state = if fields.is_empty() {
                 format!("{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{}}")
             } else {
                 format!(
                     "{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{\n{}\n}}",
                     fields.join("\n")
                 )
-            }
+            };
+            // Each stored entity says which of its fields is its key.
+            keyed.insert(0, state);
+            keyed.join("\n\n")
         });
         let (queries_header, propose_header, accept_header) = if model.state.is_some() {
             (

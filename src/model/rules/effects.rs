@@ -198,6 +198,21 @@ impl Pass<'_> {
             }
             ast::EffectKind::Sets(field, value) => {
                 let f = field_of(self, field)?;
+                if entity.fields.first().is_some_and(|key| key.rust == f.rust) {
+                    self.out.push(
+                        err(
+                            codes::WRONG_VALUE_TYPE,
+                            format!("`{}` is the key of `{}`: it cannot change", field.text, entity.name),
+                            field.span,
+                            "the entity's key",
+                        )
+                        .with_help(format!(
+                            "an entity keeps its key for life: to move one, `removes {} [...]` and `adds {}` under another key",
+                            entity.name, entity.name
+                        )),
+                    );
+                    return Err(());
+                }
                 let key = self.key(store, &effect.key, scope, effect.span)?;
                 let value = value_of(self, value, &f.ty)?;
                 Effect::Sets {
