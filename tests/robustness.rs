@@ -94,6 +94,102 @@ const TOKENS: &[&str] = &[
     "x",
     "x_y",
     "X-Y",
+    "rejected",
+    "if",
+    "unless",
+    "not",
+    "is",
+    "more than",
+    "at least",
+    "adds",
+    "sets",
+    "to",
+    "increases",
+    "by",
+    "removes",
+    "each",
+    "changes nothing",
+    "=",
+    "where",
+    "count of",
+    "one of",
+    "between",
+    "and",
+    "default",
+    "not blank",
+    "characters",
+    "\"",
+    "\"msg {id}\"",
+    "42",
+    "-1.5",
+    "nothing",
+    "yes",
+    "date",
+    "decimal",
+    "timestamp",
+];
+
+/// A spec with entities, a choice and counters, whose actions get rule
+/// lines from [`RULE_LINES`] (property `rule_lines_never_panic`).
+const RULES_BASE: &str = "Model: Tasks
+Entity: Task [id text done? status count note]
+Entity: Owner [owner-id name]
+Terms:
+  - text: text, not blank
+  - status: one of [open closed], default open
+  - count: integer, default 0
+  - note: optional text
+  - name: text
+Queries:
+  - has-task? [id]
+  - get-task [id]
+  - all-tasks
+  - done-tasks = tasks where done?
+  - open-count = count of tasks where status is open
+Actions:
+";
+
+/// Actions, each followed by rule lines from [`RULE_LINES`].
+const RULE_ACTIONS: &[&str] = &[
+    "  - create [id text] accepted as created [id text done?]",
+    "  - close [id] accepted as closed [id]",
+    "  - retext [id new-text] accepted as retexted [id new-text]",
+    "  - clear [] accepted as cleared [ids]",
+    "  - own [owner-id name] accepted as owned [owner-id name]",
+];
+
+/// Rule lines, well formed or not, that may or may not fit their action.
+const RULE_LINES: &[&str] = &[
+    "    rejected if has-task? [id]: \"there is a task {id}\"",
+    "    rejected unless has-task? [id]: \"no task {id}\"",
+    "    rejected if done? of Task [id]: \"done\"",
+    "    rejected unless not done? of Task [id]: \"done\"",
+    "    rejected if status of Task [id] is closed: \"closed\"",
+    "    rejected unless note of Task [id] is not \"x\": \"{nope}\"",
+    "    rejected if count of Task [id] is at least open-count: \"many\"",
+    "    rejected if text is \"x\": \"x {text}\"",
+    "    rejected if open-count is more than 3: \"busy\"",
+    "    rejected if get-task [id]: \"not yes or no\"",
+    "    adds Task",
+    "    adds Owner",
+    "    removes Task [id]",
+    "    removes each Task [ids]",
+    "    sets text of Task [id] to new-text",
+    "    sets status of Task [id] to closed",
+    "    sets note of Task [id] to nothing",
+    "    sets id of Task [id] to id",
+    "    increases count of Task [id] by 1",
+    "    decreases count of Task [id] by text",
+    "    changes nothing",
+    "    ids = ids of done-tasks",
+    "    ids = ids of tasks",
+    "    done? = yes",
+    "    done? = maybe",
+    "    text = \"untitled\"",
+    "    rejected if",
+    "    adds",
+    "    removes Task",
+    "    nonsense = nonsense of Nothing [x]",
 ];
 
 /// What one run of the pipeline gives, in a comparable form.
@@ -466,4 +562,32 @@ fn a_spec_over_the_size_limit_is_refused_at_once() {
     text.pop();
     let (_, found) = esgen::syntax::parse(&Source::new("big.ddd", text));
     assert!(found.iter().all(|d| d.code != codes::SPEC_TOO_LARGE));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Rule lines, right or wrong, under actions: a checked model or
+    /// located errors, never a panic; and what is accepted generates.
+    #[test]
+    fn rule_lines_never_panic(
+        plan in prop::collection::vec(
+            (
+                prop::sample::select(RULE_ACTIONS),
+                prop::collection::vec(prop::sample::select(RULE_LINES), 0..4),
+            ),
+            1..5,
+        ),
+    ) {
+        let mut text = RULES_BASE.to_string();
+        for (action, lines) in plan {
+            text.push_str(action);
+            text.push('\n');
+            for line in lines {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        check_text(text)?;
+    }
 }
