@@ -834,11 +834,7 @@ impl<'m> Behaviour<'m> {
         let add = call(
             indent + 4,
             "problems.add",
-            &[
-                string(term),
-                string(check.id()),
-                string(&text),
-            ],
+            &[string(term), string(check.id()), string(&text)],
             ";",
         );
         format!("{open}{range_let}{pad_i}if {bad} {{\n{add}\n{pad_i}}}{close}")
