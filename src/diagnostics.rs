@@ -307,6 +307,16 @@ pub mod codes {
     pub const CONSTRAINT_MISFIT: &str = "E0129";
     /// An effect or source whose value has the wrong type.
     pub const WRONG_VALUE_TYPE: &str = "E0130";
+    /// A scenario whose steps are missing, repeated or out of order.
+    pub const SCENARIO_SHAPE: &str = "E0131";
+    /// A scenario names an event, action, field, query or rule the model
+    /// does not have.
+    pub const SCENARIO_UNKNOWN: &str = "E0132";
+    /// A scenario leaves out a value that has no default, gives one twice,
+    /// or gives a query the wrong number of arguments.
+    pub const SCENARIO_VALUES: &str = "E0133";
+    /// A scenario's `then` names an event its action is not accepted as.
+    pub const SCENARIO_WRONG_EVENT: &str = "E0134";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
@@ -319,10 +329,13 @@ pub mod codes {
     pub const INFERRED_TEXT: &str = "W0001";
     /// A term declared and never used.
     pub const UNUSED_TERM: &str = "W0002";
+    /// In a model with scenarios, a guard no scenario shows rejecting, or an
+    /// action no scenario runs.
+    pub const UNTESTED: &str = "W0003";
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 42] = [
+    pub const ALL: [&str; 47] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -359,12 +372,17 @@ pub mod codes {
         CONFLICTING_EFFECTS,
         CONSTRAINT_MISFIT,
         WRONG_VALUE_TYPE,
+        SCENARIO_SHAPE,
+        SCENARIO_UNKNOWN,
+        SCENARIO_VALUES,
+        SCENARIO_WRONG_EVENT,
         IO,
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,
         OUTPUT_LOCKED,
         INFERRED_TEXT,
         UNUSED_TERM,
+        UNTESTED,
     ];
 }
 

@@ -49,7 +49,7 @@ fn wrapped(wraps: &[Wrap], inner: String, method: &str) -> String {
 }
 
 /// Text as a Rust string literal.
-fn string(text: &str) -> String {
+pub(super) fn string(text: &str) -> String {
     format!("{text:?}")
 }
 
@@ -77,7 +77,7 @@ fn decimal(text: &str) -> String {
 }
 
 /// A value written in the spec, as an owned Rust value of `ty`.
-fn literal(value: &Literal, ty: &Type) -> String {
+pub(super) fn literal(value: &Literal, ty: &Type) -> String {
     match (value, ty) {
         (Literal::Nothing, _) => "None".into(),
         (_, Type::Optional(inner)) => format!("Some({})", literal(value, inner)),
@@ -97,6 +97,15 @@ fn literal(value: &Literal, ty: &Type) -> String {
                 .join(", ")
         ),
         (Literal::List(_), _) => "Vec::new()".into(),
+        // Both were checked when the spec was built, so the defaults are
+        // never taken.
+        (Literal::Date(y, m, d), _) => {
+            format!("NaiveDate::from_ymd_opt({y}, {m}, {d}).unwrap_or_default()")
+        }
+        (Literal::Timestamp(text), _) => format!(
+            "DateTime::parse_from_rfc3339({}).map_or_else(|_| DateTime::default(), |t| t.with_timezone(&Utc))",
+            string(text)
+        ),
     }
 }
 

@@ -174,6 +174,10 @@ pub enum Literal {
     Id(String, String),
     /// A list.
     List(Vec<Literal>),
+    /// A `date` (`2026-12-01`), checked: year, month and day.
+    Date(i32, u32, u32),
+    /// A `timestamp`, checked, as written (RFC 3339).
+    Timestamp(String),
 }
 
 impl Literal {
@@ -187,6 +191,8 @@ impl Literal {
             Literal::Boolean(false) => "no".into(),
             Literal::Nothing => "nothing".into(),
             Literal::Choice(_, _, word) | Literal::Id(_, word) => word.clone(),
+            Literal::Date(y, m, d) => format!("\"{y:04}-{m:02}-{d:02}\""),
+            Literal::Timestamp(text) => format!("{text:?}"),
             Literal::List(items) => format!(
                 "[{}]",
                 items
@@ -628,6 +634,8 @@ pub struct Model {
     /// The state esgen keeps, one store per entity, when the model declares
     /// rules; `None` when the aggregate is written by hand.
     pub state: Option<Vec<Store>>,
+    /// Its scenarios, in spec order.
+    pub scenarios: Vec<Scenario>,
 }
 
 impl Model {
@@ -660,6 +668,90 @@ impl Model {
             && self.commands.iter().all(|c| c.proposing.is_some())
             && self.events.iter().all(|e| e.effects.is_some())
     }
+}
+
+/// A line of the spec, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpecLine {
+    /// Its number, from 1.
+    pub line: usize,
+    /// Its text, without indentation or comment.
+    pub text: String,
+}
+
+/// `- <title>` in `Scenarios:`: given events, when a command, then what
+/// happens and what the queries answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// The title, as written.
+    pub title: String,
+    /// The test's function name (`ids_are_unique`).
+    pub test: String,
+    /// The title's line and each step's, as written.
+    pub lines: Vec<SpecLine>,
+    /// The events the model starts from, in order.
+    pub given: Vec<Fact>,
+    /// The command.
+    pub when: Fact,
+    /// What is expected to happen.
+    pub then: Outcome,
+    /// The `then` line's number.
+    pub then_line: usize,
+    /// The answers expected after it.
+    pub expects: Vec<Expect>,
+    /// What it shows: the action it runs and the guard it shows
+    /// rejecting, if any (rule ids).
+    pub covers: Vec<String>,
+}
+
+/// An event or command of a scenario, with every value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    /// The event's index in [`Model::events`] or the command's in
+    /// [`Model::commands`].
+    pub index: usize,
+    /// Each field's value, in the struct's order: (field, value).
+    pub values: Vec<(Field, Literal)>,
+    /// Its line.
+    pub line: usize,
+}
+
+/// What a scenario's `then` expects.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// This event, field by field.
+    Event {
+        /// The event.
+        fact: Fact,
+    },
+    /// Any event.
+    Accepted,
+    /// A rejection.
+    Rejected {
+        /// The rule, as written after `by`.
+        rule: Option<String>,
+        /// The kind.
+        kind: Option<RejectionKind>,
+        /// The message.
+        message: Option<String>,
+    },
+}
+
+/// `and <query> [args] is <value>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expect {
+    /// The query's index in [`Model::queries`].
+    pub query: usize,
+    /// Its arguments, in order.
+    pub args: Vec<Literal>,
+    /// The answer; entities written as their keys.
+    pub value: Literal,
+    /// The type `value` has: the query's, with each entity replaced by
+    /// its key's type.
+    pub ty: Type,
+    /// Its line.
+    pub line: usize,
 }
 
 impl Type {

@@ -404,6 +404,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             events,
             choices,
             state: None,
+            scenarios: Vec::new(),
         };
         if !super::rules::apply(model, &mut lowered, self.diagnostics) {
             return (None, self.space);

@@ -13,6 +13,7 @@ mod lower;
 pub mod names;
 mod namespace;
 mod rules;
+mod scenarios;
 mod types;
 
 use crate::diagnostics::{codes, has_errors, Diagnostic};
@@ -35,11 +36,15 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     checks::duplicate_models(file, &mut diagnostics);
     let mut models = Vec::new();
     let mut spaces = Vec::new();
+    let lines = crate::source::LineIndex::new(&source.text);
     for model in file.models.iter().filter(|m| !m.name.text.is_empty()) {
         checks::model(model, &mut diagnostics);
         // A model with errors still hands on the names it has, so that
         // collisions are reported in the same run.
-        let (lowered, space) = lower::Lowering::new(model, &mut diagnostics).run();
+        let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics).run();
+        if let Some(lowered) = lowered.as_mut() {
+            scenarios::apply(model, lowered, source, &lines, &mut diagnostics);
+        }
         models.extend(lowered);
         spaces.push(space);
     }

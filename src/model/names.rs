@@ -67,6 +67,11 @@ fn to_kebab(name: &str) -> String {
     }
 }
 
+/// Whether `name` is a Rust keyword (raw-able or not).
+pub fn is_keyword(name: &str) -> bool {
+    RAW_KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 /// A value name: `new-text` → `new_text`, `type` → `r#type`.
 pub fn snake(name: &str) -> Result<String, NameError> {
     let snake = to_snake(bare(name));

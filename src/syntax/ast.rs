@@ -36,6 +36,8 @@ pub struct Model {
     pub queries: Vec<Query>,
     /// Bullets of `Actions:` sections.
     pub actions: Vec<Action>,
+    /// Bullets of `Scenarios:` sections, with their steps.
+    pub scenarios: Vec<Scenario>,
 }
 
 /// Which section a header opens.
@@ -47,6 +49,8 @@ pub enum SectionKind {
     Queries,
     /// `Actions:`
     Actions,
+    /// `Scenarios:`
+    Scenarios,
 }
 
 impl SectionKind {
@@ -56,6 +60,7 @@ impl SectionKind {
             SectionKind::Terms => "Terms",
             SectionKind::Queries => "Queries",
             SectionKind::Actions => "Actions",
+            SectionKind::Scenarios => "Scenarios",
         }
     }
 }
@@ -401,5 +406,111 @@ pub struct Action {
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// The item.
+    pub span: Span,
+}
+
+/// `- <title>` in `Scenarios:`, with the steps below it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// The title, trimmed.
+    pub title: String,
+    /// Where the title is.
+    pub title_span: Span,
+    /// Its steps, in spec order.
+    pub steps: Vec<Step>,
+    /// Documentation from comments.
+    pub docs: Vec<String>,
+    /// One of its lines did not parse (and was reported): its shape is not
+    /// checked.
+    pub broken: bool,
+    /// The bullet line's item.
+    pub span: Span,
+}
+
+/// One line of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// What it says.
+    pub kind: StepKind,
+    /// Written with `and` (continuing the line above).
+    pub and: bool,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// What a scenario's line says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum StepKind {
+    /// `given <event> [...]` (or `and <event> [...]`)
+    Given(Fact),
+    /// `when <action> [...]`
+    When(Fact),
+    /// `then …`
+    Then(Outcome),
+    /// `and <query> [args] is <value>`
+    Expect(Expectation),
+}
+
+/// `<name> [field: value, …]`: an event or a command, written out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    /// The event or action.
+    pub name: Ident,
+    /// Its values, by field.
+    pub entries: Vec<Entry>,
+    /// The whole.
+    pub span: Span,
+}
+
+/// `<field>: <value>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// The field or parameter.
+    pub name: Ident,
+    /// Its value.
+    pub value: Value,
+}
+
+/// What `then` says happens.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Outcome {
+    /// `then <event> [...]`: the event proposed.
+    Event(Fact),
+    /// `then accepted`: some event, whatever its values.
+    Accepted(Span),
+    /// `then rejected [by <rule>] [as <kind>] [: "<message>"]`
+    Rejected {
+        /// The rule named after `by`.
+        by: Option<Ident>,
+        /// The kind named after `as`.
+        kind: Option<Ident>,
+        /// The message, unescaped, and where it is.
+        message: Option<(String, Span)>,
+        /// The whole outcome.
+        span: Span,
+    },
+}
+
+/// A query's arguments in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Args {
+    /// None written.
+    None,
+    /// `[id: t1]`
+    Named(Vec<Entry>, Span),
+    /// `[t1]`
+    Positional(Vec<Value>, Span),
+}
+
+/// `and <query> [args] is <value>`: the model's answer after `then`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expectation {
+    /// The query.
+    pub query: Ident,
+    /// Its arguments.
+    pub args: Args,
+    /// The answer expected.
+    pub value: Value,
+    /// The whole.
     pub span: Span,
 }

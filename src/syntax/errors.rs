@@ -29,6 +29,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::constraint => "a constraint (`not blank`, `at most 80 characters`, `default …`)",
         Rule::query_body => "`<entities> where …` or `count of <entities>`",
         Rule::choice_type => "`one of [...]`",
+        Rule::record => "`[field: value, …]`",
+        Rule::entry => "`field: value`",
+        Rule::fact | Rule::outcome => "an event",
+        Rule::step | Rule::given_step | Rule::when_step | Rule::then_step | Rule::and_step => {
+            "`given`, `when`, `then` or `and`"
+        }
+        Rule::rejected_by | Rule::rejected_as => "`by <rule>`, `as <kind>` or `: \"<message>\"`",
+        Rule::rule_ref => "a rule's name",
+        Rule::expectation => "`<query> [args] is <value>`",
+        Rule::scenario_item => "a scenario",
         Rule::EOI => "the end of the line",
         _ => return None,
     })
@@ -41,6 +51,9 @@ fn example(rule: Rule) -> &'static str {
         Rule::queries_line => "a query reads `- get-todo [id]` or `- open-count returns integer`",
         Rule::actions_line => {
             "an action reads `- create-new [id text] accepted as created [id text completed?]`; a rule under it reads `rejected if has-todo? [id]: \"…\"`, `adds Todo` or `ids = ids of done-todos`"
+        }
+        Rule::scenarios_line => {
+            "a scenario is a title (`- ids are unique`), then its steps: `given created [id: t1]`, `when create-new [id: t1]`, `then rejected: \"…\"` or `then created [id: t1]`, and `and all-todos is [t1]`"
         }
         _ => "a spec line is a header (`Model: Todos`, `Entity: Todo [id text]`, `Actions:`), a list item, or a comment",
     }
@@ -106,7 +119,7 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         header_word.filter(|w| !HEADERS.contains(w) && pos > indent + w.len())
     {
         let mut diagnostic_help =
-            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:` and `Actions:`".to_string();
+            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:`, `Actions:` and `Scenarios:`".to_string();
         if let Some(suggestion) = did_you_mean(word, HEADERS) {
             diagnostic_help = format!("did you mean `{suggestion}:`?");
         }
@@ -292,7 +305,14 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
 }
 
 /// The header words.
-const HEADERS: [&str; 5] = ["Model", "Entity", "Terms", "Queries", "Actions"];
+const HEADERS: [&str; 6] = [
+    "Model",
+    "Entity",
+    "Terms",
+    "Queries",
+    "Actions",
+    "Scenarios",
+];
 
 /// Characters that do not show, or look like others.
 fn is_invisible(c: char) -> bool {
@@ -336,7 +356,7 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
         None if word == "Model" || word == "Entity" => diagnostic.with_help(format!(
             "`{word}:` needs a name after it, e.g. `{word}: Todos`"
         )),
-        None => diagnostic.with_help("a model's sections are `Terms:`, `Queries:` and `Actions:`"),
+        None => diagnostic.with_help("a model's sections are `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"),
     }
 }
 
@@ -409,4 +429,13 @@ pub(super) fn clause_outside_action(span: Span) -> Diagnostic {
     )
     .at_labelled(span, "no action line directly above this")
     .with_help("put rule lines (`rejected if …`, `adds …`, `<field> = …`) right under their action in `Actions:`")
+}
+
+/// A `given`, `when`, `then` or `and` line that is not under a scenario.
+pub(super) fn step_outside_scenario(span: Span) -> Diagnostic {
+    Diagnostic::error(codes::SCENARIO_SHAPE, "this step belongs to no scenario")
+        .at_labelled(span, "no scenario title above this")
+        .with_help(
+            "put steps under a scenario's title in `Scenarios:`, e.g. `- ids are unique`, then `given …`, `when …`, `then …`",
+        )
 }

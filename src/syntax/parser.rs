@@ -31,6 +31,7 @@ impl Context {
             Context::In(SectionKind::Terms) => Rule::terms_line,
             Context::In(SectionKind::Queries) => Rule::queries_line,
             Context::In(SectionKind::Actions) => Rule::actions_line,
+            Context::In(SectionKind::Scenarios) => Rule::scenarios_line,
         }
     }
 }
@@ -51,6 +52,9 @@ struct LineParser {
     /// Set when an action line did not parse: its rule lines are skipped
     /// quietly (the action was reported).
     clause_target_broken: bool,
+    /// Whether a step here belongs to the last scenario: set by a scenario's
+    /// title, cleared by anything else that is not a step.
+    step_target: bool,
 }
 
 /// The largest spec esgen reads, in bytes: 16 MiB.
@@ -92,6 +96,7 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
         orphans: Vec::new(),
         clause_target: false,
         clause_target_broken: false,
+        step_target: false,
     };
     let text = source.text.as_str();
     let mut offset = if text.starts_with('\u{feff}') {
@@ -145,7 +150,20 @@ impl LineParser {
                     // not "before any model" as far as the writer knows.
                     self.reported_outside = true;
                 }
+                if self.context == Context::In(SectionKind::Scenarios) && self.step_target {
+                    // The scenario is incomplete: its shape is not checked.
+                    if let Some(scenario) = self.last_scenario() {
+                        scenario.broken = true;
+                    }
+                }
                 if self.context != Context::Skipping {
+                    let step_line = is_step_line(line);
+                    if step_line && self.context != Context::In(SectionKind::Scenarios) {
+                        self.docs.clear();
+                        self.diagnostics
+                            .push(errors::step_outside_scenario(line_span(line, offset)));
+                        return;
+                    }
                     let clause_line = is_clause_line(line);
                     if clause_line && self.context != Context::In(SectionKind::Actions) {
                         self.diagnostics
@@ -197,6 +215,9 @@ impl LineParser {
             self.clause_target = false;
             self.clause_target_broken = false;
         }
+        if !matches!(pair.as_rule(), Rule::step | Rule::scenario_item) {
+            self.step_target = false;
+        }
         match pair.as_rule() {
             Rule::model_header => {
                 let name = match pair.into_inner().find(|p| p.as_rule() == Rule::name) {
@@ -224,6 +245,7 @@ impl LineParser {
                     terms: Vec::new(),
                     queries: Vec::new(),
                     actions: Vec::new(),
+                    scenarios: Vec::new(),
                 });
                 self.context = Context::Outside;
             }
@@ -258,6 +280,7 @@ impl LineParser {
                     "Terms" => Some(SectionKind::Terms),
                     "Queries" => Some(SectionKind::Queries),
                     "Actions" => Some(SectionKind::Actions),
+                    "Scenarios" => Some(SectionKind::Scenarios),
                     _ => None,
                 };
                 let word_span = span_of(&word, offset);
@@ -375,6 +398,35 @@ impl LineParser {
                     Some(action) => action.clauses.push(clause),
                     None if self.clause_target_broken => {}
                     None => self.diagnostics.push(errors::clause_outside_action(span)),
+                }
+            }
+            Rule::scenario_item => {
+                let Some(title) = pair.into_inner().find(|p| p.as_rule() == Rule::title) else {
+                    return;
+                };
+                let raw = title.as_str();
+                let text = raw.trim_end();
+                let start = title.as_span().start() + offset;
+                if let Some(model) = self.models.last_mut() {
+                    model.scenarios.push(Scenario {
+                        title: text.to_string(),
+                        title_span: Span::new(start, start + text.len()),
+                        steps: Vec::new(),
+                        docs,
+                        broken: false,
+                        span,
+                    });
+                    self.step_target = true;
+                }
+            }
+            Rule::step => {
+                let step = step(first(pair), offset);
+                let target = self.step_target;
+                match self.last_scenario().filter(|_| target) {
+                    Some(scenario) => scenario.steps.push(step),
+                    None => self
+                        .diagnostics
+                        .push(errors::step_outside_scenario(span)),
                 }
             }
             Rule::stray_item if self.context == Context::Skipping => {}
@@ -548,6 +600,11 @@ impl LineParser {
         }
     }
 
+    /// The scenario the steps below belong to, if any.
+    fn last_scenario(&mut self) -> Option<&mut Scenario> {
+        self.models.last_mut()?.scenarios.last_mut()
+    }
+
     /// The model a header or entity belongs to; reports it (once) when there
     /// is none yet.
     fn model_for(&mut self, what: &str, span: Span) -> Option<&mut Model> {
@@ -658,6 +715,14 @@ fn is_clause_line(line: &str) -> bool {
     ]
     .iter()
     .any(|keyword| code.starts_with(keyword))
+}
+
+/// Whether a line starts like a step of a scenario, whatever follows.
+fn is_step_line(line: &str) -> bool {
+    let code = line.trim_start();
+    ["given ", "when ", "then ", "and "]
+        .iter()
+        .any(|keyword| code.starts_with(keyword))
 }
 
 /// The span of a line's text, without its indentation and comment.
@@ -954,5 +1019,122 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 span,
             })
         }
+    }
+}
+
+fn entries(pair: Pair<'_, Rule>, offset: usize) -> Vec<Entry> {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::entry)
+        .filter_map(|entry| {
+            let mut parts = entry.into_inner();
+            let name = ident(parts.next()?, offset);
+            let value = value(parts.next()?, offset);
+            Some(Entry { name, value })
+        })
+        .collect()
+}
+
+fn fact(pair: Pair<'_, Rule>, offset: usize) -> Fact {
+    let span = span_of(&pair, offset);
+    let mut name = None;
+    let mut found = Vec::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::name => name = Some(ident(part, offset)),
+            Rule::record => found = entries(part, offset),
+            _ => {}
+        }
+    }
+    Fact {
+        name: name.unwrap_or(Ident {
+            text: String::new(),
+            span,
+        }),
+        entries: found,
+        span,
+    }
+}
+
+fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
+    let span = span_of(&pair, offset);
+    let rule = pair.as_rule();
+    let inner = first(pair);
+    let kind = match (rule, inner.as_rule()) {
+        (Rule::given_step, _) | (Rule::and_step, Rule::fact) => {
+            StepKind::Given(fact(inner, offset))
+        }
+        (Rule::when_step, _) => StepKind::When(fact(inner, offset)),
+        (Rule::then_step, _) => StepKind::Then(outcome(inner, offset)),
+        _ => StepKind::Expect(expectation(inner, offset)),
+    };
+    Step {
+        kind,
+        and: rule == Rule::and_step,
+        span,
+    }
+}
+
+fn outcome(pair: Pair<'_, Rule>, offset: usize) -> Outcome {
+    let inner = first(pair);
+    let span = span_of(&inner, offset);
+    match inner.as_rule() {
+        Rule::fact => Outcome::Event(fact(inner, offset)),
+        Rule::accepted => Outcome::Accepted(span),
+        _ => {
+            let mut by = None;
+            let mut kind = None;
+            let mut message = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::rejected_by => by = Some(ident(first(part), offset)),
+                    Rule::rejected_as => kind = Some(ident(first(part), offset)),
+                    Rule::string => message = Some((unquote(&part), span_of(&part, offset))),
+                    _ => {}
+                }
+            }
+            Outcome::Rejected {
+                by,
+                kind,
+                message,
+                span,
+            }
+        }
+    }
+}
+
+fn expectation(pair: Pair<'_, Rule>, offset: usize) -> Expectation {
+    let span = span_of(&pair, offset);
+    let mut query = None;
+    let mut args = Args::None;
+    let mut expected = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::name => query = Some(ident(part, offset)),
+            Rule::record => {
+                let at = span_of(&part, offset);
+                args = Args::Named(entries(part, offset), at);
+            }
+            Rule::list_value => {
+                let at = span_of(&part, offset);
+                let values = part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::value)
+                    .map(|p| value(p, offset))
+                    .collect();
+                args = Args::Positional(values, at);
+            }
+            Rule::value => expected = Some(value(part, offset)),
+            _ => {}
+        }
+    }
+    let blank = Ident {
+        text: String::new(),
+        span,
+    };
+    Expectation {
+        query: query.unwrap_or(blank.clone()),
+        args,
+        value: expected.unwrap_or(Value::Word(blank)),
+        span,
     }
 }

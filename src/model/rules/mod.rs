@@ -21,6 +21,8 @@ mod state;
 mod terms;
 mod text;
 
+pub(super) use terms::literal;
+
 /// Runs every rule pass over a lowered model. Returns `false` when it
 /// reported an error.
 pub(super) fn apply(
@@ -99,7 +101,7 @@ impl Pass<'_> {
 
 /// "a `integer`" made "an `integer`": the messages above name types and
 /// entities as written, after "a".
-fn articles(text: &str) -> String {
+pub(super) fn articles(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("a `") {

@@ -1,7 +1,7 @@
 //! Constraints, defaults and the typed values written in a spec.
 
 use super::{err, Pass};
-use crate::diagnostics::{codes, did_you_mean};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::model::ir::{self, Check, Literal, Origin, Type};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -183,94 +183,105 @@ impl Pass<'_> {
 
     /// A value written in the spec, as a value of `ty`.
     pub(super) fn literal(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
-        let wrong = |this: &mut Self, code: &'static str, help: String| {
-            this.out.push(
+        literal(&self.model.choices, value, ty, &mut self.out)
+    }
+}
+
+/// A value written in the spec, as a value of `ty`; reported when it is not
+/// one.
+pub(crate) fn literal(
+    choices: &[ir::Choice],
+    value: &ast::Value,
+    ty: &Type,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Literal> {
+    let wrong = |out: &mut Vec<Diagnostic>, code: &'static str, help: String| {
+        out.push(
+            err(
+                code,
+                format!("this value is not a `{}`", ty.spec()),
+                value.span(),
+                &format!("expected a `{}`", ty.spec()),
+            )
+            .with_help(help),
+        );
+        None
+    };
+    match (value, ty) {
+        (ast::Value::Word(w), Type::Optional(_)) if w.text == "nothing" => {
+            Some(Literal::Nothing)
+        }
+        (_, Type::Optional(inner)) => literal(choices, value, inner, out),
+        (ast::Value::Word(w), Type::Boolean) => match w.text.as_str() {
+            "yes" => Some(Literal::Boolean(true)),
+            "no" => Some(Literal::Boolean(false)),
+            _ => wrong(out, codes::WRONG_VALUE_TYPE, "write `yes` or `no`".into()),
+        },
+        (ast::Value::Text(text, _), Type::Text) => Some(Literal::Text(text.clone())),
+        (ast::Value::Text(text, _) | ast::Value::Word(ast::Ident { text, .. }), Type::Id(of)) => {
+            Some(Literal::Id(format!("{of}Id"), text.clone()))
+        }
+        (ast::Value::Word(w), Type::Choice(rust)) => {
+            let choice = choices.iter().find(|c| c.rust == *rust)?;
+            if let Some((word, variant)) = choice.values.iter().find(|(v, _)| *v == w.text) {
+                return Some(Literal::Choice(rust.clone(), variant.clone(), word.clone()));
+            }
+            let words: Vec<&str> = choice.values.iter().map(|(v, _)| v.as_str()).collect();
+            let help = match did_you_mean(&w.text, words.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("`{}` is one of: {}", choice.term, words.join(", ")),
+            };
+            out.push(
                 err(
-                    code,
-                    format!("this value is not a `{}`", ty.spec()),
-                    value.span(),
-                    &format!("expected a `{}`", ty.spec()),
+                    codes::NOT_IN_CHOICE,
+                    format!("`{}` is not a value of `{}`", w.text, choice.term),
+                    w.span,
+                    "not one of its values",
                 )
                 .with_help(help),
             );
             None
-        };
-        match (value, ty) {
-            (ast::Value::Word(w), Type::Optional(_)) if w.text == "nothing" => {
-                Some(Literal::Nothing)
-            }
-            (_, Type::Optional(inner)) => self.literal(value, inner),
-            (ast::Value::Word(w), Type::Boolean) => match w.text.as_str() {
-                "yes" => Some(Literal::Boolean(true)),
-                "no" => Some(Literal::Boolean(false)),
-                _ => wrong(self, codes::WRONG_VALUE_TYPE, "write `yes` or `no`".into()),
-            },
-            (ast::Value::Text(text, _), Type::Text) => Some(Literal::Text(text.clone())),
-            (ast::Value::Text(text, _) | ast::Value::Word(ast::Ident { text, .. }), Type::Id(of)) => {
-                Some(Literal::Id(format!("{of}Id"), text.clone()))
-            }
-            (ast::Value::Word(w), Type::Choice(rust)) => {
-                let choice = self.model.choices.iter().find(|c| c.rust == *rust)?;
-                if let Some((word, variant)) = choice.values.iter().find(|(v, _)| *v == w.text) {
-                    return Some(Literal::Choice(rust.clone(), variant.clone(), word.clone()));
-                }
-                let words: Vec<&str> = choice.values.iter().map(|(v, _)| v.as_str()).collect();
-                let help = match did_you_mean(&w.text, words.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("`{}` is one of: {}", choice.term, words.join(", ")),
-                };
-                self.out.push(
-                    err(
-                        codes::NOT_IN_CHOICE,
-                        format!("`{}` is not a value of `{}`", w.text, choice.term),
-                        w.span,
-                        "not one of its values",
-                    )
-                    .with_help(help),
-                );
-                None
-            }
-            (ast::Value::Number(n), Type::Integer) => match n.text.parse::<i64>() {
-                Ok(i) => Some(Literal::Integer(i)),
-                Err(_) => wrong(
-                    self,
-                    codes::WRONG_VALUE_TYPE,
-                    "an `integer` is a whole number between -9223372036854775808 and 9223372036854775807".into(),
-                ),
-            },
-            (ast::Value::Number(n), Type::Number) => Some(Literal::Number(n.text.clone())),
-            (ast::Value::Number(n), Type::Decimal) => Some(Literal::Decimal(n.text.clone())),
-            (ast::Value::List(items, _), Type::List(inner)) => items
-                .iter()
-                .map(|item| self.literal(item, inner))
-                .collect::<Option<Vec<_>>>()
-                .map(Literal::List),
-            (_, Type::Date | Type::Timestamp) => wrong(
-                self,
-                codes::WRONG_VALUE_TYPE,
-                "dates and timestamps cannot be written as values yet: take them from a parameter".into(),
-            ),
-            (ast::Value::Word(w), _) => {
-                self.out.push(
-                    err(
-                        codes::UNKNOWN_IN_RULE,
-                        format!("`{}` is not a value of type `{}`", w.text, ty.spec()),
-                        w.span,
-                        "not a known name or value",
-                    )
-                    .with_help(match ty {
-                        Type::Text => format!("quote text: `\"{}\"`", w.text),
-                        _ => format!("write a `{}` here", ty.spec()),
-                    }),
-                );
-                None
-            }
-            _ => wrong(
-                self,
-                codes::WRONG_VALUE_TYPE,
-                format!("write a `{}` here", ty.spec()),
-            ),
         }
+        (ast::Value::Number(n), Type::Integer) => match n.text.parse::<i64>() {
+            Ok(i) => Some(Literal::Integer(i)),
+            Err(_) => wrong(
+                out,
+                codes::WRONG_VALUE_TYPE,
+                "an `integer` is a whole number between -9223372036854775808 and 9223372036854775807".into(),
+            ),
+        },
+        (ast::Value::Number(n), Type::Number) => Some(Literal::Number(n.text.clone())),
+        (ast::Value::Number(n), Type::Decimal) => Some(Literal::Decimal(n.text.clone())),
+        (ast::Value::List(items, _), Type::List(inner)) => items
+            .iter()
+            .map(|item| literal(choices, item, inner, out))
+            .collect::<Option<Vec<_>>>()
+            .map(Literal::List),
+        (_, Type::Date | Type::Timestamp) => wrong(
+            out,
+            codes::WRONG_VALUE_TYPE,
+            "dates and timestamps cannot be written as values yet: take them from a parameter".into(),
+        ),
+        (ast::Value::Word(w), _) => {
+            out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("`{}` is not a value of type `{}`", w.text, ty.spec()),
+                    w.span,
+                    "not a known name or value",
+                )
+                .with_help(match ty {
+                    Type::Text => format!("quote text: `\"{}\"`", w.text),
+                    _ => format!("write a `{}` here", ty.spec()),
+                }),
+            );
+            None
+        }
+        _ => wrong(
+            out,
+            codes::WRONG_VALUE_TYPE,
+            format!("write a `{}` here", ty.spec()),
+        ),
     }
 }
 

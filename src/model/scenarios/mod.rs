@@ -1,0 +1,126 @@
+//! Scenarios: the examples a spec gives beside its rules — given these
+//! events, when this command, then this event or this rejection, and these
+//! answers from the queries. Each is checked against the model it belongs
+//! to (every name resolved, every value typed) and handed to code
+//! generation as a test.
+//!
+//! The passes, in order: the shape of each scenario (one `when`, one
+//! `then`, steps in order: `shape.rs`); its values (`values.rs`); what it
+//! covers, and a warning for each guard no scenario shows rejecting and
+//! each action none runs (`coverage.rs`).
+
+use super::ir;
+use crate::diagnostics::Diagnostic;
+use crate::source::{LineIndex, Source, Span};
+use crate::syntax::ast;
+
+mod coverage;
+mod shape;
+mod values;
+
+/// Checks and types the scenarios of a lowered model and stores them on it.
+pub(super) fn apply(
+    model: &ast::Model,
+    lowered: &mut ir::Model,
+    source: &Source,
+    lines: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut pass = Pass {
+        model: lowered,
+        source,
+        lines,
+        out: Vec::new(),
+    };
+    let mut scenarios = Vec::new();
+    let mut tests = Vec::new();
+    for scenario in &model.scenarios {
+        let Some(steps) = pass.shape(scenario, &model.scenarios) else {
+            continue;
+        };
+        if let Some(checked) = pass.scenario(scenario, &steps, &mut tests) {
+            scenarios.push(checked);
+        }
+    }
+    pass.model.scenarios = scenarios;
+    pass.coverage(model);
+    for diagnostic in &mut pass.out {
+        diagnostic.message = super::rules::articles(&diagnostic.message);
+        diagnostic.label = diagnostic.label.as_deref().map(super::rules::articles);
+        diagnostic.help = diagnostic.help.as_deref().map(super::rules::articles);
+    }
+    diagnostics.append(&mut pass.out);
+}
+
+struct Pass<'m> {
+    model: &'m mut ir::Model,
+    source: &'m Source,
+    lines: &'m LineIndex,
+    out: Vec<Diagnostic>,
+}
+
+impl Pass<'_> {
+    /// The line a span starts on.
+    fn line(&self, span: Span) -> usize {
+        self.lines.line(span.start)
+    }
+
+    /// A spec line: its number and the text of `span` on it.
+    fn spec_line(&self, span: Span) -> ir::SpecLine {
+        ir::SpecLine {
+            line: self.line(span),
+            text: self
+                .source
+                .text
+                .get(span.range())
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        }
+    }
+}
+
+/// A test function's name from a scenario's title: its words in snake
+/// case, ASCII letters and digits only.
+fn test_name(title: &str, taken: &mut Vec<String>) -> String {
+    let mut name = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !name.is_empty() {
+            name.push('_');
+        }
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("scenario_{name}").trim_end_matches('_').to_string();
+    }
+    if super::names::is_keyword(&name) {
+        name.push('_');
+    }
+    let mut unique = name.clone();
+    let mut n = 2;
+    while taken.contains(&unique) {
+        unique = format!("{name}_{n}");
+        n += 1;
+    }
+    taken.push(unique.clone());
+    unique
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_name;
+
+    #[test]
+    fn test_names_are_snake_case_and_unique() {
+        let mut taken = Vec::new();
+        assert_eq!(test_name("ids are unique", &mut taken), "ids_are_unique");
+        assert_eq!(test_name("IDs are Unique!", &mut taken), "ids_are_unique_2");
+        assert_eq!(test_name("2 todos", &mut taken), "scenario_2_todos");
+        assert_eq!(test_name("über", &mut taken), "ber");
+        assert_eq!(test_name("ééé", &mut taken), "scenario");
+        assert_eq!(test_name("match", &mut taken), "match_");
+    }
+}

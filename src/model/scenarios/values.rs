@@ -1,0 +1,611 @@
+//! A scenario's names and values, checked against the model: the events
+//! and the command it names, each field's value typed by the field, the
+//! rule and kind of a rejection, and each query's arguments and answer.
+
+use super::shape::Steps;
+use super::Pass;
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::model::ir::{self, Literal, RejectionKind, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+
+/// What a fact names: an event or an action.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Event,
+    Command,
+}
+
+/// The kinds a rejection can be, as the spec writes them.
+const KINDS: [(&str, RejectionKind); 4] = [
+    ("not-found", RejectionKind::NotFound),
+    ("conflict", RejectionKind::Conflict),
+    ("invalid", RejectionKind::Invalid),
+    ("refused", RejectionKind::Refused),
+];
+
+fn unknown(message: impl Into<String>, span: Span, label: &str, help: String) -> Diagnostic {
+    Diagnostic::error(codes::SCENARIO_UNKNOWN, message)
+        .at_labelled(span, label.to_string())
+        .with_help(help)
+}
+
+impl Pass<'_> {
+    /// The checked scenario, or `None` when something in it was reported.
+    pub(super) fn scenario(
+        &mut self,
+        scenario: &ast::Scenario,
+        steps: &Steps<'_>,
+        tests: &mut Vec<String>,
+    ) -> Option<ir::Scenario> {
+        let before = self.out.len();
+        let given: Vec<Option<ir::Fact>> = steps
+            .given
+            .iter()
+            .map(|fact| self.fact(fact, Role::Event))
+            .collect();
+        let when = self.fact(steps.when, Role::Command);
+        let then = when
+            .as_ref()
+            .and_then(|when| self.outcome(steps.then, when.index));
+        let expects: Vec<Option<ir::Expect>> = steps
+            .expects
+            .iter()
+            .map(|expectation| self.expect(expectation))
+            .collect();
+        if self.out[before..].iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let mut lines = vec![self.spec_line(scenario.span)];
+        lines.extend(scenario.steps.iter().map(|step| self.spec_line(step.span)));
+        let when = when?;
+        let covers = self.covers(&when, then.as_ref()?);
+        Some(ir::Scenario {
+            title: scenario.title.clone(),
+            test: super::test_name(&scenario.title, tests),
+            lines,
+            given: given.into_iter().collect::<Option<_>>()?,
+            when,
+            then: then?,
+            then_line: self.line(steps.then_step.span),
+            expects: expects.into_iter().collect::<Option<_>>()?,
+            covers,
+        })
+    }
+
+    /// An event (`given`, `then`) or a command (`when`) with every field's
+    /// value: written, or its default.
+    fn fact(&mut self, fact: &ast::Fact, role: Role) -> Option<ir::Fact> {
+        let (index, what, fields) = match role {
+            Role::Event => {
+                let Some(index) = self.model.events.iter().position(|e| e.name == fact.name.text)
+                else {
+                    self.unknown_fact(fact, role);
+                    return None;
+                };
+                let event = &self.model.events[index];
+                (index, format!("the event `{}`", event.name), event.fields.clone())
+            }
+            Role::Command => {
+                let Some(index) = self
+                    .model
+                    .commands
+                    .iter()
+                    .position(|c| c.name == fact.name.text)
+                else {
+                    self.unknown_fact(fact, role);
+                    return None;
+                };
+                let command = &self.model.commands[index];
+                (index, format!("the action `{}`", command.name), command.params.clone())
+            }
+        };
+        let mut ok = true;
+        for (i, entry) in fact.entries.iter().enumerate() {
+            if let Some(first) = fact.entries[..i]
+                .iter()
+                .find(|e| e.name.text == entry.name.text)
+            {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::SCENARIO_VALUES,
+                        format!("`{}` is given twice", entry.name.text),
+                    )
+                    .at_labelled(entry.name.span, "again here")
+                    .with_label(first.name.span, "first here")
+                    .with_help("give each field one value"),
+                );
+                ok = false;
+            } else if !fields.iter().any(|f| f.term == entry.name.text) {
+                let names: Vec<&str> = fields.iter().map(|f| f.term.as_str()).collect();
+                let help = match did_you_mean(&entry.name.text, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if names.is_empty() => format!("{what} has no fields: write `[]`"),
+                    None => format!("{what} has: {}", names.join(", ")),
+                };
+                self.out.push(unknown(
+                    format!("{what} has no field `{}`", entry.name.text),
+                    entry.name.span,
+                    "not one of its fields",
+                    help,
+                ));
+                ok = false;
+            }
+        }
+        let mut values = Vec::new();
+        let mut missing = Vec::new();
+        for field in &fields {
+            let written = fact.entries.iter().find(|e| e.name.text == field.term);
+            let value = match written {
+                Some(entry) => self.value(&entry.value, &field.ty),
+                None => match self.default(field) {
+                    Some(value) => Some(value),
+                    None => {
+                        missing.push(field.term.as_str());
+                        None
+                    }
+                },
+            };
+            match value {
+                Some(value) => values.push((field.clone(), value)),
+                None => ok = false,
+            }
+        }
+        if !missing.is_empty() {
+            let example: Vec<String> = missing.iter().map(|m| format!("{m}: …")).collect();
+            self.out.push(
+                Diagnostic::error(
+                    codes::SCENARIO_VALUES,
+                    format!(
+                        "{what} needs {}",
+                        missing
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .at_labelled(fact.span, "missing a value")
+                .with_help(format!(
+                    "add {} inside the brackets; only optional fields and fields whose term has a default may be left out",
+                    example.join(", ")
+                )),
+            );
+        }
+        ok.then(|| ir::Fact {
+            index,
+            values,
+            line: self.line(fact.span),
+        })
+    }
+
+    /// The value a field takes when a scenario leaves it out: `nothing` for
+    /// an optional field, else its term's default.
+    fn default(&self, field: &ir::Field) -> Option<Literal> {
+        if matches!(field.ty, Type::Optional(_)) {
+            return Some(Literal::Nothing);
+        }
+        self.model
+            .terms
+            .iter()
+            .find(|t| t.name == field.term)
+            .and_then(|t| t.default.clone())
+    }
+
+    fn unknown_fact(&mut self, fact: &ast::Fact, role: Role) {
+        let name = &fact.name.text;
+        let events = self.model.events.iter().map(|e| e.name.as_str());
+        let commands = self.model.commands.iter().map(|c| c.name.as_str());
+        let (what, other, help) = match role {
+            Role::Event => {
+                let is_command = self.model.commands.iter().find(|c| c.name == *name);
+                let help = match is_command {
+                    Some(command) => format!(
+                        "`{name}` is an action; events are facts: `{}`",
+                        self.model.events[command.event].name
+                    ),
+                    None => match did_you_mean(name, events.clone()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!(
+                            "the events of `{}` are: {}",
+                            self.model.name,
+                            events.collect::<Vec<_>>().join(", ")
+                        ),
+                    },
+                };
+                ("event", "events", help)
+            }
+            Role::Command => {
+                let is_event = self.model.events.iter().find(|e| e.name == *name);
+                let help = match is_event {
+                    Some(event) => format!(
+                        "`{name}` is an event; `when` takes the action it records: `{}`",
+                        event.commands.first().map_or("", String::as_str)
+                    ),
+                    None => match did_you_mean(name, commands.clone()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!(
+                            "the actions of `{}` are: {}",
+                            self.model.name,
+                            commands.collect::<Vec<_>>().join(", ")
+                        ),
+                    },
+                };
+                ("action", "actions", help)
+            }
+        };
+        self.out.push(unknown(
+            format!("`{}` has no {what} `{name}`", self.model.name),
+            fact.name.span,
+            &format!("not one of its {other}"),
+            help,
+        ));
+    }
+
+    /// A value written in a scenario, as a value of `ty`. Dates and
+    /// timestamps are written quoted (`"2026-12-01"`,
+    /// `"2026-12-01T09:30:00Z"`).
+    fn value(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
+        match (value, ty) {
+            (ast::Value::Word(w), Type::Optional(_)) if w.text == "nothing" => {
+                Some(Literal::Nothing)
+            }
+            (_, Type::Optional(inner)) => self.value(value, inner),
+            (ast::Value::List(items, _), Type::List(inner)) => items
+                .iter()
+                .map(|item| self.value(item, inner))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Literal::List),
+            (ast::Value::Text(text, _), Type::Date) if date(text).is_some() => {
+                let (y, m, d) = date(text)?;
+                Some(Literal::Date(y, m, d))
+            }
+            (ast::Value::Text(text, _), Type::Timestamp) if timestamp(text) => {
+                Some(Literal::Timestamp(text.clone()))
+            }
+            (_, Type::Date | Type::Timestamp) => {
+                let (what, example) = if *ty == Type::Date {
+                    ("date", "\"2026-12-01\"")
+                } else {
+                    ("timestamp", "\"2026-12-01T09:30:00Z\"")
+                };
+                self.out.push(
+                    Diagnostic::error(codes::WRONG_VALUE_TYPE, format!("this value is not a `{what}`"))
+                        .at_labelled(value.span(), format!("expected a `{what}`"))
+                        .with_help(format!("write a {what} in quotes, e.g. `{example}`")),
+                );
+                None
+            }
+            (_, Type::Entity(rust)) => {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::WRONG_VALUE_TYPE,
+                        format!("a whole `{rust}` cannot be written in a scenario"),
+                    )
+                    .at_labelled(value.span(), format!("expected a `{rust}`"))
+                    .with_help(
+                        "give the entity's fields their own terms in the event, or check it through a query, where an entity is written as its key",
+                    ),
+                );
+                None
+            }
+            _ => super::super::rules::literal(&self.model.choices, value, ty, &mut self.out),
+        }
+    }
+
+    /// What `then` says, checked against the action's event and guards.
+    fn outcome(&mut self, outcome: &ast::Outcome, command: usize) -> Option<ir::Outcome> {
+        let command = &self.model.commands[command];
+        match outcome {
+            ast::Outcome::Accepted(_) => Some(ir::Outcome::Accepted),
+            ast::Outcome::Event(fact) => {
+                let event = &self.model.events[command.event];
+                if fact.name.text != event.name {
+                    let (name, action, expected) =
+                        (fact.name.text.clone(), command.name.clone(), event.name.clone());
+                    let known = self.model.events.iter().any(|e| e.name == name);
+                    let code = if known {
+                        codes::SCENARIO_WRONG_EVENT
+                    } else {
+                        codes::SCENARIO_UNKNOWN
+                    };
+                    self.out.push(
+                        Diagnostic::error(
+                            code,
+                            format!("`{action}` is accepted as `{expected}`, not `{name}`"),
+                        )
+                        .at_labelled(fact.name.span, format!("`{action}` never records this"))
+                        .with_help(format!(
+                            "write `then {expected} [...]`, or `then rejected` if the command is refused"
+                        )),
+                    );
+                    return None;
+                }
+                let fact = self.fact(fact, Role::Event)?;
+                Some(ir::Outcome::Event { fact })
+            }
+            ast::Outcome::Rejected {
+                by, kind, message, ..
+            } => {
+                let rule = match by {
+                    Some(by) => Some(self.rule(by, command.name.clone())?),
+                    None => None,
+                };
+                let kind = match kind {
+                    Some(kind) => match KINDS.iter().find(|(word, _)| *word == kind.text) {
+                        Some((_, found)) => Some(*found),
+                        None => {
+                            let words = KINDS.iter().map(|(w, _)| *w);
+                            let help = match did_you_mean(&kind.text, words.clone()) {
+                                Some(close) => format!("did you mean `{close}`?"),
+                                None => format!(
+                                    "a rejection is one of: {}",
+                                    words.collect::<Vec<_>>().join(", ")
+                                ),
+                            };
+                            self.out.push(unknown(
+                                format!("`{}` is not a kind of rejection", kind.text),
+                                kind.span,
+                                "not a kind",
+                                help,
+                            ));
+                            return None;
+                        }
+                    },
+                    None => None,
+                };
+                Some(ir::Outcome::Rejected {
+                    rule,
+                    kind,
+                    message: message.as_ref().map(|(text, _)| text.clone()),
+                })
+            }
+        }
+    }
+
+    /// The rule after `by`, as the rejection names it. A guard of the
+    /// spec may be named without its action (`if-has-todo`); an action
+    /// whose rules are written by hand accepts any name.
+    fn rule(&mut self, by: &ast::Ident, action: String) -> Option<String> {
+        let command = self.model.commands.iter().find(|c| c.name == action)?;
+        let full = if by.text.contains('/') {
+            by.text.clone()
+        } else {
+            format!("{action}/{}", by.text)
+        };
+        let constraints = format!("{action}/constraints");
+        let known = command.guards.iter().any(|g| g.rule == full) || full == constraints;
+        if known || command.guards.is_empty() {
+            return Some(if known { full } else { by.text.clone() });
+        }
+        let short: Vec<&str> = command
+            .guards
+            .iter()
+            .filter_map(|g| g.rule.split_once('/').map(|(_, rule)| rule))
+            .chain(["constraints"])
+            .collect();
+        let written = by.text.rsplit('/').next().unwrap_or(&by.text);
+        let help = match did_you_mean(written, short.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the rules of `{action}` are: {}", short.join(", ")),
+        };
+        self.out.push(unknown(
+            format!("`{action}` has no rule `{}`", by.text),
+            by.span,
+            "not one of its rules",
+            help,
+        ));
+        None
+    }
+
+    /// `and <query> [args] is <value>`.
+    fn expect(&mut self, expectation: &ast::Expectation) -> Option<ir::Expect> {
+        let name = &expectation.query.text;
+        let Some(index) = self.model.queries.iter().position(|q| q.name == *name) else {
+            let names = self.model.queries.iter().map(|q| q.name.as_str());
+            let help = match did_you_mean(name, names.clone()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if self.model.queries.is_empty() => {
+                    format!("`{}` has no queries to ask", self.model.name)
+                }
+                None => format!(
+                    "the queries of `{}` are: {}",
+                    self.model.name,
+                    names.collect::<Vec<_>>().join(", ")
+                ),
+            };
+            self.out.push(unknown(
+                format!("`{}` has no query `{name}`", self.model.name),
+                expectation.query.span,
+                "not one of its queries",
+                help,
+            ));
+            return None;
+        };
+        let query = self.model.queries[index].clone();
+        let params: Vec<&str> = query.params.iter().map(|p| p.term.as_str()).collect();
+        let shape = format!("`{name}` takes {}", bracket_or_none(&params));
+        let written: Vec<(Option<&ast::Ident>, &ast::Value)> = match &expectation.args {
+            ast::Args::None => Vec::new(),
+            ast::Args::Positional(values, _) => values.iter().map(|v| (None, v)).collect(),
+            ast::Args::Named(entries, _) => entries.iter().map(|e| (Some(&e.name), &e.value)).collect(),
+        };
+        let args_span = match &expectation.args {
+            ast::Args::None => expectation.query.span,
+            ast::Args::Positional(_, span) | ast::Args::Named(_, span) => *span,
+        };
+        let mut args = Vec::new();
+        let mut ok = true;
+        if written.len() != query.params.len() {
+            self.out.push(
+                Diagnostic::error(
+                    codes::SCENARIO_VALUES,
+                    format!(
+                        "{shape}, and {} {} given",
+                        written.len(),
+                        if written.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .at_labelled(args_span, "the arguments")
+                .with_help(format!(
+                    "write `{name}{}`",
+                    if params.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " [{}]",
+                            params
+                                .iter()
+                                .map(|p| format!("{p}: …"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                )),
+            );
+            return None;
+        }
+        for (param, (label, value)) in query.params.iter().zip(&written) {
+            if let Some(label) = label.filter(|label| label.text != param.term) {
+                let position = query.params.iter().position(|p| p.term == label.text);
+                let help = match position {
+                    Some(_) => format!("write the arguments in order: {}", params.join(", ")),
+                    None => shape.clone(),
+                };
+                self.out.push(unknown(
+                    format!("`{name}` has no argument `{}` here", label.text),
+                    label.span,
+                    &format!("expected `{}`", param.term),
+                    help,
+                ));
+                ok = false;
+                continue;
+            }
+            match self.value(value, &param.ty) {
+                Some(arg) => args.push(arg),
+                None => ok = false,
+            }
+        }
+        let ty = self.keyed(&query.returns);
+        let value = self.value(&expectation.value, &ty);
+        Some(ir::Expect {
+            query: index,
+            args,
+            value: value.filter(|_| ok)?,
+            ty,
+            line: self.line(expectation.span),
+        })
+    }
+
+    /// `ty` with each entity replaced by its key's type: how a scenario
+    /// writes an entity.
+    fn keyed(&self, ty: &Type) -> Type {
+        match ty {
+            Type::Entity(rust) => self
+                .model
+                .entities
+                .iter()
+                .find(|e| e.rust == *rust)
+                .and_then(|e| e.fields.first())
+                .map_or_else(|| ty.clone(), |key| key.ty.clone()),
+            Type::List(inner) => Type::List(Box::new(self.keyed(inner))),
+            Type::Optional(inner) => Type::Optional(Box::new(self.keyed(inner))),
+            other => other.clone(),
+        }
+    }
+}
+
+fn bracket_or_none(params: &[&str]) -> String {
+    if params.is_empty() {
+        "no arguments".into()
+    } else {
+        format!("[{}]", params.join(" "))
+    }
+}
+
+/// `2026-12-01`: a year of four digits, a month and a day that exist.
+fn date(text: &str) -> Option<(i32, u32, u32)> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let year: i32 = digits(&text[0..4])?;
+    let month: u32 = digits(&text[5..7])?;
+    let day: u32 = digits(&text[8..10])?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some((year, month, day))
+}
+
+/// `2026-12-01T09:30:00Z`, `2026-12-01T09:30:00.5+01:00`: RFC 3339.
+fn timestamp(text: &str) -> bool {
+    let Some((day, time)) = text.split_once(['T', 't']) else {
+        return false;
+    };
+    if date(day).is_none() || !time.is_ascii() || time.len() < 9 {
+        return false;
+    }
+    let (clock, zone) = time.split_at(8);
+    let b = clock.as_bytes();
+    let clock_ok = b[2] == b':'
+        && b[5] == b':'
+        && digits::<u32>(&clock[0..2]).is_some_and(|h| h < 24)
+        && digits::<u32>(&clock[3..5]).is_some_and(|m| m < 60)
+        && digits::<u32>(&clock[6..8]).is_some_and(|s| s < 61);
+    let zone = match zone.strip_prefix('.') {
+        Some(fraction) => {
+            let end = fraction
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(fraction.len());
+            if end == 0 {
+                return false;
+            }
+            &fraction[end..]
+        }
+        None => zone,
+    };
+    let zone_ok = matches!(zone, "Z" | "z")
+        || (zone.len() == 6
+            && zone.starts_with(['+', '-'])
+            && zone.as_bytes()[3] == b':'
+            && digits::<u32>(&zone[1..3]).is_some_and(|h| h < 24)
+            && digits::<u32>(&zone[4..6]).is_some_and(|m| m < 60));
+    clock_ok && zone_ok
+}
+
+fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{date, timestamp};
+
+    #[test]
+    fn dates_and_timestamps_are_checked() {
+        assert_eq!(date("2026-12-01"), Some((2026, 12, 1)));
+        assert_eq!(date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(date("2026-02-29"), None);
+        assert_eq!(date("2026-13-01"), None);
+        assert_eq!(date("2026-1-01"), None);
+        assert_eq!(date("２０２6-12-01"), None);
+        assert!(timestamp("2026-12-01T09:30:00Z"));
+        assert!(timestamp("2026-12-01T09:30:00.250+01:00"));
+        assert!(!timestamp("2026-12-01T24:30:00Z"));
+        assert!(!timestamp("2026-12-01T09:30:00"));
+        assert!(!timestamp("2026-12-01 09:30:00Z"));
+        assert!(!timestamp("2026-12-01T09:30:00.Z"));
+        assert!(!timestamp("2026-12-01T0é:30:00Z"));
+    }
+}
