@@ -6,7 +6,9 @@
 
 mod behaviour;
 pub mod checksum;
+mod expr;
 mod rust;
+mod scenarios;
 mod views;
 
 use crate::model::ir::Spec;
@@ -78,6 +80,12 @@ struct GeneratedMod<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "scenarios.rs", escape = "none")]
+struct ScenariosRs<'a> {
+    view: &'a scenarios::ScenariosView,
+}
+
+#[derive(Template)]
 #[template(path = "model.rs", escape = "none")]
 struct ModelRs<'a> {
     model: &'a ModelView,
@@ -89,6 +97,9 @@ struct SkeletonRs<'a> {
     krate: &'a CrateView,
     model: &'a ModelView,
 }
+
+/// The test file of a spec's scenarios, relative to its crate.
+pub const SCENARIOS_PATH: &str = "tests/scenarios.rs";
 
 /// Generates every file of the crate for a checked spec.
 pub fn generate(spec: &Spec) -> FileSet {
@@ -119,6 +130,13 @@ pub fn generate(spec: &Spec) -> FileSet {
                 krate: &krate,
                 model,
             }),
+        ));
+    }
+    if let Some(view) = scenarios::ScenariosView::new(spec) {
+        files.push(generated(
+            SCENARIOS_PATH,
+            &krate.spec_file,
+            render(&ScenariosRs { view: &view }),
         ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -1,6 +1,6 @@
 //! `esgen check --explain`: every resolved type, and which were inferred.
 
-use super::ir::{Origin, RejectionKind, Spec};
+use super::ir::{Model, Origin, RejectionKind, Spec};
 use askama::Template;
 
 #[derive(Template)]
@@ -34,4 +34,22 @@ fn kind(kind: &RejectionKind) -> &'static str {
         RejectionKind::Invalid => "invalid",
         RejectionKind::Refused => "refused",
     }
+}
+
+/// The actions no scenario runs and the guards none shows rejecting.
+fn uncovered(model: &Model) -> Vec<String> {
+    let covered: Vec<&String> = model.scenarios.iter().flat_map(|s| &s.covers).collect();
+    let mut missing = Vec::new();
+    for command in &model.commands {
+        if !covered.contains(&&command.name) {
+            missing.push(command.name.clone());
+            continue;
+        }
+        for guard in &command.guards {
+            if !covered.contains(&&guard.rule) {
+                missing.push(guard.rule.clone());
+            }
+        }
+    }
+    missing
 }

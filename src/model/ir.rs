@@ -670,15 +670,6 @@ impl Model {
     }
 }
 
-/// A line of the spec, as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SpecLine {
-    /// Its number, from 1.
-    pub line: usize,
-    /// Its text, without indentation or comment.
-    pub text: String,
-}
-
 /// `- <title>` in `Scenarios:`: given events, when a command, then what
 /// happens and what the queries answer.
 #[derive(Debug, Clone, Serialize)]
@@ -687,8 +678,10 @@ pub struct Scenario {
     pub title: String,
     /// The test's function name (`ids_are_unique`).
     pub test: String,
-    /// The title's line and each step's, as written.
-    pub lines: Vec<SpecLine>,
+    /// The title's line number.
+    pub line: usize,
+    /// The spec's lines from the title to the last step, as written.
+    pub text: String,
     /// The events the model starts from, in order.
     pub given: Vec<Fact>,
     /// The command.

@@ -106,7 +106,12 @@ pub fn plan<'a>(dir: &Path, files: &'a FileSet) -> Result<Plan<'a>, Box<Diagnost
     }
     entries.extend(stale(dir, files));
     let generated = dir.join("src/generated");
-    let leftovers = disk::leftovers(&[dir.to_path_buf(), dir.join("src"), generated]);
+    let leftovers = disk::leftovers(&[
+        dir.to_path_buf(),
+        dir.join("src"),
+        generated,
+        dir.join("tests"),
+    ]);
     let mut plan = Plan {
         dir: dir.to_path_buf(),
         entries,
@@ -321,24 +326,30 @@ fn check_path(path: &Path) -> Result<(), Box<Diagnostic>> {
     }
 }
 
-/// esgen-owned files in `src/generated/` that this build does not produce
-/// (a model removed from the spec). Files without esgen's marker are left
+/// esgen-owned files that this build does not produce: in `src/generated/`
+/// (a model removed from the spec), and the scenarios' test file (a spec
+/// that no longer has scenarios). Files without esgen's marker are left
 /// alone.
 fn stale<'a>(dir: &Path, files: &FileSet) -> Vec<Entry<'a>> {
-    let Ok(entries) = fs::read_dir(dir.join("src/generated")) else {
-        return Vec::new();
-    };
     let generated: HashSet<&Path> = files.files.iter().map(|f| f.path.as_path()).collect();
+    let mut candidates: Vec<PathBuf> = fs::read_dir(dir.join("src/generated"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| Path::new("src/generated").join(entry.file_name()))
+        .filter(|relative| relative.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    let scenarios = Path::new(crate::codegen::SCENARIOS_PATH);
+    if dir.join(scenarios).is_file() {
+        candidates.push(scenarios.to_path_buf());
+    }
     let mut stale = Vec::new();
-    for entry in entries.flatten() {
-        let relative = Path::new("src/generated").join(entry.file_name());
-        if relative.extension().is_none_or(|e| e != "rs")
-            || generated.contains(relative.as_path())
-            || !entry.file_type().is_ok_and(|t| t.is_file())
-        {
+    for relative in candidates {
+        if generated.contains(relative.as_path()) {
             continue;
         }
-        let Ok(bytes) = fs::read(entry.path()) else {
+        let Ok(bytes) = fs::read(dir.join(&relative)) else {
             continue;
         };
         if has_marker(&bytes) {

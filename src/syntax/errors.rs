@@ -119,7 +119,8 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         header_word.filter(|w| !HEADERS.contains(w) && pos > indent + w.len())
     {
         let mut diagnostic_help =
-            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:`, `Actions:` and `Scenarios:`".to_string();
+            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"
+                .to_string();
         if let Some(suggestion) = did_you_mean(word, HEADERS) {
             diagnostic_help = format!("did you mean `{suggestion}:`?");
         }
@@ -356,7 +357,8 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
         None if word == "Model" || word == "Entity" => diagnostic.with_help(format!(
             "`{word}:` needs a name after it, e.g. `{word}: Todos`"
         )),
-        None => diagnostic.with_help("a model's sections are `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"),
+        None => diagnostic
+            .with_help("a model's sections are `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"),
     }
 }
 

@@ -424,9 +424,7 @@ impl LineParser {
                 let target = self.step_target;
                 match self.last_scenario().filter(|_| target) {
                     Some(scenario) => scenario.steps.push(step),
-                    None => self
-                        .diagnostics
-                        .push(errors::step_outside_scenario(span)),
+                    None => self.diagnostics.push(errors::step_outside_scenario(span)),
                 }
             }
             Rule::stray_item if self.context == Context::Skipping => {}

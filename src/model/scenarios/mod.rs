@@ -65,18 +65,21 @@ impl Pass<'_> {
         self.lines.line(span.start)
     }
 
-    /// A spec line: its number and the text of `span` on it.
-    fn spec_line(&self, span: Span) -> ir::SpecLine {
-        ir::SpecLine {
-            line: self.line(span),
-            text: self
-                .source
-                .text
-                .get(span.range())
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-        }
+    /// The whole lines `span` touches, as written, each without trailing
+    /// white space.
+    fn whole_lines(&self, span: Span) -> String {
+        let text = &self.source.text;
+        let start = text[..span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = text[span.end.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
+        text.get(start..end)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| format!("{}\n", line.trim_end()))
+            .collect()
     }
 }
 

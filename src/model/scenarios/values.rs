@@ -56,14 +56,18 @@ impl Pass<'_> {
         if self.out[before..].iter().any(Diagnostic::is_error) {
             return None;
         }
-        let mut lines = vec![self.spec_line(scenario.span)];
-        lines.extend(scenario.steps.iter().map(|step| self.spec_line(step.span)));
+        let last = scenario
+            .steps
+            .last()
+            .map_or(scenario.span, |step| step.span);
+        let text = self.whole_lines(crate::source::Span::new(scenario.span.start, last.end));
         let when = when?;
         let covers = self.covers(&when, then.as_ref()?);
         Some(ir::Scenario {
             title: scenario.title.clone(),
             test: super::test_name(&scenario.title, tests),
-            lines,
+            line: self.line(scenario.span),
+            text,
             given: given.into_iter().collect::<Option<_>>()?,
             when,
             then: then?,
@@ -78,13 +82,21 @@ impl Pass<'_> {
     fn fact(&mut self, fact: &ast::Fact, role: Role) -> Option<ir::Fact> {
         let (index, what, fields) = match role {
             Role::Event => {
-                let Some(index) = self.model.events.iter().position(|e| e.name == fact.name.text)
+                let Some(index) = self
+                    .model
+                    .events
+                    .iter()
+                    .position(|e| e.name == fact.name.text)
                 else {
                     self.unknown_fact(fact, role);
                     return None;
                 };
                 let event = &self.model.events[index];
-                (index, format!("the event `{}`", event.name), event.fields.clone())
+                (
+                    index,
+                    format!("the event `{}`", event.name),
+                    event.fields.clone(),
+                )
             }
             Role::Command => {
                 let Some(index) = self
@@ -97,7 +109,11 @@ impl Pass<'_> {
                     return None;
                 };
                 let command = &self.model.commands[index];
-                (index, format!("the action `{}`", command.name), command.params.clone())
+                (
+                    index,
+                    format!("the action `{}`", command.name),
+                    command.params.clone(),
+                )
             }
         };
         let mut ok = true;
@@ -272,9 +288,12 @@ impl Pass<'_> {
                     ("timestamp", "\"2026-12-01T09:30:00Z\"")
                 };
                 self.out.push(
-                    Diagnostic::error(codes::WRONG_VALUE_TYPE, format!("this value is not a `{what}`"))
-                        .at_labelled(value.span(), format!("expected a `{what}`"))
-                        .with_help(format!("write a {what} in quotes, e.g. `{example}`")),
+                    Diagnostic::error(
+                        codes::WRONG_VALUE_TYPE,
+                        format!("this value is not a `{what}`"),
+                    )
+                    .at_labelled(value.span(), format!("expected a `{what}`"))
+                    .with_help(format!("write a {what} in quotes, e.g. `{example}`")),
                 );
                 None
             }
@@ -303,8 +322,11 @@ impl Pass<'_> {
             ast::Outcome::Event(fact) => {
                 let event = &self.model.events[command.event];
                 if fact.name.text != event.name {
-                    let (name, action, expected) =
-                        (fact.name.text.clone(), command.name.clone(), event.name.clone());
+                    let (name, action, expected) = (
+                        fact.name.text.clone(),
+                        command.name.clone(),
+                        event.name.clone(),
+                    );
                     let known = self.model.events.iter().any(|e| e.name == name);
                     let code = if known {
                         codes::SCENARIO_WRONG_EVENT
@@ -430,7 +452,9 @@ impl Pass<'_> {
         let written: Vec<(Option<&ast::Ident>, &ast::Value)> = match &expectation.args {
             ast::Args::None => Vec::new(),
             ast::Args::Positional(values, _) => values.iter().map(|v| (None, v)).collect(),
-            ast::Args::Named(entries, _) => entries.iter().map(|e| (Some(&e.name), &e.value)).collect(),
+            ast::Args::Named(entries, _) => {
+                entries.iter().map(|e| (Some(&e.name), &e.value)).collect()
+            }
         };
         let args_span = match &expectation.args {
             ast::Args::None => expectation.query.span,

@@ -1,0 +1,471 @@
+//! The scenarios of a spec as a test file of its crate
+//! (`tests/scenarios.rs`): one module per model with scenarios, one
+//! `#[test]` per scenario, run against the model as the crate defines it,
+//! and a small harness that reports a failure in the spec's words.
+
+use super::behaviour::string;
+use super::expr::Expr;
+use super::rust::{call, inert};
+use crate::model::ir::{Fact, Literal, Model, Outcome, RejectionKind, Scenario, Spec, Type};
+
+/// What `templates/scenarios.rs` shows.
+pub struct ScenariosView {
+    /// The spec's file name, as a Rust string literal.
+    pub spec_file: String,
+    /// The spec's file name, made inert, for docs.
+    pub spec_doc: String,
+    /// The crate's library name, as a path root (`::todos`).
+    pub root: String,
+    /// The identity types (`TodoId`).
+    pub identities: Vec<String>,
+    /// The models with scenarios.
+    pub models: Vec<ModelScenarios>,
+    /// Some event has fields (the `Fact` words builder is used).
+    pub facts: bool,
+    /// `then <event>` is used.
+    pub then_event: bool,
+    /// `then accepted` is used.
+    pub then_accepted: bool,
+    /// `then rejected` is used.
+    pub then_rejected: bool,
+    /// `and <query> is …` is used.
+    pub answers: bool,
+    /// An answer holds entities (the `Keys` trait is used).
+    pub keys: bool,
+    /// The crate's types use decimals, dates or timestamps.
+    pub decimal: bool,
+    /// As above.
+    pub date: bool,
+    /// As above.
+    pub timestamp: bool,
+    /// A scenario writes a date or a timestamp (the helpers are used).
+    pub date_values: bool,
+    /// As above.
+    pub timestamp_values: bool,
+}
+
+/// One model's scenarios.
+pub struct ModelScenarios {
+    /// The test module's name (the model's module).
+    pub module: String,
+    /// The aggregate's type name.
+    pub rust: String,
+    /// `use` lines the tests need beyond the glob.
+    pub uses: Vec<String>,
+    /// Match arms of `Words` for the event enum, laid out.
+    pub event_arms: Vec<String>,
+    /// Choice types (`impl Words`).
+    pub choices: Vec<String>,
+    /// Entities: (type, key field, key type).
+    pub entities: Vec<(String, String, String)>,
+    /// An answer holds entities (the `Keys` trait is used).
+    pub keys: bool,
+    /// The tests.
+    pub tests: Vec<TestView>,
+}
+
+/// One scenario's test.
+pub struct TestView {
+    /// Doc line.
+    pub doc: String,
+    /// The function's name.
+    pub name: String,
+    /// Its body, laid out, at an indent of 8.
+    pub body: String,
+}
+
+impl ScenariosView {
+    /// The view of a spec whose models have scenarios, `None` when none
+    /// has any.
+    pub fn new(spec: &Spec) -> Option<Self> {
+        if spec.models.iter().all(|m| m.scenarios.is_empty()) {
+            return None;
+        }
+        let root = format!("::{}", spec.crate_name.replace('-', "_"));
+        let all = || spec.models.iter().flat_map(|m| &m.scenarios);
+        let mut leaves = Vec::new();
+        for model in &spec.models {
+            for event in &model.events {
+                event.fields.iter().for_each(|f| leaf(&f.ty, &mut leaves));
+            }
+            for query in &model.queries {
+                leaf(&query.returns, &mut leaves);
+            }
+        }
+        let mut values = Vec::new();
+        for scenario in all() {
+            let facts = scenario
+                .given
+                .iter()
+                .chain([&scenario.when])
+                .chain(match &scenario.then {
+                    Outcome::Event { fact } => Some(fact),
+                    _ => None,
+                });
+            for fact in facts {
+                fact.values
+                    .iter()
+                    .for_each(|(_, v)| literal_kinds(v, &mut values));
+            }
+            for expect in &scenario.expects {
+                expect
+                    .args
+                    .iter()
+                    .for_each(|v| literal_kinds(v, &mut values));
+                literal_kinds(&expect.value, &mut values);
+            }
+        }
+        let models: Vec<ModelScenarios> = spec
+            .models
+            .iter()
+            .filter(|m| !m.scenarios.is_empty())
+            .map(|m| ModelScenarios::new(m, &root))
+            .collect();
+        let then = |f: fn(&Outcome) -> bool| all().any(|s| f(&s.then));
+        Some(ScenariosView {
+            spec_file: string(&spec.file_name),
+            spec_doc: inert(&spec.file_name),
+            identities: spec.identities.iter().map(|i| i.rust.clone()).collect(),
+            facts: spec
+                .models
+                .iter()
+                .filter(|m| !m.scenarios.is_empty())
+                .any(|m| m.events.iter().any(|e| !e.fields.is_empty())),
+            then_event: then(|o| matches!(o, Outcome::Event { .. })),
+            then_accepted: then(|o| matches!(o, Outcome::Accepted)),
+            then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
+            answers: all().any(|s| !s.expects.is_empty()),
+            keys: models.iter().any(|m| m.keys),
+            decimal: leaves.contains(&"decimal"),
+            date: leaves.contains(&"date"),
+            timestamp: leaves.contains(&"timestamp"),
+            date_values: values.contains(&"date"),
+            timestamp_values: values.contains(&"timestamp"),
+            root,
+            models,
+        })
+    }
+}
+
+fn has_entity(ty: &Type) -> bool {
+    match ty {
+        Type::Entity(_) => true,
+        Type::List(inner) | Type::Optional(inner) => has_entity(inner),
+        _ => false,
+    }
+}
+
+fn leaf(ty: &Type, out: &mut Vec<&'static str>) {
+    match ty {
+        Type::List(inner) | Type::Optional(inner) => leaf(inner, out),
+        Type::Decimal => out.push("decimal"),
+        Type::Date => out.push("date"),
+        Type::Timestamp => out.push("timestamp"),
+        _ => {}
+    }
+}
+
+fn literal_kinds(value: &Literal, out: &mut Vec<&'static str>) {
+    match value {
+        Literal::List(items) => items.iter().for_each(|i| literal_kinds(i, out)),
+        Literal::Decimal(_) => out.push("decimal"),
+        Literal::Date(..) => out.push("date"),
+        Literal::Timestamp(_) => out.push("timestamp"),
+        _ => {}
+    }
+}
+
+impl ModelScenarios {
+    fn new(model: &Model, root: &str) -> Self {
+        let generated = format!("{root}::generated::{}", model.module);
+        let mut values = Vec::new();
+        for scenario in &model.scenarios {
+            for fact in scenario.given.iter().chain([&scenario.when]) {
+                fact.values
+                    .iter()
+                    .for_each(|(_, v)| literal_kinds(v, &mut values));
+            }
+            match &scenario.then {
+                Outcome::Event { fact } => {
+                    fact.values
+                        .iter()
+                        .for_each(|(_, v)| literal_kinds(v, &mut values));
+                }
+                Outcome::Rejected { .. } | Outcome::Accepted => {}
+            }
+            for expect in &scenario.expects {
+                expect
+                    .args
+                    .iter()
+                    .for_each(|v| literal_kinds(v, &mut values));
+                literal_kinds(&expect.value, &mut values);
+            }
+        }
+        let mut uses = vec![
+            "use super::harness;".to_string(),
+            format!("use {generated}::*;"),
+            format!("use {root}::generated::Rejection;"),
+            format!("use {root}::{}::{};", model.module, model.rust),
+        ];
+        if values.contains(&"decimal") {
+            uses.push("use ::rust_decimal::Decimal;".to_string());
+        }
+        let helpers: Vec<&str> = ["date", "timestamp"]
+            .into_iter()
+            .filter(|h| values.contains(h))
+            .collect();
+        match helpers.as_slice() {
+            [] => {}
+            [one] => uses.push(format!("use super::harness::{one};")),
+            _ => uses.push("use super::harness::{date, timestamp};".to_string()),
+        }
+        let keys = model.scenarios.iter().any(|s| {
+            s.expects
+                .iter()
+                .any(|e| has_entity(&model.queries[e.query].returns))
+        });
+        if keys {
+            uses.push("use super::harness::Keys as _;".to_string());
+        }
+        uses.sort_by(|a, b| use_order(a).cmp(&use_order(b)));
+        let event_arms = model
+            .events
+            .iter()
+            .map(|event| {
+                let pattern = format!("{}Event::{}", model.rust, event.rust);
+                if event.fields.is_empty() {
+                    return format!(
+                        "                {pattern}(_) => String::from({}),",
+                        string(&format!("{} []", event.name))
+                    );
+                }
+                let mut arm = format!("                {pattern}(event) => {{\n");
+                arm.push_str(&call(
+                    20,
+                    "let mut words = harness::Fact::new",
+                    &[string(&event.name)],
+                    ";\n",
+                ));
+                for field in &event.fields {
+                    arm.push_str(&call(
+                        20,
+                        "words.field",
+                        &[string(&field.term), format!("&event.{}", field.rust)],
+                        ";\n",
+                    ));
+                }
+                arm.push_str("                    words.end()\n                }");
+                arm
+            })
+            .collect();
+        let tests = model
+            .scenarios
+            .iter()
+            .map(|scenario| TestView::new(model, scenario))
+            .collect();
+        ModelScenarios {
+            module: model.module.clone(),
+            rust: model.rust.clone(),
+            uses,
+            event_arms,
+            choices: model.choices.iter().map(|c| c.rust.clone()).collect(),
+            entities: model
+                .entities
+                .iter()
+                .filter_map(|e| {
+                    let key = e.fields.first()?;
+                    Some((e.rust.clone(), key.rust.clone(), key.ty.rust()))
+                })
+                .collect(),
+            keys,
+            tests,
+        }
+    }
+}
+
+impl TestView {
+    fn new(model: &Model, scenario: &Scenario) -> Self {
+        let first = scenario.line;
+        let text = &scenario.text;
+        let mut body = call(
+            8,
+            &format!("let mut run = harness::Run::<{}>::new", model.rust),
+            &[first.to_string(), string(text)],
+            ";\n",
+        );
+        for fact in &scenario.given {
+            let event = &model.events[fact.index];
+            body.push_str(
+                &Expr::call("run.given", vec![fact_expr(&event.rust, fact)]).render(8, "", ";\n"),
+            );
+        }
+        let command = &model.commands[scenario.when.index];
+        body.push_str(
+            &Expr::call("run.when", vec![fact_expr(&command.rust, &scenario.when)]).render(
+                8,
+                "let ran = ",
+                ";\n",
+            ),
+        );
+        let line = Expr::atom(scenario.then_line.to_string());
+        let then = match &scenario.then {
+            Outcome::Event { fact } => {
+                let event = &model.events[fact.index];
+                Expr::call("ran.then", vec![line, fact_expr(&event.rust, fact)])
+            }
+            Outcome::Accepted => Expr::call("ran.then_accepted", vec![line]),
+            Outcome::Rejected {
+                rule,
+                kind,
+                message,
+            } => {
+                let text = |t: &Option<String>| match t {
+                    Some(t) => Expr::call("Some", vec![Expr::atom(string(t))]),
+                    None => Expr::atom("None"),
+                };
+                let kind = match kind {
+                    Some(kind) => Expr::call(
+                        "Some",
+                        vec![Expr::atom(format!(
+                            "harness::RejectionKind::{}",
+                            kind_rust(*kind)
+                        ))],
+                    ),
+                    None => Expr::atom("None"),
+                };
+                Expr::call(
+                    "ran.then_rejected",
+                    vec![line, text(rule), kind, text(message)],
+                )
+            }
+        };
+        body.push_str(&then.render(8, "", ";\n"));
+        if !scenario.expects.is_empty() {
+            body.push_str("        let model = ran.model();\n");
+        }
+        for expect in &scenario.expects {
+            let query = &model.queries[expect.query];
+            let args = query
+                .params
+                .iter()
+                .zip(&expect.args)
+                .map(|(param, value)| arg_expr(value, &param.ty))
+                .collect();
+            body.push_str(&Expr::call(format!("model.{}", query.method), args).render(
+                8,
+                "let answer = ",
+                ";\n",
+            ));
+            let actual = if has_entity(&query.returns) {
+                "answer.keys()"
+            } else {
+                "answer"
+            };
+            body.push_str(
+                &Expr::call(
+                    "ran.answer",
+                    vec![
+                        Expr::atom(expect.line.to_string()),
+                        Expr::atom(string(&query.name)),
+                        Expr::atom(actual),
+                        value_expr(&expect.value, &expect.ty),
+                    ],
+                )
+                .render(8, "", ";\n"),
+            );
+        }
+        body.truncate(body.trim_end().len());
+        TestView {
+            doc: format!("{} (line {first})", super::rust::prose(&scenario.title)),
+            name: scenario.test.clone(),
+            body,
+        }
+    }
+}
+
+/// A rejection kind's variant.
+fn kind_rust(kind: RejectionKind) -> &'static str {
+    kind.rust()
+}
+
+/// `Name { field: value, … }` of a scenario's event or command.
+fn fact_expr(rust: &str, fact: &Fact) -> Expr {
+    Expr::Struct(
+        rust.to_string(),
+        fact.values
+            .iter()
+            .map(|(field, value)| (field.rust.clone(), value_expr(value, &field.ty)))
+            .collect(),
+    )
+}
+
+/// A value of a scenario as an owned Rust value of `ty`.
+fn value_expr(value: &Literal, ty: &Type) -> Expr {
+    match (value, ty) {
+        (Literal::Nothing, _) => Expr::atom("None"),
+        (_, Type::Optional(inner)) => Expr::call("Some", vec![value_expr(value, inner)]),
+        (Literal::Text(text), _) => Expr::call("String::from", vec![Expr::atom(string(text))]),
+        (Literal::Id(rust, text), _) => {
+            Expr::call(format!("{rust}::from"), vec![Expr::atom(string(text))])
+        }
+        (Literal::List(items), Type::List(inner)) if !items.is_empty() => Expr::List(
+            "vec![",
+            items.iter().map(|item| value_expr(item, inner)).collect(),
+        ),
+        (Literal::List(_), _) => Expr::atom("Vec::new()"),
+        (Literal::Date(y, m, d), _) => Expr::atom(format!("date({y}, {m}, {d})")),
+        (Literal::Timestamp(text), _) => Expr::call("timestamp", vec![Expr::atom(string(text))]),
+        (other, ty) => Expr::atom(super::behaviour::literal(other, ty)),
+    }
+}
+
+/// A value of a scenario as a query's argument: borrowed where the
+/// query's parameter borrows (`&str`, `&TodoId`, `&[T]`).
+fn arg_expr(value: &Literal, ty: &Type) -> Expr {
+    match (value, ty) {
+        (_, ty) if ty.is_copy() => value_expr(value, ty),
+        (Literal::Nothing, _) => Expr::atom("None"),
+        (_, Type::Optional(inner)) => Expr::call("Some", vec![arg_expr(value, inner)]),
+        (Literal::Text(text), _) => Expr::atom(string(text)),
+        (Literal::List(items), Type::List(inner)) => Expr::List(
+            "&[",
+            items.iter().map(|item| value_expr(item, inner)).collect(),
+        ),
+        _ => match value_expr(value, ty) {
+            Expr::Call(head, args) => Expr::Call(format!("&{head}"), args),
+            Expr::Atom(text) => Expr::Atom(format!("&{text}")),
+            other => other,
+        },
+    }
+}
+
+/// How rustfmt orders `use` lines: segment by segment, `self`, `super`
+/// and `crate` first, then a path from the crate root (`::x`), then names
+/// (snake case, then camel case, then upper case), then `*`.
+fn use_order(line: &str) -> Vec<(u8, String)> {
+    let path = line
+        .trim_start_matches("use ")
+        .trim_end_matches(';')
+        .split(" as ")
+        .next()
+        .unwrap_or_default();
+    let (root, path) = match path.strip_prefix("::") {
+        Some(rest) => (vec![(3, String::new())], rest),
+        None => (Vec::new(), path),
+    };
+    root.into_iter()
+        .chain(path.split("::").map(|segment| {
+            let rank = match segment {
+                "self" => 0,
+                "super" => 1,
+                "crate" => 2,
+                "*" => 8,
+                s if s.starts_with('{') => 9,
+                s if s.chars().all(|c| !c.is_ascii_lowercase()) && s.len() > 1 => 6,
+                s if s.starts_with(|c: char| c.is_ascii_uppercase()) => 5,
+                _ => 4,
+            };
+            (rank, segment.trim_start_matches("r#").to_string())
+        }))
+        .collect()
+}

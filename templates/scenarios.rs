@@ -1,0 +1,405 @@
+//! The scenarios of `{{ view.spec_doc }}`, one test each, run against the
+//! models as this crate defines them: the spec's rules, your code, or both.
+//!
+//! A failing scenario names its lines in the spec and says, in the spec's
+//! words, what it expected and what happened.
+
+{% for model in view.models -%}
+mod {{ model.module }} {
+{%- for line in model.uses %}
+    {{ line }}
+{%- endfor %}
+
+    impl harness::Model for {{ model.rust }} {
+        type Command = {{ model.rust }}Command;
+        type Event = {{ model.rust }}Event;
+
+        fn propose(&self, command: Self::Command) -> Result<Self::Event, Rejection> {
+            {{ model.rust }}Aggregate::propose(self, command)
+        }
+
+        fn accept(&mut self, event: &Self::Event) {
+            {{ model.rust }}Aggregate::accept(self, event);
+        }
+    }
+
+    impl harness::Words for {{ model.rust }}Event {
+        fn words(&self) -> String {
+            match self {
+{%- for arm in model.event_arms %}
+{{ arm }}
+{%- endfor %}
+            }
+        }
+    }
+{%- for choice in model.choices %}
+
+    impl harness::Words for {{ choice }} {
+        fn words(&self) -> String {
+            self.as_str().to_string()
+        }
+    }
+{%- endfor %}
+{%- for (entity, key, key_type) in model.entities %}
+
+    impl harness::Words for {{ entity }} {
+        fn words(&self) -> String {
+            self.{{ key }}.words()
+        }
+    }
+{%- if model.keys %}
+
+    impl harness::Keys for {{ entity }} {
+        type Key = {{ key_type }};
+
+        fn keys(self) -> {{ key_type }} {
+            self.{{ key }}
+        }
+    }
+{%- endif %}
+{%- endfor %}
+{%- for test in model.tests %}
+
+    /// {{ test.doc }}
+    #[test]
+    fn {{ test.name }}() {
+{{ test.body }}
+    }
+{%- endfor %}
+}
+
+{% endfor -%}
+/// Runs a scenario, and reports a failure with the spec's lines.
+mod harness {
+    pub use {{ view.root }}::generated::{Rejection, RejectionKind};
+    use std::fmt::Write as _;
+
+    /// The spec the scenarios come from.
+    const SPEC: &str = {{ view.spec_file }};
+
+    /// A model as scenarios drive it: what its aggregate trait does.
+    pub trait Model: Default {
+        /// Its commands.
+        type Command;
+        /// Its events.
+        type Event: PartialEq + Words;
+        /// Proposes a command.
+        fn propose(&self, command: Self::Command) -> Result<Self::Event, Rejection>;
+        /// Accepts an event.
+        fn accept(&mut self, event: &Self::Event);
+    }
+
+    /// A value as a spec writes it.
+    pub trait Words {
+        /// `t1`, `"buy milk"`, `yes`, `[t1, t2]`, `nothing`.
+        fn words(&self) -> String;
+    }
+{%- if view.keys %}
+
+    /// An answer with each entity replaced by its key, as a spec writes it.
+    pub trait Keys {
+        /// The answer's type, keyed.
+        type Key: PartialEq + Words;
+        /// The answer, keyed.
+        fn keys(self) -> Self::Key;
+    }
+
+    impl<T: Keys> Keys for Vec<T> {
+        type Key = Vec<T::Key>;
+
+        fn keys(self) -> Vec<T::Key> {
+            self.into_iter().map(Keys::keys).collect()
+        }
+    }
+
+    impl<T: Keys> Keys for Option<T> {
+        type Key = Option<T::Key>;
+
+        fn keys(self) -> Option<T::Key> {
+            self.map(Keys::keys)
+        }
+    }
+{%- endif %}
+
+    impl Words for String {
+        fn words(&self) -> String {
+            format!("{self:?}")
+        }
+    }
+
+    impl Words for i64 {
+        fn words(&self) -> String {
+            self.to_string()
+        }
+    }
+
+    impl Words for f64 {
+        fn words(&self) -> String {
+            self.to_string()
+        }
+    }
+
+    impl Words for bool {
+        fn words(&self) -> String {
+            String::from(if *self { "yes" } else { "no" })
+        }
+    }
+
+    impl<T: Words> Words for Option<T> {
+        fn words(&self) -> String {
+            match self {
+                Some(value) => value.words(),
+                None => String::from("nothing"),
+            }
+        }
+    }
+
+    impl<T: Words> Words for Vec<T> {
+        fn words(&self) -> String {
+            let items: Vec<String> = self.iter().map(T::words).collect();
+            format!("[{}]", items.join(", "))
+        }
+    }
+{%- for identity in view.identities %}
+
+    impl Words for {{ view.root }}::generated::{{ identity }} {
+        fn words(&self) -> String {
+            self.as_str().to_string()
+        }
+    }
+{%- endfor %}
+{%- if view.decimal %}
+
+    impl Words for ::rust_decimal::Decimal {
+        fn words(&self) -> String {
+            self.to_string()
+        }
+    }
+{%- endif %}
+{%- if view.date %}
+
+    impl Words for ::chrono::NaiveDate {
+        fn words(&self) -> String {
+            format!("\"{self}\"")
+        }
+    }
+{%- endif %}
+{%- if view.timestamp %}
+
+    impl Words for ::chrono::DateTime<::chrono::Utc> {
+        fn words(&self) -> String {
+            let text = self.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true);
+            format!("{text:?}")
+        }
+    }
+{%- endif %}
+{%- if view.date_values %}
+
+    /// A date the spec wrote, checked when it was built.
+    pub fn date(year: i32, month: u32, day: u32) -> ::chrono::NaiveDate {
+        ::chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
+    }
+{%- endif %}
+{%- if view.timestamp_values %}
+
+    /// A timestamp the spec wrote, checked when it was built.
+    pub fn timestamp(text: &str) -> ::chrono::DateTime<::chrono::Utc> {
+        ::chrono::DateTime::parse_from_rfc3339(text)
+            .map_or_else(|_| Default::default(), |t| t.to_utc())
+    }
+{%- endif %}
+{%- if view.facts %}
+
+    /// An event as a spec writes it: `created [id: t1, text: "a"]`.
+    pub struct Fact(String);
+
+    impl Fact {
+        /// `name [`.
+        pub fn new(name: &str) -> Self {
+            Fact(format!("{name} ["))
+        }
+
+        /// One field and its value.
+        pub fn field(&mut self, name: &str, value: &impl Words) {
+            if !self.0.ends_with('[') {
+                self.0.push_str(", ");
+            }
+            let _ = write!(self.0, "{name}: {}", value.words());
+        }
+
+        /// The whole.
+        pub fn end(mut self) -> String {
+            self.0.push(']');
+            self.0
+        }
+    }
+{%- endif %}
+
+    /// A scenario before its command: the model its events made.
+    pub struct Run<M> {
+        model: M,
+        line: u32,
+        text: &'static str,
+    }
+
+    /// A scenario after its command: what happened, and the model after.
+    pub struct Ran<M: Model> {
+        model: M,
+        outcome: Result<M::Event, Rejection>,
+        line: u32,
+        text: &'static str,
+    }
+
+    impl<M: Model> Run<M> {
+        /// A scenario whose lines, from `line` on, are `text`.
+        pub fn new(line: u32, text: &'static str) -> Self {
+            Run {
+                model: M::default(),
+                line,
+                text,
+            }
+        }
+
+        /// `given`: the model accepts an event.
+        pub fn given(&mut self, event: impl Into<M::Event>) {
+            self.model.accept(&event.into());
+        }
+
+        /// `when`: the model proposes a command and, if it is accepted,
+        /// accepts its event.
+        pub fn when(mut self, command: impl Into<M::Command>) -> Ran<M> {
+            let outcome = self.model.propose(command.into());
+            if let Ok(event) = &outcome {
+                self.model.accept(event);
+            }
+            Ran {
+                model: self.model,
+                outcome,
+                line: self.line,
+                text: self.text,
+            }
+        }
+    }
+
+    impl<M: Model> Ran<M> {
+        /// The model after the command.
+        pub fn model(&self) -> &M {
+            &self.model
+        }
+{%- if view.then_event %}
+
+        /// `then <event> [...]`: the command was accepted as this event.
+        #[track_caller]
+        pub fn then(&self, line: u32, expected: impl Into<M::Event>) {
+            let expected = expected.into();
+            if self.outcome.as_ref().ok() != Some(&expected) {
+                self.fail(line, &expected.words());
+            }
+        }
+{%- endif %}
+{%- if view.then_accepted %}
+
+        /// `then accepted`: the command was accepted.
+        #[track_caller]
+        pub fn then_accepted(&self, line: u32) {
+            if self.outcome.is_err() {
+                self.fail(line, "accepted");
+            }
+        }
+{%- endif %}
+{%- if view.then_rejected %}
+
+        /// `then rejected [by <rule>] [as <kind>] [: "<message>"]`.
+        #[track_caller]
+        pub fn then_rejected(
+            &self,
+            line: u32,
+            rule: Option<&str>,
+            kind: Option<RejectionKind>,
+            message: Option<&str>,
+        ) {
+            let fits = self.outcome.as_ref().err().is_some_and(|rejection| {
+                rule.is_none_or(|rule| same_rule(rejection, rule))
+                    && kind.is_none_or(|kind| rejection.kind == kind)
+                    && message.is_none_or(|message| rejection.message == message)
+            });
+            if !fits {
+                let mut expected = String::from("rejected");
+                if let Some(rule) = rule {
+                    let _ = write!(expected, " by {rule}");
+                }
+                if let Some(kind) = kind {
+                    let _ = write!(expected, " as {}", kind_words(kind));
+                }
+                if let Some(message) = message {
+                    let _ = write!(expected, ": {message:?}");
+                }
+                self.fail(line, &expected);
+            }
+        }
+{%- endif %}
+{%- if view.answers %}
+
+        /// `and <query> [args] is <value>`: the model's answer.
+        #[track_caller]
+        pub fn answer<T: PartialEq + Words>(&self, line: u32, query: &str, actual: T, expected: T) {
+            if actual != expected {
+                self.report(
+                    line,
+                    &format!("{query} is {}", expected.words()),
+                    &format!("{query} is {}", actual.words()),
+                );
+            }
+        }
+{%- endif %}
+
+        /// What the command came to, as the spec would say it.
+        fn happened(&self) -> String {
+            match &self.outcome {
+                Ok(event) => event.words(),
+                Err(rejection) => format!(
+                    "rejected by {} as {}: {:?}",
+                    rejection.rule,
+                    kind_words(rejection.kind),
+                    rejection.message
+                ),
+            }
+        }
+
+        #[track_caller]
+        fn fail(&self, line: u32, expected: &str) -> ! {
+            self.report(line, expected, &self.happened());
+        }
+
+        /// Fails the test: the scenario's lines, the failing one marked,
+        /// then what was expected and what happened.
+        #[track_caller]
+        fn report(&self, line: u32, expected: &str, happened: &str) -> ! {
+            let mut report = format!("scenario failed at {SPEC}:{line}\n");
+            for (at, text) in (self.line..).zip(self.text.lines()) {
+                let mark = if at == line { "->" } else { "  " };
+                let _ = writeln!(report, "{mark} {at:>4} | {text}");
+            }
+            let _ = write!(report, "expected: {expected}\nhappened: {happened}");
+            panic!("{report}");
+        }
+    }
+
+{%- if view.then_rejected %}
+    /// Whether a rejection is by `rule`: its whole id, or the id without
+    /// the action (`if-has-todo` for `create-new/if-has-todo`).
+    fn same_rule(rejection: &Rejection, rule: &str) -> bool {
+        let short = rejection.rule.strip_prefix(rejection.action.as_ref());
+        rejection.rule == rule || short.and_then(|r| r.strip_prefix('/')) == Some(rule)
+    }
+{% endif %}
+    /// A kind of rejection, as the spec writes it.
+    fn kind_words(kind: RejectionKind) -> &'static str {
+        match kind {
+            RejectionKind::NotFound => "not-found",
+            RejectionKind::Conflict => "conflict",
+            RejectionKind::Invalid => "invalid",
+            RejectionKind::Refused => "refused",
+        }
+    }
+}
