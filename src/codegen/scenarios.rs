@@ -289,7 +289,15 @@ impl TestView {
         let text = &scenario.text;
         let mut body = call(
             8,
-            &format!("let mut run = harness::Run::<{}>::new", model.rust),
+            &format!(
+                "let {}run = harness::Run::<{}>::new",
+                if scenario.given.is_empty() {
+                    ""
+                } else {
+                    "mut "
+                },
+                model.rust
+            ),
             &[first.to_string(), string(text)],
             ";\n",
         );
