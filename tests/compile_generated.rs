@@ -239,6 +239,100 @@ fn unseen_specs_build_into_clean_crates() {
         let lib = workspace.join(krate).join("src/lib.rs");
         assert_formatted(&lib);
     }
+    assert_formatted(&workspace.join("lending/tests/scenarios.rs"));
+}
+
+/// A model written by hand (`tests/fixtures/scenarios/poll.rs`) and the
+/// scenarios of its spec, which test that code.
+const POLL: &str = include_str!("fixtures/scenarios/poll.ddd");
+const POLL_CODE: &str = include_str!("fixtures/scenarios/poll.rs");
+
+/// Scenarios that state the wrong outcome: a wrong answer, a rejection
+/// that does not happen, and an event where a rejection happens.
+const WRONG_SCENARIOS: &str = r#"
+  - a wrong count
+    given voted [voter: "ann", option: "tea"]
+    when vote [voter: "bob", option: "tea"]
+    then voted [voter: "bob", option: "tea"]
+    and votes-for ["tea"] is 3
+  - a refusal that is not one
+    when vote [voter: "ann", option: "tea"]
+    then rejected: "ann has already voted"
+  - an event where there is a refusal
+    given voted [voter: "ann", option: "tea"]
+    when vote [voter: "ann", option: "coffee"]
+    then voted [voter: "ann", option: "coffee"]
+"#;
+
+/// The 1-based line of `text` in `spec`.
+fn line_of(spec: &str, text: &str) -> usize {
+    spec.lines()
+        .position(|line| line.trim() == text)
+        .unwrap_or_else(|| panic!("no line `{text}`"))
+        + 1
+}
+
+#[test]
+fn scenarios_test_hand_written_code_and_a_wrong_one_fails_naming_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let workspace = tmp.path();
+    let wrong = format!("{POLL}{WRONG_SCENARIOS}");
+    build(POLL, "poll", workspace);
+    build(&wrong, "wrong-poll", workspace);
+    for krate in ["poll", "wrong-poll"] {
+        std::fs::write(workspace.join(krate).join("src/poll.rs"), POLL_CODE).unwrap();
+    }
+    make_workspace(workspace, &["poll", "wrong-poll"]);
+    let cargo = || cargo_in(workspace);
+    run(
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "cargo clippy",
+    );
+    assert_formatted(&workspace.join("poll/tests/scenarios.rs"));
+    // The right scenarios pass against the code written by hand.
+    run(
+        cargo().args(["test", "-p", "poll", "--test", "scenarios"]),
+        "cargo test -p poll",
+    );
+
+    let output = cargo()
+        .args(["test", "-p", "wrong-poll", "--test", "scenarios"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !output.status.success(),
+        "wrong scenarios passed:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("test result: FAILED. 4 passed; 3 failed"),
+        "{stdout}"
+    );
+    let count = line_of(&wrong, r#"and votes-for ["tea"] is 3"#);
+    let title = line_of(&wrong, "- a wrong count");
+    for expected in [
+        format!("scenario failed at wrong-poll.ddd:{count}\n"),
+        format!("   {title:>4} |   - a wrong count\n"),
+        format!("-> {count:>4} |     and votes-for [\"tea\"] is 3\n"),
+        "expected: votes-for is 3\nhappened: votes-for is 2\n".to_string(),
+        format!(
+            "scenario failed at wrong-poll.ddd:{}\n",
+            line_of(&wrong, r#"then rejected: "ann has already voted""#)
+        ),
+        "expected: rejected: \"ann has already voted\"\nhappened: voted [voter: \"ann\", option: \"tea\"]\n"
+            .to_string(),
+        "expected: voted [voter: \"ann\", option: \"coffee\"]\nhappened: rejected by vote/once as conflict: \"ann has already voted\"\n"
+            .to_string(),
+    ] {
+        assert!(stdout.contains(&expected), "no {expected:?} in:\n{stdout}");
+    }
 }
 
 #[test]

@@ -65,6 +65,22 @@ impl Expr {
         }
     }
 
+    /// `{lhs} = {self}{suffix}` at `indent`, laid out: when the value does
+    /// not fit after `=` but fits on one line of its own, rustfmt puts it
+    /// on the next line rather than breaking it.
+    pub fn assign(&self, indent: usize, lhs: &str, suffix: &str) -> String {
+        let same = format!("{lhs} = ");
+        let one = format!("{}{same}{}{suffix}", spaces(indent), self.flat());
+        if width(&one) <= MAX_WIDTH && self.flat_ok() {
+            return one;
+        }
+        let next = format!("{}{}{suffix}", spaces(indent + 4), self.flat());
+        if self.flat_ok() && width(&next) <= MAX_WIDTH && !matches!(self, Expr::Struct(..)) {
+            return format!("{}{lhs} =\n{next}", spaces(indent));
+        }
+        self.render(indent, &same, suffix)
+    }
+
     /// `{prefix}{self}{suffix}` at `indent`, laid out.
     pub fn render(&self, indent: usize, prefix: &str, suffix: &str) -> String {
         let one = format!("{}{prefix}{}{suffix}", spaces(indent), self.flat());

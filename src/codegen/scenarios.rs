@@ -287,20 +287,16 @@ impl TestView {
     fn new(model: &Model, scenario: &Scenario) -> Self {
         let first = scenario.line;
         let text = &scenario.text;
-        let mut body = call(
-            8,
-            &format!(
-                "let {}run = harness::Run::<{}>::new",
-                if scenario.given.is_empty() {
-                    ""
-                } else {
-                    "mut "
-                },
-                model.rust
-            ),
-            &[first.to_string(), string(text)],
-            ";\n",
-        );
+        let mutable = if scenario.given.is_empty() {
+            ""
+        } else {
+            "mut "
+        };
+        let mut body = Expr::call(
+            format!("harness::Run::<{}>::new", model.rust),
+            vec![Expr::atom(first.to_string()), Expr::atom(string(text))],
+        )
+        .assign(8, &format!("let {mutable}run"), ";\n");
         for fact in &scenario.given {
             let event = &model.events[fact.index];
             body.push_str(
@@ -309,11 +305,8 @@ impl TestView {
         }
         let command = &model.commands[scenario.when.index];
         body.push_str(
-            &Expr::call("run.when", vec![fact_expr(&command.rust, &scenario.when)]).render(
-                8,
-                "let ran = ",
-                ";\n",
-            ),
+            &Expr::call("run.when", vec![fact_expr(&command.rust, &scenario.when)])
+                .assign(8, "let ran", ";\n"),
         );
         let line = Expr::atom(scenario.then_line.to_string());
         let then = match &scenario.then {
@@ -359,9 +352,9 @@ impl TestView {
                 .zip(&expect.args)
                 .map(|(param, value)| arg_expr(value, &param.ty))
                 .collect();
-            body.push_str(&Expr::call(format!("model.{}", query.method), args).render(
+            body.push_str(&Expr::call(format!("model.{}", query.method), args).assign(
                 8,
-                "let answer = ",
+                "let answer",
                 ";\n",
             ));
             let actual = if has_entity(&query.returns) {

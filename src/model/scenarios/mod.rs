@@ -83,6 +83,9 @@ impl Pass<'_> {
     }
 }
 
+/// The longest test name, in characters.
+const MAX_TEST_NAME: usize = 64;
+
 /// A test function's name from a scenario's title: its words in snake
 /// case, ASCII letters and digits only.
 fn test_name(title: &str, taken: &mut Vec<String>) -> String {
@@ -95,6 +98,14 @@ fn test_name(title: &str, taken: &mut Vec<String>) -> String {
             name.push('_');
         }
         name.push_str(&word.to_ascii_lowercase());
+    }
+    // A test's name is read in test output: the first words of a long
+    // title say enough.
+    while name.len() > MAX_TEST_NAME {
+        match name.rfind('_') {
+            Some(at) => name.truncate(at),
+            None => name.truncate(MAX_TEST_NAME),
+        }
     }
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("scenario_{name}").trim_end_matches('_').to_string();
@@ -125,5 +136,11 @@ mod tests {
         assert_eq!(test_name("über", &mut taken), "ber");
         assert_eq!(test_name("ééé", &mut taken), "scenario");
         assert_eq!(test_name("match", &mut taken), "match_");
+        let long =
+            "a book with a very long title joins the general collection, described in every detail";
+        assert_eq!(
+            test_name(long, &mut taken),
+            "a_book_with_a_very_long_title_joins_the_general_collection"
+        );
     }
 }
