@@ -241,7 +241,8 @@ pub mod codes {
     pub const OUTSIDE_MODEL: &str = "E0002";
     /// A list item with no section open.
     pub const ITEM_OUTSIDE_SECTION: &str = "E0003";
-    /// A section header that is not `Terms:`, `Queries:` or `Actions:`.
+    /// A section header that is not `Terms:`, `Queries:`, `Actions:` or
+    /// `Scenarios:`.
     pub const UNKNOWN_SECTION: &str = "E0004";
     /// A spec file that is not UTF-8.
     pub const NOT_UTF8: &str = "E0005";

@@ -37,7 +37,7 @@ const NOT_ABOUT_SPEC_TEXT: [&str; 4] = [
 const NO_FIXTURE: [&str; 1] = [codes::SPEC_TOO_LARGE];
 
 /// Every code a fixture must show, listed by hand.
-const EXPECTED_CODES: [&str; 37] = [
+const EXPECTED_CODES: [&str; 42] = [
     codes::SYNTAX,
     codes::OUTSIDE_MODEL,
     codes::ITEM_OUTSIDE_SECTION,
@@ -73,8 +73,13 @@ const EXPECTED_CODES: [&str; 37] = [
     codes::CONFLICTING_EFFECTS,
     codes::CONSTRAINT_MISFIT,
     codes::WRONG_VALUE_TYPE,
+    codes::SCENARIO_SHAPE,
+    codes::SCENARIO_UNKNOWN,
+    codes::SCENARIO_VALUES,
+    codes::SCENARIO_WRONG_EVENT,
     codes::INFERRED_TEXT,
     codes::UNUSED_TERM,
+    codes::UNTESTED,
 ];
 
 fn repo() -> &'static Path {

@@ -227,7 +227,7 @@ impl ModelScenarios {
         if keys {
             uses.push("use super::harness::Keys as _;".to_string());
         }
-        uses.sort_by(|a, b| use_order(a).cmp(&use_order(b)));
+        uses.sort_by_key(|line| use_order(line));
         let event_arms = model
             .events
             .iter()

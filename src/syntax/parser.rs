@@ -443,9 +443,9 @@ impl LineParser {
                         )
                         .at_labelled(
                             span,
-                            "no `Terms:`, `Queries:` or `Actions:` section is open here",
+                            "no `Terms:`, `Queries:`, `Actions:` or `Scenarios:` section is open here",
                         )
-                        .with_help("put it under `Terms:`, `Queries:` or `Actions:`"),
+                        .with_help("put it under `Terms:`, `Queries:`, `Actions:` or `Scenarios:`"),
                     );
                 }
             }
@@ -718,7 +718,7 @@ fn is_clause_line(line: &str) -> bool {
 /// Whether a line starts like a step of a scenario, whatever follows.
 fn is_step_line(line: &str) -> bool {
     let code = line.trim_start();
-    ["given ", "when ", "then ", "and "]
+    ["given ", "when ", "then "]
         .iter()
         .any(|keyword| code.starts_with(keyword))
 }

@@ -38,7 +38,6 @@ impl Pass<'_> {
             .find(|other| other.title == scenario.title)
             .filter(|other| other.span != scenario.span);
         if let Some(first) = first {
-            let line = self.line(first.title_span);
             self.out.push(
                 shape_error(
                     format!("two scenarios are called `{}`", scenario.title),
@@ -46,7 +45,7 @@ impl Pass<'_> {
                     "a second scenario with this title",
                     "give each scenario its own title: it names its test",
                 )
-                .with_label(first.title_span, format!("the first, on line {line}")),
+                .with_label(first.title_span, "the first"),
             );
         }
         if scenario.broken {

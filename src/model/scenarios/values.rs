@@ -117,6 +117,7 @@ impl Pass<'_> {
             }
         };
         let mut ok = true;
+        let mut unknown_fields = false;
         for (i, entry) in fact.entries.iter().enumerate() {
             if let Some(first) = fact.entries[..i]
                 .iter()
@@ -133,10 +134,21 @@ impl Pass<'_> {
                 );
                 ok = false;
             } else if !fields.iter().any(|f| f.term == entry.name.text) {
+                unknown_fields = true;
                 let names: Vec<&str> = fields.iter().map(|f| f.term.as_str()).collect();
+                let unwritten: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|name| !fact.entries.iter().any(|e| e.name.text == *name))
+                    .collect();
                 let help = match did_you_mean(&entry.name.text, names.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None if names.is_empty() => format!("{what} has no fields: write `[]`"),
+                    None if !unwritten.is_empty() => format!(
+                        "{what} has {}; not yet given: {}",
+                        names.join(", "),
+                        unwritten.join(", ")
+                    ),
                     None => format!("{what} has: {}", names.join(", ")),
                 };
                 self.out.push(unknown(
@@ -167,24 +179,20 @@ impl Pass<'_> {
                 None => ok = false,
             }
         }
-        if !missing.is_empty() {
-            let example: Vec<String> = missing.iter().map(|m| format!("{m}: …")).collect();
+        // A misspelt field is reported once, as unknown, not also as
+        // missing.
+        if !missing.is_empty() && !unknown_fields {
+            let example: Vec<String> = missing.iter().map(|m| format!("`{m}: …`")).collect();
+            let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             self.out.push(
                 Diagnostic::error(
                     codes::SCENARIO_VALUES,
-                    format!(
-                        "{what} needs {}",
-                        missing
-                            .iter()
-                            .map(|m| format!("`{m}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("{what} needs {}", and_list(&names)),
                 )
                 .at_labelled(fact.span, "missing a value")
                 .with_help(format!(
                     "add {} inside the brackets; only optional fields and fields whose term has a default may be left out",
-                    example.join(", ")
+                    and_list(&example)
                 )),
             );
         }
@@ -281,6 +289,46 @@ impl Pass<'_> {
             (ast::Value::Text(text, _), Type::Timestamp) if timestamp(text) => {
                 Some(Literal::Timestamp(text.clone()))
             }
+            (ast::Value::Text(text, span), Type::Date | Type::Timestamp) => {
+                let what = if *ty == Type::Date {
+                    "date"
+                } else {
+                    "timestamp"
+                };
+                let example = if *ty == Type::Date {
+                    "\"2026-12-01\""
+                } else {
+                    "\"2026-12-01T09:30:00Z\" (RFC 3339, with its offset)"
+                };
+                self.out.push(
+                    Diagnostic::error(
+                        codes::WRONG_VALUE_TYPE,
+                        format!("`{text}` is not a {what} that exists"),
+                    )
+                    .at_labelled(*span, format!("expected a `{what}`"))
+                    .with_help(format!("write a real {what}, e.g. `{example}`")),
+                );
+                None
+            }
+            (ast::Value::Text(..), Type::Boolean) => {
+                self.out.push(
+                    Diagnostic::error(codes::WRONG_VALUE_TYPE, "this value is not a `boolean`")
+                        .at_labelled(value.span(), "expected a `boolean`")
+                        .with_help("write `yes` or `no`, unquoted"),
+                );
+                None
+            }
+            (ast::Value::Word(w), Type::Integer | Type::Number | Type::Decimal) => {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::WRONG_VALUE_TYPE,
+                        format!("this value is not a `{}`", ty.spec()),
+                    )
+                    .at_labelled(w.span, format!("expected a `{}`", ty.spec()))
+                    .with_help(format!("write a number, e.g. `1`, not `{}`", w.text)),
+                );
+                None
+            }
             (_, Type::Date | Type::Timestamp) => {
                 let (what, example) = if *ty == Type::Date {
                     ("date", "\"2026-12-01\"")
@@ -328,16 +376,22 @@ impl Pass<'_> {
                         event.name.clone(),
                     );
                     let known = self.model.events.iter().any(|e| e.name == name);
-                    let code = if known {
-                        codes::SCENARIO_WRONG_EVENT
-                    } else {
-                        codes::SCENARIO_UNKNOWN
-                    };
-                    self.out.push(
-                        Diagnostic::error(
-                            code,
+                    let (code, message) = if known {
+                        (
+                            codes::SCENARIO_WRONG_EVENT,
                             format!("`{action}` is accepted as `{expected}`, not `{name}`"),
                         )
+                    } else {
+                        (
+                            codes::SCENARIO_UNKNOWN,
+                            format!(
+                                "`{}` has no event `{name}`; `{action}` is accepted as `{expected}`",
+                                self.model.name
+                            ),
+                        )
+                    };
+                    self.out.push(
+                        Diagnostic::error(code, message)
                         .at_labelled(fact.name.span, format!("`{action}` never records this"))
                         .with_help(format!(
                             "write `then {expected} [...]`, or `then rejected` if the command is refused"
@@ -398,7 +452,9 @@ impl Pass<'_> {
             format!("{action}/{}", by.text)
         };
         let constraints = format!("{action}/constraints");
-        let known = command.guards.iter().any(|g| g.rule == full) || full == constraints;
+        let checked = command.params.iter().any(|p| !p.checks.is_empty());
+        let known =
+            command.guards.iter().any(|g| g.rule == full) || (checked && full == constraints);
         if known || command.guards.is_empty() {
             return Some(if known { full } else { by.text.clone() });
         }
@@ -406,7 +462,7 @@ impl Pass<'_> {
             .guards
             .iter()
             .filter_map(|g| g.rule.split_once('/').map(|(_, rule)| rule))
-            .chain(["constraints"])
+            .chain(checked.then_some("constraints"))
             .collect();
         let written = by.text.rsplit('/').next().unwrap_or(&by.text);
         let help = match did_you_mean(written, short.iter().copied()) {
@@ -466,11 +522,11 @@ impl Pass<'_> {
             self.out.push(
                 Diagnostic::error(
                     codes::SCENARIO_VALUES,
-                    format!(
-                        "{shape}, and {} {} given",
-                        written.len(),
-                        if written.len() == 1 { "is" } else { "are" }
-                    ),
+                    match written.len() {
+                        0 => format!("{shape}, and none is given"),
+                        1 => format!("{shape}, and 1 is given"),
+                        n => format!("{shape}, and {n} are given"),
+                    },
                 )
                 .at_labelled(args_span, "the arguments")
                 .with_help(format!(
@@ -538,6 +594,15 @@ impl Pass<'_> {
             Type::Optional(inner) => Type::Optional(Box::new(self.keyed(inner))),
             other => other.clone(),
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
