@@ -31,7 +31,15 @@ const TOKENS: &[&str] = &[
     "Terms:",
     "Queries:",
     "Actions:",
+    "Scenarios:",
     "Querys:",
+    "given",
+    "when",
+    "then",
+    "and",
+    "rejected",
+    "by",
+    "is",
     "Model",
     "•",
     "-",
@@ -190,6 +198,53 @@ const RULE_LINES: &[&str] = &[
     "    adds",
     "    removes Task",
     "    nonsense = nonsense of Nothing [x]",
+];
+
+/// Actions with rules, for scenarios to run.
+const SCENARIO_ACTIONS: &str = "  - create [id text] accepted as created [id text done?]
+    rejected if has-task? [id]: \"there is a task {id}\"
+    adds Task
+  - close [id] accepted as closed [id]
+    rejected unless has-task? [id]: \"no task {id}\"
+    sets status of Task [id] to closed
+  - clear [] accepted as cleared [ids]
+    ids = ids of done-tasks
+    removes each Task [ids]
+Scenarios:
+";
+
+/// Scenario lines, well formed or not, in any order.
+const SCENARIO_LINES: &[&str] = &[
+    "  - a task",
+    "  - a task",
+    "  - 2 ünïcode titles!",
+    "    given created [id: t1, text: \"a\"]",
+    "    given created [id: t1, text: \"a\", done?: yes]",
+    "    and created [id: t2, text: \"b\", done?: maybe]",
+    "    given closed [id: t1]",
+    "    given create [id: t1]",
+    "    when create [id: t1, text: \"again\"]",
+    "    when create [id: t1, txt: \"x\", id: t2]",
+    "    when close [id: t1]",
+    "    when clear []",
+    "    when created [id: t1]",
+    "    then created [id: t1, text: \"again\", done?: no]",
+    "    then closed [id: t1]",
+    "    then cleared [ids: [t1, t2]]",
+    "    then accepted",
+    "    then rejected",
+    "    then rejected by if-has-task as conflict: \"there is a task t1\"",
+    "    then rejected by nothing-at-all as sad",
+    "    then rejected: \"no task t1\"",
+    "    and all-tasks is [t1]",
+    "    and get-task [t1] is nothing",
+    "    and has-task? [id: t1] is yes",
+    "    and open-count is \"one\"",
+    "    and open-count [t1] is 1",
+    "    and done-tasks is [t1, [t2]]",
+    "    given",
+    "    then",
+    "    and",
 ];
 
 /// What one run of the pipeline gives, in a comparable form.
@@ -587,6 +642,25 @@ proptest! {
                 text.push_str(line);
                 text.push('\n');
             }
+        }
+        check_text(text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Scenario lines, right or wrong and in any order, under a model with
+    /// rules: a checked model or located errors, never a panic; and what
+    /// is accepted generates.
+    #[test]
+    fn scenario_lines_never_panic(
+        lines in prop::collection::vec(prop::sample::select(SCENARIO_LINES), 0..12),
+    ) {
+        let mut text = format!("{RULES_BASE}{SCENARIO_ACTIONS}");
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
         }
         check_text(text)?;
     }
