@@ -10,7 +10,7 @@ mod {{ model.module }} {
     {{ line }}
 {%- endfor %}
 
-    impl harness::Model for {{ model.rust }} {
+    impl {{ view.harness }}::Model for {{ model.rust }} {
         type Command = {{ model.rust }}Command;
         type Event = {{ model.rust }}Event;
 
@@ -23,7 +23,7 @@ mod {{ model.module }} {
         }
     }
 
-    impl harness::Words for {{ model.rust }}Event {
+    impl {{ view.harness }}::Words for {{ model.rust }}Event {
         fn words(&self) -> String {
             match self {
 {%- for arm in model.event_arms %}
@@ -34,7 +34,7 @@ mod {{ model.module }} {
     }
 {%- for choice in model.choices %}
 
-    impl harness::Words for {{ choice }} {
+    impl {{ view.harness }}::Words for {{ choice }} {
         fn words(&self) -> String {
             self.as_str().to_string()
         }
@@ -42,14 +42,14 @@ mod {{ model.module }} {
 {%- endfor %}
 {%- for (entity, key, key_type) in model.entities %}
 
-    impl harness::Words for {{ entity }} {
+    impl {{ view.harness }}::Words for {{ entity }} {
         fn words(&self) -> String {
             self.{{ key }}.words()
         }
     }
 {%- if model.keys %}
 
-    impl harness::Keys for {{ entity }} {
+    impl {{ view.harness }}::Keys for {{ entity }} {
         type Key = {{ key_type }};
 
         fn keys(self) -> {{ key_type }} {
@@ -70,7 +70,7 @@ mod {{ model.module }} {
 
 {% endfor -%}
 /// Runs a scenario, and reports a failure with the spec's lines.
-mod harness {
+mod {{ view.harness }} {
     pub use {{ view.root }}::generated::{Rejection, RejectionKind};
     use std::fmt::Write as _;
 

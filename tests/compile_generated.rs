@@ -115,6 +115,20 @@ Model: Empty
 Model: Readers
 Queries:
   - reader-count
+
+Model: Harness
+Entity: Trial [trial-id]
+Queries:
+  - has-trial? [trial-id]
+Actions:
+  - start [trial-id] accepted as started [trial-id]
+    rejected if has-trial? [trial-id]: \"again\"
+    adds Trial
+Scenarios:
+  - a trial starts once
+    given started [trial-id: t1]
+    when start [trial-id: t1]
+    then rejected
 ";
 
 /// Makes `workspace` a cargo workspace of the crates `members`, locked to
@@ -240,6 +254,8 @@ fn unseen_specs_build_into_clean_crates() {
         assert_formatted(&lib);
     }
     assert_formatted(&workspace.join("lending/tests/scenarios.rs"));
+    // A model whose module is named like the scenarios' harness.
+    assert_formatted(&workspace.join("odd/tests/scenarios.rs"));
 }
 
 /// A model written by hand (`tests/fixtures/scenarios/poll.rs`) and the

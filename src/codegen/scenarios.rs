@@ -6,6 +6,7 @@
 use super::behaviour::string;
 use super::expr::Expr;
 use super::rust::{call, inert};
+use crate::model::names;
 use crate::model::ir::{Fact, Literal, Model, Outcome, RejectionKind, Scenario, Spec, Type};
 
 /// What `templates/scenarios.rs` shows.
@@ -18,6 +19,8 @@ pub struct ScenariosView {
     pub root: String,
     /// The identity types (`TodoId`).
     pub identities: Vec<String>,
+    /// The harness's module name (`harness`).
+    pub harness: String,
     /// The models with scenarios.
     pub models: Vec<ModelScenarios>,
     /// Some event has fields (the `Fact` words builder is used).
@@ -115,11 +118,20 @@ impl ScenariosView {
                 literal_kinds(&expect.value, &mut values);
             }
         }
+        // The harness's module, named apart from the models' modules.
+        let mut harness = String::from("harness");
+        while spec
+            .models
+            .iter()
+            .any(|m| !m.scenarios.is_empty() && names::unraw(&m.module) == harness)
+        {
+            harness.push('_');
+        }
         let models: Vec<ModelScenarios> = spec
             .models
             .iter()
             .filter(|m| !m.scenarios.is_empty())
-            .map(|m| ModelScenarios::new(m, &root))
+            .map(|m| ModelScenarios::new(m, &root, &harness))
             .collect();
         let then = |f: fn(&Outcome) -> bool| all().any(|s| f(&s.then));
         Some(ScenariosView {
@@ -142,6 +154,7 @@ impl ScenariosView {
             date_values: values.contains(&"date"),
             timestamp_values: values.contains(&"timestamp"),
             root,
+            harness,
             models,
         })
     }
@@ -176,7 +189,7 @@ fn literal_kinds(value: &Literal, out: &mut Vec<&'static str>) {
 }
 
 impl ModelScenarios {
-    fn new(model: &Model, root: &str) -> Self {
+    fn new(model: &Model, root: &str, harness: &str) -> Self {
         let generated = format!("{root}::generated::{}", model.module);
         let mut values = Vec::new();
         for scenario in &model.scenarios {
@@ -202,7 +215,7 @@ impl ModelScenarios {
             }
         }
         let mut uses = vec![
-            "use super::harness;".to_string(),
+            format!("use super::{harness};"),
             format!("use {generated}::*;"),
             format!("use {root}::generated::Rejection;"),
             format!("use {root}::{}::{};", model.module, model.rust),
@@ -216,8 +229,8 @@ impl ModelScenarios {
             .collect();
         match helpers.as_slice() {
             [] => {}
-            [one] => uses.push(format!("use super::harness::{one};")),
-            _ => uses.push("use super::harness::{date, timestamp};".to_string()),
+            [one] => uses.push(format!("use super::{harness}::{one};")),
+            _ => uses.push(format!("use super::{harness}::{{date, timestamp}};")),
         }
         let keys = model.scenarios.iter().any(|s| {
             s.expects
@@ -225,7 +238,7 @@ impl ModelScenarios {
                 .any(|e| has_entity(&model.queries[e.query].returns))
         });
         if keys {
-            uses.push("use super::harness::Keys as _;".to_string());
+            uses.push(format!("use super::{harness}::Keys as _;"));
         }
         uses.sort_by_key(|line| use_order(line));
         let event_arms = model
@@ -242,7 +255,7 @@ impl ModelScenarios {
                 let mut arm = format!("                {pattern}(event) => {{\n");
                 arm.push_str(&call(
                     20,
-                    "let mut words = harness::Fact::new",
+                    &format!("let mut words = {harness}::Fact::new"),
                     &[string(&event.name)],
                     ";\n",
                 ));
@@ -261,7 +274,7 @@ impl ModelScenarios {
         let tests = model
             .scenarios
             .iter()
-            .map(|scenario| TestView::new(model, scenario))
+            .map(|scenario| TestView::new(model, scenario, harness))
             .collect();
         ModelScenarios {
             module: model.module.clone(),
@@ -284,7 +297,7 @@ impl ModelScenarios {
 }
 
 impl TestView {
-    fn new(model: &Model, scenario: &Scenario) -> Self {
+    fn new(model: &Model, scenario: &Scenario, harness: &str) -> Self {
         let first = scenario.line;
         let text = &scenario.text;
         let mutable = if scenario.given.is_empty() {
@@ -293,7 +306,7 @@ impl TestView {
             "mut "
         };
         let mut body = Expr::call(
-            format!("harness::Run::<{}>::new", model.rust),
+            format!("{}::Run::<{}>::new", harness, model.rust),
             vec![Expr::atom(first.to_string()), Expr::atom(string(text))],
         )
         .assign(8, &format!("let {mutable}run"), ";\n");
@@ -328,7 +341,8 @@ impl TestView {
                     Some(kind) => Expr::call(
                         "Some",
                         vec![Expr::atom(format!(
-                            "harness::RejectionKind::{}",
+                            "{}::RejectionKind::{}",
+                            harness,
                             kind_rust(*kind)
                         ))],
                     ),
