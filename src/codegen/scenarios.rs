@@ -6,8 +6,8 @@
 use super::behaviour::string;
 use super::expr::Expr;
 use super::rust::{call, inert};
-use crate::model::names;
 use crate::model::ir::{Fact, Literal, Model, Outcome, RejectionKind, Scenario, Spec, Type};
+use crate::model::names;
 
 /// What `templates/scenarios.rs` shows.
 pub struct ScenariosView {

@@ -272,6 +272,31 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             at(pos, found_len),
             "types are `text`, `integer`, `number`, `boolean`, `list of <type>`, `optional <type>`, `id of <Name>`, an entity or a term".to_string(),
         )
+    } else if rule == Rule::scenarios_line
+        && content.starts_with("then ")
+        && rest.trim_start().starts_with("is ")
+    {
+        (
+            "`then` says what becomes of the command, not what a query answers".to_string(),
+            at(pos, found_len),
+            "write `then <event> [...]`, `then accepted` or `then rejected` first, then the answer on a line of its own: `and <query> is <value>`".to_string(),
+        )
+    } else if rule == Rule::scenarios_line
+        && rest.starts_with(['-', ':', 'T'])
+        && before.ends_with(|c: char| c.is_ascii_digit())
+    {
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_digit() || c == '-' || c == ':'))
+            .map_or(0, |i| i + 1);
+        (
+            "a date or timestamp is written in quotes".to_string(),
+            at(
+                start,
+                pos - start + rest.find([',', ']', ' ', '\t']).unwrap_or(rest.len()),
+            ),
+            "write it quoted: `\"2026-12-01\"`, or `\"2026-12-01T09:30:00Z\"` for a timestamp"
+                .to_string(),
+        )
     } else if rest.starts_with('[') && expected.contains(&"`]`") {
         (
             "expected `]`, found another `[`".to_string(),
