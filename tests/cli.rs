@@ -21,12 +21,12 @@ fn building_twice_changes_nothing() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let crate_dir = tmp.path().join("todos");
     let before = snapshot(&crate_dir);
-    assert_eq!(before.len(), 5);
+    assert_eq!(before.len(), 6);
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = esgen(&["build", "todos.ddd"], tmp.path());
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(
-        stderr(&second).contains("created 0, updated 0, unchanged 2, removed 0"),
+        stderr(&second).contains("created 0, updated 0, unchanged 3, removed 0"),
         "{}",
         stderr(&second)
     );
@@ -74,8 +74,11 @@ fn user_files_survive_a_changed_spec() {
         .collect();
 
     // The spec gains an action and a model.
-    let mut text = fs::read_to_string(&spec).unwrap();
-    text.push_str("  - archive [id] accepted as archived [id]\n\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n");
+    let mut text = fs::read_to_string(&spec).unwrap().replace(
+        "\nScenarios:",
+        "  - archive [id] accepted as archived [id]\n\nScenarios:",
+    );
+    text.push_str("\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n");
     fs::write(&spec, text).unwrap();
     let rebuilt = esgen(&["build", "todos.ddd", "--out", out_arg], tmp.path());
     assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
