@@ -242,9 +242,11 @@ mod {{ view.harness }} {
         text: &'static str,
     }
 
-    /// A scenario after its command: what happened, and the model after.
+    /// A scenario after its command: what happened{% if view.answers %}, and the model after{% endif %}.
     pub struct Ran<M: Model> {
+{%- if view.answers %}
         model: M,
+{%- endif %}
         outcome: Result<M::Event, Rejection>,
         line: u32,
         text: &'static str,
@@ -273,7 +275,9 @@ mod {{ view.harness }} {
                 self.model.accept(event);
             }
             Ran {
+{%- if view.answers %}
                 model: self.model,
+{%- endif %}
                 outcome,
                 line: self.line,
                 text: self.text,
@@ -282,10 +286,25 @@ mod {{ view.harness }} {
     }
 
     impl<M: Model> Ran<M> {
+        /// What the command came to, as the spec would say it.
+        fn happened(&self) -> String {
+            match &self.outcome {
+                Ok(event) => event.words(),
+                Err(rejection) => format!(
+                    "rejected by {} as {}: {:?}",
+                    rejection.rule,
+                    kind_words(rejection.kind),
+                    rejection.message
+                ),
+            }
+        }
+{%- if view.answers %}
+
         /// The model after the command.
         pub fn model(&self) -> &M {
             &self.model
         }
+{%- endif %}
 {%- if view.then_event %}
 
         /// `then <event> [...]`: the command was accepted as this event.
@@ -352,19 +371,6 @@ mod {{ view.harness }} {
             }
         }
 {%- endif %}
-
-        /// What the command came to, as the spec would say it.
-        fn happened(&self) -> String {
-            match &self.outcome {
-                Ok(event) => event.words(),
-                Err(rejection) => format!(
-                    "rejected by {} as {}: {:?}",
-                    rejection.rule,
-                    kind_words(rejection.kind),
-                    rejection.message
-                ),
-            }
-        }
 
         #[track_caller]
         fn fail(&self, line: u32, expected: &str) -> ! {

@@ -78,7 +78,9 @@ fn user_files_survive_a_changed_spec() {
         "\nScenarios:",
         "  - archive [id] accepted as archived [id]\n\nScenarios:",
     );
-    text.push_str("\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n");
+    text.push_str(
+        "\nModel: Notes\nActions:\n  - write [note-id body] accepted as written [note-id body]\n",
+    );
     fs::write(&spec, text).unwrap();
     let rebuilt = esgen(&["build", "todos.ddd", "--out", out_arg], tmp.path());
     assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));

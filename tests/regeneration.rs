@@ -121,7 +121,9 @@ fn removed_action_and_model_lose_their_generated_code_and_the_user_files_are_nam
         .map(|f| (f, fs::read(dir.join(f)).unwrap()));
 
     edit_spec(tmp.path(), |text| {
+        // The model goes, and the action with its scenarios.
         let text = text.split("\nModel: Notes").next().unwrap().to_string();
+        let text = text.split("\nScenarios:").next().unwrap().to_string();
         text.lines()
             .filter(|line| !line.contains("delete [id]") && !line.contains("Takes a todo off"))
             .map(|line| format!("{line}\n"))
@@ -146,7 +148,9 @@ fn removed_action_and_model_lose_their_generated_code_and_the_user_files_are_nam
             "{file} is kept as it was"
         );
     }
-    assert!(said.contains("removed 1"), "{said}");
+    // The model's module, and the scenarios' test file.
+    assert!(said.contains("removed 2"), "{said}");
+    assert!(!dir.join("tests/scenarios.rs").exists());
     assert!(
         said.contains("look at: `src/todos.rs` refers to `Delete`, `Deleted`, `delete`"),
         "names the user file referring to the removed action: {said}"
