@@ -4,6 +4,10 @@
 {% for module in krate.generated_modules -%}
 pub mod {{ module }};
 {% endfor %}
+/// The models run by cqrs-es, and stored in PostgreSQL.
+#[cfg(feature = "cqrs")]
+pub mod runtime;
+
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 {%- if krate.stores %}

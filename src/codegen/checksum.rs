@@ -12,6 +12,9 @@ use std::fmt::Write as _;
 /// What the checksum line starts with.
 pub const PREFIX: &str = "// esgen-sha256: ";
 
+/// What it starts with in an SQL file.
+pub const SQL_PREFIX: &str = "-- esgen-sha256: ";
+
 /// The lowercase hex SHA-256 of `text`.
 pub fn of(text: &str) -> String {
     Sha256::digest(text.as_bytes())
@@ -38,7 +41,11 @@ pub fn verify(text: &str) -> Verdict {
     let mut offset = 0;
     for line in text.split_inclusive('\n').take(4) {
         offset += line.len();
-        if let Some(recorded) = line.trim_end().strip_prefix(PREFIX) {
+        let line = line.trim_end();
+        let recorded = line
+            .strip_prefix(PREFIX)
+            .or_else(|| line.strip_prefix(SQL_PREFIX));
+        if let Some(recorded) = recorded {
             return if recorded == of(&text[offset..]) {
                 Verdict::Intact
             } else {

@@ -80,6 +80,18 @@ struct GeneratedMod<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "runtime.rs", escape = "none")]
+struct RuntimeRs<'a> {
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
+#[template(path = "schema.sql", escape = "none")]
+struct SchemaSql<'a> {
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
 #[template(path = "scenarios.rs", escape = "none")]
 struct ScenariosRs<'a> {
     view: &'a scenarios::ScenariosView,
@@ -115,6 +127,16 @@ pub fn generate(spec: &Spec) -> FileSet {
             "src/generated/mod.rs",
             &krate.spec_file,
             render(&GeneratedMod { krate: &krate }),
+        ),
+        generated(
+            "src/generated/runtime.rs",
+            &krate.spec_file,
+            render(&RuntimeRs { krate: &krate }),
+        ),
+        generated_sql(
+            "schema.sql",
+            &krate.spec_file,
+            render(&SchemaSql { krate: &krate }),
         ),
     ];
     for model in &krate.models {
@@ -163,6 +185,21 @@ fn generated(path: &str, spec_file: &str, body: String) -> GeneratedFile {
         checksum: &checksum::of(&body),
     });
     file(path, Owner::Esgen, format!("{header}\n{body}"))
+}
+
+/// An esgen-owned SQL file: the same header as a Rust file's, in SQL
+/// comments, with the checksum of everything after it.
+fn generated_sql(path: &str, spec_file: &str, body: String) -> GeneratedFile {
+    let body = format!("\n{}", file(path, Owner::Esgen, body).contents);
+    let header = render(&Header {
+        spec_file,
+        checksum: &checksum::of(&body),
+    });
+    let header: String = header
+        .lines()
+        .map(|line| format!("--{}\n", line.strip_prefix("//").unwrap_or(line)))
+        .collect();
+    file(path, Owner::Esgen, format!("{header}{body}"))
 }
 
 /// Renders a template. Templates only format data already in memory, so the

@@ -447,6 +447,38 @@ pub fn split_args(list: &str) -> Vec<String> {
     out
 }
 
+/// How rustfmt orders `use` lines: segment by segment, `self`, `super`
+/// and `crate` first, then a path from the crate root (`::x`), then names
+/// (snake case, then camel case, then upper case), then `*`.
+pub fn use_order(line: &str) -> Vec<(u8, String)> {
+    let path = line
+        .trim_start_matches("pub ")
+        .trim_start_matches("use ")
+        .trim_end_matches(';')
+        .split(" as ")
+        .next()
+        .unwrap_or_default();
+    let (root, path) = match path.strip_prefix("::") {
+        Some(rest) => (vec![(3, String::new())], rest),
+        None => (Vec::new(), path),
+    };
+    root.into_iter()
+        .chain(path.split("::").map(|segment| {
+            let rank = match segment {
+                "self" => 0,
+                "super" => 1,
+                "crate" => 2,
+                "*" => 8,
+                s if s.starts_with('{') => 9,
+                s if s.chars().all(|c| !c.is_ascii_lowercase()) && s.len() > 1 => 6,
+                s if s.starts_with(|c: char| c.is_ascii_uppercase()) => 5,
+                _ => 4,
+            };
+            (rank, segment.trim_start_matches("r#").to_string())
+        }))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -240,7 +240,7 @@ impl ModelScenarios {
         if keys {
             uses.push(format!("use super::{harness}::Keys as _;"));
         }
-        uses.sort_by_key(|line| use_order(line));
+        uses.sort_by_key(|line| super::rust::use_order(line));
         let event_arms = model
             .events
             .iter()
@@ -452,35 +452,4 @@ fn arg_expr(value: &Literal, ty: &Type) -> Expr {
             other => other,
         },
     }
-}
-
-/// How rustfmt orders `use` lines: segment by segment, `self`, `super`
-/// and `crate` first, then a path from the crate root (`::x`), then names
-/// (snake case, then camel case, then upper case), then `*`.
-fn use_order(line: &str) -> Vec<(u8, String)> {
-    let path = line
-        .trim_start_matches("use ")
-        .trim_end_matches(';')
-        .split(" as ")
-        .next()
-        .unwrap_or_default();
-    let (root, path) = match path.strip_prefix("::") {
-        Some(rest) => (vec![(3, String::new())], rest),
-        None => (Vec::new(), path),
-    };
-    root.into_iter()
-        .chain(path.split("::").map(|segment| {
-            let rank = match segment {
-                "self" => 0,
-                "super" => 1,
-                "crate" => 2,
-                "*" => 8,
-                s if s.starts_with('{') => 9,
-                s if s.chars().all(|c| !c.is_ascii_lowercase()) && s.len() > 1 => 6,
-                s if s.starts_with(|c: char| c.is_ascii_uppercase()) => 5,
-                _ => 4,
-            };
-            (rank, segment.trim_start_matches("r#").to_string())
-        }))
-        .collect()
 }

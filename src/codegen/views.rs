@@ -28,6 +28,25 @@ pub struct CrateView {
     pub stores: bool,
     /// Dependencies the spec's types need, as `Cargo.toml` lines.
     pub dependencies: Vec<String>,
+    /// The models cqrs-es runs: those with actions.
+    pub runtime_models: Vec<RuntimeModel>,
+    /// `use` lines of `src/generated/runtime.rs`, sorted as rustfmt sorts
+    /// them.
+    pub runtime_uses: Vec<String>,
+    /// `use` lines of its `postgres` module.
+    pub postgres_uses: Vec<String>,
+}
+
+/// A model as the runtime glue names it.
+pub struct RuntimeModel {
+    /// As written.
+    pub name: String,
+    /// The aggregate's type name.
+    pub rust: String,
+    /// The module.
+    pub module: String,
+    /// The function that builds its PostgreSQL framework (`todos_cqrs`).
+    pub runtime_fn: String,
 }
 
 /// An identity newtype.
@@ -242,6 +261,9 @@ impl CrateView {
                         .any(|c| c.params.iter().any(|p| !p.checks.is_empty()))
             }),
             dependencies: dependencies(spec),
+            runtime_models: runtime_models(spec),
+            runtime_uses: runtime_uses(spec),
+            postgres_uses: postgres_uses(spec),
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
                 spec.models
@@ -280,6 +302,62 @@ fn dependencies(spec: &Spec) -> Vec<String> {
         );
     }
     out
+}
+
+/// The models with actions: each is a cqrs-es aggregate.
+fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
+    spec.models
+        .iter()
+        .filter(|m| !m.commands.is_empty())
+        .map(|m| RuntimeModel {
+            name: inert(&m.name),
+            rust: m.rust.clone(),
+            module: m.module.clone(),
+            runtime_fn: format!("{}_cqrs", crate::model::names::unraw(&m.module)),
+        })
+        .collect()
+}
+
+fn sorted_uses(mut lines: Vec<String>) -> Vec<String> {
+    lines.sort_by_key(|line| super::rust::use_order(line));
+    lines
+}
+
+fn runtime_uses(spec: &Spec) -> Vec<String> {
+    let models = runtime_models(spec);
+    if models.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = models
+        .iter()
+        .map(|m| {
+            format!(
+                "use super::{}::{{{r}Aggregate, {r}Command, {r}Event}};",
+                m.module,
+                r = m.rust
+            )
+        })
+        .collect();
+    lines.push("use super::Rejection;".into());
+    lines.push("use cqrs_es::event_sink::EventSink;".into());
+    lines.push("use cqrs_es::{Aggregate, DomainEvent};".into());
+    lines.push("use serde::{Deserialize, Deserializer, Serialize, Serializer};".into());
+    sorted_uses(lines)
+}
+
+fn postgres_uses(spec: &Spec) -> Vec<String> {
+    let mut lines = Vec::new();
+    for m in runtime_models(spec) {
+        lines.push(format!("use super::{}Stream;", m.rust));
+        lines.push(format!(
+            "use crate::generated::{}::{}Aggregate;",
+            m.module, m.rust
+        ));
+    }
+    lines.push("use sqlx::postgres::PgPoolOptions;".into());
+    lines.push("pub use postgres_es::PostgresCqrs;".into());
+    lines.push("pub use sqlx::PgPool;".into());
+    sorted_uses(lines)
 }
 
 fn sorted_modules(modules: impl Iterator<Item = String>) -> Vec<String> {

@@ -112,6 +112,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     "its module would be `src/{file_stem}.rs`, which the crate needs for itself"
                 ),
             );
+        } else if file_stem == "runtime" {
+            self.invalid_name(
+                &model.name,
+                "model",
+                "its generated module would be `src/generated/runtime.rs`, which holds the crate's cqrs-es and PostgreSQL runtime",
+            );
         }
         let singular = {
             let kebab = names::kebab(&model.name.text);

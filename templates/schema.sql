@@ -1,0 +1,30 @@
+-- The tables the crate of `{{ krate.spec_file }}` stores its events in, for
+-- postgres-es. Apply with `psql -f schema.sql`, or `migrate(&pool)` from
+-- Rust; each statement creates only what is missing.
+
+-- Every event of every model: a stream is (aggregate_type, aggregate_id),
+-- its events numbered by sequence; a second writer of the same sequence
+-- fails on the primary key, which is how a conflict is detected.
+CREATE TABLE IF NOT EXISTS events
+(
+    aggregate_type text                         NOT NULL,
+    aggregate_id   text                         NOT NULL,
+    sequence       bigint CHECK (sequence >= 0) NOT NULL,
+    event_type     text                         NOT NULL,
+    event_version  text                         NOT NULL,
+    payload        json                         NOT NULL,
+    metadata       json                         NOT NULL,
+    PRIMARY KEY (aggregate_type, aggregate_id, sequence)
+);
+
+-- Read by postgres-es even in its plain event-store mode; esgen's
+-- aggregates never write snapshots.
+CREATE TABLE IF NOT EXISTS snapshots
+(
+    aggregate_type   text                                 NOT NULL,
+    aggregate_id     text                                 NOT NULL,
+    last_sequence    bigint CHECK (last_sequence >= 0)    NOT NULL,
+    current_snapshot bigint CHECK (current_snapshot >= 0) NOT NULL,
+    payload          json                                 NOT NULL,
+    PRIMARY KEY (aggregate_type, aggregate_id, last_sequence)
+);
