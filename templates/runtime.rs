@@ -115,12 +115,29 @@ mod postgres {
     /// The `{{ model.name }}` model stored in PostgreSQL: `execute` loads
     /// the stream `aggregate_id` from its events, proposes the command and
     /// stores the event, failing with `AggregateConflict` when another
-    /// writer stored one first.
-    pub fn {{ model.runtime_fn }}<M>(pool: PgPool) -> PostgresCqrs<{{ model.rust }}Stream<M>>
+    /// writer stored one first; then hands the stored event to each of
+    /// `queries`.
+{{ model.cqrs_signature }}
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
-        postgres_es::postgres_cqrs(pool, Vec::new(), ())
+        postgres_es::postgres_cqrs(pool, queries, ())
+    }
+
+    /// The `{{ model.name }}` model's stream `aggregate_id` as stored: its
+    /// events replayed into `M`, as a restarted program finds it.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read, or a stored event cannot be read
+    /// back as one of the model's.
+{{ model.load_signature }}
+    where
+        M: {{ model.rust }}Aggregate + Send + Sync,
+    {
+        let repository = PostgresEventRepository::new(pool.clone());
+        let store = PersistedEventStore::<_, {{ model.rust }}Stream<M>>::new_event_store(repository);
+        Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
 {%- endfor %}
 }

@@ -45,8 +45,27 @@ pub struct RuntimeModel {
     pub rust: String,
     /// The module.
     pub module: String,
-    /// The function that builds its PostgreSQL framework (`todos_cqrs`).
-    pub runtime_fn: String,
+    /// The signature of the function that builds its PostgreSQL
+    /// framework (`todos_cqrs`), laid out.
+    pub cqrs_signature: String,
+    /// The signature of the function that loads a stream (`todos_load`).
+    pub load_signature: String,
+}
+
+/// `    pub {head}({params}) -> {returns}` before a `where` clause: on one
+/// line if it fits, else one parameter per line, as rustfmt lays it out.
+fn where_signature(head: &str, params: &[&str], returns: &str) -> String {
+    let params: Vec<&str> = params.to_vec();
+    let one = format!("    pub {head}({}) -> {returns}", params.join(", "));
+    if super::rust::width(&one) <= super::rust::MAX_WIDTH {
+        return one;
+    }
+    let mut out = format!("    pub {head}(\n");
+    for param in params {
+        out.push_str(&format!("        {param},\n"));
+    }
+    out.push_str(&format!("    ) -> {returns}"));
+    out
 }
 
 /// An identity newtype.
@@ -313,7 +332,19 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
             name: inert(&m.name),
             rust: m.rust.clone(),
             module: m.module.clone(),
-            runtime_fn: format!("{}_cqrs", crate::model::names::unraw(&m.module)),
+            cqrs_signature: where_signature(
+                &format!("fn {}_cqrs<M>", crate::model::names::unraw(&m.module)),
+                &[
+                    "pool: PgPool",
+                    &format!("queries: Vec<Box<dyn Query<{}Stream<M>>>>", m.rust),
+                ],
+                &format!("PostgresCqrs<{}Stream<M>>", m.rust),
+            ),
+            load_signature: where_signature(
+                &format!("async fn {}_load<M>", crate::model::names::unraw(&m.module)),
+                &["pool: &PgPool", "aggregate_id: &str"],
+                "Result<M, AggregateError<Rejection>>",
+            ),
         })
         .collect()
 }
@@ -347,7 +378,9 @@ fn runtime_uses(spec: &Spec) -> Vec<String> {
 
 fn postgres_uses(spec: &Spec) -> Vec<String> {
     let mut lines = Vec::new();
-    for m in runtime_models(spec) {
+    let models = runtime_models(spec);
+    let any = !models.is_empty();
+    for m in models {
         lines.push(format!("use super::{}Stream;", m.rust));
         lines.push(format!(
             "use crate::generated::{}::{}Aggregate;",
@@ -355,6 +388,12 @@ fn postgres_uses(spec: &Spec) -> Vec<String> {
         ));
     }
     lines.push("use sqlx::postgres::PgPoolOptions;".into());
+    if any {
+        lines.push("use crate::generated::Rejection;".into());
+        lines.push("use cqrs_es::persist::PersistedEventStore;".into());
+        lines.push("use cqrs_es::{AggregateError, EventStore, Query};".into());
+        lines.push("use postgres_es::PostgresEventRepository;".into());
+    }
     lines.push("pub use postgres_es::PostgresCqrs;".into());
     lines.push("pub use sqlx::PgPool;".into());
     sorted_uses(lines)
