@@ -480,3 +480,48 @@ fn a_hand_written_model_gaining_rules_is_told_what_changed() {
         mine
     );
 }
+
+#[test]
+fn a_manifest_without_the_runtime_features_or_a_needed_crate_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::copy(
+        common::root().join("specs/clinic.ddd"),
+        tmp.path().join("clinic.ddd"),
+    )
+    .unwrap();
+    let first = esgen(&["build", "clinic.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let said = stderr(&first);
+    assert!(
+        !said.contains("`Cargo.toml` lacks"),
+        "a new crate lacks nothing: {said}"
+    );
+
+    // A manifest as an older esgen wrote it, before the spec used decimals.
+    let manifest = tmp.path().join("clinic/Cargo.toml");
+    let old: String = fs::read_to_string(&manifest)
+        .unwrap()
+        .lines()
+        .filter(|line| {
+            !["cqrs", "postgres", "rust_decimal"]
+                .iter()
+                .any(|key| line.starts_with(&format!("{key} =")))
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    fs::write(&manifest, &old).unwrap();
+    let again = esgen(&["build", "clinic.ddd"], tmp.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let said = stderr(&again);
+    assert!(
+        said.contains("`Cargo.toml` lacks the features `cqrs` and `postgres`"),
+        "{said}"
+    );
+    assert!(said.contains("`Cargo.toml` lacks `rust_decimal`"), "{said}");
+    assert!(!said.contains("lacks `chrono`"), "{said}");
+    assert_eq!(
+        fs::read_to_string(&manifest).unwrap(),
+        old,
+        "the manifest is the user's"
+    );
+}

@@ -125,6 +125,7 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
         }
     }
     notices.extend(references_to_removed(dir, plan));
+    notices.extend(manifest_gaps(dir, files, plan));
     notices
 }
 
@@ -391,4 +392,40 @@ fn provided_methods(generated: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// What a kept `Cargo.toml` lacks that the generated code needs: the
+/// `cqrs` and `postgres` features of the runtime, and the crates of
+/// `date`, `timestamp` and `decimal` (a manifest written by an older esgen,
+/// or before the spec used them).
+fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
+    let kept = plan
+        .entries
+        .iter()
+        .any(|e| e.change == Change::Keep && e.path == Path::new("Cargo.toml"));
+    let (true, Some(wanted)) = (kept, files.get("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let Ok(mine) = fs::read_to_string(dir.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let declares = |text: &str, key: &str| {
+        text.lines()
+            .any(|line| line.trim_start().starts_with(&format!("{key} =")))
+    };
+    let mut notices = Vec::new();
+    if !declares(&mine, "cqrs") || !declares(&mine, "postgres") {
+        notices.push(
+            "`Cargo.toml` lacks the features `cqrs` and `postgres` of the generated runtime (`src/generated/runtime.rs`): add the `[features]` section and the optional `cqrs-es`, `postgres-es` and `sqlx` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"
+                .to_string(),
+        );
+    }
+    for dependency in ["chrono", "rust_decimal"] {
+        if declares(&wanted.contents, dependency) && !declares(&mine, dependency) {
+            notices.push(format!(
+                "`Cargo.toml` lacks `{dependency}`, which the spec's types now need: add the line a new crate's `Cargo.toml` has for it"
+            ));
+        }
+    }
+    notices
 }
