@@ -10,10 +10,11 @@
 //!
 //! Aggregates are rebuilt from their events, never from snapshots:
 //! serialising one is refused.
-
-{%- for line in krate.runtime_uses %}
+{%- if !krate.runtime_uses.is_empty() %}
+{% for line in krate.runtime_uses %}
 {{ line }}
 {%- endfor %}
+{%- endif %}
 {%- for model in krate.runtime_models %}
 
 /// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
@@ -136,7 +137,7 @@ mod postgres {
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
         let repository = PostgresEventRepository::new(pool.clone());
-        let store = PersistedEventStore::<_, {{ model.rust }}Stream<M>>::new_event_store(repository);
+{{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
 {%- endfor %}

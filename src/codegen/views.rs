@@ -50,6 +50,8 @@ pub struct RuntimeModel {
     pub cqrs_signature: String,
     /// The signature of the function that loads a stream (`todos_load`).
     pub load_signature: String,
+    /// Its `let store = …;` line, laid out.
+    pub load_store: String,
 }
 
 /// `    pub {head}({params}) -> {returns}` before a `where` clause: on one
@@ -340,6 +342,14 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
                 ],
                 &format!("PostgresCqrs<{}Stream<M>>", m.rust),
             ),
+            load_store: super::expr::Expr::call(
+                format!(
+                    "PersistedEventStore::<_, {}Stream<M>>::new_event_store",
+                    m.rust
+                ),
+                vec![super::expr::Expr::atom("repository")],
+            )
+            .assign(8, "let store", ";"),
             load_signature: where_signature(
                 &format!("async fn {}_load<M>", crate::model::names::unraw(&m.module)),
                 &["pool: &PgPool", "aggregate_id: &str"],
@@ -361,12 +371,9 @@ fn runtime_uses(spec: &Spec) -> Vec<String> {
     }
     let mut lines: Vec<String> = models
         .iter()
-        .map(|m| {
-            format!(
-                "use super::{}::{{{r}Aggregate, {r}Command, {r}Event}};",
-                m.module,
-                r = m.rust
-            )
+        .flat_map(|m| {
+            ["Aggregate", "Command", "Event"]
+                .map(|what| format!("use super::{}::{}{what};", m.module, m.rust))
         })
         .collect();
     lines.push("use super::Rejection;".into());

@@ -1,6 +1,6 @@
 //! `esgen check --explain`: every resolved type, and which were inferred.
 
-use super::ir::{Model, Origin, RejectionKind, Spec};
+use super::ir::{Model, Origin, RejectionKind, Spec, Streams};
 use askama::Template;
 
 #[derive(Template)]
@@ -52,4 +52,28 @@ fn uncovered(model: &Model) -> Vec<String> {
         }
     }
     missing
+}
+
+/// How the model's events are stored, and why.
+fn streams(model: &Model) -> String {
+    match &model.streams {
+        Streams::Whole { reason, .. } => format!("one stream for the whole model: {reason}"),
+        Streams::PerEntity { keys } => {
+            let mut entities: Vec<&str> = keys
+                .iter()
+                .map(|k| model.store_entity(k.store).name.as_str())
+                .collect();
+            entities.dedup();
+            let mut seen = Vec::new();
+            entities.retain(|e| {
+                let new = !seen.contains(e);
+                seen.push(*e);
+                new
+            });
+            format!(
+                "one per {}: every action carries one entity's key and touches only that entity",
+                entities.join(", one per ")
+            )
+        }
+    }
 }

@@ -636,6 +636,39 @@ pub struct Model {
     pub state: Option<Vec<Store>>,
     /// Its scenarios, in spec order.
     pub scenarios: Vec<Scenario>,
+    /// How its events are split into streams for storage.
+    pub streams: Streams,
+}
+
+/// How a model's events are split into streams.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "streams", rename_all = "kebab-case")]
+pub enum Streams {
+    /// One stream holds every event of the model (per instance the app
+    /// names).
+    Whole {
+        /// The action that keeps it whole, if one does.
+        action: Option<usize>,
+        /// Why, in a sentence.
+        reason: String,
+    },
+    /// Each entity instance is a stream: every action carries one
+    /// entity's key and touches only that entity.
+    PerEntity {
+        /// Each command's key, in command order.
+        keys: Vec<StreamKey>,
+    },
+}
+
+/// Which entity a command's stream is, and by which parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamKey {
+    /// The store of the entity.
+    pub store: usize,
+    /// The parameter holding its key (Rust name).
+    pub param: String,
+    /// The parameter as written.
+    pub term: String,
 }
 
 impl Model {

@@ -411,6 +411,10 @@ impl<'a, 'd> Lowering<'a, 'd> {
             choices,
             state: None,
             scenarios: Vec::new(),
+            streams: ir::Streams::Whole {
+                action: None,
+                reason: String::new(),
+            },
         };
         if !super::rules::apply(model, &mut lowered, self.diagnostics) {
             return (None, self.space);

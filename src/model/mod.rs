@@ -14,6 +14,7 @@ pub mod names;
 mod namespace;
 mod rules;
 mod scenarios;
+mod streams;
 mod types;
 
 use crate::diagnostics::{codes, has_errors, Diagnostic};
@@ -44,6 +45,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics).run();
         if let Some(lowered) = lowered.as_mut() {
             scenarios::apply(model, lowered, source, &lines, &mut diagnostics);
+            lowered.streams = streams::decide(lowered);
         }
         models.extend(lowered);
         spaces.push(space);

@@ -1,0 +1,218 @@
+//! Streams: how a model's events are split for storage. A command must
+//! see every event its rules read, so a model is one stream unless each of
+//! its actions carries the key of one entity and its guards, field sources
+//! and effects touch only that entity: then each entity is its own stream,
+//! and a command loads only its entity's events.
+//!
+//! The pass reads the checked rules, decides, and says why — naming the
+//! action or rule that keeps a model whole.
+
+use super::ir::{Condition, Derived, Effect, Expr, Model, StreamKey, Streams};
+
+/// Decides the streams of a checked model.
+pub(super) fn decide(model: &Model) -> Streams {
+    let Some(stores) = model.state.as_deref() else {
+        return whole(
+            None,
+            "its behaviour is written by hand, and esgen cannot see what that code reads",
+        );
+    };
+    if model.commands.is_empty() {
+        return whole(None, "it has no actions");
+    }
+    let mut keys = Vec::new();
+    for (index, command) in model.commands.iter().enumerate() {
+        let mut found = None;
+        let mut why = None;
+        // Each parameter that is the key of an entity the model holds.
+        for param in &command.params {
+            let Some(store) = stores
+                .iter()
+                .position(|s| model.entities[s.entity].fields[0].term == param.term)
+            else {
+                continue;
+            };
+            match touches_only(model, index, store, &param.rust) {
+                Ok(()) => {
+                    found = Some(StreamKey {
+                        store,
+                        param: param.rust.clone(),
+                        term: param.term.clone(),
+                    });
+                    break;
+                }
+                Err(reason) => why = why.or(Some(reason)),
+            }
+        }
+        match found {
+            Some(key) => keys.push(key),
+            None => {
+                let reason = why.unwrap_or_else(|| {
+                    format!(
+                        "`{}` carries no entity's key, so it could touch any of them",
+                        command.name
+                    )
+                });
+                return whole(Some(index), &reason);
+            }
+        }
+    }
+    Streams::PerEntity { keys }
+}
+
+fn whole(action: Option<usize>, reason: &str) -> Streams {
+    Streams::Whole {
+        action,
+        reason: reason.to_string(),
+    }
+}
+
+/// Whether the command `index`, keyed by its parameter `param` on the
+/// entity of `store`, reads and changes only that entity; else why not.
+fn touches_only(model: &Model, index: usize, store: usize, param: &str) -> Result<(), String> {
+    let command = &model.commands[index];
+    let entity = &model.entities[model.state.as_deref().unwrap_or_default()[store].entity];
+    let plural = &model.state.as_deref().unwrap_or_default()[store].plural;
+    let scope = Scope {
+        model,
+        store,
+        keys: vec![param.to_string()],
+        plural,
+        entity: &entity.name,
+    };
+    for guard in &command.guards {
+        scope
+            .condition(&guard.condition)
+            .map_err(|what| format!("`{}` reads {what}: `{}`", command.name, guard.spec_line))?;
+    }
+    let Some(proposing) = &command.proposing else {
+        return Err(format!(
+            "`{}` is proposed by code written by hand",
+            command.name
+        ));
+    };
+    // The event's fields that hold the key: effects find the entity by
+    // them.
+    let mut event_keys = Vec::new();
+    for field in proposing {
+        scope.expr(&field.expr).map_err(|what| {
+            format!(
+                "`{}` reads {what} for `{}`: `{} = {}`",
+                command.name, field.term, field.term, field.spec
+            )
+        })?;
+        if matches!(&field.expr, Expr::Input { rust, .. } if rust == param) {
+            event_keys.push(field.field.clone());
+        }
+    }
+    let event = model.event_of(command);
+    let Some(effects) = &event.effects else {
+        return Err(format!(
+            "`{}` is accepted by code written by hand",
+            event.name
+        ));
+    };
+    let scope = Scope {
+        keys: event_keys,
+        ..scope
+    };
+    for (effect, line) in effects.iter().zip(&event.effect_lines) {
+        scope
+            .effect(effect)
+            .map_err(|what| format!("`{}` changes {what}: `{line}`", event.name))?;
+    }
+    Ok(())
+}
+
+/// What a command keyed on one entity may read: its parameters, and that
+/// entity by its key.
+#[derive(Clone)]
+struct Scope<'m> {
+    model: &'m Model,
+    store: usize,
+    /// The Rust names of the inputs that hold the key.
+    keys: Vec<String>,
+    plural: &'m str,
+    entity: &'m str,
+}
+
+impl Scope<'_> {
+    fn is_key(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Input { rust, .. } if self.keys.contains(rust))
+    }
+
+    fn condition(&self, condition: &Condition) -> Result<(), String> {
+        match condition {
+            Condition::Holds { expr } | Condition::Not { expr } => self.expr(expr),
+            Condition::Compare { left, right, .. } => {
+                self.expr(left)?;
+                self.expr(right)
+            }
+        }
+    }
+
+    fn expr(&self, expr: &Expr) -> Result<(), String> {
+        match expr {
+            Expr::Input { .. } | Expr::Item { .. } | Expr::Literal { .. } => Ok(()),
+            Expr::FieldOf { store, key, .. } if *store == self.store && self.is_key(key) => Ok(()),
+            Expr::FieldOf { store, .. } => Err(self.other(*store)),
+            Expr::All { .. } => Err(format!("every one of the {}", self.plural)),
+            Expr::IdsOf { of, .. } => self.expr(of),
+            Expr::Call { method, args, .. } => {
+                let query = self.model.queries.iter().find(|q| q.method == *method);
+                match query.and_then(|q| q.derived.as_ref().map(|d| (q, d))) {
+                    Some((_, Derived::Has { store, .. } | Derived::Get { store, .. }))
+                        if *store == self.store && args.iter().all(|a| self.is_key(a)) =>
+                    {
+                        Ok(())
+                    }
+                    Some((_, Derived::Has { store, .. } | Derived::Get { store, .. }))
+                        if *store != self.store =>
+                    {
+                        Err(self.other(*store))
+                    }
+                    Some((query, Derived::Select { .. } | Derived::Count { .. })) => Err(format!(
+                        "`{}`, which looks at every one of them",
+                        query.name
+                    )),
+                    Some((query, _)) => Err(format!("`{}` of another {}", query.name, self.entity)),
+                    None => Err(format!(
+                        "`{}`, a query written by hand",
+                        query.map_or(method.as_str(), |q| q.name.as_str())
+                    )),
+                }
+            }
+        }
+    }
+
+    fn effect(&self, effect: &Effect) -> Result<(), String> {
+        match effect {
+            Effect::Adds { store, fields } if *store == self.store => match fields.first() {
+                Some((_, key)) if self.is_key(key) => Ok(()),
+                _ => Err(format!("a {} by another key", self.entity)),
+            },
+            Effect::Sets { store, key, .. }
+            | Effect::Changes { store, key, .. }
+            | Effect::Removes { store, key }
+                if *store == self.store && self.is_key(key) =>
+            {
+                Ok(())
+            }
+            Effect::Adds { store, .. }
+            | Effect::Sets { store, .. }
+            | Effect::Changes { store, .. }
+            | Effect::Removes { store, .. }
+                if *store != self.store =>
+            {
+                Err(self.other(*store))
+            }
+            Effect::RemovesEach { .. } => Err(format!("several {}", self.plural)),
+            _ => Err(format!("another {}", self.entity)),
+        }
+    }
+
+    /// "a `Doctor`": an entity of another store.
+    fn other(&self, store: usize) -> String {
+        format!("a `{}` too", self.model.store_entity(store).name)
+    }
+}
