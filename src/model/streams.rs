@@ -216,3 +216,93 @@ impl Scope<'_> {
         format!("a `{}` too", self.model.store_entity(store).name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ir::Streams;
+    use crate::source::Source;
+
+    const ACCOUNTS: &str = "Model: Accounts
+Entity: Account [id owner balance open?]
+Entity: Branch [branch-id city]
+Terms:
+  - balance: integer, default 0
+  - amount: integer
+  - open?: boolean, default yes
+Queries:
+  - has-account? [id]
+  - open-accounts = accounts where open?
+Actions:
+  - open [id owner] accepted as opened [id owner]
+    rejected if has-account? [id]: \"taken\"
+    adds Account
+  - deposit [id amount] accepted as deposited [id amount]
+    rejected unless open? of Account [id]: \"closed\"
+    increases balance of Account [id] by amount
+  - close [id] accepted as closed [id]
+    sets open? of Account [id] to no
+  - found [branch-id city] accepted as founded [branch-id city]
+    adds Branch
+";
+
+    fn streams(text: &str) -> Streams {
+        let (spec, diagnostics) = crate::check(&Source::new("s.ddd", text));
+        let spec = spec.unwrap_or_else(|| panic!("{diagnostics:?}"));
+        spec.models[0].streams.clone()
+    }
+
+    fn reason(text: &str) -> String {
+        match streams(text) {
+            Streams::Whole { reason, .. } => reason,
+            other => panic!("split: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn actions_that_each_touch_one_entity_split_the_model() {
+        let Streams::PerEntity { keys } = streams(ACCOUNTS) else {
+            panic!("whole");
+        };
+        let keyed: Vec<(usize, &str)> = keys.iter().map(|k| (k.store, k.term.as_str())).collect();
+        assert_eq!(keyed, [(0, "id"), (0, "id"), (0, "id"), (1, "branch-id")]);
+    }
+
+    #[test]
+    fn what_keeps_a_model_whole_is_named() {
+        let transfer = ACCOUNTS.replace(
+            "  - found",
+            "  - transfer [id amount branch-id] accepted as transferred [id amount branch-id]
+    rejected unless has-account? [id]: \"no\"
+    rejected if city of Branch [branch-id] is \"Paris\": \"no\"
+    changes nothing
+  - found",
+        );
+        assert_eq!(
+            reason(&transfer),
+            "`transfer` reads a `Branch` too: `rejected if city of Branch [branch-id] is \"Paris\": \"no\"`"
+        );
+        let sweep = ACCOUNTS.replace(
+            "  - found",
+            "  - sweep [] accepted as swept [ids]
+    ids = ids of open-accounts
+    removes each Account [ids]
+  - found",
+        );
+        assert_eq!(
+            reason(&sweep),
+            "`sweep` carries no entity's key, so it could touch any of them"
+        );
+        let counted = ACCOUNTS.replace(
+            "rejected unless open? of Account [id]: \"closed\"",
+            "rejected if open-accounts is []: \"none\"",
+        );
+        assert!(
+            reason(&counted)
+                .starts_with("`deposit` reads `open-accounts`, which looks at every one of them"),
+            "{}",
+            reason(&counted)
+        );
+        let by_hand = "Model: Notes\nActions:\n  - write [id text] accepted as written [id text]\n";
+        assert!(reason(by_hand).contains("written by hand"));
+    }
+}
