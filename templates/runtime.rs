@@ -69,6 +69,20 @@ where
         self.0.accept(&event);
     }
 }
+{%- if !model.stream_arms.is_empty() %}
+
+/// Where a command of `{{ model.name }}` is stored: each {{ model.stream_entities|join(" and each ") }} is a
+/// stream of its own (`{{ model.stream_example }}`), as every action carries one
+/// entity's key and touches only that entity. A command loads only its
+/// entity's events, and commands on different entities never conflict.
+pub fn {{ model.stream_fn }}(command: &{{ model.rust }}Command) -> String {
+    match command {
+{%- for arm in model.stream_arms %}
+{{ arm }}
+{%- endfor %}
+    }
+}
+{%- endif %}
 {%- endfor %}
 {%- if !krate.runtime_models.is_empty() %}
 

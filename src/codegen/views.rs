@@ -52,6 +52,15 @@ pub struct RuntimeModel {
     pub load_signature: String,
     /// Its `let store = …;` line, laid out.
     pub load_store: String,
+    /// When each entity is its own stream: the function naming a
+    /// command's stream (`todos_stream`), and its match arms.
+    pub stream_fn: String,
+    /// As above.
+    pub stream_arms: Vec<String>,
+    /// The entities that are streams, as written (`Todo`).
+    pub stream_entities: Vec<String>,
+    /// A stream's name, for the docs (`todo/<id>`).
+    pub stream_example: String,
 }
 
 /// `    pub {head}({params}) -> {returns}` before a `where` clause: on one
@@ -342,6 +351,21 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
                 ],
                 &format!("PostgresCqrs<{}Stream<M>>", m.rust),
             ),
+            stream_fn: format!("{}_stream", crate::model::names::unraw(&m.module)),
+            stream_arms: stream_arms(m),
+            stream_entities: stream_entities(m),
+            stream_example: match &m.streams {
+                crate::model::ir::Streams::PerEntity { keys } => {
+                    keys.first().map_or_else(String::new, |key| {
+                        format!(
+                            "{}/<{}>",
+                            crate::model::names::kebab(&m.store_entity(key.store).name),
+                            inert(&key.term)
+                        )
+                    })
+                }
+                crate::model::ir::Streams::Whole { .. } => String::new(),
+            },
             load_store: super::expr::Expr::call(
                 format!(
                     "PersistedEventStore::<_, {}Stream<M>>::new_event_store",
@@ -357,6 +381,41 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
             ),
         })
         .collect()
+}
+
+/// The arms of a split model's stream function: each command's entity
+/// and key (`TodosCommand::Delete(command) => format!("todo/{}", command.id)`).
+fn stream_arms(model: &crate::model::ir::Model) -> Vec<String> {
+    let crate::model::ir::Streams::PerEntity { keys } = &model.streams else {
+        return Vec::new();
+    };
+    model
+        .commands
+        .iter()
+        .zip(keys)
+        .map(|(command, key)| {
+            let entity = crate::model::names::kebab(&model.store_entity(key.store).name);
+            super::rust::arm(
+                8,
+                &format!("{}Command::{}(command)", model.rust, command.rust),
+                &format!("format!(\"{entity}/{{}}\", command.{})", key.param),
+            )
+        })
+        .collect()
+}
+
+fn stream_entities(model: &crate::model::ir::Model) -> Vec<String> {
+    let crate::model::ir::Streams::PerEntity { keys } = &model.streams else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for key in keys {
+        let name = inert(&model.store_entity(key.store).name);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 fn sorted_uses(mut lines: Vec<String>) -> Vec<String> {
