@@ -318,6 +318,8 @@ pub mod codes {
     pub const SCENARIO_VALUES: &str = "E0133";
     /// A scenario's `then` names an event its action is not accepted as.
     pub const SCENARIO_WRONG_EVENT: &str = "E0134";
+    /// A `Streams:` line the model's rules do not allow.
+    pub const STREAMS_NOT_ALLOWED: &str = "E0135";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
@@ -336,7 +338,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 47] = [
+    pub const ALL: [&str; 48] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -377,6 +379,7 @@ pub mod codes {
         SCENARIO_UNKNOWN,
         SCENARIO_VALUES,
         SCENARIO_WRONG_EVENT,
+        STREAMS_NOT_ALLOWED,
         IO,
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,

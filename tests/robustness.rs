@@ -32,6 +32,9 @@ const TOKENS: &[&str] = &[
     "Queries:",
     "Actions:",
     "Scenarios:",
+    "Streams:",
+    "one",
+    "per",
     "Querys:",
     "given",
     "when",
@@ -245,6 +248,10 @@ const SCENARIO_LINES: &[&str] = &[
     "    given",
     "    then",
     "    and",
+    "Streams: one per Task",
+    "Streams: one per Owner",
+    "Streams: one",
+    "Streams: two",
 ];
 
 /// What one run of the pipeline gives, in a comparable form.

@@ -45,7 +45,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics).run();
         if let Some(lowered) = lowered.as_mut() {
             scenarios::apply(model, lowered, source, &lines, &mut diagnostics);
-            lowered.streams = streams::decide(lowered);
+            lowered.streams = streams::apply(model, lowered, &mut diagnostics);
         }
         models.extend(lowered);
         spaces.push(space);

@@ -8,8 +8,93 @@
 //! action or rule that keeps a model whole.
 
 use super::ir::{Condition, Derived, Effect, Expr, Model, StreamKey, Streams};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::syntax::ast;
 
-/// Decides the streams of a checked model.
+/// The streams of a checked model: as its `Streams:` line asks, if the
+/// rules allow it (else an error), or as the rules allow.
+pub(super) fn apply(ast: &ast::Model, model: &Model, diagnostics: &mut Vec<Diagnostic>) -> Streams {
+    let decided = decide(model);
+    let mut requests = ast.streams.iter();
+    let Some(request) = requests.next() else {
+        return decided;
+    };
+    for again in requests {
+        diagnostics.push(
+            Diagnostic::error(codes::STREAMS_NOT_ALLOWED, "`Streams:` is given twice")
+                .at_labelled(again.span, "again here")
+                .with_label(request.span, "first here")
+                .with_help("keep one `Streams:` line per model"),
+        );
+    }
+    let Some(per) = &request.per else {
+        return whole(None, "the spec asks for one stream (`Streams: one`)");
+    };
+    let error = |message: String, label: &str, help: String| {
+        Diagnostic::error(codes::STREAMS_NOT_ALLOWED, message)
+            .at_labelled(request.span, label.to_string())
+            .with_help(help)
+    };
+    let Some(entity) = model.entities.iter().position(|e| e.name == per.text) else {
+        let names = model.entities.iter().map(|e| e.name.as_str());
+        let help = match did_you_mean(&per.text, names.clone()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "the entities of `{}` are: {}",
+                model.name,
+                names.collect::<Vec<_>>().join(", ")
+            ),
+        };
+        diagnostics.push(error(
+            format!("`{}` has no entity `{}`", model.name, per.text),
+            "not one of its entities",
+            help,
+        ));
+        return decided;
+    };
+    let wrong = match &decided {
+        Streams::Whole { action, reason } => Some((*action, reason.clone())),
+        Streams::PerEntity { keys } => keys
+            .iter()
+            .zip(&model.commands)
+            .enumerate()
+            .find(|(_, (key, _))| {
+                model.state.as_deref().unwrap_or_default()[key.store].entity != entity
+            })
+            .map(|(index, (key, command))| {
+                (
+                    Some(index),
+                    format!(
+                        "`{}` is about a `{}`, not a `{}`",
+                        command.name,
+                        model.store_entity(key.store).name,
+                        per.text
+                    ),
+                )
+            }),
+    };
+    if let Some((action, reason)) = wrong {
+        let mut diagnostic = error(
+            format!(
+                "`{}` cannot be one stream per `{}`: {reason}",
+                model.name, per.text
+            ),
+            "the rules do not allow this",
+            format!(
+                "a command must see every event its rules read: make each action carry one `{}`'s key and touch only that `{}`, or remove this line to let esgen decide (`esgen check --explain` says what it decided and why)",
+                per.text, per.text
+            ),
+        );
+        if let Some(action) = action.and_then(|i| ast.actions.get(i)) {
+            diagnostic =
+                diagnostic.with_label(action.command.span, "this action keeps the model whole");
+        }
+        diagnostics.push(diagnostic);
+    }
+    decided
+}
+
+/// Decides the streams of a checked model from its rules.
 pub(super) fn decide(model: &Model) -> Streams {
     let Some(stores) = model.state.as_deref() else {
         return whole(

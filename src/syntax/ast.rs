@@ -38,6 +38,18 @@ pub struct Model {
     pub actions: Vec<Action>,
     /// Bullets of `Scenarios:` sections, with their steps.
     pub scenarios: Vec<Scenario>,
+    /// `Streams:` lines, in order (one is expected).
+    pub streams: Vec<StreamsRequest>,
+}
+
+/// `Streams: one per <Entity>` or `Streams: one`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StreamsRequest {
+    /// The entity each of whose instances is a stream; `None` for one
+    /// stream for the whole model.
+    pub per: Option<Ident>,
+    /// The line's item.
+    pub span: Span,
 }
 
 /// Which section a header opens.

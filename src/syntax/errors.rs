@@ -331,13 +331,14 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
 }
 
 /// The header words.
-const HEADERS: [&str; 6] = [
+const HEADERS: [&str; 7] = [
     "Model",
     "Entity",
     "Terms",
     "Queries",
     "Actions",
     "Scenarios",
+    "Streams",
 ];
 
 /// Characters that do not show, or look like others.

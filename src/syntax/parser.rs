@@ -246,6 +246,7 @@ impl LineParser {
                     queries: Vec::new(),
                     actions: Vec::new(),
                     scenarios: Vec::new(),
+                    streams: Vec::new(),
                 });
                 self.context = Context::Outside;
             }
@@ -270,6 +271,17 @@ impl LineParser {
                 match self.model_for("`Entity:`", span) {
                     Some(model) => model.entities.push(entity),
                     None => self.orphans.push(entity),
+                }
+                self.context = Context::Outside;
+            }
+            Rule::streams_decl => {
+                let per = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::per_entity)
+                    .and_then(|p| p.into_inner().find(|n| n.as_rule() == Rule::name))
+                    .map(|name| ident(name, offset));
+                if let Some(model) = self.model_for("`Streams:`", span) {
+                    model.streams.push(StreamsRequest { per, span });
                 }
                 self.context = Context::Outside;
             }
