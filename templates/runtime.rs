@@ -117,6 +117,47 @@ mod postgres {
             .await
     }
 
+{%- if krate.has_tables %}
+    /// Upserts `row` as the row `key` of `table`, or deletes the row when
+    /// there is none.
+    async fn write_row<T: Serialize + Sync>(
+        pool: &PgPool,
+        table: &str,
+        key: &str,
+        row: Option<&T>,
+    ) -> Result<(), AggregateError<Rejection>> {
+        let written = match row {
+            Some(row) => {
+                let sql = format!(
+                    "INSERT INTO {table} (key, payload) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET payload = excluded.payload"
+                );
+                sqlx::query(&sql)
+                    .bind(key)
+                    .bind(Json(row))
+                    .execute(pool)
+                    .await
+            }
+            None => {
+                let sql = format!("DELETE FROM {table} WHERE key = $1");
+                sqlx::query(&sql).bind(key).execute(pool).await
+            }
+        };
+        written
+            .map(|_| ())
+            .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))
+    }
+
+    /// Every row of `table`, in the order they were first written.
+    async fn read_rows<T>(pool: &PgPool, table: &str) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: DeserializeOwned + Send + Unpin + 'static,
+    {
+        let sql = format!("SELECT payload FROM {table} ORDER BY position");
+        let rows: Vec<(Json<T>,)> = sqlx::query_as(&sql).fetch_all(pool).await?;
+        Ok(rows.into_iter().map(|(Json(row),)| row).collect())
+    }
+{% endif %}
     /// Creates the tables of [`SCHEMA`] that are missing.
     ///
     /// # Errors
@@ -154,5 +195,98 @@ mod postgres {
 {{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
+{%- if !model.tables.is_empty() %}
+
+    /// The `{{ model.name }}` model's materialized tables, one row per
+    /// {% for table in model.tables %}{% if !loop.first %} and per {% endif %}`{{ table.entity_name }}`{% endfor %}: a cqrs-es query that, after
+    /// each stored event, writes the entity its stream holds into its
+    /// table, or deletes its row when the entity is gone. Give it to
+    /// [`{{ model.prefix }}_cqrs`]; [`{{ model.prefix }}_view`] reads the tables.
+    #[derive(Debug, Clone)]
+    pub struct {{ model.rust }}Tables<M> {
+        pool: PgPool,
+        model: PhantomData<fn() -> M>,
+    }
+
+    impl<M> {{ model.rust }}Tables<M> {
+        /// The tables in the database of `pool`.
+        #[must_use]
+        pub fn new(pool: PgPool) -> Self {
+            Self {
+                pool,
+                model: PhantomData,
+            }
+        }
+    }
+
+    #[async_trait]
+    impl<M> Query<{{ model.rust }}Stream<M>> for {{ model.rust }}Tables<M>
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+{{ model.dispatch_signature }}
+            // A cqrs-es query cannot fail: a row left behind is brought up
+            // to date by the stream's next event, or by `{{ model.prefix }}_refresh`.
+            let _ = {{ model.prefix }}_refresh::<M>(&self.pool, aggregate_id).await;
+        }
+    }
+
+    /// Writes the entity the stream `aggregate_id` holds into its table,
+    /// or deletes its row when the entity is gone: what
+    /// [`{{ model.rust }}Tables`] does after each event, to bring a row up to
+    /// date by hand.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read or written.
+{{ model.refresh_signature }}
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+        let model: M = {{ model.prefix }}_load(pool, aggregate_id).await?;
+        let (kind, key) = aggregate_id.split_once('/').unwrap_or((aggregate_id, ""));
+        let state = model.as_ref();
+{%- for table in model.tables %}
+        if kind == "{{ table.kind }}" {
+            let row = state.{{ table.field }}.values().next();
+            write_row(pool, "{{ table.table }}", key, row).await?;
+        }
+{%- endfor %}
+        Ok(())
+    }
+
+    /// The `{{ model.name }}` model as its materialized tables hold it: every
+    /// {% for table in model.tables %}{% if !loop.first %} and every {% endif %}`{{ table.entity_name }}`{% endfor %}, in the order they were created, to answer the
+    /// queries over all of them. It reads what the tables held when it was
+    /// called: a command stored since then shows in the next view.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read, or a row cannot be read back.
+{{ model.view_signature }}
+        let mut state = {{ model.state }}::default();
+{%- for table in model.tables %}
+        for row in read_rows(pool, "{{ table.table }}").await? {
+            state.{{ table.field }}.insert(row);
+        }
+{%- endfor %}
+        Ok({{ model.rust }}View(state))
+    }
+
+    /// The `{{ model.name }}` model's entities as its materialized tables
+    /// hold them{% if model.view_queries %}: its queries answer from them{% endif %}.
+    #[derive(Debug, Default, Clone, PartialEq)]
+    pub struct {{ model.rust }}View(pub {{ model.state }});
+
+    impl AsRef<{{ model.state }}> for {{ model.rust }}View {
+        fn as_ref(&self) -> &{{ model.state }} {
+            &self.0
+        }
+    }
+{%- if model.view_queries %}
+
+    impl {{ model.rust }}Queries for {{ model.rust }}View {}
+{%- endif %}
+{%- endif %}
 {%- endfor %}
 }

@@ -28,3 +28,18 @@ CREATE TABLE IF NOT EXISTS snapshots
     payload          json                                 NOT NULL,
     PRIMARY KEY (aggregate_type, aggregate_id, last_sequence)
 );
+{%- for model in krate.runtime_models %}
+{%- for table in model.tables %}
+
+-- The `{{ model.name }}` model's {{ table.plural }}, one row per `{{ table.entity_name }}` as its stream
+-- holds it (`{{ table.kind }}/<key>`), kept up to date by `{{ model.rust }}Tables` as events are
+-- stored: what the queries over all of them read. `position` keeps the
+-- order they were created in.
+CREATE TABLE IF NOT EXISTS {{ table.table }}
+(
+    key      text      NOT NULL PRIMARY KEY,
+    position bigserial NOT NULL,
+    payload  json      NOT NULL
+);
+{%- endfor %}
+{%- endfor %}

@@ -35,6 +35,8 @@ pub struct CrateView {
     pub runtime_uses: Vec<String>,
     /// `use` lines of its `postgres` module.
     pub postgres_uses: Vec<String>,
+    /// Whether a model has materialized tables.
+    pub has_tables: bool,
 }
 
 /// A model as the runtime glue names it.
@@ -61,6 +63,36 @@ pub struct RuntimeModel {
     pub stream_entities: Vec<String>,
     /// A stream's name, for the docs (`todo/<id>`).
     pub stream_example: String,
+    /// The materialized tables of a split model: one per entity that is a
+    /// stream.
+    pub tables: Vec<TableView>,
+    /// `AccountsState`.
+    pub state: String,
+    /// Whether every query is generated (the view implements the queries
+    /// trait).
+    pub view_queries: bool,
+    /// `fn {module}_refresh<M>(…) -> …`, laid out.
+    pub refresh_signature: String,
+    /// `fn {module}_view(…) -> …`, laid out.
+    pub view_signature: String,
+    /// `impl<M> Query<…> for …Tables<M>`, laid out.
+    pub dispatch_signature: String,
+    /// The model's function prefix (`accounts`).
+    pub prefix: String,
+}
+
+/// A materialized table: one row per entity.
+pub struct TableView {
+    /// The table's name (`accounts_accounts`).
+    pub table: String,
+    /// The state's field (`accounts`).
+    pub field: String,
+    /// The entity as written, for the docs.
+    pub entity_name: String,
+    /// The plural as written, for the docs.
+    pub plural: String,
+    /// The streams' prefix (`account`).
+    pub kind: String,
 }
 
 /// `    pub {head}({params}) -> {returns}` before a `where` clause: on one
@@ -294,6 +326,10 @@ impl CrateView {
             runtime_models: runtime_models(spec),
             runtime_uses: runtime_uses(spec),
             postgres_uses: postgres_uses(spec),
+            has_tables: spec
+                .models
+                .iter()
+                .any(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. })),
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
                 spec.models
@@ -354,6 +390,45 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
             stream_fn: format!("{}_stream", crate::model::names::unraw(&m.module)),
             stream_arms: stream_arms(m),
             stream_entities: stream_entities(m),
+            tables: tables(m),
+            prefix: crate::model::names::unraw(&m.module).to_string(),
+            refresh_signature: where_signature(
+                &format!("async fn {}_refresh<M>", crate::model::names::unraw(&m.module)),
+                &["pool: &PgPool", "aggregate_id: &str"],
+                "Result<(), AggregateError<Rejection>>",
+            ),
+            view_signature: {
+                let one = format!(
+                    "    pub async fn {}_view(pool: &PgPool) -> Result<{}View, sqlx::Error> {{",
+                    crate::model::names::unraw(&m.module),
+                    m.rust
+                );
+                if super::rust::width(&one) <= super::rust::MAX_WIDTH {
+                    one
+                } else {
+                    format!(
+                        "    pub async fn {}_view(\n        pool: &PgPool,\n    ) -> Result<{}View, sqlx::Error> {{",
+                        crate::model::names::unraw(&m.module),
+                        m.rust
+                    )
+                }
+            },
+            dispatch_signature: {
+                let one = format!(
+                    "        async fn dispatch(&self, aggregate_id: &str, _events: &[EventEnvelope<{}Stream<M>>]) {{",
+                    m.rust
+                );
+                if super::rust::width(&one) <= super::rust::MAX_WIDTH {
+                    one
+                } else {
+                    format!(
+                        "        async fn dispatch(\n            &self,\n            aggregate_id: &str,\n            _events: &[EventEnvelope<{}Stream<M>>],\n        ) {{",
+                        m.rust
+                    )
+                }
+            },
+            state: format!("{}State", m.rust),
+            view_queries: m.queries.iter().all(|q| q.derived.is_some()),
             stream_example: match &m.streams {
                 crate::model::ir::Streams::PerEntity { keys } => {
                     keys.first().map_or_else(String::new, |key| {
@@ -402,6 +477,34 @@ fn stream_arms(model: &crate::model::ir::Model) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// One materialized table per entity whose instances are streams.
+fn tables(model: &crate::model::ir::Model) -> Vec<TableView> {
+    let crate::model::ir::Streams::PerEntity { keys } = &model.streams else {
+        return Vec::new();
+    };
+    let stores = model.state.as_deref().unwrap_or_default();
+    let mut tables: Vec<TableView> = Vec::new();
+    for key in keys {
+        let store = &stores[key.store];
+        let entity = model.store_entity(key.store);
+        if tables.iter().any(|t| t.field == store.field) {
+            continue;
+        }
+        tables.push(TableView {
+            table: format!(
+                "{}_{}",
+                crate::model::names::unraw(&model.module),
+                crate::model::names::unraw(&store.field)
+            ),
+            field: store.field.clone(),
+            entity_name: inert(&entity.name),
+            plural: inert(&store.plural),
+            kind: crate::model::names::kebab(&entity.name),
+        });
+    }
+    tables
 }
 
 fn stream_entities(model: &crate::model::ir::Model) -> Vec<String> {
@@ -454,6 +557,34 @@ fn postgres_uses(spec: &Spec) -> Vec<String> {
         ));
     }
     lines.push("use sqlx::postgres::PgPoolOptions;".into());
+    if spec
+        .models
+        .iter()
+        .any(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. }))
+    {
+        lines.push("use async_trait::async_trait;".into());
+        lines.push("use cqrs_es::EventEnvelope;".into());
+        lines.push("use sqlx::types::Json;".into());
+        lines.push("use std::marker::PhantomData;".into());
+        lines.push("use serde::de::DeserializeOwned;".into());
+        lines.push("use serde::Serialize;".into());
+        for m in spec
+            .models
+            .iter()
+            .filter(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. }))
+        {
+            lines.push(format!(
+                "use crate::generated::{}::{}State;",
+                m.module, m.rust
+            ));
+            if m.queries.iter().all(|q| q.derived.is_some()) {
+                lines.push(format!(
+                    "use crate::generated::{}::{}Queries;",
+                    m.module, m.rust
+                ));
+            }
+        }
+    }
     if any {
         lines.push("use crate::generated::Rejection;".into());
         lines.push("use cqrs_es::persist::PersistedEventStore;".into());

@@ -6,7 +6,9 @@
 mod support;
 
 use accounts::accounts::*;
-use accounts::generated::runtime::{accounts_cqrs, accounts_load, accounts_stream};
+use accounts::generated::runtime::{
+    accounts_cqrs, accounts_load, accounts_refresh, accounts_stream, accounts_view, AccountsTables,
+};
 use cqrs_es::AggregateError;
 use std::sync::Arc;
 
@@ -105,4 +107,66 @@ async fn writers_on_different_accounts_never_conflict() {
         let id = AccountId::new(format!("a{n}"));
         assert_eq!(account.get_account(&id).map(|a| a.balance), Some(30));
     }
+}
+
+#[tokio::test]
+async fn the_materialized_tables_answer_as_the_model_in_memory_does() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    let tables = AccountsTables::<Accounts>::new(pool.clone());
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
+    let close = |id: &str| -> AccountsCommand {
+        Close {
+            id: AccountId::new(id),
+        }
+        .into()
+    };
+    let commands = [
+        open("cy"),
+        open("ann"),
+        deposit("ann", 500),
+        open("bob"),
+        deposit("bob", 70),
+        close("cy"),
+        deposit("ann", 25),
+    ];
+    // The same commands, in memory: one model holding every account.
+    let mut memory = Accounts::default();
+    for command in commands {
+        memory.execute(command.clone()).unwrap();
+        cqrs.execute(&accounts_stream(&command), command)
+            .await
+            .unwrap();
+    }
+    let view = accounts_view(&pool).await.unwrap();
+    let keys = |accounts: Vec<Account>| -> Vec<(String, i64)> {
+        accounts
+            .into_iter()
+            .map(|a| (a.id.to_string(), a.balance))
+            .collect()
+    };
+    assert_eq!(keys(view.open_accounts()), keys(memory.open_accounts()));
+    assert_eq!(
+        keys(view.open_accounts()),
+        [("ann".to_string(), 525), ("bob".to_string(), 70)],
+        "in the order the accounts were opened"
+    );
+    let cy = AccountId::new("cy");
+    assert_eq!(view.get_account(&cy), memory.get_account(&cy));
+
+    // A row lost (or never written) comes back from the stream.
+    sqlx::query("DELETE FROM accounts_accounts WHERE key = 'bob'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(accounts_view(&pool).await.unwrap().open_accounts()).len(),
+        1
+    );
+    accounts_refresh::<Accounts>(&pool, "account/bob")
+        .await
+        .unwrap();
+    let view = accounts_view(&pool).await.unwrap();
+    assert_eq!(keys(view.open_accounts()), keys(memory.open_accounts()));
 }
