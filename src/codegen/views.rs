@@ -493,11 +493,7 @@ fn tables(model: &crate::model::ir::Model) -> Vec<TableView> {
             continue;
         }
         tables.push(TableView {
-            table: format!(
-                "{}_{}",
-                crate::model::names::unraw(&model.module),
-                crate::model::names::unraw(&store.field)
-            ),
+            table: model.table(key.store),
             field: store.field.clone(),
             entity_name: inert(&entity.name),
             plural: inert(&store.plural),

@@ -70,9 +70,18 @@ fn streams(model: &Model) -> String {
                 seen.push(*e);
                 new
             });
+            let mut tables: Vec<String> = Vec::new();
+            for key in keys {
+                let table = model.table(key.store);
+                if !tables.contains(&table) {
+                    tables.push(table);
+                }
+            }
             format!(
-                "one per {}: every action carries one entity's key and touches only that entity",
-                entities.join(", one per ")
+                "one per {}: every action carries one entity's key and touches only that entity; the queries over all of them read the materialized table{} {}",
+                entities.join(", one per "),
+                if tables.len() == 1 { "" } else { "s" },
+                tables.join(", ")
             )
         }
     }

@@ -687,6 +687,17 @@ impl Model {
         self.events.iter().all(|e| e.eq)
     }
 
+    /// The materialized table of a store's entities, for a model split
+    /// into one stream per entity (`accounts_accounts`).
+    pub fn table(&self, store: usize) -> String {
+        let stores = self.state.as_deref().unwrap_or_default();
+        format!(
+            "{}_{}",
+            super::names::unraw(&self.module),
+            super::names::unraw(&stores[store].field)
+        )
+    }
+
     /// The entity a store holds.
     pub fn store_entity(&self, store: usize) -> &Entity {
         let stores = self.state.as_deref().unwrap_or_default();
