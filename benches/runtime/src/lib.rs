@@ -20,6 +20,7 @@ use todos::todos::{
 };
 
 pub mod hand;
+pub mod hand_cqrs;
 pub mod two_step;
 
 /// Todos created per round; about half are deleted or cleared within it,
