@@ -688,13 +688,28 @@ impl Model {
     }
 
     /// The materialized table of a store's entities, for a model split
-    /// into one stream per entity (`accounts_accounts`).
+    /// into one stream per entity (`accounts_accounts`). PostgreSQL cuts
+    /// names at 63 bytes, so a longer one keeps its first 54 and ends in
+    /// 8 hex digits of its hash, to stay apart from its neighbours.
     pub fn table(&self, store: usize) -> String {
         let stores = self.state.as_deref().unwrap_or_default();
-        format!(
+        let name = format!(
             "{}_{}",
             super::names::unraw(&self.module),
             super::names::unraw(&stores[store].field)
+        );
+        if name.len() <= 63 {
+            return name;
+        }
+        use sha2::{Digest as _, Sha256};
+        let hash = Sha256::digest(name.as_bytes());
+        format!(
+            "{}_{:02x}{:02x}{:02x}{:02x}",
+            &name[..54],
+            hash[0],
+            hash[1],
+            hash[2],
+            hash[3]
         )
     }
 
