@@ -390,4 +390,24 @@ Actions:
         let by_hand = "Model: Notes\nActions:\n  - write [id text] accepted as written [id text]\n";
         assert!(reason(by_hand).contains("written by hand"));
     }
+
+    #[test]
+    fn table_names_fit_postgres() {
+        let long = |entity: &str| {
+            format!(
+                "Model: A-Very-Long-Model-Name-For-A-Bank-Of-Many-Branches\nEntity: {entity} [id]\nActions:\n  - open [id] accepted as opened [id]\n    adds {entity}\n"
+            )
+        };
+        let table = |text: &str| {
+            let (spec, diagnostics) = crate::check(&Source::new("s.ddd", text));
+            let spec = spec.unwrap_or_else(|| panic!("{diagnostics:?}"));
+            spec.models[0].table(0)
+        };
+        let short = table(ACCOUNTS);
+        assert_eq!(short, "accounts_accounts");
+        let a = table(&long("Extraordinarily-Long-Account-Entity-Name-One"));
+        let b = table(&long("Extraordinarily-Long-Account-Entity-Name-Two"));
+        assert!(a.len() <= 63 && b.len() <= 63, "{a} {b}");
+        assert_ne!(a, b);
+    }
 }
