@@ -120,6 +120,7 @@ Model: Harness
 Entity: Trial [trial-id]
 Queries:
   - has-trial? [trial-id]
+  - longest-trial returns optional Trial
 Actions:
   - start [trial-id] accepted as started [trial-id]
     rejected if has-trial? [trial-id]: \"again\"
