@@ -116,8 +116,7 @@ mod postgres {
             .connect(url)
             .await
     }
-
-{%- if krate.has_tables %}
+{% if krate.has_tables %}
     /// Upserts `row` as the row `key` of `table`, or deletes the row when
     /// there is none.
     async fn write_row<T: Serialize + Sync>(
