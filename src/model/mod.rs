@@ -38,6 +38,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     let mut models = Vec::new();
     let mut spaces = Vec::new();
     let lines = crate::source::LineIndex::new(&source.text);
+    let mut tables: Vec<(String, String, Span)> = Vec::new();
     for model in file.models.iter().filter(|m| !m.name.text.is_empty()) {
         checks::model(model, &mut diagnostics);
         // A model with errors still hands on the names it has, so that
@@ -46,6 +47,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         if let Some(lowered) = lowered.as_mut() {
             scenarios::apply(model, lowered, source, &lines, &mut diagnostics);
             lowered.streams = streams::apply(model, lowered, &mut diagnostics);
+            streams::tables_apart(model, lowered, &mut tables, &mut diagnostics);
         }
         models.extend(lowered);
         spaces.push(space);

@@ -94,6 +94,43 @@ pub(super) fn apply(ast: &ast::Model, model: &Model, diagnostics: &mut Vec<Diagn
     decided
 }
 
+/// Reports a materialized table that would have the name of another
+/// model's (`a_b` + `c` and `a` + `b_c` are both `a_b_c`).
+pub(super) fn tables_apart(
+    ast: &ast::Model,
+    model: &Model,
+    seen: &mut Vec<(String, String, crate::source::Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Streams::PerEntity { keys } = &model.streams else {
+        return;
+    };
+    for key in keys {
+        let table = model.table(key.store);
+        if let Some((_, other, span)) = seen
+            .iter()
+            .find(|(t, m, _)| *t == table && *m != model.name)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::NAME_COLLISION,
+                    format!(
+                        "models `{other}` and `{}` would both keep their materialized table in `{table}`",
+                        model.name
+                    ),
+                )
+                .at_labelled(ast.name.span, "its table is named from its module and its entities' plural")
+                .with_label(*span, "so is this one's")
+                .with_help("rename one of the models or one of the entities"),
+            );
+            return;
+        }
+        if !seen.iter().any(|(t, _, _)| *t == table) {
+            seen.push((table, model.name.clone(), ast.name.span));
+        }
+    }
+}
+
 /// Decides the streams of a checked model from its rules.
 pub(super) fn decide(model: &Model) -> Streams {
     let Some(stores) = model.state.as_deref() else {
@@ -409,5 +446,17 @@ Actions:
         let b = table(&long("Extraordinarily-Long-Account-Entity-Name-Two"));
         assert!(a.len() <= 63 && b.len() <= 63, "{a} {b}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn two_models_cannot_share_a_table() {
+        let text = "Model: A-B\nEntity: C [id]\nActions:\n  - open [id] accepted as opened [id]\n    adds C\nModel: A\nEntity: B-C [b-c-id]\nActions:\n  - start [b-c-id] accepted as started [b-c-id]\n    adds B-C\n";
+        let (spec, diagnostics) = crate::check(&Source::new("s.ddd", text));
+        assert!(spec.is_none());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0].message.contains("`a_b_cs`"),
+            "{diagnostics:?}"
+        );
     }
 }
