@@ -98,6 +98,16 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// List every model (aggregate) of specs, with its commands, the events
+    /// they are accepted as, and its queries.
+    List {
+        /// The spec files.
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// One JSON object per spec, on a line of its own, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Explain a diagnostic code (`esgen explain E0108`), with examples.
     Explain {
         /// The code, as shown in brackets: `error[E0108]`.
@@ -149,6 +159,7 @@ fn main() -> ExitCode {
         Command::Check { specs, explain } => {
             specs.iter().map(|spec| check(spec, explain, ui)).max()
         }
+        Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
         Command::Explain { code } => Some(explain_code(&code)),
     };
     ExitCode::from(status.unwrap_or(Status::Ok) as u8)
@@ -376,6 +387,32 @@ fn check(path: &Path, explain: bool, ui: &Ui) -> Status {
         }
         None => Status::SpecErrors,
     }
+}
+
+fn list(path: &Path, json: bool, ui: &Ui) -> Status {
+    let source = match read(path, ui) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let (spec, diagnostics) = esgen::check(&source);
+    let Some(spec) = spec else {
+        report_diagnostics(ui, &source, &diagnostics);
+        eprintln!("{}: {}", source.name, count(&diagnostics));
+        return Status::SpecErrors;
+    };
+    let listing = esgen::model::list::list(&spec);
+    if json {
+        match serde_json::to_string(&listing) {
+            Ok(line) => println!("{line}"),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Status::Trouble;
+            }
+        }
+    } else {
+        print!("{}", esgen::model::list::render(&listing));
+    }
+    Status::Ok
 }
 
 /// Reads a spec, reporting why when it cannot: a file that is not UTF-8 is

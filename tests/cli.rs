@@ -525,3 +525,29 @@ fn a_manifest_without_the_runtime_features_or_a_needed_crate_is_named() {
         "the manifest is the user's"
     );
 }
+
+#[test]
+fn list_prints_every_model_with_its_commands_and_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    let listed = esgen(&["list", spec.to_str().unwrap()], tmp.path());
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let text = stdout(&listed);
+    assert!(
+        text.contains("command delete [id] -> event deleted"),
+        "{text}"
+    );
+    let json = esgen(&["list", "--json", spec.to_str().unwrap()], tmp.path());
+    let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+    assert_eq!(value["models"][0]["name"], "Todos");
+    // A spec with errors lists nothing and says why.
+    fs::write(&spec, "Model: Todos\nActions:\n  - make [id] accepted\n").unwrap();
+    let broken = esgen(&["list", spec.to_str().unwrap()], tmp.path());
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).is_empty());
+    assert!(
+        stderr(&broken).contains("error[E0001]"),
+        "{}",
+        stderr(&broken)
+    );
+}

@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod explain;
 pub mod ir;
+pub mod list;
 mod lower;
 pub mod names;
 mod namespace;

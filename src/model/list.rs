@@ -1,0 +1,201 @@
+//! `esgen list`: the models of a spec (its aggregates), and per model its
+//! commands with the events they are accepted as, its events, its queries
+//! and how its events are stored — for people, or as JSON for scripts.
+
+use super::ir::{Spec, Streams, Type};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// What a spec holds, model by model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    /// The spec's file name.
+    pub spec: String,
+    /// Its models, in spec order.
+    pub models: Vec<ModelListing>,
+}
+
+/// One model: an aggregate.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelListing {
+    /// As written.
+    pub name: String,
+    /// The aggregate's Rust type.
+    pub aggregate: String,
+    /// Its commands, in spec order.
+    pub commands: Vec<CommandListing>,
+    /// Its events, in order of first appearance.
+    pub events: Vec<EventListing>,
+    /// Its queries, in spec order.
+    pub queries: Vec<QueryListing>,
+    /// `one per <Entity>`, or `one for the model`.
+    pub streams: String,
+}
+
+/// A command and the event it is accepted as.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandListing {
+    /// As written.
+    pub name: String,
+    /// Its parameters, as written.
+    pub params: Vec<String>,
+    /// The event it is accepted as.
+    pub event: String,
+}
+
+/// An event.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventListing {
+    /// As written (also its serialised tag).
+    pub name: String,
+    /// Its fields, as written.
+    pub fields: Vec<String>,
+}
+
+/// A query.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryListing {
+    /// As written.
+    pub name: String,
+    /// Its parameters, as written.
+    pub params: Vec<String>,
+    /// What it returns, as the spec writes a type.
+    pub returns: String,
+}
+
+/// The listing of a checked spec.
+pub fn list(spec: &Spec) -> Listing {
+    let names = |fields: &[super::ir::Field]| fields.iter().map(|f| f.term.clone()).collect();
+    Listing {
+        spec: spec.file_name.clone(),
+        models: spec
+            .models
+            .iter()
+            .map(|model| ModelListing {
+                name: model.name.clone(),
+                aggregate: model.rust.clone(),
+                commands: model
+                    .commands
+                    .iter()
+                    .map(|c| CommandListing {
+                        name: c.name.clone(),
+                        params: names(&c.params),
+                        event: model.event_of(c).name.clone(),
+                    })
+                    .collect(),
+                events: model
+                    .events
+                    .iter()
+                    .map(|e| EventListing {
+                        name: e.name.clone(),
+                        fields: names(&e.fields),
+                    })
+                    .collect(),
+                queries: model
+                    .queries
+                    .iter()
+                    .map(|q| QueryListing {
+                        name: q.name.clone(),
+                        params: names(&q.params),
+                        returns: spec_type(model, &q.returns),
+                    })
+                    .collect(),
+                streams: match &model.streams {
+                    Streams::Whole { .. } => "one for the model".to_string(),
+                    Streams::PerEntity { keys } => {
+                        let mut entities: Vec<&str> = Vec::new();
+                        for key in keys {
+                            let name = model.store_entity(key.store).name.as_str();
+                            if !entities.contains(&name) {
+                                entities.push(name);
+                            }
+                        }
+                        format!("one per {}", entities.join(", one per "))
+                    }
+                },
+            })
+            .collect(),
+    }
+}
+
+/// A type as the spec writes it, entities by their spec names.
+fn spec_type(model: &super::ir::Model, ty: &Type) -> String {
+    match ty {
+        Type::Entity(rust) => model
+            .entities
+            .iter()
+            .find(|e| e.rust == *rust)
+            .map_or_else(|| rust.clone(), |e| e.name.clone()),
+        Type::List(inner) => format!("list of {}", spec_type(model, inner)),
+        Type::Optional(inner) => format!("optional {}", spec_type(model, inner)),
+        other => other.spec(),
+    }
+}
+
+/// The listing for people: per model, its commands with their events, and
+/// its queries.
+pub fn render(listing: &Listing) -> String {
+    let mut out = String::new();
+    for model in &listing.models {
+        let _ = writeln!(
+            out,
+            "{} (aggregate `{}`; streams: {})",
+            model.name, model.aggregate, model.streams
+        );
+        if model.commands.is_empty() {
+            out.push_str("  no commands\n");
+        }
+        for command in &model.commands {
+            let _ = writeln!(
+                out,
+                "  command {} [{}] -> event {}",
+                command.name,
+                command.params.join(" "),
+                command.event
+            );
+        }
+        for query in &model.queries {
+            let params = if query.params.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", query.params.join(" "))
+            };
+            let _ = writeln!(out, "  query {}{params} -> {}", query.name, query.returns);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Source;
+
+    #[test]
+    fn lists_every_model_with_its_commands_events_and_queries() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/todos.ddd"))
+            .unwrap();
+        let (spec, _) = crate::check(&Source::new("todos.ddd", text));
+        let listing = super::list(&spec.unwrap());
+        let text = super::render(&listing);
+        assert!(
+            text.starts_with("Todos (aggregate `Todos`; streams: one for the model)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  command create-new [id text] -> event created\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  command clear-done [] -> event done-cleared\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  query get-todo [id] -> optional Todo\n"),
+            "{text}"
+        );
+        assert!(text.contains("  query open-count -> integer\n"), "{text}");
+        let json = serde_json::to_value(&listing).unwrap();
+        assert_eq!(json["models"][0]["commands"][0]["event"], "created");
+        assert_eq!(json["models"][0]["events"][4]["fields"][0], "ids");
+    }
+}
