@@ -1,6 +1,6 @@
 //! `esgen check --explain`: every resolved type, and which were inferred.
 
-use super::ir::{Model, Origin, RejectionKind, Spec, Streams};
+use super::ir::{Model, Origin, Query, RejectionKind, Spec, Streams};
 use askama::Template;
 
 #[derive(Template)]
@@ -84,5 +84,15 @@ fn streams(model: &Model) -> String {
                 tables.join(", ")
             )
         }
+    }
+}
+
+/// ` -> <type>`: what a query returns, unless its line already says it.
+fn resolved(query: &Query) -> String {
+    let returns = query.returns.spec();
+    if query.spec_line.ends_with(&format!(" returns {returns}")) {
+        String::new()
+    } else {
+        format!(" -> {returns}")
     }
 }
