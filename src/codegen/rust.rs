@@ -87,15 +87,35 @@ pub fn signature(
     returns: Option<&str>,
     end: &str,
 ) -> String {
+    signature_with(indent, "fn", name, params, returns, end)
+}
+
+/// [`signature`] with other words before the name than `fn`
+/// (`pub async fn`).
+pub fn signature_with<P: AsRef<str>>(
+    indent: usize,
+    keywords: &str,
+    name: &str,
+    params: &[P],
+    returns: Option<&str>,
+    end: &str,
+) -> String {
     // The width of the one-line form, counted without building it.
-    let params_width: usize =
-        params.iter().map(|p| width(p)).sum::<usize>() + 2 * params.len().saturating_sub(1);
+    let params_width: usize = params.iter().map(|p| width(p.as_ref())).sum::<usize>()
+        + 2 * params.len().saturating_sub(1);
     let returns_width = returns.map_or(0, |r| " -> ".len() + width(r));
-    let one_line =
-        indent + "fn (".len() + width(name) + params_width + 1 + returns_width + width(end);
+    let one_line = indent
+        + width(keywords)
+        + " (".len()
+        + width(name)
+        + params_width
+        + 1
+        + returns_width
+        + width(end);
     let mut out = String::with_capacity(one_line + params.len() * (indent + 6) + indent + 2);
     pad(&mut out, indent);
-    out.push_str("fn ");
+    out.push_str(keywords);
+    out.push(' ');
     out.push_str(name);
     out.push('(');
     if one_line <= MAX_WIDTH {
@@ -103,13 +123,13 @@ pub fn signature(
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(param);
+            out.push_str(param.as_ref());
         }
     } else {
         out.push('\n');
         for param in params {
             pad(&mut out, indent + 4);
-            out.push_str(param);
+            out.push_str(param.as_ref());
             out.push_str(",\n");
         }
         pad(&mut out, indent);

@@ -6,7 +6,7 @@
 use super::behaviour::string;
 use super::expr::Expr;
 use super::rust::{call, inert};
-use crate::model::ir::{Fact, Literal, Model, Outcome, RejectionKind, Scenario, Spec, Type};
+use crate::model::ir::{Fact, Literal, Model, Outcome, Scenario, Spec, Type};
 use crate::model::names;
 
 /// What `templates/scenarios.rs` shows.
@@ -35,11 +35,11 @@ pub struct ScenariosView {
     pub answers: bool,
     /// An answer holds entities (the `Keys` trait is used).
     pub keys: bool,
-    /// The crate's types use decimals, dates or timestamps.
+    /// The crate's types use decimals (`Words` for `Decimal`).
     pub decimal: bool,
-    /// As above.
+    /// The crate's types use dates (`Words` for `NaiveDate`).
     pub date: bool,
-    /// As above.
+    /// The crate's types use timestamps (`Words` for `DateTime<Utc>`).
     pub timestamp: bool,
     /// A scenario writes a date or a timestamp (the helpers are used).
     pub date_values: bool,
@@ -63,6 +63,10 @@ pub struct ModelScenarios {
     pub entities: Vec<(String, String, String)>,
     /// An answer holds entities (the `Keys` trait is used).
     pub keys: bool,
+    /// A scenario writes a date (the `date` helper is used).
+    pub date_values: bool,
+    /// A scenario writes a timestamp (the `timestamp` helper is used).
+    pub timestamp_values: bool,
     /// The tests.
     pub tests: Vec<TestView>,
 }
@@ -86,38 +90,7 @@ impl ScenariosView {
         }
         let root = format!("::{}", spec.crate_name.replace('-', "_"));
         let all = || spec.models.iter().flat_map(|m| &m.scenarios);
-        let mut leaves = Vec::new();
-        for model in &spec.models {
-            for event in &model.events {
-                event.fields.iter().for_each(|f| leaf(&f.ty, &mut leaves));
-            }
-            for query in &model.queries {
-                leaf(&query.returns, &mut leaves);
-            }
-        }
-        let mut values = Vec::new();
-        for scenario in all() {
-            let facts = scenario
-                .given
-                .iter()
-                .chain([&scenario.when])
-                .chain(match &scenario.then {
-                    Outcome::Event { fact } => Some(fact),
-                    _ => None,
-                });
-            for fact in facts {
-                fact.values
-                    .iter()
-                    .for_each(|(_, v)| literal_kinds(v, &mut values));
-            }
-            for expect in &scenario.expects {
-                expect
-                    .args
-                    .iter()
-                    .for_each(|v| literal_kinds(v, &mut values));
-                literal_kinds(&expect.value, &mut values);
-            }
-        }
+        let crates = super::views::TypeCrates::of(spec);
         // The harness's module, named apart from the models' modules.
         let mut harness = String::from("harness");
         while spec
@@ -148,11 +121,11 @@ impl ScenariosView {
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
             answers: all().any(|s| !s.expects.is_empty()),
             keys: models.iter().any(|m| m.keys),
-            decimal: leaves.contains(&"decimal"),
-            date: leaves.contains(&"date"),
-            timestamp: leaves.contains(&"timestamp"),
-            date_values: values.contains(&"date"),
-            timestamp_values: values.contains(&"timestamp"),
+            decimal: crates.decimal,
+            date: crates.date,
+            timestamp: crates.timestamp,
+            date_values: models.iter().any(|m| m.date_values),
+            timestamp_values: models.iter().any(|m| m.timestamp_values),
             root,
             harness,
             models,
@@ -165,16 +138,6 @@ fn has_entity(ty: &Type) -> bool {
         Type::Entity(_) => true,
         Type::List(inner) | Type::Optional(inner) => has_entity(inner),
         _ => false,
-    }
-}
-
-fn leaf(ty: &Type, out: &mut Vec<&'static str>) {
-    match ty {
-        Type::List(inner) | Type::Optional(inner) => leaf(inner, out),
-        Type::Decimal => out.push("decimal"),
-        Type::Date => out.push("date"),
-        Type::Timestamp => out.push("timestamp"),
-        _ => {}
     }
 }
 
@@ -291,6 +254,8 @@ impl ModelScenarios {
                 })
                 .collect(),
             keys,
+            date_values: values.contains(&"date"),
+            timestamp_values: values.contains(&"timestamp"),
             tests,
         }
     }
@@ -343,7 +308,7 @@ impl TestView {
                         vec![Expr::atom(format!(
                             "{}::RejectionKind::{}",
                             harness,
-                            kind_rust(*kind)
+                            kind.rust()
                         ))],
                     ),
                     None => Expr::atom("None"),
@@ -396,11 +361,6 @@ impl TestView {
             body,
         }
     }
-}
-
-/// A rejection kind's variant.
-fn kind_rust(kind: RejectionKind) -> &'static str {
-    kind.rust()
 }
 
 /// `Name { field: value, … }` of a scenario's event or command.

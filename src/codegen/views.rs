@@ -95,20 +95,17 @@ pub struct TableView {
     pub kind: String,
 }
 
-/// `    pub {head}({params}) -> {returns}` before a `where` clause: on one
-/// line if it fits, else one parameter per line, as rustfmt lays it out.
-fn where_signature(head: &str, params: &[&str], returns: &str) -> String {
-    let params: Vec<&str> = params.to_vec();
-    let one = format!("    pub {head}({}) -> {returns}", params.join(", "));
-    if super::rust::width(&one) <= super::rust::MAX_WIDTH {
-        return one;
-    }
-    let mut out = format!("    pub {head}(\n");
-    for param in params {
-        out.push_str(&format!("        {param},\n"));
-    }
-    out.push_str(&format!("    ) -> {returns}"));
-    out
+/// `    pub {keywords} {name}({params}) -> {returns}` before a `where`
+/// clause, laid out.
+fn where_signature(keywords: &str, name: &str, params: &[&str], returns: &str) -> String {
+    super::rust::signature_with(
+        4,
+        &format!("pub {keywords}"),
+        name,
+        params,
+        Some(returns),
+        "",
+    )
 }
 
 /// An identity newtype.
@@ -301,6 +298,7 @@ fn derives(eq: bool) -> &'static str {
 impl CrateView {
     /// The view of a whole spec.
     pub fn new(spec: &Spec) -> Self {
+        let runtime = runtime_models(spec);
         CrateView {
             spec_file: inert(&spec.file_name),
             spec_file_toml: inert(&spec.file_name)
@@ -323,13 +321,10 @@ impl CrateView {
                         .any(|c| c.params.iter().any(|p| !p.checks.is_empty()))
             }),
             dependencies: dependencies(spec),
-            runtime_models: runtime_models(spec),
-            runtime_uses: runtime_uses(spec),
-            postgres_uses: postgres_uses(spec),
-            has_tables: spec
-                .models
-                .iter()
-                .any(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. })),
+            runtime_uses: runtime_uses(&runtime),
+            postgres_uses: postgres_uses(&runtime),
+            has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
+            runtime_models: runtime,
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
                 spec.models
@@ -344,25 +339,14 @@ impl CrateView {
 /// The crates the spec's types need: chrono for `date` and `timestamp`,
 /// rust_decimal for `decimal`.
 fn dependencies(spec: &Spec) -> Vec<String> {
-    fn uses(ty: &Type, wanted: &dyn Fn(&Type) -> bool) -> bool {
-        match ty {
-            Type::List(inner) | Type::Optional(inner) => uses(inner, wanted),
-            other => wanted(other),
-        }
-    }
-    let any = |wanted: &dyn Fn(&Type) -> bool| {
-        spec.models
-            .iter()
-            .flat_map(|m| &m.terms)
-            .any(|t| uses(&t.ty, wanted))
-    };
+    let crates = TypeCrates::of(spec);
     let mut out = Vec::new();
-    if any(&|t| matches!(t, Type::Date | Type::Timestamp)) {
+    if crates.date || crates.timestamp {
         out.push(
             "# `date` and `timestamp`: ISO 8601 in JSON.\nchrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }".to_string(),
         );
     }
-    if any(&|t| *t == Type::Decimal) {
+    if crates.decimal {
         out.push(
             "# `decimal`: exact, a string in JSON.\nrust_decimal = { version = \"1\", default-features = false, features = [\"serde-with-str\", \"std\"] }".to_string(),
         );
@@ -370,92 +354,122 @@ fn dependencies(spec: &Spec) -> Vec<String> {
     out
 }
 
+/// The crates the spec's types need beyond serde.
+pub(super) struct TypeCrates {
+    /// chrono, for `date`.
+    pub date: bool,
+    /// chrono, for `timestamp`.
+    pub timestamp: bool,
+    /// rust_decimal, for `decimal`.
+    pub decimal: bool,
+}
+
+impl TypeCrates {
+    pub(super) fn of(spec: &Spec) -> Self {
+        fn uses(ty: &Type, wanted: &dyn Fn(&Type) -> bool) -> bool {
+            match ty {
+                Type::List(inner) | Type::Optional(inner) => uses(inner, wanted),
+                other => wanted(other),
+            }
+        }
+        let any = |wanted: &dyn Fn(&Type) -> bool| {
+            spec.models
+                .iter()
+                .flat_map(|m| &m.terms)
+                .any(|t| uses(&t.ty, wanted))
+        };
+        TypeCrates {
+            date: any(&|t| *t == Type::Date),
+            timestamp: any(&|t| *t == Type::Timestamp),
+            decimal: any(&|t| *t == Type::Decimal),
+        }
+    }
+}
+
 /// The models with actions: each is a cqrs-es aggregate.
 fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
     spec.models
         .iter()
         .filter(|m| !m.commands.is_empty())
-        .map(|m| RuntimeModel {
+        .map(RuntimeModel::new)
+        .collect()
+}
+
+impl RuntimeModel {
+    fn new(m: &crate::model::ir::Model) -> Self {
+        let prefix = crate::model::names::unraw(&m.module).to_string();
+        let stream = format!("{}Stream<M>", m.rust);
+        let split = m.split_stores();
+        RuntimeModel {
             name: inert(&m.name),
             rust: m.rust.clone(),
             module: m.module.clone(),
             cqrs_signature: where_signature(
-                &format!("fn {}_cqrs<M>", crate::model::names::unraw(&m.module)),
+                "fn",
+                &format!("{prefix}_cqrs<M>"),
                 &[
                     "pool: PgPool",
-                    &format!("queries: Vec<Box<dyn Query<{}Stream<M>>>>", m.rust),
+                    &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
                 ],
-                &format!("PostgresCqrs<{}Stream<M>>", m.rust),
+                &format!("PostgresCqrs<{stream}>"),
             ),
-            stream_fn: format!("{}_stream", crate::model::names::unraw(&m.module)),
-            stream_arms: stream_arms(m),
-            stream_entities: stream_entities(m),
-            tables: tables(m),
-            prefix: crate::model::names::unraw(&m.module).to_string(),
-            refresh_signature: where_signature(
-                &format!("async fn {}_refresh<M>", crate::model::names::unraw(&m.module)),
+            load_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_load<M>"),
                 &["pool: &PgPool", "aggregate_id: &str"],
-                "Result<(), AggregateError<Rejection>>",
+                "Result<M, AggregateError<Rejection>>",
             ),
-            view_signature: {
-                let one = format!(
-                    "    pub async fn {}_view(pool: &PgPool) -> Result<{}View, sqlx::Error> {{",
-                    crate::model::names::unraw(&m.module),
-                    m.rust
-                );
-                if super::rust::width(&one) <= super::rust::MAX_WIDTH {
-                    one
-                } else {
-                    format!(
-                        "    pub async fn {}_view(\n        pool: &PgPool,\n    ) -> Result<{}View, sqlx::Error> {{",
-                        crate::model::names::unraw(&m.module),
-                        m.rust
-                    )
-                }
-            },
-            dispatch_signature: {
-                let one = format!(
-                    "        async fn dispatch(&self, aggregate_id: &str, _events: &[EventEnvelope<{}Stream<M>>]) {{",
-                    m.rust
-                );
-                if super::rust::width(&one) <= super::rust::MAX_WIDTH {
-                    one
-                } else {
-                    format!(
-                        "        async fn dispatch(\n            &self,\n            aggregate_id: &str,\n            _events: &[EventEnvelope<{}Stream<M>>],\n        ) {{",
-                        m.rust
-                    )
-                }
-            },
-            state: format!("{}State", m.rust),
-            view_queries: m.queries.iter().all(|q| q.derived.is_some()),
+            load_store: super::expr::Expr::call(
+                format!("PersistedEventStore::<_, {stream}>::new_event_store"),
+                vec![super::expr::Expr::atom("repository")],
+            )
+            .assign(8, "let store", ";"),
+            stream_fn: format!("{prefix}_stream"),
+            stream_arms: stream_arms(m),
+            stream_entities: split
+                .iter()
+                .map(|&s| inert(&m.store_entity(s).name))
+                .collect(),
             stream_example: match &m.streams {
                 crate::model::ir::Streams::PerEntity { keys } => {
                     keys.first().map_or_else(String::new, |key| {
-                        format!(
-                            "{}/<{}>",
-                            crate::model::names::kebab(&m.store_entity(key.store).name),
-                            inert(&key.term)
-                        )
+                        format!("{}/<{}>", m.stream_prefix(key.store), inert(&key.term))
                     })
                 }
                 crate::model::ir::Streams::Whole { .. } => String::new(),
             },
-            load_store: super::expr::Expr::call(
-                format!(
-                    "PersistedEventStore::<_, {}Stream<M>>::new_event_store",
-                    m.rust
-                ),
-                vec![super::expr::Expr::atom("repository")],
-            )
-            .assign(8, "let store", ";"),
-            load_signature: where_signature(
-                &format!("async fn {}_load<M>", crate::model::names::unraw(&m.module)),
+            tables: split.iter().map(|&s| table_view(m, s)).collect(),
+            state: format!("{}State", m.rust),
+            view_queries: m.queries.iter().all(|q| q.derived.is_some()),
+            refresh_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_refresh<M>"),
                 &["pool: &PgPool", "aggregate_id: &str"],
-                "Result<M, AggregateError<Rejection>>",
+                "Result<(), AggregateError<Rejection>>",
             ),
-        })
-        .collect()
+            view_signature: super::rust::signature_with(
+                4,
+                "pub async fn",
+                &format!("{prefix}_view"),
+                &["pool: &PgPool"],
+                Some(&format!("Result<{}View, sqlx::Error>", m.rust)),
+                " {",
+            ),
+            dispatch_signature: super::rust::signature_with(
+                8,
+                "async fn",
+                "dispatch",
+                &[
+                    "&self",
+                    "aggregate_id: &str",
+                    &format!("_events: &[EventEnvelope<{stream}>]"),
+                ],
+                None,
+                " {",
+            ),
+            prefix,
+        }
+    }
 }
 
 /// The arms of a split model's stream function: each command's entity
@@ -469,52 +483,29 @@ fn stream_arms(model: &crate::model::ir::Model) -> Vec<String> {
         .iter()
         .zip(keys)
         .map(|(command, key)| {
-            let entity = crate::model::names::kebab(&model.store_entity(key.store).name);
             super::rust::arm(
                 8,
                 &format!("{}Command::{}(command)", model.rust, command.rust),
-                &format!("format!(\"{entity}/{{}}\", command.{})", key.param),
+                &format!(
+                    "format!(\"{}/{{}}\", command.{})",
+                    model.stream_prefix(key.store),
+                    key.param
+                ),
             )
         })
         .collect()
 }
 
-/// One materialized table per entity whose instances are streams.
-fn tables(model: &crate::model::ir::Model) -> Vec<TableView> {
-    let crate::model::ir::Streams::PerEntity { keys } = &model.streams else {
-        return Vec::new();
-    };
+/// The materialized table of a store whose entities are streams.
+fn table_view(model: &crate::model::ir::Model, store: usize) -> TableView {
     let stores = model.state.as_deref().unwrap_or_default();
-    let mut tables: Vec<TableView> = Vec::new();
-    for key in keys {
-        let store = &stores[key.store];
-        let entity = model.store_entity(key.store);
-        if tables.iter().any(|t| t.field == store.field) {
-            continue;
-        }
-        tables.push(TableView {
-            table: model.table(key.store),
-            field: store.field.clone(),
-            entity_name: inert(&entity.name),
-            plural: inert(&store.plural),
-            kind: crate::model::names::kebab(&entity.name),
-        });
+    TableView {
+        table: model.table(store),
+        field: stores[store].field.clone(),
+        entity_name: inert(&model.store_entity(store).name),
+        plural: inert(&stores[store].plural),
+        kind: model.stream_prefix(store),
     }
-    tables
-}
-
-fn stream_entities(model: &crate::model::ir::Model) -> Vec<String> {
-    let crate::model::ir::Streams::PerEntity { keys } = &model.streams else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = Vec::new();
-    for key in keys {
-        let name = inert(&model.store_entity(key.store).name);
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    names
 }
 
 fn sorted_uses(mut lines: Vec<String>) -> Vec<String> {
@@ -522,8 +513,8 @@ fn sorted_uses(mut lines: Vec<String>) -> Vec<String> {
     lines
 }
 
-fn runtime_uses(spec: &Spec) -> Vec<String> {
-    let models = runtime_models(spec);
+/// The `use` lines of `src/generated/runtime.rs`.
+fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
     if models.is_empty() {
         return Vec::new();
     }
@@ -541,54 +532,38 @@ fn runtime_uses(spec: &Spec) -> Vec<String> {
     sorted_uses(lines)
 }
 
-fn postgres_uses(spec: &Spec) -> Vec<String> {
-    let mut lines = Vec::new();
-    let models = runtime_models(spec);
-    let any = !models.is_empty();
-    for m in models {
-        lines.push(format!("use super::{}Stream;", m.rust));
-        lines.push(format!(
-            "use crate::generated::{}::{}Aggregate;",
-            m.module, m.rust
-        ));
+/// The `use` lines of its `postgres` module.
+fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
+    let mut lines = vec![
+        "use sqlx::postgres::PgPoolOptions;".to_string(),
+        "pub use postgres_es::PostgresCqrs;".into(),
+        "pub use sqlx::PgPool;".into(),
+    ];
+    if !models.is_empty() {
+        lines.push("use crate::generated::Rejection;".into());
+        lines.push("use cqrs_es::persist::PersistedEventStore;".into());
+        lines.push("use cqrs_es::{AggregateError, EventStore, Query};".into());
+        lines.push("use postgres_es::PostgresEventRepository;".into());
     }
-    lines.push("use sqlx::postgres::PgPoolOptions;".into());
-    if spec
-        .models
-        .iter()
-        .any(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. }))
-    {
+    if models.iter().any(|m| !m.tables.is_empty()) {
         lines.push("use async_trait::async_trait;".into());
         lines.push("use cqrs_es::EventEnvelope;".into());
         lines.push("use sqlx::types::Json;".into());
         lines.push("use std::marker::PhantomData;".into());
         lines.push("use serde::de::DeserializeOwned;".into());
         lines.push("use serde::Serialize;".into());
-        for m in spec
-            .models
-            .iter()
-            .filter(|m| matches!(m.streams, crate::model::ir::Streams::PerEntity { .. }))
-        {
-            lines.push(format!(
-                "use crate::generated::{}::{}State;",
-                m.module, m.rust
-            ));
-            if m.queries.iter().all(|q| q.derived.is_some()) {
-                lines.push(format!(
-                    "use crate::generated::{}::{}Queries;",
-                    m.module, m.rust
-                ));
+    }
+    for m in models {
+        let generated = format!("use crate::generated::{}::{}", m.module, m.rust);
+        lines.push(format!("use super::{}Stream;", m.rust));
+        lines.push(format!("{generated}Aggregate;"));
+        if !m.tables.is_empty() {
+            lines.push(format!("{generated}State;"));
+            if m.view_queries {
+                lines.push(format!("{generated}Queries;"));
             }
         }
     }
-    if any {
-        lines.push("use crate::generated::Rejection;".into());
-        lines.push("use cqrs_es::persist::PersistedEventStore;".into());
-        lines.push("use cqrs_es::{AggregateError, EventStore, Query};".into());
-        lines.push("use postgres_es::PostgresEventRepository;".into());
-    }
-    lines.push("pub use postgres_es::PostgresCqrs;".into());
-    lines.push("pub use sqlx::PgPool;".into());
     sorted_uses(lines)
 }
 

@@ -1,6 +1,6 @@
 //! `esgen check --explain`: every resolved type, and which were inferred.
 
-use super::ir::{Model, Origin, Query, RejectionKind, Spec, Streams};
+use super::ir::{Model, Origin, Query, Spec, Streams};
 use askama::Template;
 
 #[derive(Template)]
@@ -26,16 +26,6 @@ fn origin(origin: &Origin) -> String {
     }
 }
 
-/// A rejection kind, as rejections serialise it.
-fn kind(kind: &RejectionKind) -> &'static str {
-    match kind {
-        RejectionKind::NotFound => "not-found",
-        RejectionKind::Conflict => "conflict",
-        RejectionKind::Invalid => "invalid",
-        RejectionKind::Refused => "refused",
-    }
-}
-
 /// The actions no scenario runs and the guards none shows rejecting.
 fn uncovered(model: &Model) -> Vec<String> {
     let covered: Vec<&String> = model.scenarios.iter().flat_map(|s| &s.covers).collect();
@@ -58,25 +48,13 @@ fn uncovered(model: &Model) -> Vec<String> {
 fn streams(model: &Model) -> String {
     match &model.streams {
         Streams::Whole { reason, .. } => format!("one stream for the whole model: {reason}"),
-        Streams::PerEntity { keys } => {
-            let mut entities: Vec<&str> = keys
+        Streams::PerEntity { .. } => {
+            let stores = model.split_stores();
+            let entities: Vec<&str> = stores
                 .iter()
-                .map(|k| model.store_entity(k.store).name.as_str())
+                .map(|&s| model.store_entity(s).name.as_str())
                 .collect();
-            entities.dedup();
-            let mut seen = Vec::new();
-            entities.retain(|e| {
-                let new = !seen.contains(e);
-                seen.push(*e);
-                new
-            });
-            let mut tables: Vec<String> = Vec::new();
-            for key in keys {
-                let table = model.table(key.store);
-                if !tables.contains(&table) {
-                    tables.push(table);
-                }
-            }
+            let tables: Vec<String> = stores.iter().map(|&s| model.table(s)).collect();
             format!(
                 "one per {}: every action carries one entity's key and touches only that entity; the queries over all of them read the materialized table{} {}",
                 entities.join(", one per "),

@@ -445,6 +445,24 @@ pub enum RejectionKind {
 }
 
 impl RejectionKind {
+    /// Every kind.
+    pub const ALL: [RejectionKind; 4] = [
+        RejectionKind::NotFound,
+        RejectionKind::Conflict,
+        RejectionKind::Invalid,
+        RejectionKind::Refused,
+    ];
+
+    /// As rejections serialise it and specs write it (`not-found`).
+    pub fn word(self) -> &'static str {
+        match self {
+            RejectionKind::NotFound => "not-found",
+            RejectionKind::Conflict => "conflict",
+            RejectionKind::Invalid => "invalid",
+            RejectionKind::Refused => "refused",
+        }
+    }
+
     /// The variant's Rust name.
     pub fn rust(self) -> &'static str {
         match self {
@@ -685,6 +703,27 @@ impl Model {
     /// Whether the event enum can derive `Eq`.
     pub fn events_eq(&self) -> bool {
         self.events.iter().all(|e| e.eq)
+    }
+
+    /// The stores whose entities are streams of their own, in the order
+    /// the commands first use them; none when the model is one stream.
+    pub fn split_stores(&self) -> Vec<usize> {
+        let Streams::PerEntity { keys } = &self.streams else {
+            return Vec::new();
+        };
+        let mut stores = Vec::new();
+        for key in keys {
+            if !stores.contains(&key.store) {
+                stores.push(key.store);
+            }
+        }
+        stores
+    }
+
+    /// The first part of the streams of a store's entities (`account`, for
+    /// `account/<id>`).
+    pub fn stream_prefix(&self, store: usize) -> String {
+        super::names::kebab(&self.store_entity(store).name)
     }
 
     /// The materialized table of a store's entities, for a model split

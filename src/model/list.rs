@@ -102,14 +102,12 @@ pub fn list(spec: &Spec) -> Listing {
                     .collect(),
                 streams: match &model.streams {
                     Streams::Whole { .. } => "one for the model".to_string(),
-                    Streams::PerEntity { keys } => {
-                        let mut entities: Vec<&str> = Vec::new();
-                        for key in keys {
-                            let name = model.store_entity(key.store).name.as_str();
-                            if !entities.contains(&name) {
-                                entities.push(name);
-                            }
-                        }
+                    Streams::PerEntity { .. } => {
+                        let entities: Vec<&str> = model
+                            .split_stores()
+                            .into_iter()
+                            .map(|s| model.store_entity(s).name.as_str())
+                            .collect();
                         format!("one per {}", entities.join(", one per "))
                     }
                 },

@@ -16,14 +16,6 @@ enum Role {
     Command,
 }
 
-/// The kinds a rejection can be, as the spec writes them.
-const KINDS: [(&str, RejectionKind); 4] = [
-    ("not-found", RejectionKind::NotFound),
-    ("conflict", RejectionKind::Conflict),
-    ("invalid", RejectionKind::Invalid),
-    ("refused", RejectionKind::Refused),
-];
-
 fn unknown(message: impl Into<String>, span: Span, label: &str, help: String) -> Diagnostic {
     Diagnostic::error(codes::SCENARIO_UNKNOWN, message)
         .at_labelled(span, label.to_string())
@@ -410,10 +402,13 @@ impl Pass<'_> {
                     None => None,
                 };
                 let kind = match kind {
-                    Some(kind) => match KINDS.iter().find(|(word, _)| *word == kind.text) {
-                        Some((_, found)) => Some(*found),
+                    Some(kind) => match RejectionKind::ALL
+                        .into_iter()
+                        .find(|k| k.word() == kind.text)
+                    {
+                        Some(found) => Some(found),
                         None => {
-                            let words = KINDS.iter().map(|(w, _)| *w);
+                            let words = RejectionKind::ALL.map(RejectionKind::word).into_iter();
                             let help = match did_you_mean(&kind.text, words.clone()) {
                                 Some(close) => format!("did you mean `{close}`?"),
                                 None => format!(
