@@ -320,6 +320,10 @@ pub mod codes {
     pub const SCENARIO_WRONG_EVENT: &str = "E0134";
     /// A `Streams:` line the model's rules do not allow.
     pub const STREAMS_NOT_ALLOWED: &str = "E0135";
+    /// A query of another model asked where it cannot be answered: in an
+    /// effect or a derived query, of the model itself, or one returning
+    /// that model's entities.
+    pub const ASKED_WHERE_NOT_ALLOWED: &str = "E0136";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// The crate directory holds a file that esgen would have to overwrite.
@@ -338,7 +342,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 48] = [
+    pub const ALL: [&str; 49] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -380,6 +384,7 @@ pub mod codes {
         SCENARIO_VALUES,
         SCENARIO_WRONG_EVENT,
         STREAMS_NOT_ALLOWED,
+        ASKED_WHERE_NOT_ALLOWED,
         IO,
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,

@@ -12,6 +12,10 @@
 //! records it, or a [`Rejection`]. *Accepting* ([`{{ model.rust }}Accept`])
 //! applies an event to the model. [`{{ model.rust }}Aggregate`] builds
 //! `propose`, `accept`, `execute` and `replay` on top of them.
+{%- for line in model.ask_uses %}
+{% if loop.first %}
+{% endif %}{{ line }}
+{%- endfor %}
 {% if model.imports.len() == 1 %}
 pub use super::{{ model.imports|join(", ") }};
 {%- else %}

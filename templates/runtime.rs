@@ -16,6 +16,7 @@
 {%- endfor %}
 {%- endif %}
 {%- for model in krate.runtime_models %}
+{%- if model.asks.is_empty() %}
 
 /// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
 /// aggregate you define for it.
@@ -69,6 +70,96 @@ where
         self.0.accept(&event);
     }
 }
+{%- else %}
+
+/// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
+/// aggregate you define for it, `Asks` what answers the queries its rules
+/// ask of other models ([`{{ model.rust }}Services`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct {{ model.rust }}Stream<M, Asks>(pub M, PhantomData<fn() -> Asks>);
+
+impl<M: Default, Asks> Default for {{ model.rust }}Stream<M, Asks> {
+    fn default() -> Self {
+        Self(M::default(), PhantomData)
+    }
+}
+
+impl<M, Asks> Serialize for {{ model.rust }}Stream<M, Asks> {
+    fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(NO_SNAPSHOTS))
+    }
+}
+
+impl<'de, M, Asks> Deserialize<'de> for {{ model.rust }}Stream<M, Asks> {
+    fn deserialize<D: Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(NO_SNAPSHOTS))
+    }
+}
+
+impl DomainEvent for {{ model.rust }}Event {
+    fn event_type(&self) -> String {
+        self.name().to_string()
+    }
+
+    fn event_version(&self) -> String {
+        String::from("1")
+    }
+}
+
+/// What the rules of `{{ model.name }}` ask of other models when it proposes:
+/// the cqrs-es `Services` of [`{{ model.rust }}Stream`], read before each command.
+/// `{{ model.rust }}Stored` (feature `postgres`) reads them from the database;
+/// implement it to answer another way, from models held in memory in a
+/// test for instance.
+pub trait {{ model.rust }}Services: Send + Sync {
+{%- for ask in model.asks %}
+{%- if !loop.first %}
+{% endif %}
+    /// What answers the queries `{{ model.name }}` asks of `{{ ask.name }}`.
+    type {{ ask.rust }}: {{ ask.rust }}Queries + Send;
+
+    /// `{{ ask.name }}` as `command` needs it.
+    ///
+    /// # Errors
+    ///
+    /// The rejection of the command when `{{ ask.name }}` cannot be read.
+    fn {{ ask.method }}(
+        &self,
+        command: &{{ model.rust }}Command,
+    ) -> impl Future<Output = Result<Self::{{ ask.rust }}, Rejection>> + Send;
+{%- endfor %}
+}
+
+impl<M, Asks> Aggregate for {{ model.rust }}Stream<M, Asks>
+where
+    M: {{ model.rust }}Aggregate + Send + Sync,
+    Asks: {{ model.rust }}Services,
+{
+    const TYPE: &'static str = super::{{ model.module }}::MODEL;
+    type Command = {{ model.rust }}Command;
+    type Event = {{ model.rust }}Event;
+    type Error = Rejection;
+    type Services = Asks;
+
+    async fn handle(
+        &mut self,
+        command: {{ model.rust }}Command,
+        services: &Asks,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Rejection> {
+{%- for ask in model.asks %}
+        let {{ ask.method }} = services.{{ ask.method }}(&command).await?;
+{%- endfor %}
+        let event = self.0.propose(command{% for ask in model.asks %}, &{{ ask.method }}{% endfor %})?;
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: {{ model.rust }}Event) {
+        self.0.accept(&event);
+    }
+}
+{%- endif %}
 {%- if !model.stream_arms.is_empty() %}
 
 /// Where a command of `{{ model.name }}` is stored: each {{ model.stream_entities|join(" and each ") }} is a
@@ -157,6 +248,16 @@ mod postgres {
         Ok(rows.into_iter().map(|(Json(row),)| row).collect())
     }
 {% endif %}
+{%- if krate.has_asks %}
+    /// The rejection of a command of `model` whose rules ask another model
+    /// that could not be read.
+    fn unavailable(model: &'static str, action: &'static str, error: &dyn Display) -> Rejection {
+        let message = format!("what `{action}` asks of other models could not be read: {error}");
+        Rejection::new(action, message)
+            .in_model(model)
+            .with_rule(format!("{action}/asks"))
+    }
+{% endif %}
     /// Creates the tables of [`SCHEMA`] that are missing.
     ///
     /// # Errors
@@ -172,12 +273,25 @@ mod postgres {
     /// stores the event, failing with `AggregateConflict` when another
     /// writer stored one first; then hands the stored event to each of
     /// `queries`.
+{%- if model.asks.is_empty() %}
 {{ model.cqrs_signature }}
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
         postgres_es::postgres_cqrs(pool, queries, ())
     }
+{%- else %}
+    ///
+    /// `services` answers what its rules ask of other models:
+    /// [`{{ model.rust }}Stored`] reads them from the same database.
+{{ model.handle_signature }}
+    where
+        M: {{ model.rust }}Aggregate + Send + Sync,
+        Asks: {{ model.rust }}Services,
+    {
+        postgres_es::postgres_cqrs(pool, queries, services)
+    }
+{%- endif %}
 
     /// The `{{ model.name }}` model's stream `aggregate_id` as stored: its
     /// events replayed into `M`, as a restarted program finds it.
@@ -194,6 +308,111 @@ mod postgres {
 {{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
+{%- if !model.asks.is_empty() %}
+
+    /// `{{ model.name }}` as replayed from its events: proposing asks nothing,
+    /// as nothing is proposed while loading.
+    #[derive(Debug, Default)]
+    struct {{ model.rust }}Replay<M>(M);
+
+    impl<M> serde::Serialize for {{ model.rust }}Replay<M> {
+        fn serialize<S: serde::Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom(super::NO_SNAPSHOTS))
+        }
+    }
+
+    impl<'de, M> serde::Deserialize<'de> for {{ model.rust }}Replay<M> {
+        fn deserialize<D: serde::Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
+            Err(serde::de::Error::custom(super::NO_SNAPSHOTS))
+        }
+    }
+
+    impl<M> cqrs_es::Aggregate for {{ model.rust }}Replay<M>
+    where
+        M: {{ model.rust }}Aggregate + Send + Sync,
+    {
+        const TYPE: &'static str = crate::generated::{{ model.module }}::MODEL;
+        type Command = {{ model.rust }}Command;
+        type Event = {{ model.rust }}Event;
+        type Error = Rejection;
+        type Services = ();
+
+        async fn handle(
+            &mut self,
+            command: {{ model.rust }}Command,
+            _services: &(),
+            _sink: &cqrs_es::event_sink::EventSink<Self>,
+        ) -> Result<(), Rejection> {
+            Err(Rejection::new(
+                command.action(),
+                "a replayed aggregate proposes nothing",
+            ))
+        }
+
+        fn apply(&mut self, event: {{ model.rust }}Event) {
+            self.0.accept(&event);
+        }
+    }
+
+    /// What `{{ model.name }}` asks of other models, read from the database
+    /// when a command needs it: {% for ask in model.asks %}{% if !loop.first %}; {% endif %}`{{ ask.name }}` {% if ask.stream_arms.is_empty() %}from its materialized
+    /// tables, as they stand{% else %}from the one stream that holds
+    /// what is asked, as of its last stored event{% endif %}{% endfor %}. Give it to
+    /// [`{{ model.prefix }}_cqrs`]; each type parameter is the aggregate you define
+    /// for that model.
+    #[derive(Debug, Clone)]
+    pub struct {{ model.rust }}Stored<{% for ask in model.asks %}{% if !loop.first %}, {% endif %}{{ ask.rust }}{% endfor %}> {
+        pool: PgPool,
+        models: PhantomData<fn() -> ({% for ask in model.asks %}{{ ask.rust }},{% if !loop.last %} {% endif %}{% endfor %})>,
+    }
+
+    impl<{% for ask in model.asks %}{% if !loop.first %}, {% endif %}{{ ask.rust }}{% endfor %}> {{ model.rust }}Stored<{% for ask in model.asks %}{% if !loop.first %}, {% endif %}{{ ask.rust }}{% endfor %}> {
+        /// The models in the database of `pool`.
+        #[must_use]
+        pub fn new(pool: PgPool) -> Self {
+            Self {
+                pool,
+                models: PhantomData,
+            }
+        }
+    }
+
+    impl<{% for ask in model.asks %}{% if !loop.first %}, {% endif %}{{ ask.rust }}{% endfor %}> {{ model.rust }}Services for {{ model.rust }}Stored<{% for ask in model.asks %}{% if !loop.first %}, {% endif %}{{ ask.rust }}{% endfor %}>
+    where
+{%- for ask in model.asks %}
+        {{ ask.rust }}: {{ ask.bound }},
+{%- endfor %}
+    {
+{%- for ask in model.asks %}
+{%- if !loop.first %}
+{% endif %}
+        type {{ ask.rust }} = {{ ask.rust }};
+
+{{ ask.signature }}
+{%- if ask.stream_arms.is_empty() %}
+            match command {
+                {{ ask.view_pattern }} => {}
+                _ => return Ok({{ ask.rust }}::default()),
+            }
+            let view = {{ ask.prefix }}_view(&self.pool).await;
+            let view = view.map_err(|e| unavailable({{ model.name_literal }}, command.action(), &e))?;
+            let mut model = {{ ask.rust }}::default();
+            *model.as_mut() = view.0;
+            Ok(model)
+{%- else %}
+            let stream = match command {
+{%- for arm in ask.stream_arms %}
+{{ arm }}
+{%- endfor %}
+                _ => return Ok({{ ask.rust }}::default()),
+            };
+            let loaded = {{ ask.prefix }}_load(&self.pool, &stream).await;
+            loaded.map_err(|e| unavailable({{ model.name_literal }}, command.action(), &e))
+{%- endif %}
+        }
+{%- endfor %}
+    }
+{%- endif %}
 {%- if !model.tables.is_empty() %}
 
     /// The `{{ model.name }}` model's materialized tables, one row per
@@ -219,10 +438,18 @@ mod postgres {
     }
 
     #[async_trait]
+{%- if model.asks.is_empty() %}
     impl<M> Query<{{ model.rust }}Stream<M>> for {{ model.rust }}Tables<M>
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
+{%- else %}
+    impl<M, Asks> Query<{{ model.rust }}Stream<M, Asks>> for {{ model.rust }}Tables<M>
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+        Asks: {{ model.rust }}Services,
+    {
+{%- endif %}
 {{ model.dispatch_signature }}
             // A cqrs-es query cannot fail: a row left behind is brought up
             // to date by the stream's next event, or by `{{ model.prefix }}_refresh`.

@@ -13,10 +13,11 @@ mod {{ model.module }} {
     impl {{ view.harness }}::Model for {{ model.rust }} {
         type Command = {{ model.rust }}Command;
         type Event = {{ model.rust }}Event;
+{%- if view.others %}
+        type Others = {{ model.others }};
+{%- endif %}
 
-        fn propose(&self, command: Self::Command) -> Result<Self::Event, Rejection> {
-            {{ model.rust }}Aggregate::propose(self, command)
-        }
+{{ model.propose }}
 
         fn accept(&mut self, event: &Self::Event) {
             {{ model.rust }}Aggregate::accept(self, event);
@@ -83,8 +84,20 @@ mod {{ view.harness }} {
         type Command;
         /// Its events.
         type Event: PartialEq + Words;
+{%- if view.others %}
+        /// The other models its rules ask, as a scenario's `given … in
+        /// <Model>` events made them.
+        type Others: Default;
+        /// Proposes a command, asking `others`.
+        fn propose(
+            &self,
+            command: Self::Command,
+            others: &Self::Others,
+        ) -> Result<Self::Event, Rejection>;
+{%- else %}
         /// Proposes a command.
         fn propose(&self, command: Self::Command) -> Result<Self::Event, Rejection>;
+{%- endif %}
         /// Accepts an event.
         fn accept(&mut self, event: &Self::Event);
     }
@@ -236,8 +249,14 @@ mod {{ view.harness }} {
 {%- endif %}
 
     /// A scenario before its command: the model its events made.
+{%- if view.others %}
+    pub struct Run<M: Model> {
+        model: M,
+        others: M::Others,
+{%- else %}
     pub struct Run<M> {
         model: M,
+{%- endif %}
         line: u32,
         text: &'static str,
     }
@@ -257,6 +276,9 @@ mod {{ view.harness }} {
         pub fn new(line: u32, text: &'static str) -> Self {
             Run {
                 model: M::default(),
+{%- if view.others %}
+                others: M::Others::default(),
+{%- endif %}
                 line,
                 text,
             }
@@ -266,11 +288,23 @@ mod {{ view.harness }} {
         pub fn given(&mut self, event: impl Into<M::Event>) {
             self.model.accept(&event.into());
         }
+{%- if view.others %}
+
+        /// `given … in <Model>`: another model the rules ask accepts an
+        /// event.
+        pub fn others(&mut self, given: impl FnOnce(&mut M::Others)) {
+            given(&mut self.others);
+        }
+{%- endif %}
 
         /// `when`: the model proposes a command and, if it is accepted,
         /// accepts its event.
         pub fn when(mut self, command: impl Into<M::Command>) -> Ran<M> {
+{%- if view.others %}
+            let outcome = self.model.propose(command.into(), &self.others);
+{%- else %}
             let outcome = self.model.propose(command.into());
+{%- endif %}
             if let Ok(event) = &outcome {
                 self.model.accept(event);
             }

@@ -37,7 +37,7 @@ const NOT_ABOUT_SPEC_TEXT: [&str; 4] = [
 const NO_FIXTURE: [&str; 1] = [codes::SPEC_TOO_LARGE];
 
 /// Every code a fixture must show, listed by hand.
-const EXPECTED_CODES: [&str; 43] = [
+const EXPECTED_CODES: [&str; 44] = [
     codes::SYNTAX,
     codes::OUTSIDE_MODEL,
     codes::ITEM_OUTSIDE_SECTION,
@@ -78,6 +78,7 @@ const EXPECTED_CODES: [&str; 43] = [
     codes::SCENARIO_VALUES,
     codes::SCENARIO_WRONG_EVENT,
     codes::STREAMS_NOT_ALLOWED,
+    codes::ASKED_WHERE_NOT_ALLOWED,
     codes::INFERRED_TEXT,
     codes::UNUSED_TERM,
     codes::UNTESTED,

@@ -201,6 +201,12 @@ const RULE_LINES: &[&str] = &[
     "    adds",
     "    removes Task",
     "    nonsense = nonsense of Nothing [x]",
+    "    rejected unless has-person? [owner-id] in People: \"no one {owner-id}\"",
+    "    rejected if is-away? [owner-id] in People: \"away\"",
+    "    rejected unless has-task? [id] in Tasks: \"itself\"",
+    "    rejected unless has-person? [id] in Peeple: \"typo\"",
+    "    name = name-of [owner-id] in People",
+    "Model: People\nEntity: Person [owner-id name away?]\nQueries:\n  - has-person? [owner-id]\n  - is-away? [owner-id] = away? of Person [owner-id]\n  - name-of [owner-id] = name of Person [owner-id]\nActions:\n  - join [owner-id name] accepted as joined [owner-id name]\n    adds Person",
 ];
 
 /// Actions with rules, for scenarios to run.
@@ -252,6 +258,10 @@ const SCENARIO_LINES: &[&str] = &[
     "Streams: one per Owner",
     "Streams: one",
     "Streams: two",
+    "    given created [id: t1, text: \"a\"] in People",
+    "    given joined [owner-id: o1, name: \"Ann\"] in People",
+    "    when close [id: t1] in Tasks",
+    "    then closed [id: t1] in People",
 ];
 
 /// What one run of the pipeline gives, in a comparable form.

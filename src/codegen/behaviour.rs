@@ -188,6 +188,13 @@ impl<'m> Behaviour<'m> {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
                 format!("self.{method}({})", args.join(", "))
             }
+            Expr::Asked {
+                ask, method, args, ..
+            } => {
+                let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
+                let model = &self.model.asks[*ask].param;
+                format!("{model}.{method}({})", args.join(", "))
+            }
             Expr::All { store, .. } => format!(
                 "{}.{}.values().cloned().collect::<Vec<_>>()",
                 Self::state(ctx),
@@ -441,6 +448,36 @@ impl<'m> Behaviour<'m> {
                 self.store_field(*store),
                 self.key_ref(key, Ctx::Query)
             ),
+            Derived::Field {
+                store,
+                field,
+                key,
+                ty,
+            } => {
+                let b = self.binding(*store);
+                let (how, value) = match ty {
+                    Type::Boolean => ("is_some_and", format!("{b}.{field}")),
+                    Type::Optional(inner) => (
+                        "and_then",
+                        if inner.is_copy() {
+                            format!("{b}.{field}")
+                        } else {
+                            format!("{b}.{field}.clone()")
+                        },
+                    ),
+                    _ if ty.is_copy() => ("map", format!("{b}.{field}")),
+                    _ => ("map", format!("{b}.{field}.clone()")),
+                };
+                let (field_name, key) = (self.store_field(*store), self.key_ref(key, Ctx::Query));
+                let one = format!("        {state}.{field_name}.get({key}).{how}(|{b}| {value})");
+                if width(&one) <= MAX_WIDTH && width(one.trim_start()) <= CHAIN_WIDTH {
+                    one
+                } else {
+                    format!(
+                        "        {state}\n            .{field_name}\n            .get({key})\n            .{how}(|{b}| {value})"
+                    )
+                }
+            }
             Derived::Select { store, filter } | Derived::Count { store, filter } => {
                 let field = self.store_field(*store);
                 let b = self.binding(*store);

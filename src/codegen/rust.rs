@@ -221,7 +221,7 @@ pub fn execute_arm(
     if validate {
         out.push_str(&format!("{inner}command.validate()?;\n"));
     }
-    let proposal = format!("self.{propose}(command)?;");
+    let proposal = format!("self.{propose}?;");
     if indent + 4 + "let event = ".len() + width(&proposal) <= MAX_WIDTH {
         out.push_str(&format!("{inner}let event = {proposal}\n"));
     } else {

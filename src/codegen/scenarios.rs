@@ -25,6 +25,8 @@ pub struct ScenariosView {
     pub models: Vec<ModelScenarios>,
     /// Some event has fields (the `Fact` words builder is used).
     pub facts: bool,
+    /// A model's rules ask another model (the harness carries them).
+    pub others: bool,
     /// `then <event>` is used.
     pub then_event: bool,
     /// `then accepted` is used.
@@ -69,6 +71,10 @@ pub struct ModelScenarios {
     pub timestamp_values: bool,
     /// The tests.
     pub tests: Vec<TestView>,
+    /// The other models its rules ask, as a tuple type (`(Patients,)`).
+    pub others: String,
+    /// The harness's `propose`, laid out.
+    pub propose: String,
 }
 
 /// One scenario's test.
@@ -104,8 +110,12 @@ impl ScenariosView {
             .models
             .iter()
             .filter(|m| !m.scenarios.is_empty())
-            .map(|m| ModelScenarios::new(m, &root, &harness))
+            .map(|m| ModelScenarios::new(spec, m, &root, &harness))
             .collect();
+        let others = spec
+            .models
+            .iter()
+            .any(|m| !m.scenarios.is_empty() && !m.asks.is_empty());
         let then = |f: fn(&Outcome) -> bool| all().any(|s| f(&s.then));
         Some(ScenariosView {
             spec_file: string(&spec.file_name),
@@ -116,6 +126,7 @@ impl ScenariosView {
                 .iter()
                 .filter(|m| !m.scenarios.is_empty())
                 .any(|m| m.events.iter().any(|e| !e.fields.is_empty())),
+            others,
             then_event: then(|o| matches!(o, Outcome::Event { .. })),
             then_accepted: then(|o| matches!(o, Outcome::Accepted)),
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
@@ -131,6 +142,30 @@ impl ScenariosView {
             models,
         })
     }
+}
+
+/// `given <event> […] in <Model>`: the event, built where that model's
+/// types are in scope, accepted by the model the rules ask.
+fn foreign_given(spec: &Spec, model: &Model, ask: usize, fact: &Fact, root: &str) -> String {
+    let asked = &model.asks[ask];
+    let Some(other) = spec.models.iter().find(|m| m.name == asked.name) else {
+        return String::new();
+    };
+    let event = &other.events[fact.index];
+    let mut out = String::from("        run.others(|others| {\n");
+    out.push_str(&format!(
+        "            use {root}::generated::{}::*;\n",
+        other.module
+    ));
+    out.push_str(&fact_expr(&event.rust, fact).assign(12, "let event", ";\n"));
+    out.push_str(&call(
+        12,
+        &format!("{}Aggregate::accept", other.rust),
+        &[format!("&mut others.{ask}"), "&event.into()".to_string()],
+        ";\n",
+    ));
+    out.push_str("        });\n");
+    out
 }
 
 fn has_entity(ty: &Type) -> bool {
@@ -152,7 +187,7 @@ fn literal_kinds(value: &Literal, out: &mut Vec<&'static str>) {
 }
 
 impl ModelScenarios {
-    fn new(model: &Model, root: &str, harness: &str) -> Self {
+    fn new(spec: &Spec, model: &Model, root: &str, harness: &str) -> Self {
         let generated = format!("{root}::generated::{}", model.module);
         let mut values = Vec::new();
         for scenario in &model.scenarios {
@@ -237,8 +272,44 @@ impl ModelScenarios {
         let tests = model
             .scenarios
             .iter()
-            .map(|scenario| TestView::new(model, scenario, harness))
+            .map(|scenario| TestView::new(spec, model, scenario, harness, root))
             .collect();
+        let asked: Vec<String> = model
+            .asks
+            .iter()
+            .map(|ask| format!("{root}::{}::{}", ask.module, ask.rust))
+            .collect();
+        let others = match asked.as_slice() {
+            [] => "()".to_string(),
+            [one] => format!("({one},)"),
+            many => format!("({})", many.join(", ")),
+        };
+        let returns = "Result<Self::Event, Rejection>";
+        let spec_has_asks = spec
+            .models
+            .iter()
+            .any(|m| !m.scenarios.is_empty() && !m.asks.is_empty());
+        let mut params = vec!["&self".to_string(), "command: Self::Command".to_string()];
+        if spec_has_asks {
+            let name = if model.asks.is_empty() {
+                "_others"
+            } else {
+                "others"
+            };
+            params.push(format!("{name}: &Self::Others"));
+        }
+        let mut args = vec!["self".to_string(), "command".to_string()];
+        args.extend((0..model.asks.len()).map(|i| format!("&others.{i}")));
+        let propose = format!(
+            "{}{}        }}",
+            super::rust::signature(8, "propose", &params, Some(returns), " {\n"),
+            call(
+                12,
+                &format!("{}Aggregate::propose", model.rust),
+                &args,
+                "\n"
+            )
+        );
         ModelScenarios {
             module: model.module.clone(),
             rust: model.rust.clone(),
@@ -257,12 +328,14 @@ impl ModelScenarios {
             date_values: values.contains(&"date"),
             timestamp_values: values.contains(&"timestamp"),
             tests,
+            others,
+            propose,
         }
     }
 }
 
 impl TestView {
-    fn new(model: &Model, scenario: &Scenario, harness: &str) -> Self {
+    fn new(spec: &Spec, model: &Model, scenario: &Scenario, harness: &str, root: &str) -> Self {
         let first = scenario.line;
         let text = &scenario.text;
         let mutable = if scenario.given.is_empty() {
@@ -276,6 +349,10 @@ impl TestView {
         )
         .assign(8, &format!("let {mutable}run"), ";\n");
         for fact in &scenario.given {
+            if let Some(ask) = fact.ask {
+                body.push_str(&foreign_given(spec, model, ask, fact, root));
+                continue;
+            }
             let event = &model.events[fact.index];
             body.push_str(
                 &Expr::call("run.given", vec![fact_expr(&event.rust, fact)]).render(8, "", ";\n"),

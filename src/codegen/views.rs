@@ -37,6 +37,8 @@ pub struct CrateView {
     pub postgres_uses: Vec<String>,
     /// Whether a model has materialized tables.
     pub has_tables: bool,
+    /// Some model's rules ask another model.
+    pub has_asks: bool,
 }
 
 /// A model as the runtime glue names it.
@@ -79,6 +81,39 @@ pub struct RuntimeModel {
     pub dispatch_signature: String,
     /// The model's function prefix (`accounts`).
     pub prefix: String,
+    /// The other models its rules ask: its aggregate then takes their
+    /// answers as cqrs-es `Services`.
+    pub asks: Vec<AskView>,
+    /// `fn {module}_cqrs<M…>(…) -> …` of a model that asks others, laid
+    /// out (`cqrs_signature` otherwise).
+    pub handle_signature: String,
+    /// Its name as a Rust string literal.
+    pub name_literal: String,
+}
+
+/// Another model a model's rules ask, in its runtime.
+pub struct AskView {
+    /// As written.
+    pub name: String,
+    /// Its module.
+    pub module: String,
+    /// Its aggregate's type name, also the type parameter standing for it.
+    pub rust: String,
+    /// Its function prefix (`patients`).
+    pub prefix: String,
+    /// The services' method (`patients`).
+    pub method: String,
+    /// Its definition's signature in `<Model>Stored`, laid out.
+    pub signature: String,
+    /// The bounds of its type parameter.
+    pub bound: String,
+    /// The match arms naming, per command that asks, the stream to read
+    /// (`VisitsCommand::Book(command) => format!("patient/{}", …)`); empty
+    /// when the model is read from its materialized tables.
+    pub stream_arms: Vec<String>,
+    /// The commands that ask it, as a pattern (`VisitsCommand::Book(_)`),
+    /// when it is read from its materialized tables.
+    pub view_pattern: String,
 }
 
 /// A materialized table: one row per entity.
@@ -273,6 +308,10 @@ pub struct ModelView {
     pub accept_header: String,
     /// `use` lines after the serde import.
     pub uses: Vec<String>,
+    /// `use super::<module>::<Model>Queries;` for each model the rules
+    /// ask, sorted (before the `pub use super::{…}` line, as rustfmt puts
+    /// them).
+    pub ask_uses: Vec<String>,
     /// Whether every piece is generated.
     pub fully_declared: bool,
     /// The queries the user writes (not generated).
@@ -324,6 +363,7 @@ impl CrateView {
             runtime_uses: runtime_uses(&runtime),
             postgres_uses: postgres_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
+            has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
             runtime_models: runtime,
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
@@ -391,16 +431,41 @@ fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
     spec.models
         .iter()
         .filter(|m| !m.commands.is_empty())
-        .map(RuntimeModel::new)
+        .map(|m| RuntimeModel::new(spec, m))
         .collect()
 }
 
 impl RuntimeModel {
-    fn new(m: &crate::model::ir::Model) -> Self {
+    fn new(spec: &Spec, m: &crate::model::ir::Model) -> Self {
         let prefix = crate::model::names::unraw(&m.module).to_string();
-        let stream = format!("{}Stream<M>", m.rust);
+        let stream = if m.asks.is_empty() {
+            format!("{}Stream<M>", m.rust)
+        } else {
+            format!("{}Stream<M, Asks>", m.rust)
+        };
         let split = m.split_stores();
+        let asks: Vec<AskView> = m
+            .asks
+            .iter()
+            .enumerate()
+            .filter_map(|(index, ask)| {
+                let other = spec.models.iter().find(|o| o.name == ask.name)?;
+                Some(ask_view(m, index, other))
+            })
+            .collect();
         RuntimeModel {
+            asks,
+            handle_signature: where_signature(
+                "fn",
+                &format!("{prefix}_cqrs<M, Asks>"),
+                &[
+                    "pool: PgPool",
+                    &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
+                    "services: Asks",
+                ],
+                &format!("PostgresCqrs<{stream}>"),
+            ),
+            name_literal: super::behaviour::string(&m.name),
             name: inert(&m.name),
             rust: m.rust.clone(),
             module: m.module.clone(),
@@ -420,7 +485,14 @@ impl RuntimeModel {
                 "Result<M, AggregateError<Rejection>>",
             ),
             load_store: super::expr::Expr::call(
-                format!("PersistedEventStore::<_, {stream}>::new_event_store"),
+                format!(
+                    "PersistedEventStore::<_, {}>::new_event_store",
+                    if m.asks.is_empty() {
+                        stream.clone()
+                    } else {
+                        format!("{}Replay<M>", m.rust)
+                    }
+                ),
                 vec![super::expr::Expr::atom("repository")],
             )
             .assign(8, "let store", ";"),
@@ -472,6 +544,156 @@ impl RuntimeModel {
     }
 }
 
+/// How the runtime reads `other`, which `model`'s rules ask (the
+/// `index`th): per command that asks it, the one stream that holds what
+/// is asked, when every query asked is about the entity under a key the
+/// command carries and `other` is one stream per entity, or its only
+/// stream when it is whole; else its materialized tables.
+fn ask_view(
+    model: &crate::model::ir::Model,
+    index: usize,
+    other: &crate::model::ir::Model,
+) -> AskView {
+    use crate::model::ir::{Derived, Expr, Streams};
+    let asking: Vec<&crate::model::ir::Command> = model
+        .commands
+        .iter()
+        .filter(|c| model.asks_of(c).contains(&index))
+        .collect();
+    // Per asking command: the stream, if one holds every answer.
+    let streams: Vec<Option<String>> = asking
+        .iter()
+        .map(|command| {
+            let mut calls = Vec::new();
+            let mut visit = |e: &Expr| collect_asked(e, index, &mut calls);
+            for guard in &command.guards {
+                match &guard.condition {
+                    crate::model::ir::Condition::Holds { expr }
+                    | crate::model::ir::Condition::Not { expr } => visit(expr),
+                    crate::model::ir::Condition::Compare { left, right, .. } => {
+                        visit(left);
+                        visit(right);
+                    }
+                }
+            }
+            for source in command.proposing.iter().flatten() {
+                visit(&source.expr);
+            }
+            match &other.streams {
+                Streams::Whole { .. } => Some(format!(
+                    "String::from({})",
+                    super::behaviour::string(&other.name)
+                )),
+                Streams::PerEntity { .. } => {
+                    let split = other.split_stores();
+                    let mut keys = calls.iter().map(|(method, args)| {
+                        let query = other.queries.iter().find(|q| q.method == *method)?;
+                        let store = match query.derived.as_ref()? {
+                            Derived::Has { store, .. }
+                            | Derived::Get { store, .. }
+                            | Derived::Field { store, .. } => *store,
+                            _ => return None,
+                        };
+                        match args.as_slice() {
+                            [Expr::Input { rust, .. }] if split.contains(&store) => {
+                                Some((store, rust.clone()))
+                            }
+                            _ => None,
+                        }
+                    });
+                    let first = keys.next()??;
+                    if keys.all(|k| k.as_ref() == Some(&first)) {
+                        Some(format!(
+                            "format!(\"{}/{{}}\", command.{})",
+                            other.stream_prefix(first.0),
+                            first.1
+                        ))
+                    } else {
+                        None
+                    }
+                }
+            }
+        })
+        .collect();
+    let by_stream = streams.iter().all(Option::is_some);
+    let pattern = |command: &crate::model::ir::Command, binding: &str| {
+        format!("{}Command::{}({binding})", model.rust, command.rust)
+    };
+    let stream_arms = if by_stream {
+        asking
+            .iter()
+            .zip(&streams)
+            .map(|(command, stream)| {
+                super::rust::arm(
+                    16,
+                    &pattern(command, "command"),
+                    stream.as_deref().unwrap_or_default(),
+                )
+                .replace("(command) => String::from", "(_) => String::from")
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let state = format!("{}State", other.rust);
+    let bound = if by_stream {
+        format!("{}Aggregate + Send + Sync", other.rust)
+    } else {
+        format!(
+            "{}Aggregate + AsMut<crate::generated::{}::{state}> + Send + Sync",
+            other.rust, other.module
+        )
+    };
+    AskView {
+        name: inert(&other.name),
+        module: other.module.clone(),
+        rust: other.rust.clone(),
+        prefix: crate::model::names::unraw(&other.module).to_string(),
+        method: model.asks[index].param.clone(),
+        signature: super::rust::signature_with(
+            8,
+            "async fn",
+            &model.asks[index].param,
+            &[
+                "&self".to_string(),
+                format!("command: &{}Command", model.rust),
+            ],
+            Some(&format!("Result<{}, Rejection>", other.rust)),
+            " {",
+        ),
+        bound,
+        stream_arms,
+        view_pattern: asking
+            .iter()
+            .map(|c| pattern(c, "_"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    }
+}
+
+/// The queries of the `index`th model asked in `expr`: (method, args).
+fn collect_asked(
+    expr: &crate::model::ir::Expr,
+    index: usize,
+    out: &mut Vec<(String, Vec<crate::model::ir::Expr>)>,
+) {
+    use crate::model::ir::Expr;
+    match expr {
+        Expr::Asked {
+            ask, method, args, ..
+        } => {
+            if *ask == index {
+                out.push((method.clone(), args.clone()));
+            }
+            args.iter().for_each(|a| collect_asked(a, index, out));
+        }
+        Expr::Call { args, .. } => args.iter().for_each(|a| collect_asked(a, index, out)),
+        Expr::FieldOf { key, .. } => collect_asked(key, index, out),
+        Expr::IdsOf { of, .. } => collect_asked(of, index, out),
+        Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
+    }
+}
+
 /// The arms of a split model's stream function: each command's entity
 /// and key (`TodosCommand::Delete(command) => format!("todo/{}", command.id)`).
 fn stream_arms(model: &crate::model::ir::Model) -> Vec<String> {
@@ -510,6 +732,7 @@ fn table_view(model: &crate::model::ir::Model, store: usize) -> TableView {
 
 fn sorted_uses(mut lines: Vec<String>) -> Vec<String> {
     lines.sort_by_key(|line| super::rust::use_order(line));
+    lines.dedup();
     lines
 }
 
@@ -525,6 +748,15 @@ fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
                 .map(|what| format!("use super::{}::{}{what};", m.module, m.rust))
         })
         .collect();
+    for m in models {
+        for ask in &m.asks {
+            lines.push(format!("use super::{}::{}Queries;", ask.module, ask.rust));
+        }
+    }
+    if models.iter().any(|m| !m.asks.is_empty()) {
+        lines.push("use std::future::Future;".into());
+        lines.push("use std::marker::PhantomData;".into());
+    }
     lines.push("use super::Rejection;".into());
     lines.push("use cqrs_es::event_sink::EventSink;".into());
     lines.push("use cqrs_es::{Aggregate, DomainEvent};".into());
@@ -553,10 +785,19 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         lines.push("use serde::de::DeserializeOwned;".into());
         lines.push("use serde::Serialize;".into());
     }
+    if models.iter().any(|m| !m.asks.is_empty()) {
+        lines.push("use std::fmt::Display;".into());
+        lines.push("use std::marker::PhantomData;".into());
+    }
     for m in models {
         let generated = format!("use crate::generated::{}::{}", m.module, m.rust);
         lines.push(format!("use super::{}Stream;", m.rust));
         lines.push(format!("{generated}Aggregate;"));
+        if !m.asks.is_empty() {
+            lines.push(format!("use super::{}Services;", m.rust));
+            lines.push(format!("{generated}Command;"));
+            lines.push(format!("{generated}Event;"));
+        }
         if !m.tables.is_empty() {
             lines.push(format!("{generated}State;"));
             if m.view_queries {
@@ -649,6 +890,37 @@ fn choice_view(choice: &ir::Choice) -> String {
 /// The bracket list of fields' terms.
 fn bracket(fields: &[Field]) -> String {
     crate::model::names::bracket(fields.iter().map(|f| f.term.as_str()))
+}
+
+/// The parameters of a proposing method: the command, then each model its
+/// rules ask (`patients: &impl PatientsQueries`), `prefix`ed.
+fn proposal_params(model: &Model, command: &ir::Command, name: &str, prefix: &str) -> Vec<String> {
+    let mut params = vec!["&self".to_string(), format!("{name}: {}", command.rust)];
+    for ask in model.asks_of(command) {
+        let ask = &model.asks[ask];
+        params.push(format!("{prefix}{}: &impl {}Queries", ask.param, ask.rust));
+    }
+    params
+}
+
+/// The parameters `propose` and `execute` take after the command: every
+/// model the rules ask.
+fn asks_params(model: &Model) -> Vec<String> {
+    model
+        .asks
+        .iter()
+        .map(|ask| format!("{}: &impl {}Queries", ask.param, ask.rust))
+        .collect()
+}
+
+/// The arguments a proposing method is called with: the command, then
+/// the models its rules ask.
+fn call_args(model: &Model, command: &ir::Command) -> String {
+    let mut args = vec!["command"];
+    for ask in model.asks_of(command) {
+        args.push(&model.asks[ask].param);
+    }
+    args.join(", ")
 }
 
 fn param(field: &Field, skeleton: bool) -> String {
@@ -803,14 +1075,14 @@ impl ModelView {
                     declaration: signature(
                         4,
                         &command.method,
-                        &["&self".into(), format!("command: {}", command.rust)],
+                        &proposal_params(model, command, "command", ""),
                         Some(&returns),
                         ";",
                     ),
                     definition: signature(
                         4,
                         &command.method,
-                        &["&self".into(), format!("_command: {}", command.rust)],
+                        &proposal_params(model, command, "_command", "_"),
                         Some(&returns),
                         " {",
                     ),
@@ -821,7 +1093,7 @@ impl ModelView {
                             &signature(
                                 4,
                                 &command.method,
-                                &["&self".into(), format!("{name}: {}", command.rust)],
+                                &proposal_params(model, command, name, ""),
                                 Some(&returns),
                                 ";",
                             ),
@@ -888,7 +1160,7 @@ impl ModelView {
             .map(|command| {
                 let pattern = format!("{rust}Command::{}(command)", command.rust);
                 let wrap = format!("{rust}Event::{}", model.event_of(command).rust);
-                let call = format!("self.{}(command)", command.method);
+                let call = format!("self.{}({})", command.method, call_args(model, command));
                 if validates(command) {
                     let one = format!("{call}.map({wrap})");
                     let too_wide = super::rust::width(&one) > super::rust::CHAIN_WIDTH
@@ -913,7 +1185,7 @@ impl ModelView {
                 execute_arm(
                     12,
                     &format!("{rust}Command::{}(command)", command.rust),
-                    &command.method,
+                    &format!("{}({})", command.method, call_args(model, command)),
                     &model.event_of(command).method,
                     validates(command),
                 )
@@ -1065,6 +1337,15 @@ impl ModelView {
             propose_header,
             accept_header,
             uses,
+            ask_uses: {
+                let mut lines: Vec<String> = model
+                    .asks
+                    .iter()
+                    .map(|ask| format!("use super::{}::{}Queries;", ask.module, ask.rust))
+                    .collect();
+                lines.sort_by_key(|line| super::rust::use_order(line));
+                lines
+            },
             fully_declared: model.fully_declared(),
             action_arms,
             name_arms,
@@ -1073,7 +1354,11 @@ impl ModelView {
             propose_signature: signature(
                 4,
                 "propose",
-                &["&self".into(), command_param.clone()],
+                &[
+                    vec!["&self".into(), command_param.clone()],
+                    asks_params(model),
+                ]
+                .concat(),
                 Some(&result),
                 " {",
             ),
@@ -1087,7 +1372,7 @@ impl ModelView {
             execute_signature: signature(
                 4,
                 "execute",
-                &["&mut self".into(), command_param],
+                &[vec!["&mut self".into(), command_param], asks_params(model)].concat(),
                 Some(&result),
                 " {",
             ),

@@ -44,6 +44,28 @@ fn uncovered(model: &Model) -> Vec<String> {
     missing
 }
 
+/// The other models the rules ask, and which actions ask each.
+fn asks(model: &Model) -> String {
+    let asked: Vec<String> = model
+        .asks
+        .iter()
+        .enumerate()
+        .map(|(index, ask)| {
+            let by: Vec<&str> = model
+                .commands
+                .iter()
+                .filter(|c| model.asks_of(c).contains(&index))
+                .map(|c| c.name.as_str())
+                .collect();
+            format!("{} (when proposing {})", ask.name, by.join(", "))
+        })
+        .collect();
+    format!(
+        "{}; the answers are read as that model stands, not in this model's stream",
+        asked.join("; ")
+    )
+}
+
 /// How the model's events are stored, and why.
 fn streams(model: &Model) -> String {
     match &model.streams {

@@ -292,6 +292,18 @@ pub enum Derived {
         /// The key: a parameter.
         key: Expr,
     },
+    /// `<field> of <Entity> [key]`: the field of the entity held under
+    /// the key; for a yes/no field, `no` when there is none, else nothing.
+    Field {
+        /// The store.
+        store: usize,
+        /// The field's Rust name.
+        field: String,
+        /// The key: a parameter.
+        key: Expr,
+        /// The field's type.
+        ty: Type,
+    },
     /// `<entities> [where …]`, in creation order.
     Select {
         /// The store.
@@ -347,6 +359,18 @@ pub enum Expr {
         /// What it returns.
         ty: Type,
     },
+    /// `<query> [args] in <Model>`: a query of another model, answered by
+    /// the value the proposing method is given for it.
+    Asked {
+        /// The model asked: an index into [`Model::asks`].
+        ask: usize,
+        /// The query's method.
+        method: String,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// What it returns.
+        ty: Type,
+    },
     /// `ids of <query or plural>`: the keys of a list of entities.
     IdsOf {
         /// The list.
@@ -374,12 +398,28 @@ pub enum Expr {
 
 impl Expr {
     /// The expression's type.
+    /// Adds the models the expression asks to `out`.
+    pub fn asks(&self, out: &mut Vec<usize>) {
+        match self {
+            Expr::Asked { ask, args, .. } => {
+                out.push(*ask);
+                args.iter().for_each(|a| a.asks(out));
+            }
+            Expr::Call { args, .. } => args.iter().for_each(|a| a.asks(out)),
+            Expr::FieldOf { key, .. } => key.asks(out),
+            Expr::IdsOf { of, .. } => of.asks(out),
+            Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
+        }
+    }
+
+    /// What the expression's value is.
     pub fn ty(&self) -> &Type {
         match self {
             Expr::Input { ty, .. }
             | Expr::Item { ty, .. }
             | Expr::FieldOf { ty, .. }
             | Expr::Call { ty, .. }
+            | Expr::Asked { ty, .. }
             | Expr::IdsOf { ty, .. }
             | Expr::All { ty, .. }
             | Expr::Literal { ty, .. } => ty,
@@ -656,6 +696,22 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     /// How its events are split into streams for storage.
     pub streams: Streams,
+    /// The other models its rules ask (`<query> [args] in <Model>`), in
+    /// the order first asked.
+    pub asks: Vec<Ask>,
+}
+
+/// Another model of the spec whose queries a model's rules ask.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ask {
+    /// Its name as written (`Patients`).
+    pub name: String,
+    /// Its aggregate's type name (`Patients`).
+    pub rust: String,
+    /// Its module (`patients`).
+    pub module: String,
+    /// The parameter that hands it to a proposing method (`patients`).
+    pub param: String,
 }
 
 /// How a model's events are split into streams.
@@ -690,6 +746,27 @@ pub struct StreamKey {
 }
 
 impl Model {
+    /// The other models a command's rules ask, as indices into
+    /// [`Model::asks`], in order.
+    pub fn asks_of(&self, command: &Command) -> Vec<usize> {
+        let mut found = Vec::new();
+        for guard in &command.guards {
+            match &guard.condition {
+                Condition::Holds { expr } | Condition::Not { expr } => expr.asks(&mut found),
+                Condition::Compare { left, right, .. } => {
+                    left.asks(&mut found);
+                    right.asks(&mut found);
+                }
+            }
+        }
+        for source in command.proposing.iter().flatten() {
+            source.expr.asks(&mut found);
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// The event a command is accepted as.
     pub fn event_of(&self, command: &Command) -> &Event {
         &self.events[command.event]
@@ -805,6 +882,9 @@ pub struct Fact {
     pub values: Vec<(Field, Literal)>,
     /// Its line.
     pub line: usize,
+    /// `given … in <Model>`: an event of that model (an index into
+    /// [`Model::asks`]), not of this one.
+    pub ask: Option<usize>,
 }
 
 /// What a scenario's `then` expects.

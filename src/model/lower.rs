@@ -33,6 +33,9 @@ pub(super) struct Lowering<'a, 'd> {
     failed: bool,
     /// Names already reported as invalid (each is reported once).
     reported_names: Vec<String>,
+    /// The spec's other models, for queries asked of them; `None` lowers
+    /// only what the model declares, skipping its rules.
+    others: Option<&'a [ir::Model]>,
 }
 
 impl<'a, 'd> Lowering<'a, 'd> {
@@ -50,7 +53,22 @@ impl<'a, 'd> Lowering<'a, 'd> {
             space: Space::default(),
             failed: false,
             reported_names: Vec::new(),
+            others: Some(&[]),
         }
+    }
+
+    /// Lowers with the spec's other models at hand, as lowered by
+    /// [`Lowering::declarations`], to resolve the queries asked of them.
+    pub(super) fn asking(mut self, others: &'a [ir::Model]) -> Self {
+        self.others = Some(others);
+        self
+    }
+
+    /// Lowers only what the model declares (its queries' signatures among
+    /// them), not its rules: what another model's rules need to ask it.
+    pub(super) fn declarations(mut self) -> Self {
+        self.others = None;
+        self
     }
 
     fn invalid_name(&mut self, ident: &ast::Ident, what: &str, why: &str) {
@@ -187,7 +205,23 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 Some(query.name.span),
             ));
             let params = self.fields(&mut resolver, &query.params);
+            let field_of = match query.body.as_ref().and_then(|b| b.field_of.as_ref()) {
+                Some(ast::Operand::FieldOf { field, .. }) => self
+                    .fields(&mut resolver, std::slice::from_ref(field))
+                    .pop()
+                    .map(|f| {
+                        let ty = match f.ty {
+                            Type::Boolean | Type::Optional(_) => f.ty,
+                            ty => Type::Optional(Box::new(ty)),
+                        };
+                        (ty, format!("the field `{}`", field.text))
+                    }),
+                _ => None,
+            };
             let from_body = query.body.as_ref().and_then(|body| {
+                if body.field_of.is_some() {
+                    return field_of;
+                }
                 if body.count {
                     return Some((Type::Integer, "a count".to_string()));
                 }
@@ -415,8 +449,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 action: None,
                 reason: String::new(),
             },
+            asks: Vec::new(),
         };
-        if !super::rules::apply(model, &mut lowered, self.diagnostics) {
+        let Some(others) = self.others else {
+            return (Some(lowered), self.space);
+        };
+        if !super::rules::apply(model, &mut lowered, others, self.diagnostics) {
             return (None, self.space);
         }
         (Some(lowered), self.space)

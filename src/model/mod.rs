@@ -36,6 +36,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         return (None, diagnostics);
     }
     checks::duplicate_models(file, &mut diagnostics);
+    let others = asked_models(file);
     let mut models = Vec::new();
     let mut spaces = Vec::new();
     let lines = crate::source::LineIndex::new(&source.text);
@@ -44,9 +45,11 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         checks::model(model, &mut diagnostics);
         // A model with errors still hands on the names it has, so that
         // collisions are reported in the same run.
-        let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics).run();
+        let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics)
+            .asking(&others)
+            .run();
         if let Some(lowered) = lowered.as_mut() {
-            scenarios::apply(model, lowered, source, &lines, &mut diagnostics);
+            scenarios::apply(model, lowered, &others, source, &lines, &mut diagnostics);
             lowered.streams = streams::apply(model, lowered, &mut diagnostics);
             streams::tables_apart(model, lowered, &mut tables, &mut diagnostics);
         }
@@ -65,6 +68,60 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         models,
     };
     (Some(spec), diagnostics)
+}
+
+/// The models that other models ask (`<query> [args] in <Model>`, or
+/// `given <event> […] in <Model>` in a scenario), lowered as far as they
+/// declare, their rules aside: their queries' signatures and events are
+/// what the asking model needs. Their own diagnostics come when they are
+/// lowered in turn. Empty, at no cost, for a spec whose models ask nothing.
+fn asked_models(file: &ast::SpecFile) -> Vec<ir::Model> {
+    let mut named = BTreeSet::new();
+    let operand = |o: &ast::Operand, named: &mut BTreeSet<String>| {
+        if let ast::Operand::Asked { model, .. } = o {
+            named.insert(model.text.clone());
+        }
+    };
+    for model in &file.models {
+        for action in &model.actions {
+            for clause in &action.clauses {
+                match clause {
+                    ast::Clause::Guard { condition, .. } => match condition {
+                        ast::Condition::Holds(o) | ast::Condition::Not(o, _) => {
+                            operand(o, &mut named);
+                        }
+                        ast::Condition::Compare(l, _, r, _) => {
+                            operand(l, &mut named);
+                            operand(r, &mut named);
+                        }
+                    },
+                    ast::Clause::Source {
+                        from: ast::FieldSource::Operand(o) | ast::FieldSource::IdsOf(o, _),
+                        ..
+                    } => operand(o, &mut named),
+                    ast::Clause::Effect(_) => {}
+                }
+            }
+        }
+        for scenario in &model.scenarios {
+            for step in &scenario.steps {
+                if let ast::StepKind::Given(fact) = &step.kind {
+                    if let Some(model) = &fact.model {
+                        named.insert(model.text.clone());
+                    }
+                }
+            }
+        }
+    }
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let mut quiet = Vec::new();
+    file.models
+        .iter()
+        .filter(|m| named.contains(&m.name.text))
+        .filter_map(|m| lower::Lowering::new(m, &mut quiet).declarations().run().0)
+        .collect()
 }
 
 /// A package name from a spec's file stem: lower kebab case, starting with

@@ -280,19 +280,23 @@ impl Scope<'_> {
             Expr::FieldOf { store, .. } => Err(self.other(*store)),
             Expr::All { .. } => Err(format!("every one of the {}", self.plural)),
             Expr::IdsOf { of, .. } => self.expr(of),
+            // Another model's answer: nothing of this model's state.
+            Expr::Asked { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
             Expr::Call { method, args, .. } => {
                 let query = self.model.queries.iter().find(|q| q.method == *method);
                 match query.and_then(|q| q.derived.as_ref().map(|d| (q, d))) {
-                    Some((_, Derived::Has { store, .. } | Derived::Get { store, .. }))
-                        if *store == self.store && args.iter().all(|a| self.is_key(a)) =>
-                    {
-                        Ok(())
-                    }
-                    Some((_, Derived::Has { store, .. } | Derived::Get { store, .. }))
-                        if *store != self.store =>
-                    {
-                        Err(self.other(*store))
-                    }
+                    Some((
+                        _,
+                        Derived::Has { store, .. }
+                        | Derived::Get { store, .. }
+                        | Derived::Field { store, .. },
+                    )) if *store == self.store && args.iter().all(|a| self.is_key(a)) => Ok(()),
+                    Some((
+                        _,
+                        Derived::Has { store, .. }
+                        | Derived::Get { store, .. }
+                        | Derived::Field { store, .. },
+                    )) if *store != self.store => Err(self.other(*store)),
                     Some((query, Derived::Select { .. } | Derived::Count { .. })) => Err(format!(
                         "`{}`, which looks at every one of them",
                         query.name

@@ -233,6 +233,17 @@ pub enum Operand {
         /// The whole.
         span: Span,
     },
+    /// `<query> [args] in <Model>`: a query of another model.
+    Asked {
+        /// The query.
+        query: Ident,
+        /// Its arguments.
+        args: Vec<Ident>,
+        /// The model asked.
+        model: Ident,
+        /// The whole.
+        span: Span,
+    },
 }
 
 impl Operand {
@@ -240,7 +251,9 @@ impl Operand {
     pub fn span(&self) -> Span {
         match self {
             Operand::Value(v) => v.span(),
-            Operand::FieldOf { span, .. } | Operand::Call { span, .. } => *span,
+            Operand::FieldOf { span, .. }
+            | Operand::Call { span, .. }
+            | Operand::Asked { span, .. } => *span,
         }
     }
 }
@@ -300,6 +313,9 @@ impl Condition {
 /// `= <plural> where …` or `= count of <plural> where …` after a query.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueryBody {
+    /// `<field> of <Entity> [key]` (an [`Operand::FieldOf`]): one field of
+    /// one entity; `plural` is then empty.
+    pub field_of: Option<Operand>,
     /// `count of`?
     pub count: bool,
     /// The entities' plural (`todos`).
@@ -470,6 +486,8 @@ pub struct Fact {
     pub name: Ident,
     /// Its values, by field.
     pub entries: Vec<Entry>,
+    /// `in <Model>`: an event of another model of the spec.
+    pub model: Option<Ident>,
     /// The whole.
     pub span: Span,
 }

@@ -852,6 +852,31 @@ fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
                 span,
             }
         }
+        Rule::asked => {
+            let mut parts = pair.into_inner();
+            let asked = parts.next();
+            let model = parts.next().map_or(
+                Ident {
+                    text: String::new(),
+                    span,
+                },
+                |m| ident(m, offset),
+            );
+            let (query, args) = match asked {
+                Some(part) if part.as_rule() == Rule::call => match operand(part, offset) {
+                    Operand::Call { query, args, .. } => (query, args),
+                    _ => unreachable_call(span),
+                },
+                Some(part) => (ident(part, offset), Vec::new()),
+                None => unreachable_call(span),
+            };
+            Operand::Asked {
+                query,
+                args,
+                model,
+                span,
+            }
+        }
         Rule::call => {
             let mut query = None;
             let mut args = Vec::new();
@@ -873,6 +898,17 @@ fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
         }
         _ => Operand::Value(value(pair, offset)),
     }
+}
+
+/// An empty query where the grammar guarantees one: never reached.
+fn unreachable_call(span: Span) -> (Ident, Vec<Ident>) {
+    (
+        Ident {
+            text: String::new(),
+            span,
+        },
+        Vec::new(),
+    )
 }
 
 fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
@@ -915,6 +951,18 @@ fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
 fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
     let span = span_of(&pair, offset);
     let inner = first(pair);
+    if inner.as_rule() == Rule::field_of {
+        return QueryBody {
+            field_of: Some(operand(inner, offset)),
+            count: false,
+            plural: Ident {
+                text: String::new(),
+                span,
+            },
+            filter: None,
+            span,
+        };
+    }
     let count = inner.as_rule() == Rule::count_of;
     let mut plural = None;
     let mut filter = None;
@@ -926,6 +974,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
         }
     }
     QueryBody {
+        field_of: None,
         count,
         plural: plural.unwrap_or(Ident {
             text: String::new(),
@@ -1046,21 +1095,23 @@ fn entries(pair: Pair<'_, Rule>, offset: usize) -> Vec<Entry> {
 
 fn fact(pair: Pair<'_, Rule>, offset: usize) -> Fact {
     let span = span_of(&pair, offset);
-    let mut name = None;
+    let mut names = Vec::new();
     let mut found = Vec::new();
     for part in pair.into_inner() {
         match part.as_rule() {
-            Rule::name => name = Some(ident(part, offset)),
+            Rule::name => names.push(ident(part, offset)),
             Rule::record => found = entries(part, offset),
             _ => {}
         }
     }
+    let mut names = names.into_iter();
     Fact {
-        name: name.unwrap_or(Ident {
+        name: names.next().unwrap_or(Ident {
             text: String::new(),
             span,
         }),
         entries: found,
+        model: names.next(),
         span,
     }
 }

@@ -332,6 +332,19 @@ impl Pass<'_> {
 /// The kind of a guard's rejection: `unless has-x?` is not found, `if
 /// has-x?` a conflict, anything else a refusal.
 fn guard_kind(unless: bool, condition: &Condition, queries: &[ir::Query]) -> RejectionKind {
+    // Another model's `has-x?` (its method `has_x`) says the same.
+    if let Condition::Holds {
+        expr: Expr::Asked { method, .. },
+    } = condition
+    {
+        if method.starts_with("has_") {
+            return if unless {
+                RejectionKind::NotFound
+            } else {
+                RejectionKind::Conflict
+            };
+        }
+    }
     if let Condition::Holds {
         expr: Expr::Call { method, .. },
     } = condition

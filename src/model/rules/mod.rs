@@ -28,11 +28,13 @@ pub(super) use terms::literal;
 pub(super) fn apply(
     model: &ast::Model,
     lowered: &mut ir::Model,
+    others: &[ir::Model],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
     let before = diagnostics.len();
     let mut pass = Pass {
         model: lowered,
+        others,
         out: Vec::new(),
     };
     pass.term_checks(model);
@@ -58,6 +60,8 @@ pub(super) fn apply(
 
 struct Pass<'m> {
     model: &'m mut ir::Model,
+    /// The spec's other models, their rules aside: what `in <Model>` asks.
+    others: &'m [ir::Model],
     out: Vec<Diagnostic>,
 }
 

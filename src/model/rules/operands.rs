@@ -3,7 +3,8 @@
 
 use super::{err, Pass, Scope};
 use crate::diagnostics::{codes, did_you_mean};
-use crate::model::ir::{Cmp, Condition, Expr, Literal, Type};
+use crate::model::ir::{self, Cmp, Condition, Expr, Literal, Type};
+use crate::model::names;
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -95,7 +96,172 @@ impl Pass<'_> {
             ast::Operand::Call { query, args, span } => {
                 self.call(query, args, scope, *span).map(Some)
             }
+            ast::Operand::Asked {
+                query,
+                args,
+                model,
+                span,
+            } => self.asked(query, args, model, scope, *span).map(Some),
         }
+    }
+
+    /// `<query> [args] in <Model>`: a query of another model of the spec,
+    /// asked when proposing, so in a guard or a source only; each argument
+    /// an input of its parameter's type.
+    fn asked(
+        &mut self,
+        query: &ast::Ident,
+        args: &[ast::Ident],
+        model: &ast::Ident,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Result<Expr, ()> {
+        if !matches!(scope, Scope::Command(_)) {
+            let (here, help) = match scope {
+                Scope::Query(..) => (
+                    "a derived query",
+                    "a derived query reads its own model's entities only; write it by hand, or ask the other model in a guard",
+                ),
+                _ => (
+                    "an effect",
+                    "an effect changes what its own model holds; ask the other model in a guard or a source of the event",
+                ),
+            };
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!("another model's query cannot be asked in {here}"),
+                    span,
+                    "asked here",
+                )
+                .with_help(help),
+            );
+            return Err(());
+        }
+        if model.text == self.model.name {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!(
+                        "`{}` is this model: its queries are asked without `in`",
+                        model.text
+                    ),
+                    model.span,
+                    "this model",
+                )
+                .with_help(format!(
+                    "write `{} {}`",
+                    query.text,
+                    names::bracket(args.iter().map(|a| a.text.as_str()))
+                )),
+            );
+            return Err(());
+        }
+        let others = self.others;
+        let Some(other) = others.iter().find(|m| m.name == model.text) else {
+            let names: Vec<&str> = others
+                .iter()
+                .map(|m| m.name.as_str())
+                .chain(std::iter::once(self.model.name.as_str()))
+                .collect();
+            let help = match did_you_mean(&model.text, names.iter().copied()) {
+                Some(close) if close != self.model.name => format!("did you mean `{close}`?"),
+                _ => "name a model of this spec: `in <Model>` asks a query of another model"
+                    .to_string(),
+            };
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("the spec has no model `{}`", model.text),
+                    model.span,
+                    "unknown model",
+                )
+                .with_help(help),
+            );
+            return Err(());
+        };
+        if other.commands.is_empty() {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!(
+                        "model `{}` has no actions: nothing ever changes what it answers",
+                        other.name
+                    ),
+                    model.span,
+                    "a model without actions",
+                )
+                .with_help(format!(
+                    "give `{}` the actions that record what its queries read, or ask this model instead",
+                    other.name
+                )),
+            );
+            return Err(());
+        }
+        let Some(q) = other.queries.iter().find(|q| q.name == query.text) else {
+            let names: Vec<&str> = other.queries.iter().map(|q| q.name.as_str()).collect();
+            let help = match did_you_mean(&query.text, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if names.is_empty() => format!("`{}` has no queries", other.name),
+                None => format!("`{}` has: {}", other.name, names.join(", ")),
+            };
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("model `{}` has no query `{}`", other.name, query.text),
+                    query.span,
+                    "unknown query",
+                )
+                .with_help(help),
+            );
+            return Err(());
+        };
+        if let Some(entity) = entity_in(&q.returns) {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!(
+                        "query `{}` of `{}` returns `{}`, an entity of that model",
+                        q.name,
+                        other.name,
+                        q.returns.spec()
+                    ),
+                    span,
+                    "asked here",
+                )
+                .with_help(format!(
+                    "ask a query that answers yes/no or a value, such as `has-{}? [...] in {}`",
+                    names::kebab(entity),
+                    other.name
+                )),
+            );
+            return Err(());
+        }
+        let (method, params, returns, line) = (
+            q.method.clone(),
+            q.params.clone(),
+            q.returns.clone(),
+            q.spec_line.clone(),
+        );
+        let exprs = self.arguments(query, args, &params, &line, scope, span)?;
+        let ask = match self.model.asks.iter().position(|a| a.name == other.name) {
+            Some(at) => at,
+            None => {
+                self.model.asks.push(ir::Ask {
+                    name: other.name.clone(),
+                    rust: other.rust.clone(),
+                    module: other.module.clone(),
+                    param: names::unraw(&other.module).to_string(),
+                });
+                self.model.asks.len() - 1
+            }
+        };
+        Ok(Expr::Asked {
+            ask,
+            method,
+            args: exprs,
+            ty: returns,
+        })
     }
 
     /// `[key]` of an entity: one input of the key's type.
@@ -201,6 +367,24 @@ impl Pass<'_> {
             q.returns.clone(),
             q.spec_line.clone(),
         );
+        let exprs = self.arguments(query, args, &params, &line, scope, span)?;
+        Ok(Expr::Call {
+            method,
+            args: exprs,
+            ty: returns,
+        })
+    }
+
+    /// The arguments of a query, each an input of its parameter's type.
+    fn arguments(
+        &mut self,
+        query: &ast::Ident,
+        args: &[ast::Ident],
+        params: &[ir::Field],
+        line: &str,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Result<Vec<Expr>, ()> {
         if params.len() != args.len() {
             self.out.push(
                 err(
@@ -219,7 +403,7 @@ impl Pass<'_> {
             return Err(());
         }
         let mut exprs = Vec::new();
-        for (arg, param) in args.iter().zip(&params) {
+        for (arg, param) in args.iter().zip(params) {
             let Some(expr) = Self::input(scope, &arg.text) else {
                 self.unknown_name(arg, scope);
                 return Err(());
@@ -244,11 +428,7 @@ impl Pass<'_> {
             }
             exprs.push(expr);
         }
-        Ok(Expr::Call {
-            method,
-            args: exprs,
-            ty: returns,
-        })
+        Ok(exprs)
     }
 
     /// An operand as a value of `hint` (when it is a literal).
@@ -396,5 +576,14 @@ fn compare_hint(ty: &Type, right: &ast::Operand) -> Type {
         }
         (Type::Optional(inner), _) => (**inner).clone(),
         _ => ty.clone(),
+    }
+}
+
+/// The entity a type holds, if it holds one.
+fn entity_in(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Entity(name) => Some(name),
+        Type::List(inner) | Type::Optional(inner) => entity_in(inner),
+        _ => None,
     }
 }

@@ -34,6 +34,14 @@ impl Pass<'_> {
                         self.model.store_entity(*store).rust.clone(),
                     ))),
                     Derived::Count { .. } => Type::Integer,
+                    Derived::Field {
+                        ty: Type::Boolean, ..
+                    } => Type::Boolean,
+                    Derived::Field {
+                        ty: ty @ Type::Optional(_),
+                        ..
+                    } => ty.clone(),
+                    Derived::Field { ty, .. } => Type::Optional(Box::new(ty.clone())),
                 };
                 if self.model.queries[lowered].returns != returns {
                     if query.body.is_some() {
@@ -67,6 +75,24 @@ impl Pass<'_> {
         body: &ast::QueryBody,
         params: &[ir::Field],
     ) -> Option<Derived> {
+        if let Some(field_of) = &body.field_of {
+            let scope = Scope::Command(params);
+            let Expr::FieldOf {
+                store,
+                field,
+                key,
+                ty,
+            } = self.named(field_of, scope, true).ok()??
+            else {
+                return None;
+            };
+            return Some(Derived::Field {
+                store,
+                field,
+                key: *key,
+                ty,
+            });
+        }
         let store = self.store_by_plural(&body.plural)?;
         let entity = self.model.store_entity(store).clone();
         let filter = match &body.filter {

@@ -12,6 +12,9 @@ pub(super) fn operand_text(operand: &ast::Operand) -> String {
             field, entity, key, ..
         } => format!("{} of {} {}", field.text, entity.text, list(key)),
         ast::Operand::Call { query, args, .. } => format!("{} {}", query.text, list(args)),
+        ast::Operand::Asked {
+            query, args, model, ..
+        } => format!("{} {} in {}", query.text, list(args), model.text),
     }
 }
 

@@ -22,12 +22,14 @@ mod values;
 pub(super) fn apply(
     model: &ast::Model,
     lowered: &mut ir::Model,
+    others: &[ir::Model],
     source: &Source,
     lines: &LineIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut pass = Pass {
         model: lowered,
+        others,
         source,
         lines,
         out: Vec::new(),
@@ -54,6 +56,9 @@ pub(super) fn apply(
 
 struct Pass<'m> {
     model: &'m mut ir::Model,
+    /// The spec's other models, their rules aside: the events of a
+    /// `given … in <Model>`.
+    others: &'m [ir::Model],
     source: &'m Source,
     lines: &'m LineIndex,
     out: Vec<Diagnostic>,

@@ -72,6 +72,9 @@ impl Pass<'_> {
     /// An event (`given`, `then`) or a command (`when`) with every field's
     /// value: written, or its default.
     fn fact(&mut self, fact: &ast::Fact, role: Role) -> Option<ir::Fact> {
+        if let Some(model) = &fact.model {
+            return self.foreign_fact(fact, model, role);
+        }
         let (index, what, fields) = match role {
             Role::Event => {
                 let Some(index) = self
@@ -192,6 +195,95 @@ impl Pass<'_> {
             index,
             values,
             line: self.line(fact.span),
+            ask: None,
+        })
+    }
+
+    /// `given <event> […] in <Model>`: an event of a model this model's
+    /// rules ask, which the scenario hands them as it stands after its
+    /// `given … in <Model>` events.
+    fn foreign_fact(
+        &mut self,
+        fact: &ast::Fact,
+        model: &ast::Ident,
+        role: Role,
+    ) -> Option<ir::Fact> {
+        let refuse = |message: String, help: String| {
+            Diagnostic::error(codes::ASKED_WHERE_NOT_ALLOWED, message)
+                .at_labelled(model.span, "this model".to_string())
+                .with_help(help)
+        };
+        if role == Role::Command {
+            self.out.push(refuse(
+                format!(
+                    "a scenario runs an action of its own model, not of `{}`",
+                    model.text
+                ),
+                format!(
+                    "remove `in {}`, or write the scenario under `{}`",
+                    model.text, model.text
+                ),
+            ));
+            return None;
+        }
+        if model.text == self.model.name {
+            self.out.push(refuse(
+                format!(
+                    "`{}` is this model: its events are given without `in`",
+                    model.text
+                ),
+                format!("remove `in {}`", model.text),
+            ));
+            return None;
+        }
+        let Some(ask) = self.model.asks.iter().position(|a| a.name == model.text) else {
+            let asked: Vec<String> = self
+                .model
+                .asks
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect();
+            let help = if asked.is_empty() {
+                format!(
+                    "the rules of `{}` ask no other model; a scenario gives other models' events only for the queries its rules ask (`<query> [args] in {}`)",
+                    self.model.name, model.text
+                )
+            } else {
+                format!(
+                    "the rules of `{}` ask {}",
+                    self.model.name,
+                    asked.join(" and ")
+                )
+            };
+            self.out.push(refuse(
+                format!(
+                    "the rules of `{}` ask nothing of `{}`",
+                    self.model.name, model.text
+                ),
+                help,
+            ));
+            return None;
+        };
+        let other = self.others.iter().find(|m| m.name == model.text)?;
+        let mut other = other.clone();
+        let mut pass = Pass {
+            model: &mut other,
+            others: &[],
+            source: self.source,
+            lines: self.lines,
+            out: Vec::new(),
+        };
+        let found = pass.fact(
+            &ast::Fact {
+                model: None,
+                ..fact.clone()
+            },
+            role,
+        );
+        self.out.append(&mut pass.out);
+        found.map(|f| ir::Fact {
+            ask: Some(ask),
+            ..f
         })
     }
 
@@ -361,6 +453,20 @@ impl Pass<'_> {
             ast::Outcome::Accepted(_) => Some(ir::Outcome::Accepted),
             ast::Outcome::Event(fact) => {
                 let event = &self.model.events[command.event];
+                if let Some(model) = &fact.model {
+                    self.out.push(
+                        Diagnostic::error(
+                            codes::ASKED_WHERE_NOT_ALLOWED,
+                            format!(
+                                "`then` is the event of this scenario's own action, not one of `{}`",
+                                model.text
+                            ),
+                        )
+                        .at_labelled(model.span, "this model")
+                        .with_help(format!("remove `in {}`", model.text)),
+                    );
+                    return None;
+                }
                 if fact.name.text != event.name {
                     let (name, action, expected) = (
                         fact.name.text.clone(),
