@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The runtime benchmarks that need PostgreSQL: installs the server when it
+# is missing, starts a throwaway cluster (scripts/postgres.sh), runs
+# `benches/runtime/benches/latency.rs` against it, and stops the cluster.
+# Arguments go to `cargo bench`; ESGEN_BENCH_ROUNDS sets the rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh start
+# cqrs-es's MemStore prints two lines per command on standard output; the
+# report is on standard error.
+cargo bench -p esgen-runtime-bench --bench latency "$@" >/dev/null
