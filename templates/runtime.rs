@@ -499,6 +499,55 @@ mod postgres {
         Ok({{ model.rust }}View(state))
     }
 
+    /// The `{{ model.name }}` model as its materialized tables hold it, as the
+    /// aggregate `M` you define: every query, those you write by hand
+    /// included, answers from the tables, as [`{{ model.prefix }}_view`] reads them.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read, or a row cannot be read back.
+{{ model.into_signature }}
+    where
+        M: Default + AsMut<{{ model.state }}>,
+    {
+        let mut model = M::default();
+        *model.as_mut() = {{ model.prefix }}_view(pool).await?.0;
+        Ok(model)
+    }
+
+    /// Rebuilds every materialized table of `{{ model.name }}` from the events
+    /// table: empties the tables, then writes the entity of each stream
+    /// stored, as [`{{ model.prefix }}_refresh`] does. For after restoring a
+    /// backup, or when rows were lost; readers see the tables fill as it
+    /// goes. Returns the number of streams read.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read or written.
+{{ model.rebuild_signature }}
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
+{%- for table in model.tables %}
+        sqlx::query("DELETE FROM {{ table.table }}")
+            .execute(pool)
+            .await
+            .map_err(failed)?;
+{%- endfor %}
+        let streams: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY 1",
+        )
+        .bind(crate::generated::{{ model.module }}::MODEL)
+        .fetch_all(pool)
+        .await
+        .map_err(failed)?;
+        for (stream,) in &streams {
+            {{ model.prefix }}_refresh::<M>(pool, stream).await?;
+        }
+        Ok(streams.len())
+    }
+
     /// The `{{ model.name }}` model's entities as its materialized tables
     /// hold them{% if model.view_queries %}: its queries answer from them{% endif %}.
     #[derive(Debug, Default, Clone, PartialEq)]

@@ -77,6 +77,10 @@ pub struct RuntimeModel {
     pub refresh_signature: String,
     /// `fn {module}_view(…) -> …`, laid out.
     pub view_signature: String,
+    /// `fn {module}_tables_into<M>(…) -> …`, laid out.
+    pub into_signature: String,
+    /// `fn {module}_rebuild<M>(…) -> …`, laid out.
+    pub rebuild_signature: String,
     /// `impl<M> Query<…> for …Tables<M>`, laid out.
     pub dispatch_signature: String,
     /// The model's function prefix (`accounts`).
@@ -518,6 +522,18 @@ impl RuntimeModel {
                 &format!("{prefix}_refresh<M>"),
                 &["pool: &PgPool", "aggregate_id: &str"],
                 "Result<(), AggregateError<Rejection>>",
+            ),
+            into_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_tables_into<M>"),
+                &["pool: &PgPool"],
+                "Result<M, sqlx::Error>",
+            ),
+            rebuild_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_rebuild<M>"),
+                &["pool: &PgPool"],
+                "Result<usize, AggregateError<Rejection>>",
             ),
             view_signature: super::rust::signature_with(
                 4,
