@@ -30,6 +30,8 @@ pub struct ModelListing {
     pub queries: Vec<QueryListing>,
     /// `one per <Entity>`, or `one for the model`.
     pub streams: String,
+    /// The other models its rules ask, in the order first asked.
+    pub asks: Vec<String>,
 }
 
 /// A command and the event it is accepted as.
@@ -100,6 +102,7 @@ pub fn list(spec: &Spec) -> Listing {
                         returns: spec_type(model, &q.returns),
                     })
                     .collect(),
+                asks: model.asks.iter().map(|a| a.name.clone()).collect(),
                 streams: match &model.streams {
                     Streams::Whole { .. } => "one for the model".to_string(),
                     Streams::PerEntity { .. } => {
@@ -142,6 +145,9 @@ pub fn render(listing: &Listing) -> String {
         );
         if model.commands.is_empty() {
             out.push_str("  no commands\n");
+        }
+        if !model.asks.is_empty() {
+            let _ = writeln!(out, "  asks {}", model.asks.join(", "));
         }
         for command in &model.commands {
             let _ = writeln!(
