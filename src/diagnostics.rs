@@ -326,6 +326,31 @@ pub mod codes {
     pub const ASKED_WHERE_NOT_ALLOWED: &str = "E0136";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
+    /// A stored event the spec no longer has, and does not retire or say
+    /// how to read (`event-removed`).
+    pub const EVENT_REMOVED: &str = "E0301";
+    /// A locked version of an event changed shape (`version-edited`).
+    pub const VERSION_EDITED: &str = "E0302";
+    /// A field a stored version lacks, with nothing to fill it
+    /// (`field-without-default`).
+    pub const FIELD_WITHOUT_DEFAULT: &str = "E0303";
+    /// A field whose type changed, or that became required, between
+    /// versions (`field-retyped`).
+    pub const FIELD_RETYPED: &str = "E0304";
+    /// A choice value stored events hold that the next version lacks
+    /// (`choice-value-removed`).
+    pub const CHOICE_VALUE_REMOVED: &str = "E0305";
+    /// A reserved or retired name back in use (`reserved-name-reused`).
+    pub const RESERVED_NAME_REUSED: &str = "E0306";
+    /// An upcast from or to a version that is not there, twice from one
+    /// version, in a cycle, or leaving a stored version with no way
+    /// forward (`upcast-chain`).
+    pub const UPCAST_CHAIN: &str = "E0307";
+    /// The lock records another representation of events
+    /// (`representation-changed`).
+    pub const REPRESENTATION_CHANGED: &str = "E0308";
+    /// A lock file esgen cannot read (`lock-unreadable`).
+    pub const LOCK_UNREADABLE: &str = "E0309";
     /// The crate directory holds a file that esgen would have to overwrite.
     pub const OUTPUT_CONFLICT: &str = "E0202";
     /// A generated file edited by hand since esgen wrote it.
@@ -339,10 +364,17 @@ pub mod codes {
     /// In a model with scenarios, a guard no scenario shows rejecting, or an
     /// action no scenario runs.
     pub const UNTESTED: &str = "W0003";
+    /// A field stored events hold that is no longer read (`field-dropped`).
+    pub const FIELD_DROPPED: &str = "W0004";
+    /// A value added to a choice that stored events use
+    /// (`choice-value-added`).
+    pub const CHOICE_VALUE_ADDED: &str = "W0005";
+    /// A model with stored events gone from the spec (`model-removed`).
+    pub const MODEL_REMOVED: &str = "W0006";
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 49] = [
+    pub const ALL: [&str; 61] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -389,9 +421,21 @@ pub mod codes {
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,
         OUTPUT_LOCKED,
+        EVENT_REMOVED,
+        VERSION_EDITED,
+        FIELD_WITHOUT_DEFAULT,
+        FIELD_RETYPED,
+        CHOICE_VALUE_REMOVED,
+        RESERVED_NAME_REUSED,
+        UPCAST_CHAIN,
+        REPRESENTATION_CHANGED,
+        LOCK_UNREADABLE,
         INFERRED_TEXT,
         UNUSED_TERM,
         UNTESTED,
+        FIELD_DROPPED,
+        CHOICE_VALUE_ADDED,
+        MODEL_REMOVED,
     ];
 }
 

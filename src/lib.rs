@@ -35,6 +35,53 @@ pub struct Compiled {
     pub spec: model::ir::Spec,
     /// Every file of the crate.
     pub files: codegen::FileSet,
+    /// The lock to keep beside the spec: the one read, with the spec's
+    /// current event versions added.
+    pub lock: Lock,
+}
+
+pub use model::evolution::lock::Lock;
+
+/// Where the lock of a spec is kept: beside it, `todos.lock` for
+/// `todos.ddd`.
+pub fn lock_path(source: &Source) -> std::path::PathBuf {
+    Path::new(&source.name).with_extension("lock")
+}
+
+/// Reads the lock beside a spec: `None` when there is none yet.
+///
+/// # Errors
+///
+/// A located `E0309` when the file cannot be read or is not a lock.
+pub fn read_lock(source: &Source) -> Result<Option<Lock>, Box<Diagnostic>> {
+    let path = lock_path(source);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Box::new(
+            Diagnostic::error(
+                codes::LOCK_UNREADABLE,
+                format!("cannot read the lock `{}`: {e}", path.display()),
+            )
+            .with_help(
+                "the lock records what crates of this spec stored; restore it from version control",
+            ),
+        )),
+    };
+    Lock::parse(&text).map(Some).map_err(|why| {
+        Box::new(
+            Diagnostic::error(
+                codes::LOCK_UNREADABLE,
+                format!(
+                    "the lock `{}` is not one esgen can read: {why}",
+                    path.display()
+                ),
+            )
+            .with_help(
+                "esgen writes the lock; restore it from version control rather than editing it",
+            ),
+        )
+    })
 }
 
 /// Reads a spec file. A file that is not UTF-8 comes back as an error
@@ -70,13 +117,56 @@ pub fn read_spec(path: &Path) -> Result<Source, Box<(Source, Diagnostic)>> {
     }
 }
 
-/// Checks a spec: parse, then analyse. Returns the semantic model when the
-/// spec has no errors, and every diagnostic either way.
+/// Checks a spec: parse, then analyse, then compare with the lock beside it
+/// ([`read_lock`]). Returns the semantic model when the spec has no errors,
+/// and every diagnostic either way.
 pub fn check(source: &Source) -> (Option<model::ir::Spec>, Vec<Diagnostic>) {
+    let (spec, _, diagnostics) = check_locked(source);
+    (spec, diagnostics)
+}
+
+/// [`check`], with the lock to keep: the one read, with the spec's current
+/// versions added (`None` with the spec).
+pub fn check_locked(source: &Source) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {
+    match read_lock(source) {
+        Ok(lock) => check_with_lock(source, lock.as_ref()),
+        Err(unreadable) => (None, None, vec![*unreadable]),
+    }
+}
+
+/// [`check`] against the given lock (`None`: nothing stored yet), reading
+/// no file.
+pub fn check_with_lock(
+    source: &Source,
+    lock: Option<&Lock>,
+) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {
+    let (file, spec, diagnostics) = analyze(source);
+    let Some(mut spec) = spec else {
+        return (None, None, diagnostics);
+    };
+    let mut diagnostics = diagnostics;
+    let mut more = Vec::new();
+    let next = model::evolution::apply(&file, &mut spec, lock, &mut more);
+    diagnostics.append(&mut more);
+    diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    if has_errors(&diagnostics) {
+        return (None, None, diagnostics);
+    }
+    (Some(spec), Some(next), diagnostics)
+}
+
+/// Parse and analyse, no lock.
+fn analyze(
+    source: &Source,
+) -> (
+    syntax::ast::SpecFile,
+    Option<model::ir::Spec>,
+    Vec<Diagnostic>,
+) {
     let (file, mut diagnostics) = syntax::parse(source);
     let syntax_errors = has_errors(&diagnostics);
     if syntax_errors && file.models.is_empty() {
-        return (None, diagnostics);
+        return (file, None, diagnostics);
     }
     let (spec, mut more) = model::analyze(&file, source);
     if syntax_errors {
@@ -88,22 +178,40 @@ pub fn check(source: &Source) -> (Option<model::ir::Spec>, Vec<Diagnostic>) {
     // In file order; diagnostics without a place (about the whole spec) last.
     diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
     if has_errors(&diagnostics) {
-        return (None, diagnostics);
+        return (file, None, diagnostics);
     }
-    (spec, diagnostics)
+    (file, spec, diagnostics)
 }
 
-/// Checks a spec and generates its crate in memory.
+/// Checks a spec against the lock beside it and generates its crate in
+/// memory.
 pub fn compile(source: &Source) -> (Option<Compiled>, Vec<Diagnostic>) {
-    let (spec, diagnostics) = check(source);
-    let compiled = spec.map(|spec| Compiled {
+    let (spec, lock, diagnostics) = check_locked(source);
+    let compiled = spec.zip(lock).map(|(spec, lock)| Compiled {
         files: codegen::generate(&spec),
         spec,
+        lock,
     });
     (compiled, diagnostics)
 }
 
-/// Compiles a spec and writes its crate into `dir`. Writes nothing when the
+/// Writes the lock beside the spec when it changed.
+///
+/// # Errors
+///
+/// When the file cannot be written.
+pub fn write_lock(source: &Source, lock: &Lock) -> Result<bool, Box<Diagnostic>> {
+    let path = lock_path(source);
+    let text = lock.render();
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(false);
+    }
+    output::disk::write_atomically(&path, &text)?;
+    Ok(true)
+}
+
+/// Compiles a spec and writes its crate into `dir` (not the lock: the
+/// `esgen` command writes it beside the spec, with [`write_lock`]). Writes nothing when the
 /// spec has errors, when `dir` is not this spec's crate, or when a generated
 /// file there was edited by hand. Waits for another build of `dir` to end.
 pub fn build(source: &Source, dir: &Path) -> (Option<output::Report>, Vec<Diagnostic>) {

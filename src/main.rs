@@ -97,6 +97,11 @@ enum Command {
         /// Print every model's resolved types, saying which were inferred.
         #[arg(long)]
         explain: bool,
+        /// Compare the events with this lock, or with the lock an older
+        /// spec would have written, instead of the lock beside each spec
+        /// (for review or CI: `--against main.lock`, `--against old.ddd`).
+        #[arg(long, value_name = "LOCK_OR_SPEC")]
+        against: Option<PathBuf>,
     },
     /// List every model (aggregate) of specs, with its commands, the events
     /// they are accepted as, and its queries.
@@ -156,8 +161,20 @@ fn main() -> ExitCode {
                 .map(|spec| build(spec, out.as_deref(), mode, verbose, ui))
                 .max()
         }
-        Command::Check { specs, explain } => {
-            specs.iter().map(|spec| check(spec, explain, ui)).max()
+        Command::Check {
+            specs,
+            explain,
+            against,
+        } => {
+            let against = match against.as_deref().map(|path| read_against(path, ui)) {
+                Some(Ok(lock)) => Some(lock),
+                Some(Err(status)) => return ExitCode::from(status as u8),
+                None => None,
+            };
+            specs
+                .iter()
+                .map(|spec| check(spec, explain, against.as_ref(), ui))
+                .max()
         }
         Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
         Command::Explain { code } => Some(explain_code(&code)),
@@ -199,7 +216,27 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) ->
         return Status::SpecErrors;
     };
     match mode {
-        Mode::Write { force } => write(&source, &dir, &compiled.files, force, verbose, ui),
+        Mode::Write { force } => {
+            let status = write(&source, &dir, &compiled.files, force, verbose, ui);
+            if status != Status::Ok {
+                return status;
+            }
+            match esgen::write_lock(&source, &compiled.lock) {
+                Ok(true) => {
+                    eprintln!(
+                        "locked the events of {} in {}: commit it beside the spec",
+                        source.name,
+                        esgen::lock_path(&source).display()
+                    );
+                    Status::Ok
+                }
+                Ok(false) => Status::Ok,
+                Err(error) => {
+                    report_diagnostics(ui, &source, std::slice::from_ref(&*error));
+                    Status::Trouble
+                }
+            }
+        }
         Mode::Check | Mode::DryRun => {
             let plan = match output::plan(&dir, &compiled.files) {
                 Ok(plan) => plan,
@@ -209,7 +246,20 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) ->
                 }
             };
             if matches!(mode, Mode::Check) {
-                check_crate(&source, &dir, &plan, ui)
+                let crate_status = check_crate(&source, &dir, &plan, ui);
+                let lock = esgen::lock_path(&source);
+                let stale = std::fs::read_to_string(&lock)
+                    .map_or(true, |text| text != compiled.lock.render());
+                if stale {
+                    eprintln!(
+                        "{} is not up to date with {}: rebuild with `esgen build {}` and commit it",
+                        lock.display(),
+                        source.name,
+                        source.name
+                    );
+                    return Status::SpecErrors;
+                }
+                crate_status
             } else {
                 dry_run(&source, &dir, &plan, verbose, ui)
             }
@@ -367,12 +417,48 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: 
     }
 }
 
-fn check(path: &Path, explain: bool, ui: &Ui) -> Status {
+/// The lock `--against` names: a lock file, or the lock an older spec
+/// gives.
+fn read_against(path: &Path, ui: &Ui) -> Result<esgen::Lock, Status> {
+    if path.extension().is_some_and(|e| e == "lock") {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: cannot read `{}`: {e}", path.display());
+            Status::Trouble
+        })?;
+        return esgen::Lock::parse(&text).map_err(|why| {
+            eprintln!(
+                "error[{}]: `{}` is not a lock esgen can read: {why}",
+                codes::LOCK_UNREADABLE,
+                path.display()
+            );
+            Status::Trouble
+        });
+    }
+    let source = read(path, ui)?;
+    let (_, lock, diagnostics) = esgen::check_with_lock(&source, None);
+    lock.ok_or_else(|| {
+        report_diagnostics(ui, &source, &diagnostics);
+        eprintln!(
+            "{}: {}; it cannot be compared with",
+            source.name,
+            count(&diagnostics)
+        );
+        Status::Trouble
+    })
+}
+
+fn check(path: &Path, explain: bool, against: Option<&esgen::Lock>, ui: &Ui) -> Status {
     let source = match read(path, ui) {
         Ok(source) => source,
         Err(status) => return status,
     };
-    let (mut spec, mut diagnostics) = esgen::check(&source);
+    let (mut spec, mut diagnostics) = match against {
+        Some(lock) => {
+            let (spec, _, diagnostics) = esgen::check_with_lock(&source, Some(lock));
+            (spec, diagnostics)
+        }
+        None => esgen::check(&source),
+    };
     if deny_warnings(ui, &mut diagnostics) {
         spec = None;
     }

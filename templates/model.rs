@@ -101,8 +101,18 @@ pub enum {{ model.rust }}Event {
     #[serde(rename = "{{ v.tag }}")]
 {{ v.line }}
 {%- endfor %}
+{%- if model.retired %}
+    /// A stored event the spec retired (`Evolution:`), by its name: read,
+    /// changes nothing, never written.
+    #[serde(skip)]
+    Retired(&'static str),
+{%- endif %}
 {%- if !model.event_variants.is_empty() %}
 }
+{%- endif %}
+{%- if let Some(decoding) = model.decoding %}
+
+{{ decoding }}
 {%- endif %}
 
 impl {{ model.rust }}Command {

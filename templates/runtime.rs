@@ -41,7 +41,7 @@ impl DomainEvent for {{ model.rust }}Event {
     }
 
     fn event_version(&self) -> String {
-        String::from("1")
+{{ model.version_body }}
     }
 }
 
@@ -102,7 +102,7 @@ impl DomainEvent for {{ model.rust }}Event {
     }
 
     fn event_version(&self) -> String {
-        String::from("1")
+{{ model.version_body }}
     }
 }
 

@@ -21,12 +21,12 @@ fn building_twice_changes_nothing() {
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     let crate_dir = tmp.path().join("todos");
     let before = snapshot(&crate_dir);
-    assert_eq!(before.len(), 8);
+    assert_eq!(before.len(), 9);
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = esgen(&["build", "todos.ddd"], tmp.path());
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(
-        stderr(&second).contains("created 0, updated 0, unchanged 5, removed 0"),
+        stderr(&second).contains("created 0, updated 0, unchanged 6, removed 0"),
         "{}",
         stderr(&second)
     );
@@ -549,5 +549,98 @@ fn list_prints_every_model_with_its_commands_and_events() {
         stderr(&broken).contains("error[E0001]"),
         "{}",
         stderr(&broken)
+    );
+}
+
+#[test]
+fn stored_events_are_locked_and_a_breaking_change_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    let first = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let lock = tmp.path().join("todos.lock");
+    let locked = fs::read_to_string(&lock).expect("the build writes the lock");
+    assert!(locked.contains("\"tag\": \"created\""), "{locked}");
+    let crate_dir = tmp.path().join("todos");
+    let before = snapshot(&crate_dir);
+
+    // A field added to `created` in place would change what is stored.
+    let v1 = fs::read_to_string(&spec).unwrap();
+    let edited = v1
+        .replace(
+            "accepted as created [id text completed?]",
+            "accepted as created [id text completed? priority]",
+        )
+        .replace("Terms:\n", "Terms:\n  - priority: integer, default 3\n");
+    assert_ne!(edited, v1);
+    fs::write(&spec, &edited).unwrap();
+    let refused = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("error[E0302]"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("created@2"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(&crate_dir), before, "nothing was written");
+    assert_eq!(
+        fs::read_to_string(&lock).unwrap(),
+        locked,
+        "the lock is kept"
+    );
+
+    // As a new version it is accepted, and stored `created` events are
+    // read as `created@2`, the new field taking its default.
+    fs::write(
+        &spec,
+        edited.replace("accepted as created [", "accepted as created@2 ["),
+    )
+    .unwrap();
+    let built = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    let relocked = fs::read_to_string(&lock).unwrap();
+    assert!(relocked.contains("\"tag\": \"created@2\""), "{relocked}");
+    assert!(
+        relocked.contains("\"tag\": \"created\""),
+        "the old version stays"
+    );
+    let model = fs::read_to_string(crate_dir.join("src/generated/todos.rs")).unwrap();
+    assert!(model.contains("pub struct CreatedV1"), "{model}");
+    assert!(model.contains("priority: 3,"), "{model}");
+    let tests = fs::read_to_string(crate_dir.join("tests/evolution.rs")).unwrap();
+    assert!(
+        tests.contains("fn created_is_read_as_created_2()"),
+        "{tests}"
+    );
+    assert_eq!(
+        esgen(&["build", "--check", "todos.ddd"], tmp.path())
+            .status
+            .code(),
+        Some(0)
+    );
+
+    // Checked against the first lock, for review: accepted too.
+    let old = tmp.path().join("v1.lock");
+    fs::write(&old, &locked).unwrap();
+    let against = esgen(&["check", "todos.ddd", "--against", "v1.lock"], tmp.path());
+    assert_eq!(against.status.code(), Some(0), "{}", stderr(&against));
+    // The first spec against today's lock: `created@2` would be lost.
+    fs::write(tmp.path().join("old.ddd"), &v1).unwrap();
+    let back = esgen(&["check", "old.ddd", "--against", "todos.lock"], tmp.path());
+    assert_eq!(back.status.code(), Some(1));
+    assert!(stderr(&back).contains("error[E0307]"), "{}", stderr(&back));
+
+    // A lock left behind by the spec fails `build --check`.
+    fs::write(&lock, &locked).unwrap();
+    let stale = esgen(&["build", "--check", "todos.ddd"], tmp.path());
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stderr(&stale).contains("todos.lock is not up to date"),
+        "{}",
+        stderr(&stale)
     );
 }

@@ -37,7 +37,7 @@ const NOT_ABOUT_SPEC_TEXT: [&str; 4] = [
 const NO_FIXTURE: [&str; 1] = [codes::SPEC_TOO_LARGE];
 
 /// Every code a fixture must show, listed by hand.
-const EXPECTED_CODES: [&str; 44] = [
+const EXPECTED_CODES: [&str; 56] = [
     codes::SYNTAX,
     codes::OUTSIDE_MODEL,
     codes::ITEM_OUTSIDE_SECTION,
@@ -79,9 +79,21 @@ const EXPECTED_CODES: [&str; 44] = [
     codes::SCENARIO_WRONG_EVENT,
     codes::STREAMS_NOT_ALLOWED,
     codes::ASKED_WHERE_NOT_ALLOWED,
+    codes::EVENT_REMOVED,
+    codes::VERSION_EDITED,
+    codes::FIELD_WITHOUT_DEFAULT,
+    codes::FIELD_RETYPED,
+    codes::CHOICE_VALUE_REMOVED,
+    codes::RESERVED_NAME_REUSED,
+    codes::UPCAST_CHAIN,
+    codes::REPRESENTATION_CHANGED,
+    codes::LOCK_UNREADABLE,
     codes::INFERRED_TEXT,
     codes::UNUSED_TERM,
     codes::UNTESTED,
+    codes::FIELD_DROPPED,
+    codes::CHOICE_VALUE_ADDED,
+    codes::MODEL_REMOVED,
 ];
 
 fn repo() -> &'static Path {
@@ -485,7 +497,12 @@ fn ddd_blocks(text: &str) -> Vec<String> {
 
 /// Codes whose examples are not spec text (the file's bytes, its size, or
 /// the crate on disk): their pages show commands in ```text blocks.
-const NOT_SPEC_TEXT_EXAMPLES: [&str; 2] = [codes::NOT_UTF8, codes::SPEC_TOO_LARGE];
+const NOT_SPEC_TEXT_EXAMPLES: [&str; 4] = [
+    codes::NOT_UTF8,
+    codes::SPEC_TOO_LARGE,
+    codes::REPRESENTATION_CHANGED,
+    codes::LOCK_UNREADABLE,
+];
 
 #[test]
 fn explanation_examples_do_what_they_say() {
@@ -499,20 +516,35 @@ fn explanation_examples_do_what_they_say() {
             );
             continue;
         }
-        let [wrong, right] = blocks.as_slice() else {
-            panic!(
-                "{code}: expected a wrong and a right ```ddd block, found {}",
+        // A page about stored events shows the spec as it was locked
+        // first: the other two are checked against that lock.
+        let (before, wrong, right) = match blocks.as_slice() {
+            [wrong, right] => (None, wrong, right),
+            [before, wrong, right] => (Some(before), wrong, right),
+            _ => panic!(
+                "{code}: expected a wrong and a right ```ddd block (after a stored-before one), found {}",
                 blocks.len()
-            );
+            ),
         };
-        let (_, found) = esgen::check(&esgen::source::Source::new("wrong.ddd", wrong.as_str()));
+        let lock = before.map(|before| {
+            let source = esgen::source::Source::new("before.ddd", before.as_str());
+            let (_, lock, found) = esgen::check_with_lock(&source, None);
+            lock.unwrap_or_else(|| {
+                panic!(
+                    "{code}: the stored-before example does not check:\n{}",
+                    diagnostics::render(&source, &found)
+                )
+            })
+        });
+        let source = esgen::source::Source::new("wrong.ddd", wrong.as_str());
+        let (_, _, found) = esgen::check_with_lock(&source, lock.as_ref());
         assert!(
             found.iter().any(|d| d.code == code),
-            "{code}: the wrong example does not produce it, but {:?}",
-            found.iter().map(|d| d.code).collect::<Vec<_>>()
+            "{code}: the wrong example does not produce it, but:\n{}",
+            diagnostics::render(&source, &found)
         );
         let source = esgen::source::Source::new("right.ddd", right.as_str());
-        let (spec, found) = esgen::check(&source);
+        let (spec, _, found) = esgen::check_with_lock(&source, lock.as_ref());
         assert!(
             spec.is_some() && found.is_empty(),
             "{code}: the right example is not clean:\n{}",

@@ -124,14 +124,21 @@ fn removed_action_and_model_lose_their_generated_code_and_the_user_files_are_nam
         // The model goes, and the action with its scenarios.
         let text = text.split("\nModel: Notes").next().unwrap().to_string();
         let text = text.split("\nScenarios:").next().unwrap().to_string();
-        text.lines()
+        let kept: String = text
+            .lines()
             .filter(|line| !line.contains("delete [id]") && !line.contains("Takes a todo off"))
             .map(|line| format!("{line}\n"))
-            .collect()
+            .collect();
+        // Stored `deleted` events are skipped from now on.
+        format!("{kept}\nEvolution:\n  - retired deleted\n")
     });
     let shrunk = esgen(&["build", "todos.ddd"], tmp.path());
     assert_eq!(shrunk.status.code(), Some(0), "{}", stderr(&shrunk));
     let said = stderr(&shrunk);
+    assert!(
+        said.contains("warning[W0006]"),
+        "the model's stored events: {said}"
+    );
     assert!(
         !notes_generated.exists(),
         "the removed model's file is gone"

@@ -167,6 +167,8 @@ const RULE_ACTIONS: &[&str] = &[
     "  - retext [id new-text] accepted as retexted [id new-text]",
     "  - clear [] accepted as cleared [ids]",
     "  - own [owner-id name] accepted as owned [owner-id name]",
+    "  - reopen [id] accepted as closed@2 [id]",
+    "  - rename [id text] accepted as retexted@0 [id text]",
 ];
 
 /// Rule lines, well formed or not, that may or may not fit their action.
@@ -258,6 +260,14 @@ const SCENARIO_LINES: &[&str] = &[
     "Streams: one per Owner",
     "Streams: one",
     "Streams: two",
+    "Evolution:",
+    "  - created -> created@2: done? = yes",
+    "  - created@0 -> cleared",
+    "  - created@1 -> created@2: by fix-it, text was name",
+    "  - closed -> closed@3: text = \"x\"",
+    "  - retired closed, cleared",
+    "  - reserved text, ids",
+    "  - closed@2 -> closed",
     "    given created [id: t1, text: \"a\"] in People",
     "    given joined [owner-id: o1, name: \"Ann\"] in People",
     "    when close [id: t1] in Tasks",

@@ -6,6 +6,7 @@
 
 mod behaviour;
 pub mod checksum;
+mod evolution;
 mod expr;
 mod rust;
 mod scenarios;
@@ -113,6 +114,12 @@ struct SkeletonRs<'a> {
 /// The test file of a spec's scenarios, relative to its crate.
 pub const SCENARIOS_PATH: &str = "tests/scenarios.rs";
 
+/// Your functions that read stored event versions (`by <function>`).
+pub const EVOLUTION_FUNCTIONS_PATH: &str = "src/evolution.rs";
+
+/// The test file that reads a sample of every locked event version.
+pub const EVOLUTION_PATH: &str = "tests/evolution.rs";
+
 /// Generates every file of the crate for a checked spec.
 pub fn generate(spec: &Spec) -> FileSet {
     let krate = CrateView::new(spec);
@@ -153,6 +160,12 @@ pub fn generate(spec: &Spec) -> FileSet {
                 model,
             }),
         ));
+    }
+    if let Some(skeleton) = evolution::skeleton(spec) {
+        files.push(file(EVOLUTION_FUNCTIONS_PATH, Owner::User, skeleton));
+    }
+    if let Some(tests) = evolution::tests(spec) {
+        files.push(generated(EVOLUTION_PATH, &krate.spec_file, tests));
     }
     if let Some(view) = scenarios::ScenariosView::new(spec) {
         files.push(generated(

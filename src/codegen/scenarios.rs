@@ -239,7 +239,7 @@ impl ModelScenarios {
             uses.push(format!("use super::{harness}::Keys as _;"));
         }
         uses.sort_by_key(|line| super::rust::use_order(line));
-        let event_arms = model
+        let mut event_arms: Vec<String> = model
             .events
             .iter()
             .map(|event| {
@@ -269,6 +269,12 @@ impl ModelScenarios {
                 arm
             })
             .collect();
+        if !model.retired.is_empty() {
+            event_arms.push(format!(
+                "                {}Event::Retired(name) => name.to_string(),",
+                model.rust
+            ));
+        }
         let tests = model
             .scenarios
             .iter()

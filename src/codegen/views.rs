@@ -93,6 +93,8 @@ pub struct RuntimeModel {
     pub handle_signature: String,
     /// Its name as a Rust string literal.
     pub name_literal: String,
+    /// The body of `event_version`, laid out at 8.
+    pub version_body: String,
 }
 
 /// Another model a model's rules ask, in its runtime.
@@ -271,7 +273,13 @@ pub struct ModelView {
     /// Derives of the command enum.
     pub command_derives: &'static str,
     /// Derives of the event enum.
-    pub event_derives: &'static str,
+    pub event_derives: String,
+    /// How stored versions of its events are read, when there are any
+    /// (`codegen::evolution`).
+    pub decoding: Option<String>,
+    /// The spec retires stored events: the event enum reads them as
+    /// `Retired`.
+    pub retired: bool,
     /// Query methods.
     pub queries: Vec<MethodView>,
     /// Proposing methods, one per action.
@@ -374,7 +382,11 @@ impl CrateView {
                 spec.models
                     .iter()
                     .map(|m| m.module.clone())
-                    .chain(["generated".to_string()]),
+                    .chain(["generated".to_string()])
+                    .chain(
+                        (!super::evolution::functions(spec).is_empty())
+                            .then(|| "evolution".to_string()),
+                    ),
             ),
         }
     }
@@ -470,6 +482,7 @@ impl RuntimeModel {
                 &format!("PostgresCqrs<{stream}>"),
             ),
             name_literal: super::behaviour::string(&m.name),
+            version_body: version_body(m),
             name: inert(&m.name),
             rust: m.rust.clone(),
             module: m.module.clone(),
@@ -558,6 +571,27 @@ impl RuntimeModel {
             prefix,
         }
     }
+}
+
+/// `event_version`: each event's current version.
+fn version_body(model: &crate::model::ir::Model) -> String {
+    if model.events.iter().all(|e| e.version == 1) {
+        return "        String::from(\"1\")".to_string();
+    }
+    let mut out = String::from("        let version = match self {\n");
+    for event in &model.events {
+        out.push_str(&super::rust::arm(
+            12,
+            &format!("Self::{}(_)", event.rust),
+            &event.version.to_string(),
+        ));
+        out.push('\n');
+    }
+    if !model.retired.is_empty() {
+        out.push_str("            Self::Retired(_) => 1,\n");
+    }
+    out.push_str("        };\n        version.to_string()");
+    out
 }
 
 /// How the runtime reads `other`, which `model`'s rules ask (the
@@ -1054,8 +1088,8 @@ impl ModelView {
             .iter()
             .map(|e| {
                 variant(
-                    inert(&format!("`{} {}`", e.name, bracket(&e.fields))),
-                    &e.name,
+                    inert(&format!("`{} {}`", e.tag(), bracket(&e.fields))),
+                    &e.tag(),
                     &e.rust,
                     &format!("{}Event", model.rust),
                 )
@@ -1207,7 +1241,7 @@ impl ModelView {
                 )
             })
             .collect();
-        let accept_arms = model
+        let mut accept_arms: Vec<String> = model
             .events
             .iter()
             .map(|event| {
@@ -1218,6 +1252,9 @@ impl ModelView {
                 )
             })
             .collect();
+        if !model.retired.is_empty() {
+            accept_arms.push(format!("            {rust}Event::Retired(_) => {{}}"));
+        }
 
         let action_arms = model
             .commands
@@ -1230,7 +1267,7 @@ impl ModelView {
                 )
             })
             .collect();
-        let name_arms = model
+        let mut name_arms: Vec<String> = model
             .events
             .iter()
             .map(|e| {
@@ -1241,6 +1278,9 @@ impl ModelView {
                 )
             })
             .collect();
+        if !model.retired.is_empty() {
+            name_arms.push("            Self::Retired(name) => name,".to_string());
+        }
         let halves = [
             format!("{rust}Propose"),
             format!("{rust}Accept"),
@@ -1407,11 +1447,21 @@ impl ModelView {
             } else {
                 DERIVE_PARTIAL
             },
-            event_derives: if model.events_eq() {
-                ENUM_EQ
-            } else {
-                DERIVE_PARTIAL
+            event_derives: {
+                let derives = if model.events_eq() {
+                    ENUM_EQ
+                } else {
+                    DERIVE_PARTIAL
+                };
+                if model.stored.is_empty() && model.retired.is_empty() {
+                    derives.to_string()
+                } else {
+                    // Read through the stored versions instead.
+                    derives.replace(", Deserialize", "")
+                }
             },
+            decoding: super::evolution::decoding(model),
+            retired: !model.retired.is_empty(),
             queries,
             proposals,
             acceptances,

@@ -191,6 +191,32 @@ fn event_fields_agree(model: &ast::Model, out: &mut Vec<Diagnostic>) {
             first.insert(event, action);
             continue;
         };
+        let version = |a: &ast::Action| a.event_version.map_or(1, |(v, _)| v);
+        if version(earlier) != version(action) {
+            let at = action.event_version.map_or(action.event.span, |(_, s)| s);
+            out.push(
+                Diagnostic::error(
+                    codes::EVENT_FIELDS_DIFFER,
+                    format!(
+                        "action `{}` is accepted as `{event}@{}`, but `{}` accepts `{event}@{}`",
+                        action.command.text,
+                        version(action),
+                        earlier.command.text,
+                        version(earlier)
+                    ),
+                )
+                .at_labelled(at, "this version")
+                .with_label(
+                    earlier.event.span,
+                    format!("`{event}@{}` here", version(earlier)),
+                )
+                .with_help(format!(
+                    "an event has one current version: write `{event}@{}` in both actions",
+                    version(action).max(version(earlier))
+                )),
+            );
+            continue;
+        }
         let names =
             |fields: &[ast::Ident]| fields.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
         if names(&earlier.fields) != names(&action.fields) {

@@ -152,7 +152,7 @@ impl Check {
 }
 
 /// A value written in the spec, typed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Literal {
     /// Text.
@@ -645,8 +645,10 @@ pub struct Command {
 /// An event that one or more commands are accepted as.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
-    /// As written (`text-changed`), also its serialised tag.
+    /// As written (`text-changed`).
     pub name: String,
+    /// Its current version: 1 unless the spec writes `@<n>`.
+    pub version: u32,
     /// The struct name (`TextChanged`).
     pub rust: String,
     /// The accepting method (`accept_text_changed`).
@@ -662,6 +664,23 @@ pub struct Event {
     pub effects: Option<Vec<Effect>>,
     /// The effect lines as written (for `--explain`).
     pub effect_lines: Vec<String>,
+}
+
+impl Event {
+    /// Its serialised tag: the name at version 1 (`created`), else the
+    /// name and the version (`created@2`).
+    pub fn tag(&self) -> String {
+        wire_tag(&self.name, self.version)
+    }
+}
+
+/// The serialised tag of an event at a version: `created`, `created@2`.
+pub fn wire_tag(name: &str, version: u32) -> String {
+    if version == 1 {
+        name.to_string()
+    } else {
+        format!("{name}@{version}")
+    }
 }
 
 /// One model: a bounded context with its queries and actions.
@@ -699,6 +718,88 @@ pub struct Model {
     /// The other models its rules ask (`<query> [args] in <Model>`), in
     /// the order first asked.
     pub asks: Vec<Ask>,
+    /// The versions of its events that were stored and are not current,
+    /// each read and brought up to its current event (from the lock and
+    /// `Evolution:`).
+    pub stored: Vec<StoredVersion>,
+    /// The tags of stored events the spec retired: skipped when read.
+    pub retired: Vec<String>,
+}
+
+/// A version of an event that was stored and is not current.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredVersion {
+    /// The event's name as written then.
+    pub name: String,
+    /// The version.
+    pub version: u32,
+    /// Its tag on the wire.
+    pub tag: String,
+    /// The struct that reads it (`CreatedV1`).
+    pub rust: String,
+    /// Its fields, as stored.
+    pub fields: Vec<StoredField>,
+    /// What it is read as next.
+    pub next: Next,
+    /// How.
+    pub how: Upcast,
+}
+
+/// A field of a stored version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredField {
+    /// Its key on the wire.
+    pub wire: String,
+    /// Its Rust name.
+    pub rust: String,
+    /// The Rust type that reads it.
+    pub ty: Type,
+    /// The term, as written then.
+    pub term: String,
+}
+
+/// What a stored version is read as next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "next", content = "index", rename_all = "kebab-case")]
+pub enum Next {
+    /// Another stored version: an index into [`Model::stored`].
+    Stored(usize),
+    /// A current event: an index into [`Model::events`].
+    Current(usize),
+}
+
+/// How a stored version becomes the next.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "how", rename_all = "kebab-case")]
+pub enum Upcast {
+    /// Field by field: each field of the next version, and its value.
+    Fields {
+        /// (the next version's field, Rust name; its value).
+        fields: Vec<(String, FieldValue)>,
+    },
+    /// By a function you write (its Rust name).
+    By {
+        /// The function.
+        function: String,
+    },
+}
+
+/// Where a field of the next version comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum FieldValue {
+    /// The stored field of this Rust name.
+    Field {
+        /// Its Rust name.
+        rust: String,
+    },
+    /// A value written in `Evolution:` or the term's default.
+    Value {
+        /// The value.
+        value: Literal,
+        /// Its type.
+        ty: Type,
+    },
 }
 
 /// Another model of the spec whose queries a model's rules ask.

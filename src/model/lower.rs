@@ -122,7 +122,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
         let rust = self.type_name(&model.name, "model");
         let module = self.value_name(&model.name, "model");
         let file_stem = names::unraw(&module).to_string();
-        if ["lib", "main", "generated", "mod", "build"].contains(&file_stem.as_str()) {
+        if ["lib", "main", "generated", "mod", "build", "evolution"].contains(&file_stem.as_str()) {
             self.invalid_name(
                 &model.name,
                 "model",
@@ -293,6 +293,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     ));
                     events.push(ir::Event {
                         name: action.event.text.clone(),
+                        version: action.event_version.map_or(1, |(v, _)| v),
                         rust,
                         method: accept,
                         fields,
@@ -450,6 +451,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 reason: String::new(),
             },
             asks: Vec::new(),
+            stored: Vec::new(),
+            retired: Vec::new(),
         };
         let Some(others) = self.others else {
             return (Some(lowered), self.space);

@@ -7,6 +7,7 @@
 //! next pass runs on whatever is usable, so one run reports every problem.
 
 pub mod checks;
+pub mod evolution;
 pub mod explain;
 pub mod ir;
 pub mod list;

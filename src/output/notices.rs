@@ -125,6 +125,13 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
         }
     }
     notices.extend(references_to_removed(dir, plan));
+    notices.extend(evolution_functions(
+        dir,
+        files,
+        &created,
+        lib_kept,
+        &declared_modules,
+    ));
     notices.extend(manifest_gaps(dir, files, plan));
     notices
 }
@@ -267,6 +274,47 @@ fn is_model_file(file: &GeneratedFile) -> bool {
     file.path.starts_with("src")
         && file.path.extension().is_some_and(|e| e == "rs")
         && file.path != Path::new("src/lib.rs")
+        && file.path != Path::new(crate::codegen::EVOLUTION_FUNCTIONS_PATH)
+}
+
+/// `src/evolution.rs`: new, not declared in a kept `lib.rs`, or lacking a
+/// function `Evolution:` now names.
+fn evolution_functions(
+    dir: &Path,
+    files: &FileSet,
+    created: &HashSet<&Path>,
+    lib_kept: bool,
+    declared_modules: &HashSet<&str>,
+) -> Vec<String> {
+    let path = crate::codegen::EVOLUTION_FUNCTIONS_PATH;
+    let Some(skeleton) = files.get(path) else {
+        return Vec::new();
+    };
+    let mut notices = Vec::new();
+    if created.contains(Path::new(path)) {
+        notices.push(format!(
+            "new file `{path}`: write the functions `Evolution:` names (`by <function>`); until then they panic, and `tests/evolution.rs` says so"
+        ));
+    } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
+        for line in skeleton.contents.lines() {
+            let Some(rest) = line.strip_prefix("pub fn ") else {
+                continue;
+            };
+            let name = rest.split('(').next().unwrap_or_default();
+            if !mine.contains(&format!("fn {name}(")) {
+                notices.push(format!(
+                    "`{path}` lacks `{}`: add it (a new crate's `{path}` shows it)",
+                    line.trim_end_matches(" {")
+                ));
+            }
+        }
+    }
+    if lib_kept && !declared_modules.contains("evolution") {
+        notices.push(format!(
+            "add `pub mod evolution;` to src/lib.rs, for `{path}`"
+        ));
+    }
+    notices
 }
 
 fn module_name(skeleton: &GeneratedFile) -> String {
@@ -426,6 +474,12 @@ fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
                 "`Cargo.toml` lacks `{dependency}`, which the spec's types now need: add the line a new crate's `Cargo.toml` has for it"
             ));
         }
+    }
+    if files.get(crate::codegen::EVOLUTION_PATH).is_some() && !declares(&mine, "serde_json") {
+        notices.push(
+            "`Cargo.toml` lacks the dev-dependency `serde_json`, which `tests/evolution.rs` reads event samples with: add `[dev-dependencies]` and `serde_json = \"1\"`"
+                .to_string(),
+        );
     }
     notices
 }

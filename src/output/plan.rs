@@ -340,9 +340,14 @@ fn stale<'a>(dir: &Path, files: &FileSet) -> Vec<Entry<'a>> {
         .map(|entry| Path::new("src/generated").join(entry.file_name()))
         .filter(|relative| relative.extension().is_some_and(|e| e == "rs"))
         .collect();
-    let scenarios = Path::new(crate::codegen::SCENARIOS_PATH);
-    if dir.join(scenarios).is_file() {
-        candidates.push(scenarios.to_path_buf());
+    for test in [
+        crate::codegen::SCENARIOS_PATH,
+        crate::codegen::EVOLUTION_PATH,
+    ] {
+        let test = Path::new(test);
+        if dir.join(test).is_file() {
+            candidates.push(test.to_path_buf());
+        }
     }
     let mut stale = Vec::new();
     for relative in candidates {

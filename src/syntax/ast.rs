@@ -40,6 +40,78 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     /// `Streams:` lines, in order (one is expected).
     pub streams: Vec<StreamsRequest>,
+    /// Bullets of `Evolution:` sections.
+    pub evolution: Vec<EvolutionItem>,
+}
+
+/// `created` or `created@2`: an event at a version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventRef {
+    /// The event's name.
+    pub name: Ident,
+    /// The version written after `@`, and where; `None` is version 1.
+    pub version: Option<(u32, Span)>,
+    /// The whole.
+    pub span: Span,
+}
+
+impl EventRef {
+    /// The version: the one written, or 1.
+    pub fn number(&self) -> u32 {
+        self.version.map_or(1, |(v, _)| v)
+    }
+}
+
+/// A bullet of `Evolution:`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum EvolutionItem {
+    /// `<event>@<n> -> <event>@<m>[: <change>, …]`: how a stored version is
+    /// read as the next.
+    Upcast {
+        /// The version stored.
+        from: EventRef,
+        /// The version it becomes.
+        to: EventRef,
+        /// How, beyond fields of the same name and type.
+        changes: Vec<Change>,
+        /// The item.
+        span: Span,
+    },
+    /// `retired <event>, …`: stored ones skipped on replay.
+    Retired {
+        /// The events.
+        names: Vec<Ident>,
+        /// The item.
+        span: Span,
+    },
+    /// `reserved <name>, …`: names that may not come back.
+    Reserved {
+        /// The names.
+        names: Vec<Ident>,
+        /// The item.
+        span: Span,
+    },
+}
+
+/// One change of an upcast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Change {
+    /// `by <function>`: a function you write does the whole step.
+    By(Ident),
+    /// `<field> was <old-field>`: a field renamed.
+    Was {
+        /// The field of the new version.
+        field: Ident,
+        /// Its name in the old one.
+        old: Ident,
+    },
+    /// `<field> = <value>`: a field the old version lacks, and its value.
+    Default {
+        /// The field.
+        field: Ident,
+        /// Its value.
+        value: Value,
+    },
 }
 
 /// `Streams: one per <Entity>` or `Streams: one`.
@@ -63,6 +135,8 @@ pub enum SectionKind {
     Actions,
     /// `Scenarios:`
     Scenarios,
+    /// `Evolution:`
+    Evolution,
 }
 
 impl SectionKind {
@@ -73,6 +147,7 @@ impl SectionKind {
             SectionKind::Queries => "Queries",
             SectionKind::Actions => "Actions",
             SectionKind::Scenarios => "Scenarios",
+            SectionKind::Evolution => "Evolution",
         }
     }
 }
@@ -427,6 +502,8 @@ pub struct Action {
     pub params: Vec<Ident>,
     /// The event's name.
     pub event: Ident,
+    /// `@<n>` after the event's name, and where; `None` is version 1.
+    pub event_version: Option<(u32, Span)>,
     /// The event's fields (term names).
     pub fields: Vec<Ident>,
     /// Its rule lines, in spec order.

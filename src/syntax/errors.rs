@@ -119,7 +119,7 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         header_word.filter(|w| !HEADERS.contains(w) && pos > indent + w.len())
     {
         let mut diagnostic_help =
-            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"
+            "headers are `Model:`, `Entity:`, `Terms:`, `Queries:`, `Actions:`, `Scenarios:` and `Evolution:`"
                 .to_string();
         if let Some(suggestion) = did_you_mean(word, HEADERS) {
             diagnostic_help = format!("did you mean `{suggestion}:`?");
@@ -331,13 +331,14 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
 }
 
 /// The header words.
-const HEADERS: [&str; 7] = [
+const HEADERS: [&str; 8] = [
     "Model",
     "Entity",
     "Terms",
     "Queries",
     "Actions",
     "Scenarios",
+    "Evolution",
     "Streams",
 ];
 
@@ -384,7 +385,7 @@ pub(super) fn unknown_section(word: &str, span: Span) -> Diagnostic {
             "`{word}:` needs a name after it, e.g. `{word}: Todos`"
         )),
         None => diagnostic
-            .with_help("a model's sections are `Terms:`, `Queries:`, `Actions:` and `Scenarios:`"),
+            .with_help("a model's sections are `Terms:`, `Queries:`, `Actions:`, `Scenarios:` and `Evolution:`"),
     }
 }
 

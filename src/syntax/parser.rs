@@ -32,6 +32,7 @@ impl Context {
             Context::In(SectionKind::Queries) => Rule::queries_line,
             Context::In(SectionKind::Actions) => Rule::actions_line,
             Context::In(SectionKind::Scenarios) => Rule::scenarios_line,
+            Context::In(SectionKind::Evolution) => Rule::evolution_line,
         }
     }
 }
@@ -247,6 +248,7 @@ impl LineParser {
                     actions: Vec::new(),
                     scenarios: Vec::new(),
                     streams: Vec::new(),
+                    evolution: Vec::new(),
                 });
                 self.context = Context::Outside;
             }
@@ -293,6 +295,7 @@ impl LineParser {
                     "Queries" => Some(SectionKind::Queries),
                     "Actions" => Some(SectionKind::Actions),
                     "Scenarios" => Some(SectionKind::Scenarios),
+                    "Evolution" => Some(SectionKind::Evolution),
                     _ => None,
                 };
                 let word_span = span_of(&word, offset);
@@ -371,10 +374,12 @@ impl LineParser {
             Rule::action_item => {
                 let mut names = Vec::new();
                 let mut lists = Vec::new();
+                let mut event = None;
                 for part in pair.into_inner() {
                     match part.as_rule() {
                         Rule::name => names.push(ident(part, offset)),
                         Rule::name_list => lists.push(idents(part, offset)),
+                        Rule::event_ref => event = Some(event_ref(part, offset)),
                         _ => {}
                     }
                 }
@@ -383,14 +388,15 @@ impl LineParser {
                 if let (Some(model), Some(command), Some(event), Some(params), Some(fields)) = (
                     self.models.last_mut(),
                     names.next(),
-                    names.next(),
+                    event,
                     lists.next(),
                     lists.next(),
                 ) {
                     model.actions.push(Action {
                         command,
                         params,
-                        event,
+                        event: event.name,
+                        event_version: event.version,
                         fields,
                         clauses: Vec::new(),
                         docs,
@@ -410,6 +416,13 @@ impl LineParser {
                     Some(action) => action.clauses.push(clause),
                     None if self.clause_target_broken => {}
                     None => self.diagnostics.push(errors::clause_outside_action(span)),
+                }
+            }
+            Rule::evolution_item => {
+                if let Some(item) = evolution_item(first(pair), offset) {
+                    if let Some(model) = self.models.last_mut() {
+                        model.evolution.push(item);
+                    }
                 }
             }
             Rule::scenario_item => {
@@ -558,6 +571,7 @@ impl LineParser {
                 command: ident(command),
                 params: list(params),
                 event: ident(event),
+                event_version: None,
                 fields: list(fields),
                 clauses: Vec::new(),
                 docs: Vec::new(),
@@ -897,6 +911,97 @@ fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
             }
         }
         _ => Operand::Value(value(pair, offset)),
+    }
+}
+
+/// `created` or `created@2`.
+fn event_ref(pair: Pair<'_, Rule>, offset: usize) -> EventRef {
+    let span = span_of(&pair, offset);
+    let mut name = Ident {
+        text: String::new(),
+        span,
+    };
+    let mut version = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::name => name = ident(part, offset),
+            Rule::version => {
+                // At most six digits: always a `u32`.
+                let number = part.as_str().parse().unwrap_or(u32::MAX);
+                version = Some((number, span_of(&part, offset)));
+            }
+            _ => {}
+        }
+    }
+    EventRef {
+        name,
+        version,
+        span,
+    }
+}
+
+/// A bullet of `Evolution:`.
+fn evolution_item(pair: Pair<'_, Rule>, offset: usize) -> Option<EvolutionItem> {
+    let span = span_of(&pair, offset);
+    let names = |pair: Pair<'_, Rule>| -> Vec<Ident> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::names)
+            .flat_map(|p| p.into_inner())
+            .filter(|p| p.as_rule() == Rule::name)
+            .map(|p| ident(p, offset))
+            .collect()
+    };
+    match pair.as_rule() {
+        Rule::retired => Some(EvolutionItem::Retired {
+            names: names(pair),
+            span,
+        }),
+        Rule::reserved => Some(EvolutionItem::Reserved {
+            names: names(pair),
+            span,
+        }),
+        Rule::upcast => {
+            let mut refs = Vec::new();
+            let mut changes = Vec::new();
+            for part in pair.into_inner() {
+                match part.as_rule() {
+                    Rule::event_ref => refs.push(event_ref(part, offset)),
+                    Rule::change => {
+                        let change = first(part);
+                        let rule = change.as_rule();
+                        let mut inner = change.into_inner();
+                        let found = match rule {
+                            Rule::by_function => inner.next().map(|n| Change::By(ident(n, offset))),
+                            Rule::renamed_field => match (inner.next(), inner.next()) {
+                                (Some(field), Some(old)) => Some(Change::Was {
+                                    field: ident(field, offset),
+                                    old: ident(old, offset),
+                                }),
+                                _ => None,
+                            },
+                            Rule::field_default => match (inner.next(), inner.next()) {
+                                (Some(field), Some(v)) => Some(Change::Default {
+                                    field: ident(field, offset),
+                                    value: value(v, offset),
+                                }),
+                                _ => None,
+                            },
+                            _ => None,
+                        };
+                        changes.extend(found);
+                    }
+                    _ => {}
+                }
+            }
+            let mut refs = refs.into_iter();
+            Some(EvolutionItem::Upcast {
+                from: refs.next()?,
+                to: refs.next()?,
+                changes,
+                span,
+            })
+        }
+        _ => None,
     }
 }
 
