@@ -8,18 +8,23 @@ mod support;
 
 use cqrs_es::mem_store::MemStore;
 use cqrs_es::{AggregateError, CqrsFramework};
+use practice::generated::runtime::patients_load;
 use practice::generated::runtime::{
     migrate, patients_cqrs, patients_stream, visits_cqrs, visits_load, visits_stream, visits_view,
     PatientsTables, VisitsServices, VisitsStored, VisitsStream, VisitsTables,
 };
 use practice::generated::{PatientId, Rejection, RejectionKind, VisitId};
-use practice::patients::{Discharge, Patients, PatientsAggregate, PatientsCommand, Register};
+use practice::patients::{
+    Discharge, Patients, PatientsAggregate, PatientsCommand, PatientsQueries, PatientsState,
+    Register,
+};
 use practice::visits::{Book, Visits, VisitsCommand, VisitsQueries};
 
 fn register(patient: &str) -> PatientsCommand {
     Register {
         patient_id: PatientId::new(patient),
         name: format!("{patient} Lee"),
+        phone: None,
     }
     .into()
 }
@@ -180,4 +185,58 @@ async fn services_of_your_own_answer_in_memory() {
     let command = book("v2", "bob");
     let refused = rejection(cqrs.execute(&visits_stream(&command), command).await);
     assert_eq!(refused.rule, "book/unless-is-active-in-patients");
+}
+
+#[tokio::test]
+async fn a_patient_stored_before_phones_were_recorded_still_loads_and_books() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    migrate(&pool).await.unwrap();
+    // A row as the crate wrote it when `registered` was at version 1,
+    // before `specs/practice.ddd` gave it a phone (`registered@2`).
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+         VALUES ('Patients', 'patient/ann', 1, 'registered', '1', $1, '{}')",
+    )
+    .bind(sqlx::types::Json(serde_json::json!({
+        "registered": { "patient_id": "ann", "name": "Ann Lee" }
+    })))
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let ann: Patients = patients_load(&pool, "patient/ann").await.unwrap();
+    assert!(ann.is_active(&PatientId::new("ann")));
+    let state: &PatientsState = ann.as_ref();
+    let patient = state
+        .patients
+        .get(&PatientId::new("ann"))
+        .expect("read from version 1");
+    assert_eq!(patient.phone, None, "a field version 1 lacked is nothing");
+
+    // The old row decides like a new one, and new rows are version 2.
+    let patients = patients_cqrs::<Patients>(pool.clone(), Vec::new());
+    patients
+        .execute("patient/ann", discharge("ann"))
+        .await
+        .unwrap();
+    let visits = visits_cqrs::<Visits, VisitsStored<Patients>>(
+        pool.clone(),
+        Vec::new(),
+        VisitsStored::new(pool.clone()),
+    );
+    let command = book("v1", "ann");
+    let refused = rejection(visits.execute(&visits_stream(&command), command).await);
+    assert_eq!(refused.rule, "book/unless-is-active-in-patients");
+    patients
+        .execute("patient/bob", register("bob"))
+        .await
+        .unwrap();
+    let versions: Vec<(String, String)> = sqlx::query_as(
+        "SELECT event_type, event_version FROM events WHERE aggregate_id = 'patient/bob'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, [("registered".to_string(), "2".to_string())]);
 }
