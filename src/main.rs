@@ -113,11 +113,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the contracts of every event version ever stored, for other
+    /// languages: a JSON Schema (2020-12) or an AsyncAPI 3.0 document.
+    Schema {
+        /// The spec (its lock beside it says what was stored).
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// `jsonschema` (one document, every version under `$defs`) or
+        /// `asyncapi` (a channel per model, a message per version).
+        #[arg(long, value_enum, default_value = "jsonschema")]
+        format: SchemaFormat,
+        /// Write files into this directory instead of stdout: a JSON Schema
+        /// per event version (`<Model>.<event>.v<n>.json`), or
+        /// `asyncapi.json`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Explain a diagnostic code (`esgen explain E0108`), with examples.
     Explain {
         /// The code, as shown in brackets: `error[E0108]`.
         code: String,
     },
+}
+
+/// What `esgen schema` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaFormat {
+    /// JSON Schema, draft 2020-12.
+    Jsonschema,
+    /// AsyncAPI 3.0.
+    Asyncapi,
 }
 
 /// The outcome of one spec, worst wins.
@@ -177,6 +202,7 @@ fn main() -> ExitCode {
                 .max()
         }
         Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
+        Command::Schema { spec, format, out } => Some(schema(&spec, format, out.as_deref(), ui)),
         Command::Explain { code } => Some(explain_code(&code)),
     };
     ExitCode::from(status.unwrap_or(Status::Ok) as u8)
@@ -415,6 +441,71 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: 
         eprintln!("a build would stop: generated files were edited by hand");
         Status::Trouble
     }
+}
+
+/// `esgen schema`: the contracts of every locked event version, and the
+/// spec's current ones.
+fn schema(path: &Path, format: SchemaFormat, out: Option<&Path>, ui: &Ui) -> Status {
+    use esgen::model::evolution::schema as contracts;
+    let source = match read(path, ui) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let (_, lock, diagnostics) = esgen::check_locked(&source);
+    report_diagnostics(ui, &source, &diagnostics);
+    let Some(lock) = lock else {
+        eprintln!(
+            "{}: {}; no schema was written",
+            source.name,
+            count(&diagnostics)
+        );
+        return Status::SpecErrors;
+    };
+    let pretty = |value: &serde_json::Value| {
+        let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+        text.push('\n');
+        text
+    };
+    let files: Vec<(String, String)> = match (format, out) {
+        (SchemaFormat::Jsonschema, None) => {
+            print!("{}", pretty(&contracts::json_schema(&lock)));
+            return Status::Ok;
+        }
+        (SchemaFormat::Asyncapi, None) => {
+            print!("{}", pretty(&contracts::asyncapi(&lock)));
+            return Status::Ok;
+        }
+        (SchemaFormat::Jsonschema, Some(_)) => contracts::event_schemas(&lock)
+            .into_iter()
+            .map(|(name, schema)| {
+                let document = contracts::standalone(&lock, &name, &schema);
+                (format!("{name}.json"), pretty(&document))
+            })
+            .collect(),
+        (SchemaFormat::Asyncapi, Some(_)) => {
+            vec![(
+                "asyncapi.json".to_string(),
+                pretty(&contracts::asyncapi(&lock)),
+            )]
+        }
+    };
+    let dir = out.unwrap_or(Path::new("."));
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!(
+            "error[{}]: cannot create `{}`: {e}",
+            codes::IO,
+            dir.display()
+        );
+        return Status::Trouble;
+    }
+    for (name, text) in &files {
+        if let Err(error) = esgen::output::disk::write_atomically(&dir.join(name), text) {
+            report_diagnostics(ui, &source, std::slice::from_ref(&*error));
+            return Status::Trouble;
+        }
+    }
+    eprintln!("wrote {} file(s) into {}", files.len(), dir.display());
+    Status::Ok
 }
 
 /// The lock `--against` names: a lock file, or the lock an older spec
