@@ -195,6 +195,62 @@ pub fn compile(source: &Source) -> (Option<Compiled>, Vec<Diagnostic>) {
     (compiled, diagnostics)
 }
 
+/// The spec's text in esgen's canonical layout (`esgen fmt`).
+///
+/// # Errors
+///
+/// The spec's syntax errors, when it has any: a spec that does not parse
+/// is not formatted. And, as a guard, an error when the layout would change
+/// what the spec means (the checked model, or the problems found in it).
+pub fn format_spec(source: &Source) -> Result<String, Vec<Diagnostic>> {
+    let (_, diagnostics) = syntax::parse(source);
+    if has_errors(&diagnostics) {
+        return Err(diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect());
+    }
+    let formatted = syntax::format::format(&source.text);
+    let after = Source::new(source.name.clone(), formatted.clone());
+    if meaning(source) != meaning(&after) {
+        return Err(vec![Diagnostic::error(
+            codes::SYNTAX,
+            "formatting would change what this spec means, so it was left as it is",
+        )
+        .with_help("please report this spec to esgen's maintainers")]);
+    }
+    Ok(formatted)
+}
+
+/// What a spec means, independent of its layout: the checked model (with
+/// line numbers and lines as written left out), or the problems found.
+fn meaning(source: &Source) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for key in ["line", "then_line", "text", "spec_line"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let (spec, _, diagnostics) = check_with_lock(source, None);
+    let mut value = match spec {
+        Some(spec) => serde_json::to_value(&spec).unwrap_or_default(),
+        None => serde_json::Value::Array(
+            diagnostics
+                .iter()
+                .map(|d| serde_json::Value::String(format!("{} {}", d.code, d.message)))
+                .collect(),
+        ),
+    };
+    strip(&mut value);
+    value
+}
+
 /// Writes the lock beside the spec when it changed.
 ///
 /// # Errors

@@ -113,6 +113,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rewrite specs in esgen's canonical layout, keeping every comment.
+    Fmt {
+        /// The spec files.
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+        /// Write nothing; exit 1 with a diff if a spec is not in the
+        /// layout (for CI).
+        #[arg(long)]
+        check: bool,
+    },
     /// Write the contracts of every event version ever stored, for other
     /// languages: a JSON Schema (2020-12) or an AsyncAPI 3.0 document.
     Schema {
@@ -202,6 +212,7 @@ fn main() -> ExitCode {
                 .max()
         }
         Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
+        Command::Fmt { specs, check } => specs.iter().map(|spec| fmt(spec, check, ui)).max(),
         Command::Schema { spec, format, out } => Some(schema(&spec, format, out.as_deref(), ui)),
         Command::Explain { code } => Some(explain_code(&code)),
     };
@@ -440,6 +451,52 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: 
         report_diagnostics(ui, source, &edits);
         eprintln!("a build would stop: generated files were edited by hand");
         Status::Trouble
+    }
+}
+
+/// `esgen fmt`: the spec in the canonical layout, written in place, or
+/// with `--check` a diff.
+fn fmt(path: &Path, check: bool, ui: &Ui) -> Status {
+    let source = match read(path, ui) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let formatted = match esgen::format_spec(&source) {
+        Ok(formatted) => formatted,
+        Err(errors) => {
+            report_diagnostics(ui, &source, &errors);
+            eprintln!("{}: {}; it was left as it is", source.name, count(&errors));
+            return Status::SpecErrors;
+        }
+    };
+    if formatted == source.text {
+        return Status::Ok;
+    }
+    if check {
+        let diff = similar::TextDiff::from_lines(&source.text, &formatted)
+            .unified_diff()
+            .header(&source.name, &format!("{} (formatted)", source.name))
+            .to_string();
+        if ui.format == MessageFormat::Json {
+            eprint!("{diff}");
+        } else {
+            print!("{diff}");
+        }
+        eprintln!(
+            "{} is not in esgen's layout: run `esgen fmt {}`",
+            source.name, source.name
+        );
+        return Status::SpecErrors;
+    }
+    match esgen::output::disk::write_atomically(path, &formatted) {
+        Ok(()) => {
+            eprintln!("formatted {}", source.name);
+            Status::Ok
+        }
+        Err(error) => {
+            report_diagnostics(ui, &source, std::slice::from_ref(&*error));
+            Status::Trouble
+        }
     }
 }
 

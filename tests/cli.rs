@@ -644,3 +644,75 @@ fn stored_events_are_locked_and_a_breaking_change_is_refused() {
         stderr(&stale)
     );
 }
+
+#[test]
+fn fmt_lays_out_a_spec_and_check_shows_the_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("messy.ddd");
+    let messy = "# A list.\nModel:  Todos\nTerms:\n* text: text # what to do\n\t- done?:  boolean, default no\n\n\n\nQueries:\n  •   has-todo? [id]\n";
+    fs::write(&spec, messy).unwrap();
+    let check = esgen(&["fmt", "--check", "messy.ddd"], tmp.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stdout(&check).contains("+  - has-todo? [id]"),
+        "{}",
+        stdout(&check)
+    );
+    assert_eq!(
+        fs::read_to_string(&spec).unwrap(),
+        messy,
+        "--check writes nothing"
+    );
+
+    let fmt = esgen(&["fmt", "messy.ddd"], tmp.path());
+    assert_eq!(fmt.status.code(), Some(0), "{}", stderr(&fmt));
+    assert_eq!(
+        fs::read_to_string(&spec).unwrap(),
+        "# A list.\nModel: Todos\nTerms:\n  - text: text  # what to do\n  - done?: boolean, default no\n\nQueries:\n  - has-todo? [id]\n"
+    );
+    let again = esgen(&["fmt", "--check", "messy.ddd"], tmp.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+
+    // A spec that does not parse is left as it is.
+    let broken = "Model: Todos\nQueries:\n  - has-todo? [id\n";
+    fs::write(&spec, broken).unwrap();
+    let refused = esgen(&["fmt", "messy.ddd"], tmp.path());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("error[E0001]"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(fs::read_to_string(&spec).unwrap(), broken);
+}
+
+#[test]
+fn every_spec_and_rules_fixture_is_in_the_layout_and_keeps_its_meaning() {
+    let mut paths = common::specs();
+    paths.extend(
+        fs::read_dir(common::root().join("tests/fixtures/rules"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ddd")),
+    );
+    for path in paths {
+        let source = esgen::read_spec(&path).unwrap();
+        let formatted =
+            esgen::format_spec(&source).unwrap_or_else(|e| panic!("{}: {:?}", path.display(), e));
+        let again = esgen::source::Source::new(source.name.clone(), formatted.clone());
+        assert_eq!(
+            esgen::format_spec(&again).unwrap(),
+            formatted,
+            "{}",
+            path.display()
+        );
+        if path.starts_with(common::root().join("specs")) || path.starts_with("specs") {
+            assert_eq!(
+                formatted,
+                source.text,
+                "{} is not formatted",
+                path.display()
+            );
+        }
+    }
+}

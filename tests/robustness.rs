@@ -338,6 +338,38 @@ fn check_text(text: String) -> Result<(), TestCaseError> {
     }
     check_diagnostics(&source, found)?;
     prop_assert!(outcome(&source) == first, "two runs differ");
+    check_format(&source)?;
+    Ok(())
+}
+
+/// `esgen fmt` on any text: a spec that parses is formatted without
+/// changing what it means (`format_spec` compares the checked models and
+/// refuses otherwise), and formatting it again changes nothing; one that
+/// does not parse is refused with its syntax errors.
+fn check_format(source: &Source) -> Result<(), TestCaseError> {
+    match esgen::format_spec(source) {
+        Ok(formatted) => {
+            let again = Source::new(source.name.clone(), formatted.clone());
+            let twice = esgen::format_spec(&again);
+            prop_assert!(
+                twice.as_ref() == Ok(&formatted),
+                "formatting is not idempotent for {:?}: {:?}",
+                source.text,
+                twice.map_err(|e| e.iter().map(|d| d.message.clone()).collect::<Vec<_>>())
+            );
+        }
+        Err(errors) => {
+            let meaning_changed = errors
+                .iter()
+                .any(|d| d.message.starts_with("formatting would change"));
+            prop_assert!(
+                !meaning_changed,
+                "formatting changes the meaning of {:?}",
+                source.text
+            );
+            prop_assert!(errors.iter().all(Diagnostic::is_error));
+        }
+    }
     Ok(())
 }
 

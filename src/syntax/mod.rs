@@ -6,6 +6,7 @@
 
 pub mod ast;
 mod errors;
+pub mod format;
 mod parser;
 
 pub use parser::{parse, MAX_SPEC_BYTES};
