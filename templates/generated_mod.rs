@@ -18,7 +18,7 @@ use std::fmt;
 use std::hash::Hash;
 {%- endif %}
 {% for id in krate.identities %}
-/// The identity of a `{{ id.of }}`.
+/// The identity of each `{{ id.of }}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct {{ id.rust }}(pub String);

@@ -36,6 +36,8 @@ pub(super) struct Lowering<'a, 'd> {
     /// The spec's other models, for queries asked of them; `None` lowers
     /// only what the model declares, skipping its rules.
     others: Option<&'a [ir::Model]>,
+    /// The entities every model of the spec declares: (entity, model).
+    foreign: &'a [(String, String)],
 }
 
 impl<'a, 'd> Lowering<'a, 'd> {
@@ -54,7 +56,15 @@ impl<'a, 'd> Lowering<'a, 'd> {
             failed: false,
             reported_names: Vec::new(),
             others: Some(&[]),
+            foreign: &[],
         }
+    }
+
+    /// Knowing the entities every model of the spec declares (entity,
+    /// model), to say so when another model's entity is used as a type.
+    pub(super) fn seeing(mut self, foreign: &'a [(String, String)]) -> Self {
+        self.foreign = foreign;
+        self
     }
 
     /// Lowers with the spec's other models at hand, as lowered by
@@ -170,7 +180,14 @@ impl<'a, 'd> Lowering<'a, 'd> {
             .collect();
         let id = id_meaning(&entity_sources, &singular);
         let entity_names = std::mem::take(&mut self.entities);
-        let mut resolver = Resolver::new(&model.terms, &entity_names, id);
+        let foreign: Vec<(String, String)> = self
+            .foreign
+            .iter()
+            .filter(|(_, m)| *m != model.name.text)
+            .filter(|(e, _)| !entity_names.iter().any(|n| n.written == *e))
+            .cloned()
+            .collect();
+        let mut resolver = Resolver::new(&model.terms, &entity_names, id).with_foreign(&foreign);
 
         // Declared terms are resolved up front, so that a bad declaration is
         // reported even where the term is never used.
@@ -271,6 +288,9 @@ impl<'a, 'd> Lowering<'a, 'd> {
         let mut events: Vec<ir::Event> = Vec::new();
         let mut event_index: HashMap<&str, usize> = HashMap::new();
         for action in &model.actions {
+            // The command's terms first: they come first on the line, so a
+            // term's first use is the command's.
+            let params = self.fields(&mut resolver, &action.params);
             let event = match event_index.get(action.event.text.as_str()) {
                 Some(&index) => {
                     events[index].commands.push(action.command.text.clone());
@@ -318,7 +338,6 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 format!("action `{}`", action.command.text),
                 Some(action.command.span),
             ));
-            let params = self.fields(&mut resolver, &action.params);
             commands.push(ir::Command {
                 name: action.command.text.clone(),
                 rust,
@@ -536,9 +555,16 @@ impl<'a, 'd> Lowering<'a, 'd> {
     }
 
     /// The documentation of a declared term; none for other terms.
+    /// A term's documentation: its declaration's, or, for `new-<x>` and
+    /// `old-<x>` typed by convention, `<x>`'s.
     fn term_docs(&self, name: &str) -> Vec<String> {
-        self.declared
-            .get(name)
+        if let Some(term) = self.declared.get(name) {
+            return term.docs.clone();
+        }
+        ["new-", "old-"]
+            .iter()
+            .find_map(|prefix| name.strip_prefix(prefix))
+            .and_then(|base| self.declared.get(base))
             .map(|t| t.docs.clone())
             .unwrap_or_default()
     }
@@ -704,10 +730,23 @@ fn infer_entity(model: &ast::Model, singular: &str) -> Option<EntitySource> {
         "query `{}` names `{singular}`; fields of event `{}`",
         query.name.text, action.event.text
     );
+    // A field the command carries too is first used there, on the left.
+    let fields = action
+        .fields
+        .iter()
+        .map(|f| {
+            action
+                .params
+                .iter()
+                .find(|p| p.text == f.text)
+                .unwrap_or(f)
+                .clone()
+        })
+        .collect();
     Some(EntitySource {
         written: rust.clone(),
         rust,
-        fields: action.fields.clone(),
+        fields,
         docs: Vec::new(),
         inferred: Some(why),
         span: model.name.span,

@@ -38,6 +38,15 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     }
     checks::duplicate_models(file, &mut diagnostics);
     let others = asked_models(file);
+    let entities: Vec<(String, String)> = file
+        .models
+        .iter()
+        .flat_map(|m| {
+            m.entities
+                .iter()
+                .map(|e| (e.name.text.clone(), m.name.text.clone()))
+        })
+        .collect();
     let mut models = Vec::new();
     let mut spaces = Vec::new();
     let lines = crate::source::LineIndex::new(&source.text);
@@ -48,6 +57,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
         // collisions are reported in the same run.
         let (mut lowered, space) = lower::Lowering::new(model, &mut diagnostics)
             .asking(&others)
+            .seeing(&entities)
             .run();
         if let Some(lowered) = lowered.as_mut() {
             scenarios::apply(model, lowered, &others, source, &lines, &mut diagnostics);

@@ -48,6 +48,9 @@ pub struct Resolver<'a> {
     referenced: HashSet<String>,
     /// Problems found, in the order found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The entities of the spec's other models: (entity, model), as
+    /// written, for the help when one is used as a type here.
+    foreign: &'a [(String, String)],
 }
 
 const PRIMITIVES: [&str; 7] = [
@@ -92,7 +95,14 @@ impl<'a> Resolver<'a> {
             stack: Vec::new(),
             referenced: HashSet::new(),
             diagnostics: Vec::new(),
+            foreign: &[],
         }
+    }
+
+    /// Knowing the entities of the spec's other models (entity, model).
+    pub fn with_foreign(mut self, foreign: &'a [(String, String)]) -> Self {
+        self.foreign = foreign;
+        self
     }
 
     /// The type of a term used at `span`; `None` after an error was reported.
@@ -317,6 +327,21 @@ impl<'a> Resolver<'a> {
                 .copied()
                 .filter(|k| !stack.iter().any(|s| s == k)),
         );
+        if let Some((entity, model)) = self.foreign.iter().find(|(e, _)| *e == name.text) {
+            let key = format!("{}-id", names::kebab(entity));
+            let term = self.stack.last().cloned().unwrap_or_else(|| key.clone());
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_TYPE,
+                    format!("`{entity}` is an entity of the model `{model}`, not of this one"),
+                )
+                .at_labelled(name.span, format!("held by `{model}`"))
+                .with_help(format!(
+                    "a model holds only its own entities: refer to a `{entity}` by its identity, `- {term}: id of {entity}`, or name the term `{key}` (its type is then `id of {entity}` by convention)"
+                )),
+            );
+            return None;
+        }
         let diagnostic =
             Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{}`", name.text))
                 .at_labelled(name.span, "not a type, an entity or a declared term");
