@@ -243,6 +243,24 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) ->
     if deny_warnings(ui, &mut diagnostics) {
         compiled = None;
     }
+    if let (None, Some(compiled)) = (out, &compiled) {
+        // Run from inside this spec's own crate, the default directory
+        // would be a second crate nested in it.
+        let here = std::fs::read_to_string("src/generated/mod.rs").unwrap_or_default();
+        let first = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        let ours = compiled
+            .files
+            .get("src/generated/mod.rs")
+            .map(|f| first(&f.contents));
+        if !here.is_empty() && ours.is_some_and(|line| line == first(&here)) {
+            eprintln!(
+                "error: this directory is the crate of {}; without `--out`, esgen would build another one inside it, in `{}`. Rebuild this one with `--out .`",
+                source.name,
+                dir.display()
+            );
+            return Status::Trouble;
+        }
+    }
     report_diagnostics(ui, &source, &diagnostics);
     let Some(compiled) = compiled else {
         eprintln!(

@@ -130,6 +130,8 @@ pub fn generate(spec: &Spec) -> FileSet {
             render(&CargoToml { krate: &krate }),
         ),
         file("src/lib.rs", Owner::User, render(&LibRs { krate: &krate })),
+        // Yours: cargo's build output stays out of version control.
+        file(".gitignore", Owner::User, "/target\n".to_string()),
         generated(
             "src/generated/mod.rs",
             &krate.spec_file,

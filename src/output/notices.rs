@@ -125,6 +125,9 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
         }
     }
     notices.extend(references_to_removed(dir, plan));
+    if created.contains(Path::new("Cargo.toml")) {
+        notices.extend(enclosing_workspace(dir));
+    }
     notices.extend(evolution_functions(
         dir,
         files,
@@ -275,6 +278,37 @@ fn is_model_file(file: &GeneratedFile) -> bool {
         && file.path.extension().is_some_and(|e| e == "rs")
         && file.path != Path::new("src/lib.rs")
         && file.path != Path::new(crate::codegen::EVOLUTION_FUNCTIONS_PATH)
+}
+
+/// A new crate inside a cargo workspace that does not list it: cargo
+/// refuses to build it until the workspace's `members` or `exclude` names
+/// it.
+fn enclosing_workspace(dir: &Path) -> Option<String> {
+    let dir = fs::canonicalize(dir).ok()?;
+    let mut parent = dir.parent();
+    while let Some(at) = parent {
+        let manifest = at.join("Cargo.toml");
+        if let Ok(text) = fs::read_to_string(&manifest) {
+            if text.lines().any(|l| l.trim() == "[workspace]") {
+                let relative = dir.strip_prefix(at).ok()?.display().to_string();
+                // Listed itself, or under a listed directory or glob.
+                let parts: Vec<&str> = relative.split('/').collect();
+                let listed = (1..=parts.len()).any(|n| {
+                    let prefix = parts[..n].join("/");
+                    text.contains(&format!("\"{prefix}\""))
+                        || text.contains(&format!("\"{prefix}/*\""))
+                });
+                return (!listed).then(|| {
+                    format!(
+                        "the crate is inside the cargo workspace of `{}`, which does not list it: add \"{relative}\" to its `members` (or its `exclude`), or cargo refuses to build it",
+                        manifest.display()
+                    )
+                });
+            }
+        }
+        parent = at.parent();
+    }
+    None
 }
 
 /// `src/evolution.rs`: new, not declared in a kept `lib.rs`, or lacking a

@@ -432,8 +432,11 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
     // A crate generated from another spec is not this spec's to take over.
     let header = |text: &str| text.lines().next().unwrap_or_default().to_string();
     if let (Some(old), Some(new)) = (index, files.get("src/generated/mod.rs")) {
-        if header(&old) != header(&new.contents) {
-            let from = |line: String| line.split('`').nth(1).unwrap_or_default().to_string();
+        let from = |line: String| line.split('`').nth(1).unwrap_or_default().to_string();
+        // A spec renamed: the crate's manifest says it now comes from it.
+        let renamed =
+            manifest_spec(&manifest).is_some_and(|spec| spec == from(header(&new.contents)));
+        if header(&old) != header(&new.contents) && !renamed {
             return Err(Box::new(
                 Diagnostic::error(
                     codes::OUTPUT_CONFLICT,
@@ -444,7 +447,13 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
                         from(header(&new.contents))
                     ),
                 )
-                .with_help("build this spec into its own directory with `--out DIR`"),
+                .with_help(format!(
+                    "build this spec into its own directory with `--out DIR`; or, if `{}` was renamed `{}`, say so in `{}`: `spec = \"{}\"` under `[package.metadata.esgen]`, and build again",
+                    from(header(&old)),
+                    from(header(&new.contents)),
+                    dir.join("Cargo.toml").display(),
+                    from(header(&new.contents))
+                )),
             ));
         }
     }
@@ -455,6 +464,25 @@ fn check_target(dir: &Path, files: &FileSet) -> Result<(), Box<Diagnostic>> {
         }
     }
     Ok(())
+}
+
+/// The spec a crate's manifest names under `[package.metadata.esgen]`.
+fn manifest_spec(manifest: &str) -> Option<String> {
+    let mut inside = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            inside = line == "[package.metadata.esgen]";
+            continue;
+        }
+        if inside {
+            if let Some(value) = line.strip_prefix("spec") {
+                let value = value.trim_start().strip_prefix('=')?.trim();
+                return Some(value.trim_matches('"').to_string());
+            }
+        }
+    }
+    None
 }
 
 /// An esgen path holds something esgen did not write.
