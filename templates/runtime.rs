@@ -308,6 +308,76 @@ mod postgres {
 {{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
+{%- if let Some(migration) = model.migration %}
+
+    /// Migrates the running stream `from` of `{{ model.name }}` (`Evolution:`:
+    /// `migrate by`): loads the model its events built, hands it to
+    /// [`crate::evolution::{{ migration }}`], and writes the streams that returns,
+    /// each from its first event, in one transaction. Returns their names.
+    ///
+    /// Pause the writers of `from` first: if its stream moved since it was
+    /// loaded, nothing is written and the result is `AggregateConflict`, as
+    /// it is when one of the new streams already exists. `from` keeps its
+    /// events, as history; send commands to the new streams.
+    ///
+    /// # Errors
+    ///
+    /// A conflict as above, or when the database cannot be read or written.
+{{ model.migrate_signature }}
+    where
+        M: {{ model.rust }}Aggregate + {{ model.rust }}Queries + Send + Sync,
+    {
+        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
+        let model = crate::generated::{{ model.module }}::MODEL;
+        let last =
+            "SELECT max(sequence) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2";
+        let old: M = {{ model.prefix }}_load(pool, from).await?;
+        let loaded: Option<i64> = sqlx::query_scalar(last)
+            .bind(model)
+            .bind(from)
+            .fetch_one(pool)
+            .await
+            .map_err(failed)?;
+        let streams = crate::evolution::{{ migration }}(&old);
+        let mut tx = pool.begin().await.map_err(failed)?;
+        let now: Option<i64> = sqlx::query_scalar(last)
+            .bind(model)
+            .bind(from)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed)?;
+        if now != loaded {
+            return Err(AggregateError::AggregateConflict);
+        }
+        for (stream, events) in &streams {
+            for (sequence, event) in (1_i64..).zip(events) {
+                sqlx::query(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+                     VALUES ($1, $2, $3, $4, $5, $6, '{}')",
+                )
+                .bind(model)
+                .bind(stream)
+                .bind(sequence)
+                .bind(event.event_type())
+                .bind(event.event_version())
+                .bind(Json(event))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
+                    Some(code) if code == "23505" => AggregateError::AggregateConflict,
+                    _ => failed(e),
+                })?;
+            }
+        }
+        tx.commit().await.map_err(failed)?;
+{%- if !model.tables.is_empty() %}
+        for (stream, _) in &streams {
+            {{ model.prefix }}_refresh::<M>(pool, stream).await?;
+        }
+{%- endif %}
+        Ok(streams.into_iter().map(|(stream, _)| stream).collect())
+    }
+{%- endif %}
 {%- if !model.asks.is_empty() %}
 
     /// `{{ model.name }}` as replayed from its events: proposing asks nothing,

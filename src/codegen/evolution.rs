@@ -463,19 +463,52 @@ pub fn functions(spec: &Spec) -> Vec<(String, String, String, String)> {
     found
 }
 
-/// The first text of `src/evolution.rs`, yours: a function per `by`.
+/// The migrations the spec declares (`migrate by <function>`): the
+/// function, the model's module and its type name.
+pub fn migrations(spec: &Spec) -> Vec<(String, String, String)> {
+    spec.models
+        .iter()
+        .filter_map(|m| {
+            m.migration
+                .as_ref()
+                .map(|f| (f.clone(), m.module.clone(), m.rust.clone()))
+        })
+        .collect()
+}
+
+/// The first text of `src/evolution.rs`, yours: a function per `by`, and
+/// per `migrate by`.
 pub fn skeleton(spec: &Spec) -> Option<String> {
     let functions = functions(spec);
-    if functions.is_empty() {
+    let migrations = migrations(spec);
+    if functions.is_empty() && migrations.is_empty() {
         return None;
     }
     let mut out = format!(
-        "//! The steps of `{}`'s `Evolution:` written by hand (`by <function>`):\n//! each reads a stored version of an event and returns the next.\n//!\n//! esgen created this file once and never changes it: it is yours. The\n//! generated tests (`tests/evolution.rs`) read a sample of each stored\n//! version through these functions.\n",
+        "//! What `{}`'s `Evolution:` leaves to you: each `by <function>` reads a\n//! stored version of an event and returns the next (the generated\n//! `tests/evolution.rs` reads a sample through it); each `migrate by\n//! <function>` moves a running stream to new ones.\n//!\n//! esgen created this file once and never changes it: it is yours.\n",
         inert(&spec.file_name)
     );
     for (function, takes, returns, what) in functions {
         out.push_str(&format!(
             "\n/// Reads {what}.\n#[must_use]\npub fn {function}(old: {takes}) -> {returns} {{\n    let _ = old;\n    todo!()\n}}\n"
+        ));
+    }
+    for (function, module, rust) in migrations {
+        let signature = super::rust::signature_with(
+            0,
+            "pub fn",
+            &function,
+            &[format!(
+                "old: &impl crate::generated::{module}::{rust}Queries"
+            )],
+            Some(&format!(
+                "Vec<(String, Vec<crate::generated::{module}::{rust}Event>)>"
+            )),
+            " {",
+        );
+        out.push_str(&format!(
+            "\n/// Migrates a running `{rust}` stream: from the model its events\n/// built, the streams that replace it, each with the events that build\n/// it (`{}_migrate` writes them).\n#[must_use]\n{signature}\n    let _ = old;\n    todo!()\n}}\n",
+            crate::model::names::unraw(&module)
         ));
     }
     Some(out)

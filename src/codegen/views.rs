@@ -95,6 +95,10 @@ pub struct RuntimeModel {
     pub name_literal: String,
     /// The body of `event_version`, laid out at 8.
     pub version_body: String,
+    /// `migrate by <function>`: the function's Rust name.
+    pub migration: Option<String>,
+    /// `fn {module}_migrate<M>(…) -> …`, laid out.
+    pub migrate_signature: String,
 }
 
 /// Another model a model's rules ask, in its runtime.
@@ -384,8 +388,9 @@ impl CrateView {
                     .map(|m| m.module.clone())
                     .chain(["generated".to_string()])
                     .chain(
-                        (!super::evolution::functions(spec).is_empty())
-                            .then(|| "evolution".to_string()),
+                        (!super::evolution::functions(spec).is_empty()
+                            || !super::evolution::migrations(spec).is_empty())
+                        .then(|| "evolution".to_string()),
                     ),
             ),
         }
@@ -483,6 +488,13 @@ impl RuntimeModel {
             ),
             name_literal: super::behaviour::string(&m.name),
             version_body: version_body(m),
+            migration: m.migration.clone(),
+            migrate_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_migrate<M>"),
+                &["pool: &PgPool", "from: &str"],
+                "Result<Vec<String>, AggregateError<Rejection>>",
+            ),
             name: inert(&m.name),
             rust: m.rust.clone(),
             module: m.module.clone(),
@@ -843,6 +855,11 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         let generated = format!("use crate::generated::{}::{}", m.module, m.rust);
         lines.push(format!("use super::{}Stream;", m.rust));
         lines.push(format!("{generated}Aggregate;"));
+        if m.migration.is_some() {
+            lines.push("use sqlx::types::Json;".into());
+            lines.push("use cqrs_es::DomainEvent;".into());
+            lines.push(format!("{generated}Queries;"));
+        }
         if !m.asks.is_empty() {
             lines.push(format!("use super::{}Services;", m.rust));
             lines.push(format!("{generated}Command;"));

@@ -724,6 +724,9 @@ pub struct Model {
     pub stored: Vec<StoredVersion>,
     /// The tags of stored events the spec retired: skipped when read.
     pub retired: Vec<String>,
+    /// `migrate by <function>`: the function (its Rust name) that moves a
+    /// running stream of the model to new streams.
+    pub migration: Option<String>,
 }
 
 /// A version of an event that was stored and is not current.

@@ -472,6 +472,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             asks: Vec::new(),
             stored: Vec::new(),
             retired: Vec::new(),
+            migration: None,
         };
         let Some(others) = self.others else {
             return (Some(lowered), self.space);

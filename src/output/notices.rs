@@ -327,7 +327,7 @@ fn evolution_functions(
     let mut notices = Vec::new();
     if created.contains(Path::new(path)) {
         notices.push(format!(
-            "new file `{path}`: write the functions `Evolution:` names (`by <function>`); until then they panic, and `tests/evolution.rs` says so"
+            "new file `{path}`: write the functions `Evolution:` names (`by <function>`, `migrate by <function>`); until then they panic"
         ));
     } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
         for line in skeleton.contents.lines() {

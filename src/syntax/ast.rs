@@ -91,6 +91,14 @@ pub enum EvolutionItem {
         /// The item.
         span: Span,
     },
+    /// `migrate by <function>`: a running stream moved to new streams by
+    /// a function you write.
+    Migrate {
+        /// The function.
+        function: Ident,
+        /// The item.
+        span: Span,
+    },
 }
 
 /// One change of an upcast.

@@ -960,6 +960,13 @@ fn evolution_item(pair: Pair<'_, Rule>, offset: usize) -> Option<EvolutionItem> 
             names: names(pair),
             span,
         }),
+        Rule::migration => pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::name)
+            .map(|function| EvolutionItem::Migrate {
+                function: ident(function, offset),
+                span,
+            }),
         Rule::upcast => {
             let mut refs = Vec::new();
             let mut changes = Vec::new();

@@ -7,4 +7,5 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod evolution;
 pub mod generated;

@@ -7,8 +7,8 @@ mod support;
 
 use accounts::accounts::*;
 use accounts::generated::runtime::{
-    accounts_cqrs, accounts_load, accounts_rebuild, accounts_refresh, accounts_stream,
-    accounts_tables_into, accounts_view, AccountsTables,
+    accounts_cqrs, accounts_load, accounts_migrate, accounts_rebuild, accounts_refresh,
+    accounts_stream, accounts_tables_into, accounts_view, AccountsTables,
 };
 use cqrs_es::AggregateError;
 use std::sync::Arc;
@@ -195,4 +195,72 @@ async fn the_materialized_tables_answer_as_the_model_in_memory_does() {
         "the tables, read into the aggregate, answer as in memory"
     );
     assert_eq!(rebuilt.get_account(&cy), memory.get_account(&cy));
+}
+
+#[tokio::test]
+async fn a_bank_kept_in_one_stream_is_migrated_to_one_per_account() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    // Before each account had its own stream, the bank kept them all in
+    // one, `bank`.
+    let tables = AccountsTables::<Accounts>::new(pool.clone());
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
+    let close = Close {
+        id: AccountId::new("cy"),
+    };
+    for command in [
+        open("ann"),
+        deposit("ann", 500),
+        open("bob"),
+        open("cy"),
+        close.into(),
+        deposit("bob", 70),
+    ] {
+        cqrs.execute("bank", command).await.unwrap();
+    }
+    let before: Accounts = accounts_load(&pool, "bank").await.unwrap();
+
+    let streams = accounts_migrate::<Accounts>(&pool, "bank").await.unwrap();
+    assert_eq!(streams, ["account/ann", "account/bob", "account/cy"]);
+    for stream in &streams {
+        let id = AccountId::new(stream.trim_start_matches("account/"));
+        let account: Accounts = accounts_load(&pool, stream).await.unwrap();
+        assert_eq!(
+            account.get_account(&id),
+            before.get_account(&id),
+            "{stream}"
+        );
+    }
+    // The tables hold every account, and the model goes on taking
+    // commands on the new streams.
+    let view = accounts_view(&pool).await.unwrap();
+    assert_eq!(view.open_accounts().len(), 2);
+    let withdraw = |id: &str, amount: i64| -> AccountsCommand {
+        Withdraw {
+            id: AccountId::new(id),
+            amount,
+        }
+        .into()
+    };
+    cqrs.execute("account/ann", withdraw("ann", 200))
+        .await
+        .unwrap();
+    let refused = cqrs
+        .execute("account/bob", withdraw("bob", 71))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, AggregateError::UserError(r) if r.kind == RejectionKind::Refused));
+    let ann: Accounts = accounts_load(&pool, "account/ann").await.unwrap();
+    assert_eq!(
+        ann.get_account(&AccountId::new("ann")).map(|a| a.balance),
+        Some(300)
+    );
+
+    // Migrated once: a second run finds the new streams taken.
+    let again = accounts_migrate::<Accounts>(&pool, "bank").await;
+    assert!(
+        matches!(again, Err(AggregateError::AggregateConflict)),
+        "{again:?}"
+    );
 }

@@ -131,6 +131,7 @@ struct Step {
 impl Pass<'_> {
     fn run(&mut self) {
         self.names();
+        self.migration();
         let current: Vec<(String, u32, LockedEvent)> = self
             .model
             .events
@@ -197,7 +198,7 @@ impl Pass<'_> {
             let (names, why) = match item {
                 ast::EvolutionItem::Reserved { names, .. } => (names, "reserved"),
                 ast::EvolutionItem::Retired { names, .. } => (names, "retired"),
-                ast::EvolutionItem::Upcast { .. } => continue,
+                ast::EvolutionItem::Upcast { .. } | ast::EvolutionItem::Migrate { .. } => continue,
             };
             for name in names {
                 let reused = taken.iter().find(|(t, _, what)| {
@@ -218,6 +219,41 @@ impl Pass<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// `migrate by <function>`: once per model, on a model with actions.
+    fn migration(&mut self) {
+        let mut first: Option<Span> = None;
+        for item in &self.source.evolution {
+            let ast::EvolutionItem::Migrate { function, span } = item else {
+                continue;
+            };
+            if let Some(first) = first {
+                self.out.push(
+                    Diagnostic::error(codes::UPCAST_CHAIN, "a model is migrated by one function")
+                        .at_labelled(*span, "a second migration")
+                        .with_label(first, "the first")
+                        .with_help("[upcast-chain] keep one `migrate by <function>`; it may do every part of the move"),
+                );
+                continue;
+            }
+            first = Some(*span);
+            if self.model.commands.is_empty() {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::UPCAST_CHAIN,
+                        format!(
+                            "`{}` has no actions, so no stream to migrate",
+                            self.model.name
+                        ),
+                    )
+                    .at_labelled(*span, "nothing to migrate")
+                    .with_help("[upcast-chain] remove the line"),
+                );
+                continue;
+            }
+            self.model.migration = names::snake(&function.text).ok();
         }
     }
 
