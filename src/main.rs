@@ -113,6 +113,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve editors: a language server over stdin and stdout
+    /// (diagnostics as you type, formatting, document symbols).
+    Lsp,
     /// Rewrite specs in esgen's canonical layout, keeping every comment.
     Fmt {
         /// The spec files.
@@ -212,6 +215,13 @@ fn main() -> ExitCode {
                 .max()
         }
         Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
+        Command::Lsp => Some(match esgen::lsp::run_stdio() {
+            Ok(()) => Status::Ok,
+            Err(e) => {
+                eprintln!("esgen lsp: {e}");
+                Status::Trouble
+            }
+        }),
         Command::Fmt { specs, check } => specs.iter().map(|spec| fmt(spec, check, ui)).max(),
         Command::Schema { spec, format, out } => Some(schema(&spec, format, out.as_deref(), ui)),
         Command::Explain { code } => Some(explain_code(&code)),
