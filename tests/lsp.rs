@@ -165,7 +165,7 @@ fn an_editor_sees_diagnostics_formats_and_lists_symbols() {
         .collect();
     assert_eq!(children, ["Todo", "get-todo", "create-new"]);
 
-    let unknown = server.request("textDocument/hover", json!({}));
+    let unknown = server.request("textDocument/rename", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
 
     let shutdown = server.request("shutdown", Value::Null);
@@ -173,4 +173,152 @@ fn an_editor_sees_diagnostics_formats_and_lists_symbols() {
     server.notify("exit", Value::Null);
     let status = server.child.wait().unwrap();
     assert!(status.success());
+}
+
+/// The position of the `n`th occurrence of `word` in `text` (0-based), as
+/// LSP counts (line, UTF-16 column; ASCII here).
+fn at(text: &str, word: &str, n: usize) -> Value {
+    let offset = text.match_indices(word).nth(n).expect("the word").0;
+    let line = text[..offset].matches('\n').count();
+    let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": column + 1})
+}
+
+#[test]
+fn hover_definitions_references_completion_and_quick_fixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clinic = std::fs::read_to_string(common::root().join("specs/clinic.ddd")).unwrap();
+    let path = tmp.path().join("clinic.ddd");
+    let uri = format!("file://{}", path.display());
+    let mut server = Server::start(tmp.path());
+    server.request("initialize", json!({"capabilities": {}}));
+    server.notify("initialized", json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "ddd", "version": 1, "text": clinic}}),
+    );
+    assert_eq!(server.diagnostics()["diagnostics"], json!([]));
+    let doc = json!({"uri": uri});
+
+    // Hover: a term's type and where it came from; an action's rules.
+    let hovered = server.request(
+        "textDocument/hover",
+        json!({"textDocument": doc, "position": at(&clinic, "capacity of Doctor", 0)}),
+    );
+    let shown = hovered["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.starts_with("**capacity**: `integer`"), "{hovered}");
+    assert!(shown.contains("declared under `Terms:`"), "{shown}");
+    let hovered = server.request(
+        "textDocument/hover",
+        json!({"textDocument": doc, "position": at(&clinic, "book [id doctor-id", 0)}),
+    );
+    let shown = hovered["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("book/unless-has-doctor"), "{hovered}");
+
+    // Go to definition: a query used in a guard, to its declaration.
+    let found = server.request(
+        "textDocument/definition",
+        json!({"textDocument": doc, "position": at(&clinic, "has-doctor? [doctor-id]:", 0)}),
+    );
+    let declared = at(&clinic, "has-doctor? [doctor-id]", 0);
+    assert_eq!(
+        found["result"]["range"]["start"]["line"], declared["line"],
+        "{found}"
+    );
+
+    // References: every use of a term in its model, none in strings.
+    let used = server.request(
+        "textDocument/references",
+        json!({"textDocument": doc, "position": at(&clinic, "booked-count", 0), "context": {"includeDeclaration": true}}),
+    );
+    let lines: Vec<u64> = used["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    let expected = clinic
+        .lines()
+        .filter(|l| {
+            l.split('#')
+                .next()
+                .unwrap_or_default()
+                .contains("booked-count")
+        })
+        .count();
+    assert_eq!(lines.len(), expected, "{used}");
+
+    // Completion: under an action, the clause words; elsewhere, names.
+    let mut typing = clinic.clone();
+    typing.push_str("    \n");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": typing}]}),
+    );
+    server.diagnostics();
+    let line = typing.lines().count() - 1;
+    let offered = server.request(
+        "textDocument/completion",
+        json!({"textDocument": doc, "position": {"line": line, "character": 4}}),
+    );
+    let labels: Vec<&str> = offered["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for label in [
+        "rejected if ",
+        "given ",
+        "capacity",
+        "has-doctor?",
+        "checked-in",
+        "book",
+    ] {
+        assert!(labels.contains(&label), "{label} in {labels:?}");
+    }
+
+    // Quick fixes: the suggested name, and a term declared.
+    let typo = clinic.replace("  - capacity: integer", "  - capacity: integr");
+    let undeclared = typo.replace(
+        "[id doctor-id patient slot fee] accepted as booked",
+        "[id doctor-id patient slot fee room] accepted as booked",
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": undeclared}]}),
+    );
+    let published = server.diagnostics();
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    let fixes = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": doc, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": diagnostics}}),
+    );
+    let titles: Vec<&str> = fixes["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Replace with `integer`"), "{fixes}");
+    let declare = fixes["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Declare `room` under `Terms:`")
+        .unwrap_or_else(|| panic!("{fixes}"));
+    let edit = &declare["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "  - room: text\n");
+    assert_eq!(
+        edit["range"]["start"]["line"],
+        at(&clinic, "Terms:", 0)["line"].as_u64().unwrap() + 1
+    );
+
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert!(server.child.wait().unwrap().success());
 }

@@ -5,6 +5,9 @@
 //! information. Formatting is `esgen fmt`; document symbols are the
 //! models with their entities, queries and actions.
 
+mod assist;
+mod navigate;
+
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::{Source, Span};
 use crate::syntax::ast;
@@ -13,7 +16,10 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     PublishDiagnostics,
 };
-use lsp_types::request::{DocumentSymbolRequest, Formatting, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    References, Request as _,
+};
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse,
     InitializeResult, Location, NumberOrString, OneOf, Position, PublishDiagnosticsParams, Range,
@@ -42,6 +48,14 @@ fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec!["[".into(), " ".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -141,6 +155,52 @@ fn respond(documents: &HashMap<String, String>, request: Request) -> Response {
                 .map(|text| symbols(&params.text_document.uri, text));
             serde_json::to_value(symbols.map(DocumentSymbolResponse::Nested)).unwrap_or_default()
         }),
+        HoverRequest::METHOD => serde_json::from_value::<lsp_types::HoverParams>(request.params)
+            .map(|params| {
+                let at = params.text_document_position_params;
+                let hover = documents
+                    .get(at.text_document.uri.as_str())
+                    .and_then(|text| hover(&at.text_document.uri, text, at.position));
+                serde_json::to_value(hover).unwrap_or_default()
+            }),
+        GotoDefinition::METHOD => serde_json::from_value::<lsp_types::GotoDefinitionParams>(
+            request.params,
+        )
+        .map(|params| {
+            let at = params.text_document_position_params;
+            let found = documents
+                .get(at.text_document.uri.as_str())
+                .and_then(|text| definition(&at.text_document.uri, text, at.position));
+            serde_json::to_value(found.map(lsp_types::GotoDefinitionResponse::Scalar))
+                .unwrap_or_default()
+        }),
+        References::METHOD => serde_json::from_value::<lsp_types::ReferenceParams>(request.params)
+            .map(|params| {
+                let at = params.text_document_position;
+                let found = documents
+                    .get(at.text_document.uri.as_str())
+                    .map(|text| references(&at.text_document.uri, text, at.position));
+                serde_json::to_value(found).unwrap_or_default()
+            }),
+        Completion::METHOD => serde_json::from_value::<lsp_types::CompletionParams>(request.params)
+            .map(|params| {
+                let at = params.text_document_position;
+                let items = documents
+                    .get(at.text_document.uri.as_str())
+                    .map(|text| completion(&at.text_document.uri, text, at.position))
+                    .unwrap_or_default();
+                serde_json::to_value(lsp_types::CompletionResponse::Array(items))
+                    .unwrap_or_default()
+            }),
+        CodeActionRequest::METHOD => {
+            serde_json::from_value::<lsp_types::CodeActionParams>(request.params).map(|params| {
+                let actions = documents
+                    .get(params.text_document.uri.as_str())
+                    .map(|text| quick_fixes(text, &params))
+                    .unwrap_or_default();
+                serde_json::to_value(actions).unwrap_or_default()
+            })
+        }
         other => {
             return Response::new_err(
                 id,
@@ -215,6 +275,142 @@ impl FloorBoundary for str {
         }
         offset
     }
+}
+
+/// The byte offset of an LSP position (line, UTF-16 column), clamped to
+/// the text.
+fn offset(text: &str, position: Position) -> usize {
+    let mut start = 0;
+    for _ in 0..position.line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut units = 0;
+    for (i, c) in text[start..line_end].char_indices() {
+        if units >= position.character as usize {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    line_end
+}
+
+/// The name under the cursor, its model's syntax, and the spec's checked
+/// model, when it checks.
+fn looked_up(
+    uri: &Uri,
+    text: &str,
+    at: Position,
+) -> Option<(
+    String,
+    ast::SpecFile,
+    String,
+    Option<crate::model::ir::Spec>,
+)> {
+    let source = source(uri, text);
+    let offset = offset(text, at);
+    let (word, _) = navigate::word_at(text, offset)?;
+    let (file, _) = crate::syntax::parse(&source);
+    let model = navigate::model_at(&file, offset)?.name.text.clone();
+    let (spec, _) = crate::check(&source);
+    Some((word, file, model, spec))
+}
+
+fn hover(uri: &Uri, text: &str, at: Position) -> Option<lsp_types::Hover> {
+    let (word, _, model, spec) = looked_up(uri, text, at)?;
+    let spec = spec?;
+    let model = spec.models.iter().find(|m| m.name == model)?;
+    let value = navigate::hover(model, &word)?;
+    Some(lsp_types::Hover {
+        contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+            kind: lsp_types::MarkupKind::Markdown,
+            value,
+        }),
+        range: None,
+    })
+}
+
+fn definition(uri: &Uri, text: &str, at: Position) -> Option<Location> {
+    let (word, file, model, _) = looked_up(uri, text, at)?;
+    let model = file.models.iter().find(|m| m.name.text == model)?;
+    let span = navigate::definition(&file, model, &word)?;
+    Some(Location::new(uri.clone(), range(text, span)))
+}
+
+fn references(uri: &Uri, text: &str, at: Position) -> Vec<Location> {
+    let Some((word, file, model, _)) = looked_up(uri, text, at) else {
+        return Vec::new();
+    };
+    let Some(model) = file.models.iter().find(|m| m.name.text == model) else {
+        return Vec::new();
+    };
+    navigate::references(text, &file, model, &word)
+        .into_iter()
+        .map(|span| Location::new(uri.clone(), range(text, span)))
+        .collect()
+}
+
+fn completion(uri: &Uri, text: &str, at: Position) -> Vec<lsp_types::CompletionItem> {
+    let offset = offset(text, at);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (file, _) = crate::syntax::parse(&source(uri, text));
+    assist::completion(navigate::model_at(&file, offset), &text[line_start..offset])
+}
+
+/// A quick fix for each diagnostic that has one obvious fix: the name it
+/// suggests (`did you mean`), or a term declared (`W0001`).
+// `WorkspaceEdit::changes` is lsp-types' own map keyed by `Uri`.
+#[allow(clippy::mutable_key_type)]
+fn quick_fixes(
+    text: &str,
+    params: &lsp_types::CodeActionParams,
+) -> Vec<lsp_types::CodeActionOrCommand> {
+    let uri = &params.text_document.uri;
+    let mut actions = Vec::new();
+    let fix = |title: String, edit: TextEdit, diagnostic: &lsp_types::Diagnostic| {
+        let mut changes = HashMap::new();
+        changes.insert(uri.clone(), vec![edit]);
+        lsp_types::CodeActionOrCommand::CodeAction(lsp_types::CodeAction {
+            title,
+            kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diagnostic.clone()]),
+            edit: Some(lsp_types::WorkspaceEdit::new(changes)),
+            is_preferred: Some(true),
+            ..lsp_types::CodeAction::default()
+        })
+    };
+    for diagnostic in &params.context.diagnostics {
+        if let Some(name) = assist::suggestion(&diagnostic.message) {
+            actions.push(fix(
+                format!("Replace with `{name}`"),
+                TextEdit::new(diagnostic.range, name),
+                diagnostic,
+            ));
+            continue;
+        }
+        let undeclared = diagnostic.code == Some(NumberOrString::String("W0001".into()));
+        if undeclared {
+            let start = offset(text, diagnostic.range.start);
+            let Some((term, _)) = navigate::word_at(text, start) else {
+                continue;
+            };
+            let (file, _) = crate::syntax::parse(&source(uri, text));
+            let Some(model) = navigate::model_at(&file, start) else {
+                continue;
+            };
+            let (at, line) = assist::declaration(text, model, &term);
+            let position = position(text, at);
+            actions.push(fix(
+                format!("Declare `{term}` under `Terms:`"),
+                TextEdit::new(Range::new(position, position), line),
+                diagnostic,
+            ));
+        }
+    }
+    actions
 }
 
 fn range(text: &str, span: Span) -> Range {

@@ -1,0 +1,133 @@
+//! Completion and quick fixes.
+
+use crate::source::Span;
+use crate::syntax::ast;
+use lsp_types::{CompletionItem, CompletionItemKind};
+
+/// The words that may come next on a line that reads `before` so far.
+pub fn completion(model: Option<&ast::Model>, before: &str) -> Vec<CompletionItem> {
+    let indent = before.len() - before.trim_start().len();
+    let written = before.trim_start();
+    let keyword = |word: &str, detail: &str| CompletionItem {
+        label: word.to_string(),
+        kind: Some(CompletionItemKind::KEYWORD),
+        detail: Some(detail.to_string()),
+        ..CompletionItem::default()
+    };
+    let mut items = Vec::new();
+    let first_word = !written.contains(' ');
+    if indent == 0 && first_word {
+        for (word, detail) in [
+            ("Model: ", "a model: an aggregate"),
+            ("Entity: ", "an entity the model holds"),
+            ("Streams: one per ", "one stream per entity"),
+            ("Terms:", "the glossary"),
+            ("Queries:", "what the model answers"),
+            ("Actions:", "commands and the events they are accepted as"),
+            ("Scenarios:", "examples: given, when, then"),
+            ("Evolution:", "how stored event versions are read"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+        return items;
+    }
+    if indent >= 4 && first_word {
+        for (word, detail) in [
+            ("rejected if ", "a guard: rejected when the condition holds"),
+            ("rejected unless ", "a guard: rejected when it does not"),
+            ("adds ", "the event adds an entity"),
+            ("sets ", "the event sets a field"),
+            ("increases ", "the event increases a number"),
+            ("decreases ", "the event decreases a number"),
+            ("removes ", "the event removes an entity"),
+            ("removes each ", "the event removes entities"),
+            ("changes nothing", "the event changes nothing"),
+            ("given ", "an event the scenario starts from"),
+            ("when ", "the scenario's command"),
+            ("then ", "what happens: an event, accepted or rejected"),
+            ("and ", "one more given event, or an answer after then"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+    }
+    let Some(model) = model else {
+        return items;
+    };
+    let named = |label: &str, kind, detail: &str| CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: Some(detail.to_string()),
+        ..CompletionItem::default()
+    };
+    for term in &model.terms {
+        items.push(named(&term.name.text, CompletionItemKind::FIELD, "term"));
+        if let ast::TypeExpr::Choice(values, _) = &term.ty {
+            for value in values {
+                items.push(named(
+                    &value.text,
+                    CompletionItemKind::ENUM_MEMBER,
+                    &format!("a value of {}", term.name.text),
+                ));
+            }
+        }
+    }
+    for entity in &model.entities {
+        items.push(named(
+            &entity.name.text,
+            CompletionItemKind::STRUCT,
+            "entity",
+        ));
+    }
+    for query in &model.queries {
+        items.push(named(&query.name.text, CompletionItemKind::METHOD, "query"));
+    }
+    for action in &model.actions {
+        items.push(named(
+            &action.command.text,
+            CompletionItemKind::FUNCTION,
+            "action",
+        ));
+        if !items.iter().any(|i| i.label == action.event.text) {
+            items.push(named(
+                &action.event.text,
+                CompletionItemKind::EVENT,
+                "event",
+            ));
+        }
+    }
+    for word in ["yes", "no", "nothing"] {
+        items.push(named(word, CompletionItemKind::CONSTANT, "a value"));
+    }
+    items
+}
+
+/// `did you mean `x`?` in a diagnostic's help: the replacement.
+pub fn suggestion(message: &str) -> Option<String> {
+    let rest = message.split("did you mean `").nth(1)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+/// Where to declare an undeclared term in a model, and the text: a line
+/// after its `Terms:` header, or a new section before its first one.
+pub fn declaration(text: &str, model: &ast::Model, term: &str) -> (usize, String) {
+    let line = format!("  - {term}: text\n");
+    let after_line = |span: Span| {
+        text[span.end.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i + 1)
+    };
+    if let Some(terms) = model
+        .sections
+        .iter()
+        .find(|s| s.kind == ast::SectionKind::Terms)
+    {
+        return (after_line(terms.span), line);
+    }
+    match model.sections.first() {
+        Some(first) => {
+            let at = text[..first.span.start].rfind('\n').map_or(0, |i| i + 1);
+            (at, format!("Terms:\n{line}\n"))
+        }
+        None => (after_line(model.name.span), format!("\nTerms:\n{line}")),
+    }
+}
