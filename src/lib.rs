@@ -19,6 +19,7 @@
 
 pub mod codegen;
 pub mod diagnostics;
+pub mod doc;
 pub mod lsp;
 pub mod model;
 pub mod output;

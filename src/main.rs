@@ -113,6 +113,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a spec's documentation: a Markdown page (glossary, models,
+    /// rules, scenarios, a Mermaid diagram) and an SVG diagram per model.
+    Doc {
+        /// The spec.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// Where to write (default: `./<spec name>-doc/`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Serve editors: a language server over stdin and stdout
     /// (diagnostics as you type, formatting, document symbols).
     Lsp,
@@ -215,6 +225,7 @@ fn main() -> ExitCode {
                 .max()
         }
         Command::List { specs, json } => specs.iter().map(|spec| list(spec, json, ui)).max(),
+        Command::Doc { spec, out } => Some(doc(&spec, out.as_deref(), ui)),
         Command::Lsp => Some(match esgen::lsp::run_stdio() {
             Ok(()) => Status::Ok,
             Err(e) => {
@@ -480,6 +491,46 @@ fn dry_run(source: &Source, dir: &Path, plan: &output::Plan, verbose: bool, ui: 
         eprintln!("a build would stop: generated files were edited by hand");
         Status::Trouble
     }
+}
+
+/// `esgen doc`: the documentation of a spec, written into a directory.
+fn doc(path: &Path, out: Option<&Path>, ui: &Ui) -> Status {
+    let source = match read(path, ui) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let (spec, diagnostics) = esgen::check(&source);
+    report_diagnostics(ui, &source, &diagnostics);
+    let Some(spec) = spec else {
+        eprintln!(
+            "{}: {}; no documentation was written",
+            source.name,
+            count(&diagnostics)
+        );
+        return Status::SpecErrors;
+    };
+    let dir = out.map_or_else(
+        || PathBuf::from(format!("{}-doc", source.stem())),
+        Path::to_path_buf,
+    );
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!(
+            "error[{}]: cannot create `{}`: {e}",
+            codes::IO,
+            dir.display()
+        );
+        return Status::Trouble;
+    }
+    let files = esgen::doc::document(&spec, source.stem());
+    for file in &files {
+        if let Err(error) = esgen::output::disk::write_atomically(&dir.join(&file.name), &file.text)
+        {
+            report_diagnostics(ui, &source, std::slice::from_ref(&*error));
+            return Status::Trouble;
+        }
+    }
+    eprintln!("wrote {} file(s) into {}", files.len(), dir.display());
+    Status::Ok
 }
 
 /// `esgen fmt`: the spec in the canonical layout, written in place, or

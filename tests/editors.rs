@@ -49,7 +49,10 @@ fn the_grammar_tokenizes_every_spec() {
     let path = tmp.path().join("broken.tmLanguage.json");
     std::fs::write(&path, broken).unwrap();
     let (ok, said) = check(Some(&path), &specs[..1]);
-    assert!(!ok && said.contains("a comment not scoped as one"), "{said}");
+    assert!(
+        !ok && said.contains("a comment not scoped as one"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -64,7 +67,10 @@ fn the_extension_starts_the_server_for_ddd_files() {
         .join("editors/vscode")
         .join(grammar["path"].as_str().unwrap())
         .is_file());
-    assert_eq!(manifest["contributes"]["languages"][0]["extensions"][0], ".ddd");
+    assert_eq!(
+        manifest["contributes"]["languages"][0]["extensions"][0],
+        ".ddd"
+    );
     let extension =
         std::fs::read_to_string(common::root().join("editors/vscode/extension.js")).unwrap();
     assert!(extension.contains("args: ['lsp']"), "{extension}");
