@@ -282,6 +282,29 @@ fn hover_definitions_references_completion_and_quick_fixes() {
         assert!(labels.contains(&label), "{label} in {labels:?}");
     }
 
+    // In `Evolution:`, its words and the steps the events may take.
+    let mut evolving = clinic.clone();
+    evolving.push_str("\nEvolution:\n  - \n");
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": evolving}]}),
+    );
+    server.diagnostics();
+    let line = evolving.lines().count() - 1;
+    let offered = server.request(
+        "textDocument/completion",
+        json!({"textDocument": doc, "position": {"line": line, "character": 4}}),
+    );
+    let labels: Vec<&str> = offered["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for label in ["retired ", "reserved ", "migrate by ", "booked -> "] {
+        assert!(labels.contains(&label), "{label} in {labels:?}");
+    }
+
     // Quick fixes: the suggested name, and a term declared.
     let typo = clinic.replace("  - capacity: integer", "  - capacity: integr");
     let undeclared = typo.replace(
@@ -290,7 +313,7 @@ fn hover_definitions_references_completion_and_quick_fixes() {
     );
     server.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": undeclared}]}),
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": undeclared}]}),
     );
     let published = server.diagnostics();
     let diagnostics = published["diagnostics"].as_array().unwrap().clone();

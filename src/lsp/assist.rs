@@ -4,8 +4,13 @@ use crate::source::Span;
 use crate::syntax::ast;
 use lsp_types::{CompletionItem, CompletionItemKind};
 
-/// The words that may come next on a line that reads `before` so far.
-pub fn completion(model: Option<&ast::Model>, before: &str) -> Vec<CompletionItem> {
+/// The words that may come next on a line that reads `before` so far, in
+/// the section `section` of `model`.
+pub fn completion(
+    model: Option<&ast::Model>,
+    section: Option<ast::SectionKind>,
+    before: &str,
+) -> Vec<CompletionItem> {
     let indent = before.len() - before.trim_start().len();
     let written = before.trim_start();
     let keyword = |word: &str, detail: &str| CompletionItem {
@@ -28,6 +33,44 @@ pub fn completion(model: Option<&ast::Model>, before: &str) -> Vec<CompletionIte
             ("Evolution:", "how stored event versions are read"),
         ] {
             items.push(keyword(word, detail));
+        }
+        return items;
+    }
+    let item_start = written
+        .strip_prefix(['-', '•', '*'])
+        .is_some_and(|rest| !rest.trim_start().contains(' '));
+    if section == Some(ast::SectionKind::Evolution) && item_start {
+        for (word, detail) in [
+            ("retired ", "stored events of these names are skipped"),
+            ("reserved ", "names that may not come back"),
+            (
+                "migrate by ",
+                "a running stream moved by a function you write",
+            ),
+        ] {
+            items.push(keyword(word, detail));
+        }
+        if let Some(model) = model {
+            for action in &model.actions {
+                let version = action.event_version.map_or(1, |(v, _)| v);
+                let step = if version > 1 {
+                    format!(
+                        "{}@{} -> {}@{}",
+                        action.event.text,
+                        version - 1,
+                        action.event.text,
+                        version
+                    )
+                } else {
+                    format!("{} -> ", action.event.text)
+                };
+                items.push(CompletionItem {
+                    label: step,
+                    kind: Some(CompletionItemKind::EVENT),
+                    detail: Some("how a stored version is read".into()),
+                    ..CompletionItem::default()
+                });
+            }
         }
         return items;
     }

@@ -357,7 +357,16 @@ fn completion(uri: &Uri, text: &str, at: Position) -> Vec<lsp_types::CompletionI
     let offset = offset(text, at);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let (file, _) = crate::syntax::parse(&source(uri, text));
-    assist::completion(navigate::model_at(&file, offset), &text[line_start..offset])
+    let model = navigate::model_at(&file, offset);
+    // The section the cursor is in: the last header above it.
+    let section = model.and_then(|m| {
+        m.sections
+            .iter()
+            .filter(|s| s.span.start < offset)
+            .max_by_key(|s| s.span.start)
+            .map(|s| s.kind)
+    });
+    assist::completion(model, section, &text[line_start..offset])
 }
 
 /// A quick fix for each diagnostic that has one obvious fix: the name it
