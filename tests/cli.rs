@@ -781,3 +781,35 @@ fn a_new_crate_inside_a_workspace_that_does_not_list_it_is_pointed_out() {
         stderr(&listed)
     );
 }
+
+#[test]
+fn a_renamed_field_is_named_in_your_tests_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    assert_eq!(
+        esgen(&["build", "todos.ddd", "--out", "app"], tmp.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    fs::create_dir_all(tmp.path().join("app/tests")).unwrap();
+    fs::write(
+        tmp.path().join("app/tests/mine.rs"),
+        "use todos::todos::*;\n\n#[test]\nfn mine() {\n    let c = ChangeText { id: TodoId::from(\"a\"), new_text: String::new() };\n    let _ = c.new_text;\n}\n",
+    )
+    .unwrap();
+    // Nothing stored yet: the lock goes with the old field.
+    fs::remove_file(tmp.path().join("todos.lock")).unwrap();
+    let text = fs::read_to_string(&spec)
+        .unwrap()
+        .replace("new-text", "wording");
+    fs::write(&spec, text).unwrap();
+    let rebuilt = esgen(&["build", "todos.ddd", "--out", "app"], tmp.path());
+    assert_eq!(rebuilt.status.code(), Some(0), "{}", stderr(&rebuilt));
+    assert!(
+        stderr(&rebuilt)
+            .contains("`tests/mine.rs` refers to `new_text`, which the spec no longer has"),
+        "{}",
+        stderr(&rebuilt)
+    );
+}

@@ -179,6 +179,13 @@ fn references_to_removed(dir: &Path, plan: &Plan<'_>) -> Vec<String> {
                 Name::Method(name) => [".", "fn ", "::"]
                     .iter()
                     .any(|before| text.contains(&format!("{before}{name}("))),
+                // A field: read (`.name`) or written in a struct literal.
+                Name::Field(name) => {
+                    words.contains(name.as_str())
+                        && (text.contains(&format!(".{name}"))
+                            || text.contains(&format!("{name}: "))
+                            || text.contains(&format!("{name},")))
+                }
             })
             .map(|name| format!("`{}`", name.as_str()))
             .collect();
@@ -204,12 +211,14 @@ enum Name {
     Type(String),
     /// A trait method.
     Method(String),
+    /// A field of a struct.
+    Field(String),
 }
 
 impl Name {
     fn as_str(&self) -> &str {
         match self {
-            Name::Type(name) | Name::Method(name) => name,
+            Name::Type(name) | Name::Method(name) | Name::Field(name) => name,
         }
     }
 }
@@ -218,9 +227,26 @@ impl Name {
 fn declared(text: &str) -> BTreeSet<Name> {
     let mut names = BTreeSet::new();
     let mut in_trait = false;
+    let mut in_struct = false;
     for line in text.lines() {
         if line == "}" {
             in_trait = false;
+            in_struct = false;
+        }
+        if line.starts_with("pub struct ") && line.ends_with('{') {
+            in_struct = true;
+        }
+        if in_struct {
+            if let Some(rest) = line.strip_prefix("    pub ") {
+                let name: String = rest
+                    .trim_start_matches("r#")
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && rest[name.len()..].starts_with(':') {
+                    names.insert(Name::Field(name));
+                }
+            }
         }
         let line = line.trim();
         let found = ["pub struct ", "pub enum ", "pub trait "]
@@ -249,10 +275,21 @@ fn declared(text: &str) -> BTreeSet<Name> {
     names
 }
 
-/// Every `.rs` file under the crate's `src/`, but for esgen's `generated/`.
+/// Every `.rs` file of the crate that is yours: under `src/` (but for
+/// esgen's `generated/`), `tests/` (but for esgen's test files),
+/// `benches/` and `examples/`.
 fn user_sources(dir: &Path) -> Vec<PathBuf> {
+    let esgens = [
+        dir.join(crate::codegen::SCENARIOS_PATH),
+        dir.join(crate::codegen::EVOLUTION_PATH),
+    ];
     let mut found = Vec::new();
-    let mut pending = vec![dir.join("src")];
+    let mut pending = vec![
+        dir.join("src"),
+        dir.join("tests"),
+        dir.join("benches"),
+        dir.join("examples"),
+    ];
     while let Some(folder) = pending.pop() {
         let Ok(entries) = fs::read_dir(&folder) else {
             continue;
@@ -264,7 +301,10 @@ fn user_sources(dir: &Path) -> Vec<PathBuf> {
             };
             if kind.is_dir() && path != dir.join("src/generated") {
                 pending.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            } else if kind.is_file()
+                && path.extension().is_some_and(|e| e == "rs")
+                && !esgens.contains(&path)
+            {
                 found.push(path);
             }
         }
