@@ -345,3 +345,85 @@ fn hover_definitions_references_completion_and_quick_fixes() {
     server.notify("exit", Value::Null);
     assert!(server.child.wait().unwrap().success());
 }
+
+#[test]
+fn every_spec_gets_diagnostics_hover_completion_definitions_and_formatting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = Server::start(tmp.path());
+    server.request("initialize", json!({"capabilities": {}}));
+    server.notify("initialized", json!({}));
+    for (n, path) in common::specs().into_iter().enumerate() {
+        let text = std::fs::read_to_string(common::root().join(&path)).unwrap();
+        // Beside its lock, as `esgen check` reads it.
+        let uri = format!("file://{}", common::root().join(&path).display());
+        server.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "ddd", "version": n, "text": text}}),
+        );
+        let published = server.diagnostics();
+        let source = esgen::read_spec(&common::root().join(&path)).unwrap();
+        let (_, expected) = esgen::check(&source);
+        let codes: Vec<&str> = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            codes,
+            expected.iter().map(|d| d.code).collect::<Vec<_>>(),
+            "{}",
+            path.display()
+        );
+        let doc = json!({"uri": uri});
+        // The first action's name: hover, definition, completion.
+        let spec = source.text.as_str();
+        let action = spec
+            .lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("- ")
+                    .filter(|r| r.contains(" accepted as "))
+            })
+            .and_then(|r| r.split(' ').next())
+            .expect("an action");
+        let position = at(spec, &format!("- {action} "), 0);
+        let position = json!({"line": position["line"], "character": position["character"].as_u64().unwrap() + 2});
+        let hovered = server.request(
+            "textDocument/hover",
+            json!({"textDocument": doc, "position": position}),
+        );
+        let shown = hovered["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(shown.contains(action), "{}: {hovered}", path.display());
+        let found = server.request(
+            "textDocument/definition",
+            json!({"textDocument": doc, "position": position}),
+        );
+        assert_eq!(
+            found["result"]["range"]["start"]["line"],
+            position["line"],
+            "{}",
+            path.display()
+        );
+        let offered = server.request(
+            "textDocument/completion",
+            json!({"textDocument": doc, "position": {"line": 0, "character": 0}}),
+        );
+        assert!(!offered["result"].as_array().unwrap().is_empty());
+        let formatted = server.request(
+            "textDocument/formatting",
+            json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        assert_eq!(
+            formatted["result"],
+            json!([]),
+            "{} is formatted",
+            path.display()
+        );
+    }
+    server.request("shutdown", Value::Null);
+    server.notify("exit", Value::Null);
+    assert!(server.child.wait().unwrap().success());
+}
