@@ -7,18 +7,10 @@
 #   bash scripts/asyncapi.sh DOCUMENT.json…
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "asyncapi.sh: installing Node.js from Debian's packages" >&2
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-fi
+# shellcheck source=scripts/node.sh
+source scripts/node.sh
 dir=target/asyncapi
-if [ ! -d "$dir/node_modules/@asyncapi/parser" ]; then
-  mkdir -p "$dir"
-  npm install --silent --no-audit --no-fund --prefix "$dir" @asyncapi/parser@3 >&2
-fi
+node_packages "$dir" @asyncapi/parser@3
 cat > "$dir/validate.mjs" <<'JS'
 import { Parser } from '@asyncapi/parser';
 import { readFileSync } from 'node:fs';

@@ -8,18 +8,10 @@
 #   bash scripts/textmate.sh SPEC.ddd…
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "textmate.sh: installing Node.js from Debian's packages" >&2
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-fi
+# shellcheck source=scripts/node.sh
+source scripts/node.sh
 dir=target/textmate
-if [ ! -d "$dir/node_modules/vscode-textmate" ] || [ ! -d "$dir/node_modules/vscode-oniguruma" ]; then
-  mkdir -p "$dir"
-  npm install --silent --no-audit --no-fund --prefix "$dir" vscode-textmate@9 vscode-oniguruma@2 >&2
-fi
+node_packages "$dir" vscode-textmate@9 vscode-oniguruma@2
 cat > "$dir/check.cjs" <<'JS'
 const fs = require('fs');
 const path = require('path');

@@ -444,19 +444,21 @@ pub fn functions(spec: &Spec) -> Vec<(String, String, String, String)> {
                 continue;
             };
             let module = format!("crate::generated::{}", model.module);
-            let returns = match version.next {
-                Next::Current(event) => format!("{module}::{}", model.events[event].rust),
-                Next::Stored(next) => format!("{module}::stored::{}", model.stored[next].rust),
-            };
-            let (next_tag, _) = match version.next {
-                Next::Current(event) => (model.events[event].tag(), ()),
-                Next::Stored(next) => (model.stored[next].tag.clone(), ()),
+            let (returns, next_tag) = match version.next {
+                Next::Current(event) => (
+                    format!("{module}::{}", model.events[event].rust),
+                    model.events[event].tag(),
+                ),
+                Next::Stored(next) => (
+                    format!("{module}::stored::{}", model.stored[next].rust),
+                    model.stored[next].tag.clone(),
+                ),
             };
             found.push((
                 function.clone(),
                 format!("{module}::stored::{}", version.rust),
                 returns,
-                format!("`{}` to `{next_tag}`", version.tag),
+                format!("a stored `{}` as `{next_tag}`", version.tag),
             ));
         }
     }
@@ -489,8 +491,16 @@ pub fn skeleton(spec: &Spec) -> Option<String> {
         inert(&spec.file_name)
     );
     for (function, takes, returns, what) in functions {
+        let signature = super::rust::signature_with(
+            0,
+            "pub fn",
+            &function,
+            &[format!("old: {takes}")],
+            Some(&returns),
+            " {",
+        );
         out.push_str(&format!(
-            "\n/// Reads {what}.\n#[must_use]\npub fn {function}(old: {takes}) -> {returns} {{\n    let _ = old;\n    todo!()\n}}\n"
+            "\n/// Reads {what}.\n#[must_use]\n{signature}\n    let _ = old;\n    todo!()\n}}\n"
         ));
     }
     for (function, module, rust) in migrations {

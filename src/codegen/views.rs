@@ -627,20 +627,16 @@ fn ask_view(
         .iter()
         .map(|command| {
             let mut calls = Vec::new();
-            let mut visit = |e: &Expr| collect_asked(e, index, &mut calls);
-            for guard in &command.guards {
-                match &guard.condition {
-                    crate::model::ir::Condition::Holds { expr }
-                    | crate::model::ir::Condition::Not { expr } => visit(expr),
-                    crate::model::ir::Condition::Compare { left, right, .. } => {
-                        visit(left);
-                        visit(right);
+            command.visit(&mut |e| {
+                if let Expr::Asked {
+                    ask, method, args, ..
+                } = e
+                {
+                    if *ask == index {
+                        calls.push((method.clone(), args.clone()));
                     }
                 }
-            }
-            for source in command.proposing.iter().flatten() {
-                visit(&source.expr);
-            }
+            });
             match &other.streams {
                 Streams::Whole { .. } => Some(format!(
                     "String::from({})",
@@ -730,29 +726,6 @@ fn ask_view(
             .map(|c| pattern(c, "_"))
             .collect::<Vec<_>>()
             .join(" | "),
-    }
-}
-
-/// The queries of the `index`th model asked in `expr`: (method, args).
-fn collect_asked(
-    expr: &crate::model::ir::Expr,
-    index: usize,
-    out: &mut Vec<(String, Vec<crate::model::ir::Expr>)>,
-) {
-    use crate::model::ir::Expr;
-    match expr {
-        Expr::Asked {
-            ask, method, args, ..
-        } => {
-            if *ask == index {
-                out.push((method.clone(), args.clone()));
-            }
-            args.iter().for_each(|a| collect_asked(a, index, out));
-        }
-        Expr::Call { args, .. } => args.iter().for_each(|a| collect_asked(a, index, out)),
-        Expr::FieldOf { key, .. } => collect_asked(key, index, out),
-        Expr::IdsOf { of, .. } => collect_asked(of, index, out),
-        Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
     }
 }
 

@@ -298,29 +298,21 @@ fn offset(text: &str, position: Position) -> usize {
     line_end
 }
 
-/// The name under the cursor, its model's syntax, and the spec's checked
-/// model, when it checks.
-fn looked_up(
-    uri: &Uri,
-    text: &str,
-    at: Position,
-) -> Option<(
-    String,
-    ast::SpecFile,
-    String,
-    Option<crate::model::ir::Spec>,
-)> {
-    let source = source(uri, text);
+/// The name under the cursor, the syntax tree, and the name of the model
+/// the cursor is in.
+fn looked_up(uri: &Uri, text: &str, at: Position) -> Option<(String, ast::SpecFile, String)> {
     let offset = offset(text, at);
     let (word, _) = navigate::word_at(text, offset)?;
-    let (file, _) = crate::syntax::parse(&source);
+    let (file, _) = crate::syntax::parse(&source(uri, text));
     let model = navigate::model_at(&file, offset)?.name.text.clone();
-    let (spec, _) = crate::check(&source);
-    Some((word, file, model, spec))
+    Some((word, file, model))
 }
 
+/// Hover reads the checked model; definitions and references need only
+/// the syntax tree.
 fn hover(uri: &Uri, text: &str, at: Position) -> Option<lsp_types::Hover> {
-    let (word, _, model, spec) = looked_up(uri, text, at)?;
+    let (word, _, model) = looked_up(uri, text, at)?;
+    let (spec, _) = crate::check(&source(uri, text));
     let spec = spec?;
     let model = spec.models.iter().find(|m| m.name == model)?;
     let value = navigate::hover(model, &word)?;
@@ -334,14 +326,14 @@ fn hover(uri: &Uri, text: &str, at: Position) -> Option<lsp_types::Hover> {
 }
 
 fn definition(uri: &Uri, text: &str, at: Position) -> Option<Location> {
-    let (word, file, model, _) = looked_up(uri, text, at)?;
+    let (word, file, model) = looked_up(uri, text, at)?;
     let model = file.models.iter().find(|m| m.name.text == model)?;
     let span = navigate::definition(&file, model, &word)?;
     Some(Location::new(uri.clone(), range(text, span)))
 }
 
 fn references(uri: &Uri, text: &str, at: Position) -> Vec<Location> {
-    let Some((word, file, model, _)) = looked_up(uri, text, at) else {
+    let Some((word, file, model)) = looked_up(uri, text, at) else {
         return Vec::new();
     };
     let Some(model) = file.models.iter().find(|m| m.name.text == model) else {

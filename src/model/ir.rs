@@ -398,16 +398,15 @@ pub enum Expr {
 
 impl Expr {
     /// The expression's type.
-    /// Adds the models the expression asks to `out`.
-    pub fn asks(&self, out: &mut Vec<usize>) {
+    /// Calls `f` on the expression and on each expression inside it.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
         match self {
-            Expr::Asked { ask, args, .. } => {
-                out.push(*ask);
-                args.iter().for_each(|a| a.asks(out));
+            Expr::Asked { args, .. } | Expr::Call { args, .. } => {
+                args.iter().for_each(|a| a.visit(f));
             }
-            Expr::Call { args, .. } => args.iter().for_each(|a| a.asks(out)),
-            Expr::FieldOf { key, .. } => key.asks(out),
-            Expr::IdsOf { of, .. } => of.asks(out),
+            Expr::FieldOf { key, .. } => key.visit(f),
+            Expr::IdsOf { of, .. } => of.visit(f),
             Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
         }
     }
@@ -642,6 +641,25 @@ pub struct Command {
     pub proposing: Option<Vec<FieldFrom>>,
 }
 
+impl Command {
+    /// Calls `f` on every expression of the command's rules (its guards'
+    /// conditions and its event fields' sources) and inside them.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        for guard in &self.guards {
+            match &guard.condition {
+                Condition::Holds { expr } | Condition::Not { expr } => expr.visit(f),
+                Condition::Compare { left, right, .. } => {
+                    left.visit(f);
+                    right.visit(f);
+                }
+            }
+        }
+        for source in self.proposing.iter().flatten() {
+            source.expr.visit(f);
+        }
+    }
+}
+
 /// An event that one or more commands are accepted as.
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -854,18 +872,11 @@ impl Model {
     /// [`Model::asks`], in order.
     pub fn asks_of(&self, command: &Command) -> Vec<usize> {
         let mut found = Vec::new();
-        for guard in &command.guards {
-            match &guard.condition {
-                Condition::Holds { expr } | Condition::Not { expr } => expr.asks(&mut found),
-                Condition::Compare { left, right, .. } => {
-                    left.asks(&mut found);
-                    right.asks(&mut found);
-                }
+        command.visit(&mut |e| {
+            if let Expr::Asked { ask, .. } = e {
+                found.push(*ask);
             }
-        }
-        for source in command.proposing.iter().flatten() {
-            source.expr.asks(&mut found);
-        }
+        });
         found.sort_unstable();
         found.dedup();
         found

@@ -762,7 +762,7 @@ impl Pass<'_> {
             let source_term = renamed.map_or(field.term.as_str(), |o| o.text.as_str());
             let source = then.fields.iter().find(|f| f.term == source_term);
             if let Some(value) = valued {
-                let ty = self.target_type(next, &field.ty)?;
+                let ty = self.rust_type(&field.ty)?;
                 let literal =
                     super::rules::literal(&self.model.choices, value, &ty, &mut self.out)?;
                 fields.push((rust, FieldValue::Value { value: literal, ty }));
@@ -830,7 +830,7 @@ impl Pass<'_> {
                     );
                 }
                 None => {
-                    let ty = self.target_type(next, &field.ty)?;
+                    let ty = self.rust_type(&field.ty)?;
                     let default = match &ty {
                         Type::Optional(_) => Some(Literal::Nothing),
                         _ => field.default.clone().or_else(|| match next {
@@ -891,14 +891,6 @@ impl Pass<'_> {
             "this upcast".to_string()
         } else {
             format!("read from `{}`", ir::wire_tag(&step.from.0, step.from.1))
-        }
-    }
-
-    /// The Rust type of a field of the next version.
-    fn target_type(&mut self, next: Next, ty: &LockedType) -> Option<Type> {
-        match next {
-            Next::Current(_) => self.rust_type(ty),
-            Next::Stored(_) => self.rust_type(ty),
         }
     }
 }
