@@ -1,6 +1,33 @@
 //! Everything esgen generates from `{{ krate.spec_file }}`: the identity types
 //! the models share, [`Rejection`], and one module per model.
+{% if !krate.record_arities.is_empty() %}
+/// Gives an entity or event `Serialize` and `Deserialize`, written and read
+/// as serde's derives would (see [`wire`]): `record! { Todo { id, r#type: "type" } }`.
+macro_rules! record {
+    (@wire $field:ident $wire:literal) => {
+        $wire
+    };
+    (@wire $field:ident) => {
+        stringify!($field)
+    };
+    ($name:ident { $($field:ident $(: $wire:literal)?),+ $(,)? }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let fields = &[$(record!(@wire $field $($wire)?)),+];
+                $crate::generated::wire::write(serializer, stringify!($name), fields, ($(&self.$field,)+))
+            }
+        }
 
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let fields = &[$(record!(@wire $field $($wire)?)),+];
+                let ($($field,)+) = $crate::generated::wire::read(deserializer, stringify!($name), fields)?;
+                Ok(Self { $($field),+ })
+            }
+        }
+    };
+}
+{% endif %}
 {% for module in krate.generated_modules -%}
 pub mod {{ module }};
 {% endfor %}
@@ -77,7 +104,7 @@ pub enum RejectionKind {
 }
 
 /// One value of a command that breaks a constraint of the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The parameter, as the spec names it (`text`).
     pub field: Cow<'static, str>,
@@ -90,7 +117,7 @@ pub struct Problem {
 /// Why a model refused a command: where (the model and action, as the spec
 /// names them), which rule (a stable identifier, for tests and logs), what
 /// kind of refusal, a message for people, and every broken constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     /// The model that refused (`Todos`); empty when not said.
     pub model: Cow<'static, str>,
@@ -385,6 +412,259 @@ impl<K: Eq + Hash + Clone, V: Keyed<Key = K>> Store<K, V> {
 impl<K: Eq + Hash + Clone, V: Keyed<Key = K> + PartialEq> PartialEq for Store<K, V> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.values().eq(other.values())
+    }
+}
+{%- endif %}
+{%- if !krate.record_arities.is_empty() %}
+
+/// How entities and events are written and read: as serde's derives would
+/// (the same fields, names and order; unknown fields ignored; a missing
+/// optional field read as nothing; a sequence of the fields in order
+/// accepted too), through generic code for the tuple of a type's fields
+/// instead of code of its own for each type, which keeps a crate of many
+/// types quick to compile.
+#[doc(hidden)]
+pub mod wire {
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
+    use serde::ser::{SerializeStruct, Serializer};
+    use serde::{Deserialize, Serialize};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// Writes a record: its fields, by name, in order.
+    ///
+    /// # Errors
+    ///
+    /// What the serializer reports.
+    pub fn write<S: Serializer, const N: usize, R: Fields<N>>(
+        serializer: S,
+        name: &'static str,
+        fields: &'static [&'static str; N],
+        values: R,
+    ) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct(name, N)?;
+        values.write(&mut record, fields)?;
+        record.end()
+    }
+
+    /// Reads a record's fields, from a map or a sequence.
+    ///
+    /// # Errors
+    ///
+    /// A field missing, given twice or of the wrong type.
+    pub fn read<'de, D: Deserializer<'de>, const N: usize, R: Row<'de, N>>(
+        deserializer: D,
+        name: &'static str,
+        fields: &'static [&'static str; N],
+    ) -> Result<R, D::Error> {
+        deserializer.deserialize_struct(
+            name,
+            fields,
+            Record {
+                name,
+                fields,
+                row: PhantomData,
+            },
+        )
+    }
+
+    /// The references to a record's fields, written by name.
+    pub trait Fields<const N: usize> {
+        /// Writes each field.
+        ///
+        /// # Errors
+        ///
+        /// What the serializer reports.
+        fn write<S: SerializeStruct>(
+            self,
+            record: &mut S,
+            fields: &'static [&'static str; N],
+        ) -> Result<(), S::Error>;
+    }
+
+    /// The values of a record's fields, read from a map or a sequence.
+    pub trait Row<'de, const N: usize>: Sized {
+        /// Reads them from a map of the fields.
+        ///
+        /// # Errors
+        ///
+        /// A field missing, given twice or of the wrong type.
+        fn from_map<A: MapAccess<'de>>(
+            map: A,
+            fields: &'static [&'static str; N],
+        ) -> Result<Self, A::Error>;
+
+        /// Reads them from the fields in order.
+        ///
+        /// # Errors
+        ///
+        /// Too few fields, or one of the wrong type.
+        fn from_seq<A: SeqAccess<'de>>(seq: A, name: &'static str) -> Result<Self, A::Error>;
+    }
+
+    /// Visits a record's map or sequence.
+    struct Record<R, const N: usize> {
+        name: &'static str,
+        fields: &'static [&'static str; N],
+        row: PhantomData<R>,
+    }
+
+    impl<'de, R: Row<'de, N>, const N: usize> Visitor<'de> for Record<R, N> {
+        type Value = R;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "struct {}", self.name)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<R, A::Error> {
+            R::from_map(map, self.fields)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<R, A::Error> {
+            R::from_seq(seq, self.name)
+        }
+    }
+
+    /// The next key of a record's map: the index of its field, or `None`
+    /// for a key the record does not have.
+    fn key<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        fields: &'static [&'static str],
+    ) -> Result<Option<Option<usize>>, A::Error> {
+        map.next_key_seed(Key(fields))
+    }
+
+    /// Reads a key as one of a record's fields, by name or position.
+    struct Key(&'static [&'static str]);
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Option<usize>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_identifier(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = Option<usize>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str("a field name")
+        }
+
+        fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+            Ok(self.0.iter().position(|field| *field == name))
+        }
+
+        fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Self::Value, E> {
+            Ok(self.0.iter().position(|field| field.as_bytes() == name))
+        }
+
+        fn visit_u64<E: de::Error>(self, index: u64) -> Result<Self::Value, E> {
+            Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()))
+        }
+    }
+
+    /// Reads the value of field `name` into `slot`, once.
+    fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        map: &mut A,
+        slot: &mut Option<T>,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        if slot.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// Skips the value of a key the record does not have.
+    fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<IgnoredAny>().map(|_| ())
+    }
+
+    /// A field's value once the map is read: a missing field is an error,
+    /// unless nothing is a value of its type (an optional field is `None`).
+    fn take<'de, T: Deserialize<'de>, E: de::Error>(
+        slot: Option<T>,
+        name: &'static str,
+    ) -> Result<T, E> {
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(Missing(name, PhantomData)),
+        }
+    }
+
+    /// The next field of a record read from a sequence.
+    fn element<'de, A: SeqAccess<'de>, T: Deserialize<'de>>(
+        seq: &mut A,
+        index: usize,
+        name: &'static str,
+    ) -> Result<T, A::Error> {
+        seq.next_element()?
+            .ok_or_else(|| de::Error::invalid_length(index, &name))
+    }
+
+    /// A field that is not there: `None` to an optional field, an error to
+    /// any other.
+    struct Missing<E>(&'static str, PhantomData<E>);
+
+    impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+        type Error = E;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+            Err(de::Error::missing_field(self.0))
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf unit unit_struct newtype_struct seq tuple tuple_struct
+            map struct enum identifier ignored_any
+        }
+    }
+
+    /// `Fields` and `Row` for the tuples of each length a record has.
+    macro_rules! rows {
+        ($($n:literal: $($t:ident $v:ident $i:tt),+;)+) => {$(
+            impl<$($t: Serialize + ?Sized),+> Fields<$n> for ($(&$t,)+) {
+                fn write<S: SerializeStruct>(self, record: &mut S, fields: &'static [&'static str; $n]) -> Result<(), S::Error> {
+                    $(record.serialize_field(fields[$i], self.$i)?;)+
+                    Ok(())
+                }
+            }
+
+            impl<'de, $($t: Deserialize<'de>),+> Row<'de, $n> for ($($t,)+) {
+                fn from_map<A: MapAccess<'de>>(mut map: A, fields: &'static [&'static str; $n]) -> Result<Self, A::Error> {
+                    $(let mut $v = None;)+
+                    while let Some(index) = key(&mut map, fields)? {
+                        match index {
+                            $(Some($i) => value(&mut map, &mut $v, fields[$i])?,)+
+                            _ => skip(&mut map)?,
+                        }
+                    }
+                    Ok(($(take($v, fields[$i])?,)+))
+                }
+
+                fn from_seq<A: SeqAccess<'de>>(mut seq: A, name: &'static str) -> Result<Self, A::Error> {
+                    Ok(($(element(&mut seq, $i, name)?,)+))
+                }
+            }
+        )+};
+    }
+
+    rows! {
+{%- for line in krate.record_arities %}
+        {{ line }}
+{%- endfor %}
     }
 }
 {%- endif %}

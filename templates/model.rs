@@ -75,15 +75,17 @@ impl {{ s.name }} {
 }
 {%- endfor %}
 
-/// A command of the `{{ model.name }}` model. Serialised as an object whose one key
-/// is the action's name in the spec.
+/// A command of the `{{ model.name }}` model. With the crate's `serde`
+/// feature, serialised as an object whose one key is the action's name in
+/// the spec.
 #[derive({{ model.command_derives }})]
+{{ model.command_serde }}
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum {{ model.rust }}Command {
 {%- if model.command_variants.is_empty() %}}{% endif %}
 {%- for v in model.command_variants %}
     /// {{ v.doc }}
-    #[serde(rename = "{{ v.tag }}")]
+{{ v.rename }}
 {{ v.line }}
 {%- endfor %}
 {%- if !model.command_variants.is_empty() %}
@@ -98,7 +100,7 @@ pub enum {{ model.rust }}Event {
 {%- if model.event_variants.is_empty() %}}{% endif %}
 {%- for v in model.event_variants %}
     /// {{ v.doc }}
-    #[serde(rename = "{{ v.tag }}")]
+{{ v.rename }}
 {{ v.line }}
 {%- endfor %}
 {%- if model.retired %}
@@ -305,6 +307,9 @@ impl {{ model.rust }}Event {
 ///{% if !line.is_empty() %} {{ line }}{% endif %}
 {%- endfor %}
 #[derive({{ s.derives }})]
+{%- if let Some(attr) = s.serde %}
+{{ attr }}
+{%- endif %}
 pub struct {{ s.name }} {
 {%- if s.fields.is_empty() %}}{% endif %}
 {%- for f in s.fields %}
@@ -315,5 +320,9 @@ pub struct {{ s.name }} {
 {%- endfor %}
 {%- if !s.fields.is_empty() %}
 }
+{%- endif %}
+{%- if let Some(record) = s.record %}
+
+{{ record }}
 {%- endif %}
 {%- endmacro %}

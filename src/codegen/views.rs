@@ -39,6 +39,10 @@ pub struct CrateView {
     pub has_tables: bool,
     /// Some model's rules ask another model.
     pub has_asks: bool,
+    /// The lengths of the field tuples `record!` reads and writes (each
+    /// entity's and event's number of fields), as the lines of `rows!`:
+    /// `2: T0 v0 0, T1 v1 1;`.
+    pub record_arities: Vec<String>,
 }
 
 /// A model as the runtime glue names it.
@@ -167,6 +171,11 @@ pub struct StructView {
     pub docs: Vec<String>,
     /// The derive list.
     pub derives: &'static str,
+    /// serde's derives when they come with the `serde` feature (commands).
+    pub serde: Option<&'static str>,
+    /// The `record!` that gives it serde's traits (entities and events
+    /// with fields).
+    pub record: Option<String>,
     /// The type name.
     pub name: String,
     /// For events, the `EVENT` constant (the spec name, also its tag when
@@ -200,8 +209,9 @@ pub struct CommandView {
 pub struct VariantView {
     /// Doc line.
     pub doc: String,
-    /// The serialised tag (the spec name).
-    pub tag: String,
+    /// The attribute that gives the variant its tag, laid out: a command's
+    /// only with the `serde` feature.
+    pub rename: String,
     /// The variant and struct name.
     pub name: String,
     /// The variant's line(s), `    Name(Name),`, broken as rustfmt breaks it.
@@ -211,6 +221,11 @@ pub struct VariantView {
 }
 
 fn variant(doc: String, tag: &str, name: &str, enumeration: &str) -> VariantView {
+    let rename = if enumeration.ends_with("Command") {
+        feature_rename(tag)
+    } else {
+        format!("    #[serde(rename = \"{tag}\")]")
+    };
     let header = format!("impl From<{name}> for {enumeration} {{");
     let from_header = if header.chars().count() <= 100 {
         header
@@ -225,10 +240,27 @@ fn variant(doc: String, tag: &str, name: &str, enumeration: &str) -> VariantView
     };
     VariantView {
         doc,
-        tag: tag.to_string(),
+        rename,
         name: name.to_string(),
         line,
         from_header,
+    }
+}
+
+/// `#[cfg_attr(feature = "serde", serde(rename = "tag"))]` on a variant,
+/// broken as rustfmt breaks it.
+fn feature_rename(tag: &str) -> String {
+    let rename = format!("serde(rename = \"{tag}\")");
+    let one_line = format!("    #[cfg_attr(feature = \"serde\", {rename})]");
+    // rustfmt lays attributes out as calls, by widths found by trying.
+    if one_line.chars().count() <= 87 {
+        one_line
+    } else if rename.chars().count() + 8 <= 98 {
+        format!("    #[cfg_attr(\n        feature = \"serde\",\n        {rename}\n    )]")
+    } else {
+        format!(
+            "    #[cfg_attr(\n        feature = \"serde\",\n        serde(\n            rename = \"{tag}\"\n        )\n    )]"
+        )
     }
 }
 
@@ -276,6 +308,8 @@ pub struct ModelView {
     pub event_variants: Vec<VariantView>,
     /// Derives of the command enum.
     pub command_derives: &'static str,
+    /// The attribute that gives the command enum serde's derives.
+    pub command_serde: &'static str,
     /// Derives of the event enum.
     pub event_derives: String,
     /// How stored versions of its events are read, when there are any
@@ -338,15 +372,94 @@ pub struct ModelView {
     pub hand_acceptances: Vec<MethodView>,
 }
 
-const DERIVE_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
+// What each generated type derives is what pays for its compile time:
+// serde's derives are most of a generated crate's `cargo check`
+// (docs/performance.md). Entities and events, which are stored, always
+// (de)serialise; commands only with the crate's `serde` feature (their
+// derives then come from `COMMAND_SERDE`). Nothing derives `Hash` but
+// identities and choices, the types used as keys.
+const DERIVE_EQ: &str = "Debug, Clone, PartialEq, Eq, Serialize, Deserialize";
 const DERIVE_PARTIAL: &str = "Debug, Clone, PartialEq, Serialize, Deserialize";
-const ENUM_EQ: &str = "Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize";
+// An entity or event with fields gets serde's traits from `record!`
+// (`templates/generated_mod.rs`), a fraction of the derives' compile time.
+const RECORD_EQ: &str = "Debug, Clone, PartialEq, Eq";
+const RECORD_PARTIAL: &str = "Debug, Clone, PartialEq";
+const COMMAND_EQ: &str = "Debug, Clone, PartialEq, Eq";
+const COMMAND_PARTIAL: &str = "Debug, Clone, PartialEq";
+
+/// The attribute that gives commands and the command enum serde's derives,
+/// with the `serde` feature.
+pub const COMMAND_SERDE: &str = "#[cfg_attr(feature = \"serde\", derive(Serialize, Deserialize))]";
 
 fn derives(eq: bool) -> &'static str {
     if eq {
         DERIVE_EQ
     } else {
         DERIVE_PARTIAL
+    }
+}
+
+/// The lines of `rows!`: one per number of fields an entity or event has.
+fn record_arities(spec: &Spec) -> Vec<String> {
+    let lengths: std::collections::BTreeSet<usize> = spec
+        .models
+        .iter()
+        .flat_map(|m| {
+            let entities = m.entities.iter().map(|e| e.fields.len());
+            entities.chain(m.events.iter().map(|e| e.fields.len()))
+        })
+        .filter(|n| *n > 0)
+        .collect();
+    lengths
+        .into_iter()
+        .map(|n| {
+            let fields: Vec<String> = (0..n).map(|i| format!("T{i} v{i} {i}")).collect();
+            format!("{n}: {};", fields.join(", "))
+        })
+        .collect()
+}
+
+/// The derives of a stored struct (entity or event): serde's come from
+/// `record!` when it has fields.
+fn stored_derives(eq: bool, fields: &[Field]) -> &'static str {
+    match (fields.is_empty(), eq) {
+        (true, _) => derives(eq),
+        (false, true) => RECORD_EQ,
+        (false, false) => RECORD_PARTIAL,
+    }
+}
+
+/// `record! { Name { field, r#type: "type" } }`, which gives a struct with
+/// fields serde's traits; `None` for a struct without fields (derived).
+fn record(name: &str, fields: &[Field]) -> Option<String> {
+    if fields.is_empty() {
+        return None;
+    }
+    let fields: Vec<String> = fields
+        .iter()
+        .map(|f| match f.rust.strip_prefix("r#") {
+            Some(wire) => format!("{}: \"{wire}\"", f.rust),
+            None => f.rust.clone(),
+        })
+        .collect();
+    let one_line = format!("record! {{ {name} {{ {} }} }}", fields.join(", "));
+    Some(if one_line.chars().count() <= 100 {
+        one_line
+    } else {
+        let mut out = format!("record! {{\n    {name} {{\n");
+        for f in &fields {
+            out.push_str(&format!("        {f},\n"));
+        }
+        out.push_str("    }\n}");
+        out
+    })
+}
+
+fn command_derives(eq: bool) -> &'static str {
+    if eq {
+        COMMAND_EQ
+    } else {
+        COMMAND_PARTIAL
     }
 }
 
@@ -380,6 +493,7 @@ impl CrateView {
             postgres_uses: postgres_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
+            record_arities: record_arities(spec),
             runtime_models: runtime,
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
@@ -1008,7 +1122,9 @@ impl ModelView {
                 }
                 StructView {
                     docs: docs(&entity.docs, &extra),
-                    derives: derives(entity.eq),
+                    derives: stored_derives(entity.eq, &entity.fields),
+                    serde: None,
+                    record: record(&entity.rust, &entity.fields),
                     name: entity.rust.clone(),
                     event_const: String::new(),
                     fields: entity.fields.iter().map(field_view).collect(),
@@ -1028,7 +1144,9 @@ impl ModelView {
                             command.spec_line
                         )],
                     ),
-                    derives: derives(command.eq),
+                    derives: command_derives(command.eq),
+                    serde: Some(COMMAND_SERDE),
+                    record: None,
                     name: command.rust.clone(),
                     event_const: String::new(),
                     fields: command.params.iter().map(field_view).collect(),
@@ -1053,7 +1171,9 @@ impl ModelView {
                             by.join(" or ")
                         )],
                     ),
-                    derives: derives(event.eq),
+                    derives: stored_derives(event.eq, &event.fields),
+                    serde: None,
+                    record: record(&event.rust, &event.fields),
                     name: event.rust.clone(),
                     event_const: str_const("EVENT", &event.name),
                     fields: event.fields.iter().map(field_view).collect(),
@@ -1432,17 +1552,10 @@ impl ModelView {
             events,
             command_variants,
             event_variants,
-            command_derives: if model.commands_eq() {
-                ENUM_EQ
-            } else {
-                DERIVE_PARTIAL
-            },
+            command_derives: command_derives(model.commands_eq()),
+            command_serde: COMMAND_SERDE,
             event_derives: {
-                let derives = if model.events_eq() {
-                    ENUM_EQ
-                } else {
-                    DERIVE_PARTIAL
-                };
+                let derives = derives(model.events_eq());
                 if model.stored.is_empty() && model.retired.is_empty() {
                     derives.to_string()
                 } else {

@@ -517,7 +517,7 @@ fn provided_methods(generated: &str) -> Vec<String> {
 }
 
 /// What a kept `Cargo.toml` lacks that the generated code needs: the
-/// `cqrs` and `postgres` features of the runtime, and the crates of
+/// `serde`, `cqrs` and `postgres` features, and the crates of
 /// `date`, `timestamp` and `decimal` (a manifest written by an older esgen,
 /// or before the spec used them).
 fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
@@ -539,6 +539,16 @@ fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
     if !declares(&mine, "cqrs") || !declares(&mine, "postgres") {
         notices.push(
             "`Cargo.toml` lacks the features `cqrs` and `postgres` of the generated runtime (`src/generated/runtime.rs`): add the `[features]` section and the optional `cqrs-es`, `postgres-es` and `sqlx` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"
+                .to_string(),
+        );
+    }
+    let features_serde = |text: &str| {
+        text.lines()
+            .any(|line| line.trim_start().starts_with("serde = ["))
+    };
+    if features_serde(&wanted.contents) && !features_serde(&mine) {
+        notices.push(
+            "`Cargo.toml` lacks the feature `serde`, which gives commands `Serialize` and `Deserialize` (events and entities always have them): add `serde = []` under `[features]`, and to your dependency's features if your code (de)serialises commands; until then rustc warns of an unexpected `cfg`"
                 .to_string(),
         );
     }
