@@ -65,22 +65,24 @@ results=$work/results
 : > "$results"
 
 # `measure KEY CMD...`: runs CMD under /usr/bin/time and appends
-# "KEY seconds kilobytes" to the results.
+# "KEY seconds kilobytes" to the results; when CMD fails, says why, appends
+# "KEY failed seconds kilobytes" and returns 1.
 measure() {
     local key=$1
     shift
     local t=$work/time.$$
     if ! /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>"$work/last.err"; then
         say "failed: $*"
-        cat "$work/last.err" >&2
-        exit 1
+        tail -n 20 "$work/last.err" >&2
+        printf '%s failed %s\n' "$key" "$(tail -n 1 "$t")" >> "$results"
+        return 1
     fi
     printf '%s %s\n' "$key" "$(tail -n 1 "$t")" >> "$results"
 }
 
 # `median KEY COLUMN`: the median of a column (2 seconds, 3 kilobytes).
 median() {
-    awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$results" | sort -g |
+    awk -v k="$1" -v c="$2" '$1 == k && $2 != "failed" { print $c }' "$results" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
@@ -151,8 +153,9 @@ EOF
                 crate=$e
                 [ "$who" = prost ] && crate=$p
                 touch "$crate/src/lib.rs"
+                # A crate too big for the cap is reported, not fatal.
                 (cd "$crate" && ulimit -v $memory_cap_kb && export CARGO_TARGET_DIR=$crate/target &&
-                    measure "$who-$kind-$m" cargo "$kind" -q --offline)
+                    measure "$who-$kind-$m" cargo "$kind" -q --offline) || true
             done
         done
     done
@@ -188,6 +191,11 @@ for m in $sizes; do
 done
 for m in $compile; do
     for kind in check build; do
+        for who in esgen prost; do
+            if grep -q "^$who-$kind-$m failed" "$results"; then
+                line "cargo $kind, $m models: $who" "failed" "" ""
+            fi
+        done
         et=$(median "esgen-$kind-$m" 2)
         [ "$et" = nan ] && continue
         pt=$(median "prost-$kind-$m" 2)

@@ -293,11 +293,16 @@ fn build(path: &Path, out: Option<&Path>, mode: Mode, verbose: bool, ui: &Ui) ->
     };
     match mode {
         Mode::Write { force } => {
-            let status = write(&source, &dir, &compiled.files, force, verbose, ui);
+            // Each part is dropped once written: on a large spec the
+            // model, the files and the lock's text each weigh tens of MB.
+            let esgen::Compiled { spec, files, lock } = compiled;
+            drop(spec);
+            let status = write(&source, &dir, &files, force, verbose, ui);
+            drop(files);
             if status != Status::Ok {
                 return status;
             }
-            match esgen::write_lock(&source, &compiled.lock) {
+            match esgen::write_lock(&source, &lock) {
                 Ok(true) => {
                     eprintln!(
                         "locked the events of {} in {}: commit it beside the spec",

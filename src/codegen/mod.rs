@@ -148,7 +148,10 @@ pub fn generate(spec: &Spec) -> FileSet {
             render(&SchemaSql { krate: &krate }),
         ),
     ];
-    for model in &krate.models {
+    // Each model's view is built, rendered and dropped in turn: the views
+    // of a large spec together weigh more than the files they render.
+    for model in &spec.models {
+        let model = &ModelView::new(model);
         files.push(generated(
             &format!("src/generated/{}.rs", model.file_stem),
             &krate.spec_file,

@@ -16,8 +16,6 @@ pub struct CrateView {
     pub package: String,
     /// Identity types.
     pub identities: Vec<IdentityView>,
-    /// One per model, in spec order.
-    pub models: Vec<ModelView>,
     /// Module declarations of `src/generated/mod.rs`, sorted as rustfmt
     /// sorts them.
     pub generated_modules: Vec<String>,
@@ -481,7 +479,6 @@ impl CrateView {
                     of: i.of.clone(),
                 })
                 .collect(),
-            models: spec.models.iter().map(ModelView::new).collect(),
             stores: spec.models.iter().any(|m| {
                 m.state.is_some()
                     || m.commands
@@ -1087,7 +1084,7 @@ fn param(field: &Field, skeleton: bool) -> String {
 }
 
 impl ModelView {
-    fn new(model: &Model) -> Self {
+    pub fn new(model: &Model) -> Self {
         let rust = model.rust.clone();
         let mut imports = vec!["Rejection".to_string()];
         let leaves = leaf_types(model);

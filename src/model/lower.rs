@@ -572,8 +572,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
 
     /// Fields (or parameters) from term names.
     fn fields(&mut self, resolver: &mut Resolver<'_>, names: &[ast::Ident]) -> Vec<ir::Field> {
-        let mut fields = Vec::new();
-        let mut list = Vec::new();
+        let mut fields = Vec::with_capacity(names.len());
+        let mut list = Vec::with_capacity(names.len());
         for name in names {
             if !self.used.iter().any(|(used, _)| *used == name.text) {
                 self.used.push((name.text.clone(), name.span));
