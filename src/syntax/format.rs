@@ -126,6 +126,11 @@ const MAX_WIDTH: usize = 100;
 
 /// The spec's text in the canonical layout.
 pub fn format(text: &str) -> String {
+    // A byte order mark is not part of the first line (the parser skips
+    // it too); the layout keeps it where it was.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        return format!("\u{feff}{}", format(rest));
+    }
     let lines: Vec<Line> = text.split('\n').map(read).collect();
     // Blank lines: none at the start, one at most in a row, and one before
     // each model but the first (before the comments that document it).
@@ -262,5 +267,13 @@ mod tests {
         let tidy = "# The list.\nModel: Todos\nTerms:\n  - text: text                  # what to do\n  - done?: boolean, default no  # whether it is\n\nActions:\n  - create-new [id text] accepted as created [id text]\n    rejected if has-todo? [id]: \"a  # not a comment\"\n\n# Another.\nModel: Notes\n";
         assert_eq!(format(messy), tidy);
         assert_eq!(format(tidy), tidy, "formatting twice changes nothing");
+    }
+
+    #[test]
+    fn a_byte_order_mark_stays_first_and_out_of_the_layout() {
+        let tidy = "\u{feff}Model: Todos\n";
+        assert_eq!(format("\u{feff}  Model:  Todos\n\n"), tidy);
+        assert_eq!(format(tidy), tidy);
+        assert_eq!(format("\u{feff}"), format!("\u{feff}{}", format("")));
     }
 }
