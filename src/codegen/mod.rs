@@ -12,7 +12,7 @@ mod rust;
 mod scenarios;
 mod views;
 
-use crate::model::ir::Spec;
+use crate::model::ir::{Model, Spec};
 use askama::Template;
 use std::path::PathBuf;
 use views::{CrateView, ModelView};
@@ -120,52 +120,52 @@ pub const EVOLUTION_FUNCTIONS_PATH: &str = "src/evolution.rs";
 /// The test file that reads a sample of every locked event version.
 pub const EVOLUTION_PATH: &str = "tests/evolution.rs";
 
+/// Below this many models a thread costs more than it saves.
+const MODELS_PER_THREAD: usize = 32;
+
 /// Generates every file of the crate for a checked spec.
+///
+/// A large spec's files are rendered on several threads; the result is the
+/// same on any number of them, sorted by path.
 pub fn generate(spec: &Spec) -> FileSet {
-    let krate = CrateView::new(spec);
+    let krate = &CrateView::new(spec);
+    let mut files = if spec.models.len() < MODELS_PER_THREAD {
+        let mut files = crate_files(spec, krate);
+        files.extend(render_models(krate, &spec.models));
+        files
+    } else {
+        std::thread::scope(|scope| {
+            // The crate-wide files (the runtime and the evolution tests are
+            // the largest) are rendered while the models are.
+            let models = scope.spawn(|| model_files(krate, &spec.models));
+            let mut files = crate_files(spec, krate);
+            files.extend(joined(models));
+            files
+        })
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    FileSet { files }
+}
+
+/// The files of the whole crate, as opposed to those of one model.
+fn crate_files(spec: &Spec, krate: &CrateView) -> Vec<GeneratedFile> {
     let mut files = vec![
-        file(
-            "Cargo.toml",
-            Owner::User,
-            render(&CargoToml { krate: &krate }),
-        ),
-        file("src/lib.rs", Owner::User, render(&LibRs { krate: &krate })),
+        file("Cargo.toml", Owner::User, render(&CargoToml { krate })),
+        file("src/lib.rs", Owner::User, render(&LibRs { krate })),
         // Yours: cargo's build output stays out of version control.
         file(".gitignore", Owner::User, "/target\n".to_string()),
         generated(
             "src/generated/mod.rs",
             &krate.spec_file,
-            render(&GeneratedMod { krate: &krate }),
+            render(&GeneratedMod { krate }),
         ),
         generated(
             "src/generated/runtime.rs",
             &krate.spec_file,
-            render(&RuntimeRs { krate: &krate }),
+            render(&RuntimeRs { krate }),
         ),
-        generated_sql(
-            "schema.sql",
-            &krate.spec_file,
-            render(&SchemaSql { krate: &krate }),
-        ),
+        generated_sql("schema.sql", &krate.spec_file, render(&SchemaSql { krate })),
     ];
-    // Each model's view is built, rendered and dropped in turn: the views
-    // of a large spec together weigh more than the files they render.
-    for model in &spec.models {
-        let model = &ModelView::new(model);
-        files.push(generated(
-            &format!("src/generated/{}.rs", model.file_stem),
-            &krate.spec_file,
-            render(&ModelRs { model }),
-        ));
-        files.push(file(
-            &format!("src/{}.rs", model.file_stem),
-            Owner::User,
-            render(&SkeletonRs {
-                krate: &krate,
-                model,
-            }),
-        ));
-    }
     if let Some(skeleton) = evolution::skeleton(spec) {
         files.push(file(EVOLUTION_FUNCTIONS_PATH, Owner::User, skeleton));
     }
@@ -179,8 +179,59 @@ pub fn generate(spec: &Spec) -> FileSet {
             render(&ScenariosRs { view: &view }),
         ));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    FileSet { files }
+    files
+}
+
+/// Each model's two files, in spec order, rendered on as many threads as
+/// the machine has cores, in contiguous runs of models.
+fn model_files(krate: &CrateView, models: &[Model]) -> Vec<GeneratedFile> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(models.len() / MODELS_PER_THREAD)
+        .max(1);
+    let run = models.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let mut runs = models.chunks(run);
+        let first = runs.next().unwrap_or_default();
+        let others: Vec<_> = runs
+            .map(|models| scope.spawn(move || render_models(krate, models)))
+            .collect();
+        let mut files = render_models(krate, first);
+        for other in others {
+            files.extend(joined(other));
+        }
+        files
+    })
+}
+
+/// What a rendering thread returned. A panic while rendering is a bug; it
+/// carries on as if it had happened on the joining thread.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Each model's two files (its generated module and the skeleton that is
+/// yours), one model after the other: each model's view is built, rendered
+/// and dropped in turn (the views of a large spec together weigh more than
+/// the files they render).
+fn render_models(krate: &CrateView, models: &[Model]) -> Vec<GeneratedFile> {
+    let mut files = Vec::with_capacity(2 * models.len());
+    for model in models {
+        let model = &ModelView::new(model);
+        files.push(generated(
+            &format!("src/generated/{}.rs", model.file_stem),
+            &krate.spec_file,
+            render(&ModelRs { model }),
+        ));
+        files.push(file(
+            &format!("src/{}.rs", model.file_stem),
+            Owner::User,
+            render(&SkeletonRs { krate, model }),
+        ));
+    }
+    files
 }
 
 /// A file, ending in exactly one newline.
@@ -227,4 +278,37 @@ fn render(template: &impl Template) -> String {
     template
         .render()
         .expect("rendering a template into a String cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    /// A valid spec of `models` small models.
+    fn spec_of(models: usize) -> Spec {
+        let mut text = String::new();
+        for n in 1..=models {
+            text.push_str(&format!(
+                "Model: Shop{n}s\nEntity: Item{n} [id title]\nQueries:\n  - has-item{n}? [id]\n\
+                 Actions:\n  - open [id title] accepted as opened [id title]\n\n"
+            ));
+        }
+        let (spec, diagnostics) = crate::check(&Source::new("shops.ddd", text));
+        assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
+        spec.expect("the spec checks")
+    }
+
+    #[test]
+    fn models_rendered_on_threads_are_those_rendered_in_turn() {
+        let spec = spec_of(3 * MODELS_PER_THREAD + 5);
+        let krate = CrateView::new(&spec);
+        let threaded = model_files(&krate, &spec.models);
+        assert_eq!(threaded.len(), 2 * spec.models.len());
+        assert_eq!(threaded, render_models(&krate, &spec.models));
+        let mut whole = crate_files(&spec, &krate);
+        whole.extend(threaded);
+        whole.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(generate(&spec).files, whole);
+    }
 }
