@@ -23,7 +23,7 @@
 # ESGEN_VERSUS_CHECKS (compile runs per tool, default 3; at the largest
 # size one), ESGEN_VERSUS_COMPILE (sizes whose crates are compiled, default
 # "100 1000"; the largest only checked), ESGEN_VERSUS_DIR (work directory,
-# default target/versus, emptied first).
+# default target/versus; a previous run's is deleted at the end).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -59,7 +59,13 @@ maker=$root/target/release/examples/versus_prost
 # files. `touch` alone with the cache would mostly measure the cache.
 export CARGO_INCREMENTAL=0
 
-rm -rf "$work"
+# A previous run's files are deleted at the end, not now: ext4 skips the
+# inodes it freed in the last minutes when it allocates new ones, which
+# would slow whichever tool creates more files (esgen: about twice as many).
+if [ -e "$work" ]; then
+    mv "$work" "$work.old.$$"
+fi
+trap 'rm -rf "$work.old.$$"' EXIT
 mkdir -p "$work"
 results=$work/results
 : > "$results"
