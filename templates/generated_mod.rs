@@ -28,6 +28,40 @@ macro_rules! record {
     };
 }
 {% endif %}
+{%- if krate.tagged_events %}
+/// Gives a model's event enum `Serialize` and `Deserialize`, written and
+/// read as serde's derives would (an object whose one key is the event's
+/// name; see [`wire::read_variant`]), from each variant's index, name and
+/// tag: `events! { TodosEvent { 0 Created = "created" } }`.
+macro_rules! events {
+    ($name:ident { $($index:literal $variant:ident = $tag:literal),+ $(,)? }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(event) => {
+                        serializer.serialize_newtype_variant(stringify!($name), $index, $tag, event)
+                    })+
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::generated::wire::read_variant(deserializer, stringify!($name), &[$($tag),+])
+            }
+        }
+
+        impl<'de> $crate::generated::wire::Variants<'de> for $name {
+            fn read<V: serde::de::VariantAccess<'de>>(index: u32, variant: V) -> Result<Self, V::Error> {
+                match index {
+                    $($index => variant.newtype_variant().map(Self::$variant),)+
+                    _ => Err(serde::de::Error::custom("no event has this index")),
+                }
+            }
+        }
+    };
+}
+{% endif %}
 {% for module in krate.generated_modules -%}
 pub mod {{ module }};
 {% endfor %}
@@ -666,5 +700,101 @@ pub mod wire {
         {{ line }}
 {%- endfor %}
     }
+{%- if krate.tagged_events %}
+
+    /// An enum of one value per variant, read by its variant's index (what
+    /// `events!` gives an event enum).
+    pub trait Variants<'de>: Sized {
+        /// Reads the value of the variant at `index`.
+        ///
+        /// # Errors
+        ///
+        /// What reading the value reports.
+        fn read<V: de::VariantAccess<'de>>(index: u32, variant: V) -> Result<Self, V::Error>;
+    }
+
+    /// Reads an enum of [`Variants`] tagged by `tags`, as serde's derive
+    /// would: an unknown tag is an error.
+    ///
+    /// # Errors
+    ///
+    /// An unknown tag, or what reading the value reports.
+    pub fn read_variant<'de, D: Deserializer<'de>, E: Variants<'de>>(
+        deserializer: D,
+        name: &'static str,
+        tags: &'static [&'static str],
+    ) -> Result<E, D::Error> {
+        deserializer.deserialize_enum(
+            name,
+            tags,
+            Tagged {
+                name,
+                tags,
+                value: PhantomData,
+            },
+        )
+    }
+
+    /// Visits an enum of [`Variants`].
+    struct Tagged<E> {
+        name: &'static str,
+        tags: &'static [&'static str],
+        value: PhantomData<E>,
+    }
+
+    impl<'de, E: Variants<'de>> Visitor<'de> for Tagged<E> {
+        type Value = E;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            write!(formatter, "enum {}", self.name)
+        }
+
+        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<E, A::Error> {
+            let (index, variant) = data.variant_seed(Tag(self.tags))?;
+            E::read(index, variant)
+        }
+    }
+
+    /// Reads a variant's tag, by name or index, as that index.
+    struct Tag(&'static [&'static str]);
+
+    impl<'de> DeserializeSeed<'de> for Tag {
+        type Value = u32;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<u32, D::Error> {
+            deserializer.deserialize_identifier(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Tag {
+        type Value = u32;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str("an event's name")
+        }
+
+        fn visit_u64<E: de::Error>(self, index: u64) -> Result<u32, E> {
+            u32::try_from(index)
+                .ok()
+                .filter(|i| usize::try_from(*i).is_ok_and(|i| i < self.0.len()))
+                .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(index), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, tag: &str) -> Result<u32, E> {
+            self.0
+                .iter()
+                .position(|known| *known == tag)
+                .and_then(|index| u32::try_from(index).ok())
+                .ok_or_else(|| E::unknown_variant(tag, self.0))
+        }
+
+        fn visit_bytes<E: de::Error>(self, tag: &[u8]) -> Result<u32, E> {
+            match std::str::from_utf8(tag) {
+                Ok(tag) => self.visit_str(tag),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(tag), &self)),
+            }
+        }
+    }
+{%- endif %}
 }
 {%- endif %}

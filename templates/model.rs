@@ -24,7 +24,9 @@ pub use super::{{ "{" }}{{ model.imports|join(", ") }}{{ "}" }};
 {%- for line in model.uses %}
 {{ line }}
 {%- endfor %}
+{%- if model.serde_import %}
 use serde::{Deserialize, Serialize};
+{%- endif %}
 use std::borrow::Borrow;
 {%- if !model.choices.is_empty() %}
 use std::fmt;
@@ -100,7 +102,9 @@ pub enum {{ model.rust }}Event {
 {%- if model.event_variants.is_empty() %}}{% endif %}
 {%- for v in model.event_variants %}
     /// {{ v.doc }}
+{%- if !v.rename.is_empty() %}
 {{ v.rename }}
+{%- endif %}
 {{ v.line }}
 {%- endfor %}
 {%- if model.retired %}
@@ -111,6 +115,10 @@ pub enum {{ model.rust }}Event {
 {%- endif %}
 {%- if !model.event_variants.is_empty() %}
 }
+{%- endif %}
+{%- if let Some(events) = model.events_macro %}
+
+{{ events }}
 {%- endif %}
 {%- if let Some(decoding) = model.decoding %}
 

@@ -41,6 +41,8 @@ pub struct CrateView {
     /// entity's and event's number of fields), as the lines of `rows!`:
     /// `2: T0 v0 0, T1 v1 1;`.
     pub record_arities: Vec<String>,
+    /// Whether some model's event enum gets serde's traits from `events!`.
+    pub tagged_events: bool,
 }
 
 /// A model as the runtime glue names it.
@@ -310,6 +312,11 @@ pub struct ModelView {
     pub command_serde: &'static str,
     /// Derives of the event enum.
     pub event_derives: String,
+    /// The `events!` that gives the event enum serde's traits, when not
+    /// derived.
+    pub events_macro: Option<String>,
+    /// Whether something derives serde's traits by their imported names.
+    pub serde_import: bool,
     /// How stored versions of its events are read, when there are any
     /// (`codegen::evolution`).
     pub decoding: Option<String>,
@@ -387,7 +394,8 @@ const COMMAND_PARTIAL: &str = "Debug, Clone, PartialEq";
 
 /// The attribute that gives commands and the command enum serde's derives,
 /// with the `serde` feature.
-pub const COMMAND_SERDE: &str = "#[cfg_attr(feature = \"serde\", derive(Serialize, Deserialize))]";
+pub const COMMAND_SERDE: &str =
+    "#[cfg_attr(feature = \"serde\", derive(serde::Serialize, serde::Deserialize))]";
 
 fn derives(eq: bool) -> &'static str {
     if eq {
@@ -453,6 +461,39 @@ fn record(name: &str, fields: &[Field]) -> Option<String> {
     })
 }
 
+/// Whether a model's event enum gets serde's traits from `events!`
+/// (`templates/generated_mod.rs`) rather than derives: when it has events
+/// and no stored versions to read (those are read through
+/// `codegen::evolution`), and an event with fields (so that the crate has
+/// the `wire` module).
+fn tagged_events(model: &Model) -> bool {
+    model.events.iter().any(|e| !e.fields.is_empty())
+        && model.stored.is_empty()
+        && model.retired.is_empty()
+}
+
+/// `events! { TodosEvent { 0 Created = "created" } }`: each variant's
+/// index, name and tag.
+fn events_macro(model: &Model) -> String {
+    let variants: Vec<String> = model
+        .events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| format!("{index} {} = \"{}\"", event.rust, event.tag()))
+        .collect();
+    let name = format!("{}Event", model.rust);
+    let one_line = format!("events! {{ {name} {{ {} }} }}", variants.join(", "));
+    if one_line.chars().count() <= 100 {
+        return one_line;
+    }
+    let mut out = format!("events! {{\n    {name} {{\n");
+    for variant in &variants {
+        out.push_str(&format!("        {variant},\n"));
+    }
+    out.push_str("    }\n}");
+    out
+}
+
 fn command_derives(eq: bool) -> &'static str {
     if eq {
         COMMAND_EQ
@@ -491,6 +532,7 @@ impl CrateView {
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
             record_arities: record_arities(spec),
+            tagged_events: spec.models.iter().any(tagged_events),
             runtime_models: runtime,
             generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
             lib_modules: sorted_modules(
@@ -1102,7 +1144,7 @@ impl ModelView {
         imports.sort();
 
         let behaviour = super::behaviour::Behaviour::new(model);
-        let entities = model
+        let entities: Vec<StructView> = model
             .entities
             .iter()
             .map(|entity| {
@@ -1153,7 +1195,7 @@ impl ModelView {
             })
             .collect();
 
-        let events = model
+        let events: Vec<StructView> = model
             .events
             .iter()
             .map(|event| {
@@ -1190,16 +1232,22 @@ impl ModelView {
                 )
             })
             .collect();
-        let event_variants = model
+        let tagged = tagged_events(model);
+        let event_variants: Vec<VariantView> = model
             .events
             .iter()
             .map(|e| {
-                variant(
+                let mut variant = variant(
                     inert(&format!("`{} {}`", e.tag(), bracket(&e.fields))),
                     &e.tag(),
                     &e.rust,
                     &format!("{}Event", model.rust),
-                )
+                );
+                if tagged {
+                    // `events!` names each variant's tag.
+                    variant.rename.clear();
+                }
+                variant
             })
             .collect();
 
@@ -1481,6 +1529,25 @@ impl ModelView {
         }
         uses.sort();
         let choices: Vec<String> = model.choices.iter().map(choice_view).collect();
+        let event_derives = {
+            let derives = derives(model.events_eq());
+            if tagged {
+                derives.replace(", Serialize, Deserialize", "")
+            } else if model.stored.is_empty() && model.retired.is_empty() {
+                derives.to_string()
+            } else {
+                // Read through the stored versions instead.
+                derives.replace(", Deserialize", "")
+            }
+        };
+        // Commands' serde derives name their paths: with the feature off,
+        // the import would be unused.
+        let serde_import = !choices.is_empty()
+            || event_derives.contains("Serialize")
+            || entities
+                .iter()
+                .chain(&events)
+                .any(|s| s.derives.contains("Serialize"));
 
         let hand = |methods: &[MethodView]| -> Vec<MethodView> {
             methods
@@ -1551,15 +1618,9 @@ impl ModelView {
             event_variants,
             command_derives: command_derives(model.commands_eq()),
             command_serde: COMMAND_SERDE,
-            event_derives: {
-                let derives = derives(model.events_eq());
-                if model.stored.is_empty() && model.retired.is_empty() {
-                    derives.to_string()
-                } else {
-                    // Read through the stored versions instead.
-                    derives.replace(", Deserialize", "")
-                }
-            },
+            event_derives,
+            events_macro: tagged.then(|| events_macro(model)),
+            serde_import,
             decoding: super::evolution::decoding(model),
             retired: !model.retired.is_empty(),
             queries,
