@@ -1,7 +1,7 @@
-//! Events and entities are written and read through `record!` (generic
-//! code instead of serde's derives, for compile time): the JSON is the one
-//! serde's derives give, field by field, and reading it is as lenient and
-//! as strict as they are.
+//! Events and entities are written and read through `record!`, and event
+//! enums through `events!` (generic code instead of serde's derives, for
+//! compile time): the JSON is the one serde's derives give, field by field,
+//! and reading it is as lenient and as strict as they are.
 
 use library::catalog::{BookAdded, CatalogEvent, EditionRecorded};
 use library::generated::BookId;
@@ -110,4 +110,20 @@ fn a_missing_required_field_a_repeated_one_or_a_wrong_type_is_refused() {
     );
     let error = serde_json::from_str::<BookAdded>("12").unwrap_err();
     assert!(error.to_string().contains("struct BookAdded"), "{error}");
+}
+
+#[test]
+fn an_event_is_read_by_its_tag_and_an_unknown_tag_is_refused() {
+    let event: CatalogEvent = serde_json::from_value(json!({ "book-added": full() })).unwrap();
+    assert_eq!(event, CatalogEvent::BookAdded(book()));
+    let error = serde_json::from_value::<CatalogEvent>(json!({ "book-lost": full() }))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("unknown variant `book-lost`, expected one of `book-added`, `repriced`"),
+        "{error}"
+    );
+    // A tag alone, without the event's fields, is not an event.
+    assert!(serde_json::from_value::<CatalogEvent>(json!("book-added")).is_err());
+    assert!(serde_json::from_value::<CatalogEvent>(json!({})).is_err());
 }
