@@ -448,17 +448,23 @@ fn record(name: &str, fields: &[Field]) -> Option<String> {
             None => f.rust.clone(),
         })
         .collect();
-    let one_line = format!("record! {{ {name} {{ {} }} }}", fields.join(", "));
-    Some(if one_line.chars().count() <= 100 {
-        one_line
-    } else {
-        let mut out = format!("record! {{\n    {name} {{\n");
-        for f in &fields {
-            out.push_str(&format!("        {f},\n"));
-        }
-        out.push_str("    }\n}");
-        out
-    })
+    Some(macro_call("record", name, &fields))
+}
+
+/// `<mac>! { <name> { <items> } }` on one line when it fits in 100
+/// columns, else an item per line (rustfmt leaves macro calls in braces as
+/// they are written).
+fn macro_call(mac: &str, name: &str, items: &[String]) -> String {
+    let one_line = format!("{mac}! {{ {name} {{ {} }} }}", items.join(", "));
+    if one_line.chars().count() <= 100 {
+        return one_line;
+    }
+    let mut out = format!("{mac}! {{\n    {name} {{\n");
+    for item in items {
+        out.push_str(&format!("        {item},\n"));
+    }
+    out.push_str("    }\n}");
+    out
 }
 
 /// Whether a model's event enum gets serde's traits from `events!`
@@ -481,17 +487,7 @@ fn events_macro(model: &Model) -> String {
         .enumerate()
         .map(|(index, event)| format!("{index} {} = \"{}\"", event.rust, event.tag()))
         .collect();
-    let name = format!("{}Event", model.rust);
-    let one_line = format!("events! {{ {name} {{ {} }} }}", variants.join(", "));
-    if one_line.chars().count() <= 100 {
-        return one_line;
-    }
-    let mut out = format!("events! {{\n    {name} {{\n");
-    for variant in &variants {
-        out.push_str(&format!("        {variant},\n"));
-    }
-    out.push_str("    }\n}");
-    out
+    macro_call("events", &format!("{}Event", model.rust), &variants)
 }
 
 fn command_derives(eq: bool) -> &'static str {
