@@ -324,6 +324,9 @@ pub mod codes {
     /// effect or a derived query, of the model itself, or one returning
     /// that model's entities.
     pub const ASKED_WHERE_NOT_ALLOWED: &str = "E0136";
+    /// A rule line esgen accepted but could not generate: a fault in esgen,
+    /// reported rather than dropped.
+    pub const RULE_NOT_LOWERED: &str = "E0199";
     /// A problem reading a spec or writing the crate.
     pub const IO: &str = "E0201";
     /// A stored event the spec no longer has, and does not retire or say
@@ -374,7 +377,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 61] = [
+    pub const ALL: [&str; 62] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -417,6 +420,7 @@ pub mod codes {
         SCENARIO_WRONG_EVENT,
         STREAMS_NOT_ALLOWED,
         ASKED_WHERE_NOT_ALLOWED,
+        RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,
         EDITED_GENERATED_FILE,

@@ -460,10 +460,12 @@ mod postgres {
 
 {{ ask.signature }}
 {%- if ask.stream_arms.is_empty() %}
+{%- if !ask.every_command_asks %}
             match command {
                 {{ ask.view_pattern }} => {}
                 _ => return Ok({{ ask.rust }}::default()),
             }
+{%- endif %}
             let view = {{ ask.prefix }}_view(&self.pool).await;
             let view = view.map_err(|e| unavailable({{ model.name_literal }}, command.action(), &e))?;
             let mut model = {{ ask.rust }}::default();
@@ -474,7 +476,9 @@ mod postgres {
 {%- for arm in ask.stream_arms %}
 {{ arm }}
 {%- endfor %}
+{%- if !ask.every_command_asks %}
                 _ => return Ok({{ ask.rust }}::default()),
+{%- endif %}
             };
             let loaded = {{ ask.prefix }}_load(&self.pool, &stream).await;
             loaded.map_err(|e| unavailable({{ model.name_literal }}, command.action(), &e))

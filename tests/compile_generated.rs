@@ -212,6 +212,23 @@ fn build(spec: &str, name: &str, workspace: &Path) {
 const RULES: &str = include_str!("fixtures/rules/lending.ddd");
 const RULES_TESTS: &str = include_str!("fixtures/rules/lending_tests.rs");
 
+/// Rules that once passed `esgen check` and were dropped or did not
+/// compile: a choice another model answers, compared with one of its
+/// values; an optional identity compared with a plain one.
+const ASKED_CHOICE: &str = include_str!("fixtures/rules/shows.ddd");
+const OPTIONAL_AGAINST_INNER: &str = include_str!("fixtures/rules/borrowers.ddd");
+
+/// The crates of this test.
+const CRATES: [&str; 7] = [
+    "shipping",
+    "permits",
+    "odd",
+    "lending",
+    "matrix",
+    "shows",
+    "borrowers",
+];
+
 #[test]
 fn unseen_specs_build_into_clean_crates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -220,9 +237,12 @@ fn unseen_specs_build_into_clean_crates() {
     build(LONG_NAMES_WITH_TABS_AND_CRLF, "permits", workspace);
     build(ODD_NAMES_AND_EMPTY_MODELS, "odd", workspace);
     build(RULES, "lending", workspace);
+    build(&common::matrix::spec(), "matrix", workspace);
+    build(ASKED_CHOICE, "shows", workspace);
+    build(OPTIONAL_AGAINST_INNER, "borrowers", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
-    make_workspace(workspace, &["shipping", "permits", "odd", "lending"]);
+    make_workspace(workspace, &CRATES);
     let cargo = || cargo_in(workspace);
     run(
         cargo().args([
@@ -263,7 +283,7 @@ fn unseen_specs_build_into_clean_crates() {
         ]),
         "cargo doc",
     );
-    for krate in ["shipping", "permits", "odd", "lending"] {
+    for krate in CRATES {
         let lib = workspace.join(krate).join("src/lib.rs");
         assert_formatted(&lib);
     }

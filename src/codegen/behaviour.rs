@@ -102,10 +102,10 @@ pub(super) fn literal(value: &Literal, ty: &Type) -> String {
         (Literal::Date(y, m, d), _) => {
             format!("NaiveDate::from_ymd_opt({y}, {m}, {d}).unwrap_or_default()")
         }
-        (Literal::Timestamp(text), _) => format!(
-            "DateTime::parse_from_rfc3339({}).map_or_else(|_| DateTime::default(), |t| t.with_timezone(&Utc))",
-            string(text)
-        ),
+        (Literal::Timestamp(text), _) => {
+            let (seconds, nanos) = crate::model::calendar::unix_time(text).unwrap_or_default();
+            format!("DateTime::from_timestamp({seconds}, {nanos}).unwrap_or_default()")
+        }
     }
 }
 
@@ -277,7 +277,26 @@ impl<'m> Behaviour<'m> {
                 format!("{l}.as_ref().is_some_and(|value| {test})")
             }
             (Some(value), ty) => self.compare_literal(&value, ty, op, l),
+            // An optional and a value of the type inside it: compared as
+            // options, so that nothing is never the value.
+            (None, Type::Optional(inner)) if **inner == *right.ty() => {
+                format!("{l} {op} {}", Self::some(r, inner))
+            }
+            (None, ty) if matches!(right.ty(), Type::Optional(inner) if **inner == *ty) => {
+                format!("{} {op} {r}", Self::some(l, ty))
+            }
             (None, _) => format!("{l} {op} {r}"),
+        }
+    }
+
+    /// A value of `ty` borrowed inside `Some`, to compare with an optional
+    /// that was borrowed (`Option<&T>`, `Option<&str>`): a query's
+    /// parameter, already a reference, as it is.
+    fn some(place: &str, ty: &Type) -> String {
+        match (place.strip_prefix('*'), ty) {
+            (Some(borrowed), _) => format!("Some({borrowed})"),
+            (None, Type::Text) => format!("Some({place}.as_str())"),
+            (None, _) => format!("Some(&{place})"),
         }
     }
 
@@ -391,10 +410,24 @@ impl<'m> Behaviour<'m> {
                     Type::Optional(inner) if **inner == Type::Text => format!("{place}.as_deref()"),
                     _ => format!("{place}.as_ref()"),
                 };
-                if borrowed(right) && !borrowed(left) {
+                let both_optional = matches!(left.ty(), Type::Optional(_))
+                    && matches!(right.ty(), Type::Optional(_));
+                if both_optional && borrowed(right) && !borrowed(left) {
                     l = as_borrowed(&l, left);
-                } else if borrowed(left) && !borrowed(right) {
+                } else if both_optional && borrowed(left) && !borrowed(right) {
                     r = as_borrowed(&r, right);
+                }
+                // An optional and a value of the type inside it: the
+                // optional borrowed (`Option<&T>`), the value put in
+                // `Some(&…)`.
+                let literal = |e: &Expr| matches!(e, Expr::Literal { .. });
+                if !both_optional && !literal(left) && !literal(right) {
+                    if matches!(left.ty(), Type::Optional(_)) && !borrowed(left) {
+                        l = as_borrowed(&l, left);
+                    }
+                    if matches!(right.ty(), Type::Optional(_)) && !borrowed(right) {
+                        r = as_borrowed(&r, right);
+                    }
                 }
                 self.compare(left, *cmp, right, &l, &r)
             }
@@ -583,7 +616,11 @@ impl<'m> Behaviour<'m> {
                     ));
                     lines.push_str("\n        };");
                     out.push(lines);
-                    let clone = if ty.is_copy() { "" } else { ".clone()" };
+                    let clone = if ty.is_copy_or_optional_copy() {
+                        ""
+                    } else {
+                        ".clone()"
+                    };
                     let local = format!("{b}_{field}");
                     out.push(format!("        let {local} = {b}.{field}{clone};"));
                     local
@@ -673,7 +710,9 @@ impl<'m> Behaviour<'m> {
     fn effect(&self, effect: &Effect) -> String {
         let owned = |e: &Expr| -> String {
             match e {
-                Expr::Input { rust, ty } if ty.is_copy() => format!("event.{rust}"),
+                Expr::Input { rust, ty } if ty.is_copy_or_optional_copy() => {
+                    format!("event.{rust}")
+                }
                 Expr::Input { rust, .. } => format!("event.{rust}.clone()"),
                 other => self.value(other, Ctx::Event, ""),
             }

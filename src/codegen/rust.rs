@@ -383,12 +383,98 @@ pub fn assign(indent: usize, lhs: &str, rhs: &str) -> String {
     chained(indent, &format!("{lhs} = "), rhs, ";")
 }
 
+/// rustfmt's indentation: a chain's root this wide or narrower takes its
+/// first call on its own line.
+const TAB: usize = 4;
+
+/// The operators a generated comparison is made of, as written between
+/// its operands.
+const COMPARISONS: [&str; 6] = [" == ", " != ", " >= ", " <= ", " > ", " < "];
+
+/// `expr` split at its one comparison outside brackets, closures and
+/// strings: (left, operator, right).
+fn comparison(expr: &str) -> Option<(&str, &str, &str)> {
+    let bytes = expr.as_bytes();
+    let (mut depth, mut in_string, mut escaped, mut bars) = (0i32, false, false, 0u32);
+    let mut found = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'|' => bars += 1,
+            b' ' if depth == 0 && bars % 2 == 0 => {
+                if let Some(op) = COMPARISONS.iter().find(|op| expr[i..].starts_with(**op)) {
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some((i, *op));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (at, op) = found?;
+    Some((&expr[..at], op.trim(), &expr[at + op.len()..]))
+}
+
+/// Whether rustfmt keeps the chain `expr` on one line.
+fn chain_fits(expr: &str) -> bool {
+    chain_parts(expr).len() < 3 || width(expr) <= CHAIN_WIDTH
+}
+
+/// `{prefix}{left} {op} {right}{suffix}` as rustfmt lays out a comparison:
+/// on one line when it fits; else, after `let … =`, on the next line; else
+/// broken before the operator, each operand laid out as a chain.
+fn compared(
+    indent: usize,
+    prefix: &str,
+    (left, op, right): (&str, &str, &str),
+    suffix: &str,
+) -> String {
+    let expr = format!("{left} {op} {right}");
+    let fits = chain_fits(left) && chain_fits(right);
+    let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
+    if fits && width(&one) <= MAX_WIDTH && !one.contains('\n') {
+        return one;
+    }
+    if let Some(head) = prefix.strip_suffix(" = ") {
+        let next = format!("{}{expr}{suffix}", spaces(indent + 4));
+        if fits && width(&next) <= MAX_WIDTH {
+            return format!("{}{head} =\n{next}", spaces(indent));
+        }
+    }
+    let first = chained(indent, prefix, left, "");
+    let second = chained(indent + 4, &format!("{op} "), right, suffix);
+    format!("{first}\n{second}")
+}
+
 /// `{prefix}{expr}{suffix}` with the chain `expr` broken as rustfmt breaks
 /// it when it is too long.
 pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String {
+    if let Some(parts) = comparison(expr) {
+        return compared(indent, prefix, parts, suffix);
+    }
     let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
     let parts = chain_parts(expr);
     if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
+        if width(&one) > MAX_WIDTH && parts.len() == 2 && width(parts[0]) > TAB {
+            // A root wider than a tab stays alone on its line when the
+            // call then fits on the next: rustfmt breaks the chain there.
+            let line = format!("{}{}{suffix}", spaces(indent + 4), parts[1]);
+            if width(&line) <= MAX_WIDTH {
+                return format!("{}{prefix}{}\n{line}", spaces(indent), parts[0]);
+            }
+        }
         if width(&one) > MAX_WIDTH && parts.len() == 2 {
             if let Some(block) =
                 closure_block(indent, &format!("{prefix}{}", parts[0]), parts[1], suffix)

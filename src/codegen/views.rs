@@ -128,6 +128,9 @@ pub struct AskView {
     /// The commands that ask it, as a pattern (`VisitsCommand::Book(_)`),
     /// when it is read from its materialized tables.
     pub view_pattern: String,
+    /// Every command of the model asks it: no command falls through to a
+    /// model left empty.
+    pub every_command_asks: bool,
 }
 
 /// A materialized table: one row per entity.
@@ -875,6 +878,7 @@ fn ask_view(
             .map(|c| pattern(c, "_"))
             .collect::<Vec<_>>()
             .join(" | "),
+        every_command_asks: asking.len() == model.commands.len(),
     }
 }
 
@@ -1043,11 +1047,17 @@ fn choice_view(choice: &ir::Choice) -> String {
     } else {
         "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize"
     };
-    // Wider than rustfmt's `attr_fn_like_width`: one derive per line.
-    out.push_str(&format!(
-        "#[derive(\n    {derives},\n)]\npub enum {} {{\n",
-        choice.rust
-    ));
+    // rustfmt keeps a derive on one line up to the maximum width, and
+    // breaks a longer one after the parenthesis.
+    let one = format!("#[derive({derives})]");
+    if one.len() < 100 {
+        out.push_str(&format!("{one}\npub enum {} {{\n", choice.rust));
+    } else {
+        out.push_str(&format!(
+            "#[derive(\n    {derives},\n)]\npub enum {} {{\n",
+            choice.rust
+        ));
+    }
     for (i, (word, variant)) in choice.values.iter().enumerate() {
         out.push_str(&format!("    /// `{}`\n", inert(word)));
         if choice.default == Some(i) {

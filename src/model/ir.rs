@@ -1051,7 +1051,9 @@ impl Type {
             Type::List(inner) => format!("list of {}", inner.spec()),
             Type::Optional(inner) => format!("optional {}", inner.spec()),
             Type::Id(of) => format!("id of {of}"),
-            Type::Entity(rust) | Type::Choice(rust) => rust.clone(),
+            Type::Entity(rust) => rust.clone(),
+            // Another model's choice: `shows::Stage`.
+            Type::Choice(rust) => rust.trim_start_matches("super::").to_string(),
             Type::Date => "date".into(),
             Type::Timestamp => "timestamp".into(),
             Type::Decimal => "decimal".into(),
@@ -1086,6 +1088,15 @@ impl Type {
                 | Type::Decimal
                 | Type::Choice(_)
         )
+    }
+
+    /// Whether the type is `Copy` in Rust, an optional of a `Copy` type
+    /// included (`Option<i64>`).
+    pub fn is_copy_or_optional_copy(&self) -> bool {
+        match self {
+            Type::Optional(inner) => inner.is_copy(),
+            other => other.is_copy(),
+        }
     }
 
     /// The owned Rust type (`Vec<TodoId>`).

@@ -6,6 +6,7 @@
 //! then Rust names and their collisions across the spec (`namespace.rs`). Every pass reports what it finds and the
 //! next pass runs on whatever is usable, so one run reports every problem.
 
+pub(crate) mod calendar;
 pub mod checks;
 pub mod evolution;
 pub mod explain;

@@ -80,3 +80,4 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
     out.sort();
     out
 }
+pub mod matrix;

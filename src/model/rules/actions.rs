@@ -32,7 +32,7 @@ impl Pass<'_> {
                         condition,
                         message,
                         message_span,
-                        span: _,
+                        span,
                     } => {
                         let Ok(resolved) = self.condition(condition, scope) else {
                             continue;
@@ -48,6 +48,7 @@ impl Pass<'_> {
                             rule = format!("{slug}-{n}");
                             n += 1;
                         }
+                        self.lowered.push(*span);
                         guards.push(Guard {
                             rule,
                             unless: *unless,
@@ -92,14 +93,18 @@ impl Pass<'_> {
                 }
             }
             for field in &event.fields {
-                if let Some((_, source, _)) = sources.iter().find(|(f, ..)| f.text == field.term) {
+                if let Some((_, source, span)) = sources.iter().find(|(f, ..)| f.text == field.term)
+                {
                     match self.source(source, field, scope) {
-                        Ok(expr) => from.push(FieldFrom {
-                            field: field.rust.clone(),
-                            term: field.term.clone(),
-                            expr,
-                            spec: source_text(source),
-                        }),
+                        Ok(expr) => {
+                            self.lowered.push(*span);
+                            from.push(FieldFrom {
+                                field: field.rust.clone(),
+                                term: field.term.clone(),
+                                expr,
+                                spec: source_text(source),
+                            });
+                        }
                         Err(()) => complete = false,
                     }
                     continue;

@@ -47,6 +47,7 @@ impl Pass<'_> {
             if !ok {
                 continue;
             }
+            self.lowered.extend(lines.iter().map(|l| l.span));
             let span = lines[0].span;
             match given.get(&action.event.text) {
                 Some((first, first_span, first_action)) if *first != effects => {

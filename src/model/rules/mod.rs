@@ -13,6 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::ast;
 
+mod accounted;
 mod actions;
 mod effects;
 mod operands;
@@ -36,6 +37,7 @@ pub(super) fn apply(
         model: lowered,
         others,
         out: Vec::new(),
+        lowered: Vec::new(),
     };
     pass.term_checks(model);
     let declared = model.actions.iter().any(|a| !a.clauses.is_empty())
@@ -47,6 +49,11 @@ pub(super) fn apply(
             pass.actions(model);
             pass.effects(model);
         }
+    }
+    // A rule line that no pass lowered, in a spec with no error to show
+    // for it, would be dropped without a word: it is reported instead.
+    if !crate::diagnostics::has_errors(diagnostics) && !pass.out.iter().any(|d| d.is_error()) {
+        pass.account_for(model);
     }
     for diagnostic in &mut pass.out {
         diagnostic.message = articles(&diagnostic.message);
@@ -63,6 +70,9 @@ struct Pass<'m> {
     /// The spec's other models, their rules aside: what `in <Model>` asks.
     others: &'m [ir::Model],
     out: Vec<Diagnostic>,
+    /// Where each rule line and definition that made it into the model
+    /// is: what `accounted.rs` checks every rule line against.
+    lowered: Vec<Span>,
 }
 
 /// What bare names in a rule mean.

@@ -240,7 +240,7 @@ impl Pass<'_> {
         let (method, params, returns, line) = (
             q.method.clone(),
             q.params.clone(),
-            q.returns.clone(),
+            foreign(&q.returns, other),
             q.spec_line.clone(),
         );
         let exprs = self.arguments(query, args, &params, &line, scope, span)?;
@@ -538,6 +538,7 @@ impl Pass<'_> {
                                 }
                             )
                             || matches!(left.ty(), Type::Optional(inner) if **inner == *right.ty())
+                            || matches!(right.ty(), Type::Optional(inner) if **inner == *left.ty())
                     }
                     _ => left.ty() == right.ty() && left.ty().is_ordered(),
                 };
@@ -575,6 +576,20 @@ fn compare_hint(ty: &Type, right: &ast::Operand) -> Type {
             ty.clone()
         }
         (Type::Optional(inner), _) => (**inner).clone(),
+        _ => ty.clone(),
+    }
+}
+
+/// A type of another model as this model's code names it: its choices by
+/// their path (`super::shows::Stage`), so that they compare only with
+/// themselves and their values are written where that model declares them.
+fn foreign(ty: &Type, other: &ir::Model) -> Type {
+    match ty {
+        Type::Choice(rust) if other.choices.iter().any(|c| c.rust == *rust) => {
+            Type::Choice(format!("super::{}::{rust}", other.module))
+        }
+        Type::List(inner) => Type::List(Box::new(foreign(inner, other))),
+        Type::Optional(inner) => Type::Optional(Box::new(foreign(inner, other))),
         _ => ty.clone(),
     }
 }

@@ -65,6 +65,9 @@ impl Pass<'_> {
                     }
                     continue;
                 }
+                if query.body.is_some() {
+                    self.lowered.push(query.span);
+                }
                 self.model.queries[lowered].derived = Some(derived);
             }
         }

@@ -2,6 +2,7 @@
 
 use super::{err, Pass};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::model::calendar::{date, timestamp};
 use crate::model::ir::{self, Check, Literal, Origin, Type};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -183,7 +184,17 @@ impl Pass<'_> {
 
     /// A value written in the spec, as a value of `ty`.
     pub(super) fn literal(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
-        literal(&self.model.choices, value, ty, &mut self.out)
+        // A choice another model declares (a query asked of it answers
+        // one) is found there, under the path this model names it by.
+        let mut choices = self.model.choices.clone();
+        for other in self.others {
+            let prefix = format!("super::{}::", other.module);
+            choices.extend(other.choices.iter().map(|c| ir::Choice {
+                rust: format!("{prefix}{}", c.rust),
+                ..c.clone()
+            }));
+        }
+        literal(&choices, value, ty, &mut self.out)
     }
 }
 
@@ -222,7 +233,13 @@ pub(crate) fn literal(
             Some(Literal::Id(format!("{of}Id"), text.clone()))
         }
         (ast::Value::Word(w), Type::Choice(rust)) => {
-            let choice = choices.iter().find(|c| c.rust == *rust)?;
+            let Some(choice) = choices.iter().find(|c| c.rust == *rust) else {
+                return wrong(
+                    out,
+                    codes::RULE_NOT_LOWERED,
+                    format!("esgen cannot find the choice `{rust}`: this is a fault in esgen, please report it"),
+                );
+            };
             if let Some((word, variant)) = choice.values.iter().find(|(v, _)| *v == w.text) {
                 return Some(Literal::Choice(rust.clone(), variant.clone(), word.clone()));
             }
@@ -257,10 +274,22 @@ pub(crate) fn literal(
             .map(|item| literal(choices, item, inner, out))
             .collect::<Option<Vec<_>>>()
             .map(Literal::List),
-        (_, Type::Date | Type::Timestamp) => wrong(
+        (ast::Value::Text(text, _), Type::Date) if date(text).is_some() => {
+            let (y, m, d) = date(text)?;
+            Some(Literal::Date(y, m, d))
+        }
+        (ast::Value::Text(text, _), Type::Timestamp) if timestamp(text) => {
+            Some(Literal::Timestamp(text.clone()))
+        }
+        (_, Type::Date) => wrong(
             out,
             codes::WRONG_VALUE_TYPE,
-            "dates and timestamps cannot be written as values yet: take them from a parameter".into(),
+            "write a date that exists, quoted: `\"2026-12-01\"`".into(),
+        ),
+        (_, Type::Timestamp) => wrong(
+            out,
+            codes::WRONG_VALUE_TYPE,
+            "write a timestamp, quoted, in RFC 3339 with its offset: `\"2026-12-01T09:30:00Z\"`".into(),
         ),
         (ast::Value::Word(w), _) => {
             out.push(

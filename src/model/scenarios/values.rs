@@ -5,6 +5,7 @@
 use super::shape::Steps;
 use super::Pass;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
+use crate::model::calendar::{date, timestamp};
 use crate::model::ir::{self, Literal, RejectionKind, Type};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -712,90 +713,5 @@ fn bracket_or_none(params: &[&str]) -> String {
         "no arguments".into()
     } else {
         format!("[{}]", params.join(" "))
-    }
-}
-
-/// `2026-12-01`: a year of four digits, a month and a day that exist.
-fn date(text: &str) -> Option<(i32, u32, u32)> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return None;
-    }
-    let year: i32 = digits(&text[0..4])?;
-    let month: u32 = digits(&text[5..7])?;
-    let day: u32 = digits(&text[8..10])?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days).contains(&day).then_some((year, month, day))
-}
-
-/// `2026-12-01T09:30:00Z`, `2026-12-01T09:30:00.5+01:00`: RFC 3339.
-fn timestamp(text: &str) -> bool {
-    let Some((day, time)) = text.split_once(['T', 't']) else {
-        return false;
-    };
-    if date(day).is_none() || !time.is_ascii() || time.len() < 9 {
-        return false;
-    }
-    let (clock, zone) = time.split_at(8);
-    let b = clock.as_bytes();
-    let clock_ok = b[2] == b':'
-        && b[5] == b':'
-        && digits::<u32>(&clock[0..2]).is_some_and(|h| h < 24)
-        && digits::<u32>(&clock[3..5]).is_some_and(|m| m < 60)
-        && digits::<u32>(&clock[6..8]).is_some_and(|s| s < 61);
-    let zone = match zone.strip_prefix('.') {
-        Some(fraction) => {
-            let end = fraction
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(fraction.len());
-            if end == 0 {
-                return false;
-            }
-            &fraction[end..]
-        }
-        None => zone,
-    };
-    let zone_ok = matches!(zone, "Z" | "z")
-        || (zone.len() == 6
-            && zone.starts_with(['+', '-'])
-            && zone.as_bytes()[3] == b':'
-            && digits::<u32>(&zone[1..3]).is_some_and(|h| h < 24)
-            && digits::<u32>(&zone[4..6]).is_some_and(|m| m < 60));
-    clock_ok && zone_ok
-}
-
-fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
-    text.bytes()
-        .all(|b| b.is_ascii_digit())
-        .then(|| text.parse().ok())
-        .flatten()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{date, timestamp};
-
-    #[test]
-    fn dates_and_timestamps_are_checked() {
-        assert_eq!(date("2026-12-01"), Some((2026, 12, 1)));
-        assert_eq!(date("2024-02-29"), Some((2024, 2, 29)));
-        assert_eq!(date("2026-02-29"), None);
-        assert_eq!(date("2026-13-01"), None);
-        assert_eq!(date("2026-1-01"), None);
-        assert_eq!(date("２０２6-12-01"), None);
-        assert!(timestamp("2026-12-01T09:30:00Z"));
-        assert!(timestamp("2026-12-01T09:30:00.250+01:00"));
-        assert!(!timestamp("2026-12-01T24:30:00Z"));
-        assert!(!timestamp("2026-12-01T09:30:00"));
-        assert!(!timestamp("2026-12-01 09:30:00Z"));
-        assert!(!timestamp("2026-12-01T09:30:00.Z"));
-        assert!(!timestamp("2026-12-01T0é:30:00Z"));
     }
 }
