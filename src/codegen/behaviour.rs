@@ -634,8 +634,93 @@ impl<'m> Behaviour<'m> {
             };
             fields.push((f.field.clone(), value));
         }
-        out.push(struct_lit(8, "Ok(", &event.rust, &fields, ")"));
+        let checks = self.ranges(command);
+        if checks.is_empty() {
+            out.push(struct_lit(8, "Ok(", &event.rust, &fields, ")"));
+        } else {
+            out.push(struct_lit(8, "let event = ", &event.rust, &fields, ";"));
+            out.extend(checks);
+            out.push("        Ok(event)".into());
+        }
         out.join("\n")
+    }
+
+    /// For each `increases` and `decreases` of the event, a rejection
+    /// (kind `invalid`, rule `<action>/<field>-of-<entity>-in-range`) when
+    /// the change would take the field out of its type's range: checked
+    /// here, so that accepting the event never has to clamp it.
+    fn ranges(&self, command: &crate::model::ir::Command) -> Vec<String> {
+        let event = self.model.event_of(command);
+        let mut out = Vec::new();
+        for effect in event.effects.iter().flatten() {
+            let Effect::Changes {
+                store,
+                key,
+                field,
+                by,
+                increase,
+            } = effect
+            else {
+                continue;
+            };
+            let entity = self.model.store_entity(*store);
+            let Some(f) = entity.fields.iter().find(|f| f.rust == *field) else {
+                continue;
+            };
+            let b = self.binding(*store);
+            let by = match by {
+                Expr::Input { rust, .. } => format!("event.{rust}"),
+                other => self.value(other, Ctx::Event, ""),
+            };
+            let (op, sign) = if *increase {
+                ("add", "+")
+            } else {
+                ("sub", "-")
+            };
+            let test = match f.ty {
+                Type::Number => format!("!({b}.{field} {sign} {by}).is_finite()"),
+                _ => format!("{b}.{field}.checked_{op}({by}).is_none()"),
+            };
+            let entity_word = names::kebab(&entity.name);
+            let rule = format!("{}/{}-of-{entity_word}-in-range", command.name, f.term);
+            let message = format!("`{}` of {entity_word} {{}} would go out of range", f.term);
+            let verb = if *increase { "increases" } else { "decreases" };
+            let said = format!("{verb} {} of {}", f.term, entity.name);
+            let said = event
+                .effect_lines
+                .iter()
+                .find(|l| l.starts_with(&said))
+                .unwrap_or(&said);
+            let mut lines = format!("        // {}: stays in range\n", super::rust::inert(said));
+            let lookup = format!(
+                "self.as_ref().{}.get({})",
+                self.store_field(*store),
+                self.key_ref(key, Ctx::Event)
+            );
+            lines.push_str(&assign(8, &format!("let {b}"), &lookup));
+            lines.push('\n');
+            let condition = format!("{b}.is_some_and(|{b}| {test})");
+            let head = format!("        if {condition} {{");
+            if width(&head) <= MAX_WIDTH {
+                lines.push_str(&head);
+            } else {
+                lines.push_str(&assign(8, "let refused", &condition));
+                lines.push_str("\n        if refused {");
+            }
+            lines.push('\n');
+            let key_place = self.place(key, Ctx::Event, "");
+            lines.push_str(&call(
+                12,
+                "let message = format!",
+                &[string(&message), key_place],
+                ";",
+            ));
+            lines.push('\n');
+            lines.push_str(&self.rejection(12, command, &rule, "Invalid", "message"));
+            lines.push_str("\n        }");
+            out.push(lines);
+        }
+        out
     }
 
     fn rejection(
