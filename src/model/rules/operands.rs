@@ -557,6 +557,14 @@ impl Pass<'_> {
                         )
                         .with_help(if matches!(cmp, Cmp::Eq | Cmp::Ne) {
                             "compare values of one type".to_string()
+                        } else if let Some(optional) = [&left, &right]
+                            .into_iter()
+                            .find(|e| matches!(e.ty(), Type::Optional(_)))
+                        {
+                            format!(
+                                "an `{}` may be nothing, which has no order: `is` and `is not` compare it with a value or `nothing`; to order it, give its term a default instead of making it optional (`default 0`)",
+                                optional.ty().spec()
+                            )
                         } else {
                             "`more than`, `less than`, `at least` and `at most` compare numbers, dates and timestamps of one type".to_string()
                         }),
