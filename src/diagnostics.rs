@@ -324,6 +324,9 @@ pub mod codes {
     /// effect or a derived query, of the model itself, or one returning
     /// that model's entities.
     pub const ASKED_WHERE_NOT_ALLOWED: &str = "E0136";
+    /// Derived queries whose conditions ask each other in a circle, or a
+    /// derived query that asks itself.
+    pub const QUERY_CYCLE: &str = "E0137";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -377,7 +380,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 62] = [
+    pub const ALL: [&str; 63] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -420,6 +423,7 @@ pub mod codes {
         SCENARIO_WRONG_EVENT,
         STREAMS_NOT_ALLOWED,
         ASKED_WHERE_NOT_ALLOWED,
+        QUERY_CYCLE,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,
