@@ -327,6 +327,8 @@ pub mod codes {
     /// Derived queries whose conditions ask each other in a circle, or a
     /// derived query that asks itself.
     pub const QUERY_CYCLE: &str = "E0137";
+    /// A scenario the spec's rules do not bear out, run by `esgen check`.
+    pub const SCENARIO_FAILS: &str = "E0138";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -380,7 +382,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 63] = [
+    pub const ALL: [&str; 64] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -424,6 +426,7 @@ pub mod codes {
         STREAMS_NOT_ALLOWED,
         ASKED_WHERE_NOT_ALLOWED,
         QUERY_CYCLE,
+        SCENARIO_FAILS,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,

@@ -20,6 +20,7 @@
 pub mod codegen;
 pub mod diagnostics;
 pub mod doc;
+pub mod eval;
 pub mod lsp;
 pub mod model;
 pub mod output;
@@ -137,8 +138,28 @@ pub fn check_locked(source: &Source) -> (Option<model::ir::Spec>, Option<Lock>, 
 }
 
 /// [`check`] against the given lock (`None`: nothing stored yet), reading
-/// no file.
+/// no file. Last, when all else checks, the scenarios are run by the
+/// reference evaluator ([`eval`]): one that does not hold is an error.
 pub fn check_with_lock(
+    source: &Source,
+    lock: Option<&Lock>,
+) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {
+    let (spec, next, mut diagnostics) = check_rules(source, lock);
+    let Some(spec) = spec else {
+        return (None, None, diagnostics);
+    };
+    let runs = eval::scenarios::run(&spec);
+    let failed = eval::scenarios::diagnostics(source, &spec, &runs);
+    if failed.is_empty() {
+        return (Some(spec), next, diagnostics);
+    }
+    diagnostics.extend(failed);
+    diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    (None, None, diagnostics)
+}
+
+/// [`check_with_lock`] without running the scenarios.
+pub fn check_rules(
     source: &Source,
     lock: Option<&Lock>,
 ) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {

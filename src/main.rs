@@ -152,6 +152,21 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Try a model before any Rust exists: read scenario steps (`when
+    /// create-new [id: t1, text: "milk"]`, `given …`, `and <query> … is …`,
+    /// `<query> [args]`, `model <Name>`, `reset`, `help`) from FILE or the
+    /// terminal, and print what each comes to.
+    Try {
+        /// The spec file.
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// The steps to run, one per line (default: standard input).
+        #[arg(value_name = "FILE")]
+        steps: Option<PathBuf>,
+        /// The model to start with (default: the first with actions).
+        #[arg(long, value_name = "NAME")]
+        model: Option<String>,
+    },
     /// Explain a diagnostic code (`esgen explain E0108`), with examples.
     Explain {
         /// The code, as shown in brackets: `error[E0108]`.
@@ -235,6 +250,9 @@ fn main() -> ExitCode {
         }),
         Command::Fmt { specs, check } => specs.iter().map(|spec| fmt(spec, check, ui)).max(),
         Command::Schema { spec, format, out } => Some(schema(&spec, format, out.as_deref(), ui)),
+        Command::Try { spec, steps, model } => {
+            Some(try_model(&spec, steps.as_deref(), model.as_deref(), ui))
+        }
         Command::Explain { code } => Some(explain_code(&code)),
     };
     ExitCode::from(status.unwrap_or(Status::Ok) as u8)
@@ -695,7 +713,11 @@ fn check(path: &Path, explain: bool, against: Option<&esgen::Lock>, ui: &Ui) -> 
         spec = None;
     }
     report_diagnostics(ui, &source, &diagnostics);
-    eprintln!("{}: {}", source.name, count(&diagnostics));
+    let scenarios = spec
+        .as_ref()
+        .and_then(|spec| esgen::eval::scenarios::summary(&esgen::eval::scenarios::run(spec)))
+        .map_or_else(String::new, |said| format!("; {said}"));
+    eprintln!("{}: {}{scenarios}", source.name, count(&diagnostics));
     match spec {
         Some(spec) => {
             if explain {
@@ -705,6 +727,69 @@ fn check(path: &Path, explain: bool, against: Option<&esgen::Lock>, ui: &Ui) -> 
         }
         None => Status::SpecErrors,
     }
+}
+
+/// `esgen try`: each step read, run and answered; a mistake or an answer
+/// that differs makes the exit status say so.
+fn try_model(path: &Path, steps: Option<&Path>, model: Option<&str>, ui: &Ui) -> Status {
+    use esgen::eval::session::{Reply, Session};
+    use std::io::BufRead;
+    let source = match read(path, ui) {
+        Ok(source) => source,
+        Err(status) => return status,
+    };
+    let (spec, diagnostics) = esgen::check(&source);
+    let Some(spec) = spec else {
+        report_diagnostics(ui, &source, &diagnostics);
+        eprintln!("{}: {}", source.name, count(&diagnostics));
+        return Status::SpecErrors;
+    };
+    let mut session = Session::new(&spec);
+    if let Some(name) = model {
+        if let Reply::Said(said) = session.line(&format!("model {name}")) {
+            said.iter().for_each(|line| eprintln!("{line}"));
+        }
+    }
+    let input: Box<dyn BufRead> = match steps {
+        Some(file) => match std::fs::File::open(file) {
+            Ok(file) => Box::new(std::io::BufReader::new(file)),
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", file.display());
+                return Status::Trouble;
+            }
+        },
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let interactive = steps.is_none() && std::io::stdin().is_terminal();
+    if interactive {
+        eprintln!("trying {}: `help` lists what to write", source.name);
+    }
+    let mut status = Status::Ok;
+    let prompt = |session: &Session<'_>| {
+        if interactive {
+            eprint!("{}> ", session.model());
+        }
+    };
+    prompt(&session);
+    for line in input.lines() {
+        let Ok(line) = line else { break };
+        match session.line(&line) {
+            Reply::Said(said) => said.iter().for_each(|l| println!("{l}")),
+            Reply::Differs(said) => {
+                said.iter().for_each(|l| println!("{l}"));
+                status = status.max(Status::SpecErrors);
+            }
+            Reply::Wrong(line_source, found) => {
+                report_diagnostics(ui, &line_source, &found);
+                status = status.max(Status::SpecErrors);
+            }
+        }
+        prompt(&session);
+    }
+    if interactive {
+        eprintln!();
+    }
+    status
 }
 
 fn list(path: &Path, json: bool, ui: &Ui) -> Status {

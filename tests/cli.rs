@@ -545,6 +545,22 @@ fn list_prints_every_model_with_its_commands_and_events() {
     let json = esgen(&["list", "--json", spec.to_str().unwrap()], tmp.path());
     let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
     assert_eq!(value["models"][0]["name"], "Todos");
+    // An event above version 1 is named by its tag, as `esgen doc` names it.
+    fs::copy(
+        common::root().join("specs/practice.ddd"),
+        tmp.path().join("practice.ddd"),
+    )
+    .unwrap();
+    let listed = esgen(&["list", "practice.ddd"], tmp.path());
+    let text = stdout(&listed);
+    assert!(
+        text.contains("  command register [patient-id name phone] -> event registered@2\n"),
+        "{text}"
+    );
+    let json = esgen(&["list", "--json", "practice.ddd"], tmp.path());
+    let value: serde_json::Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+    assert_eq!(value["models"][0]["commands"][0]["event"], "registered@2");
+    assert_eq!(value["models"][0]["events"][0]["name"], "registered@2");
     // A spec with errors lists nothing and says why.
     fs::write(&spec, "Model: Todos\nActions:\n  - make [id] accepted\n").unwrap();
     let broken = esgen(&["list", spec.to_str().unwrap()], tmp.path());
@@ -816,5 +832,89 @@ fn a_renamed_field_is_named_in_your_tests_too() {
             .contains("`tests/mine.rs` refers to `new_text`, which the spec no longer has"),
         "{}",
         stderr(&rebuilt)
+    );
+}
+
+#[test]
+fn check_runs_the_scenarios_and_a_wrong_one_fails_without_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = todos_spec(tmp.path());
+    let ok = esgen(&["check", "todos.ddd"], tmp.path());
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(
+        stderr(&ok).contains("todos.ddd: 0 error(s), 0 warning(s); 11 scenarios hold"),
+        "{}",
+        stderr(&ok)
+    );
+    let text = fs::read_to_string(&spec).unwrap();
+    let wrong = text.replace(
+        "    and all-todos is [t1]\n    and open-count is 1",
+        "    and all-todos is [t1, t2]\n    and open-count is 1",
+    );
+    assert_ne!(wrong, text);
+    fs::write(&spec, &wrong).unwrap();
+    let line = wrong
+        .lines()
+        .position(|l| l == "    and all-todos is [t1, t2]")
+        .unwrap()
+        + 1;
+    let failed = esgen(&["build", "todos.ddd"], tmp.path());
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    let said = stderr(&failed);
+    for expected in [
+        "error[E0138]: the scenario `clearing takes off only what is done` does not hold"
+            .to_string(),
+        format!("todos.ddd:{line}:5"),
+        "expected: all-todos is [t1, t2]".to_string(),
+        "happened: all-todos is [t1]".to_string(),
+        "nothing was written".to_string(),
+    ] {
+        assert!(said.contains(&expected), "no {expected:?} in:\n{said}");
+    }
+    assert!(!tmp.path().join("todos").exists());
+}
+
+#[test]
+fn try_answers_steps_and_points_at_mistakes() {
+    let tmp = tempfile::tempdir().unwrap();
+    todos_spec(tmp.path());
+    fs::write(
+        tmp.path().join("steps.txt"),
+        "when create-new [id: t1, text: \"buy milk\"]\n\
+         when create-new [id: t1, text: \"again\"]\n\
+         when change-completed [id: t1, completed?: yes]\n\
+         has-todo? [t1]\n\
+         and open-count is 0\n",
+    )
+    .unwrap();
+    let ran = esgen(&["try", "todos.ddd", "steps.txt"], tmp.path());
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    assert_eq!(
+        stdout(&ran),
+        "accepted as created [id: t1, text: \"buy milk\", completed?: no]\n\
+         \x20 all-todos is [t1]\n\
+         \x20 done-todos is []\n\
+         \x20 open-count is 1\n\
+         rejected by create-new/if-has-todo as conflict: \"there is already a todo `t1`\"\n\
+         accepted as completed-changed [id: t1, completed?: yes]\n\
+         \x20 all-todos is [t1]\n\
+         \x20 done-todos is [t1]\n\
+         \x20 open-count is 0\n\
+         has-todo? [t1] is yes\n\
+         open-count is 0: yes\n"
+    );
+    // A mistake and an answer that differs: said, and the exit status is 1.
+    fs::write(
+        tmp.path().join("wrong.txt"),
+        "when create-nw [id: t1, text: \"x\"]\nand open-count is 2\n",
+    )
+    .unwrap();
+    let wrong = esgen(&["try", "todos.ddd", "wrong.txt"], tmp.path());
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).contains("error[E0132]: `Todos` has no action `create-nw`"));
+    assert!(stderr(&wrong).contains("did you mean `create-new`?"));
+    assert_eq!(
+        stdout(&wrong),
+        "expected: open-count is 2\nhappened: open-count is 0\n"
     );
 }

@@ -132,39 +132,6 @@ Scenarios:
     then rejected
 ";
 
-/// Makes `workspace` a cargo workspace of the crates `members`, locked to
-/// the repository's dependency versions.
-fn make_workspace(workspace: &Path, members: &[&str]) {
-    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!(
-            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(
-        common::root().join("Cargo.lock"),
-        workspace.join("Cargo.lock"),
-    )
-    .unwrap();
-}
-
-/// `cargo` in `workspace`, building into a target directory shared by
-/// every run (so dependencies are built once).
-fn cargo_in(workspace: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .current_dir(workspace)
-        .env(
-            "CARGO_TARGET_DIR",
-            common::root().join("target").join("generated-crates"),
-        )
-        .env("CARGO_TERM_COLOR", "never");
-    command
-}
-
 fn run(command: &mut Command, what: &str) {
     let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
@@ -242,8 +209,8 @@ fn unseen_specs_build_into_clean_crates() {
     build(OPTIONAL_AGAINST_INNER, "borrowers", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
-    make_workspace(workspace, &CRATES);
-    let cargo = || cargo_in(workspace);
+    common::make_workspace(workspace, &CRATES);
+    let cargo = || common::cargo_in(workspace);
     run(
         cargo().args([
             "clippy",
@@ -332,8 +299,8 @@ fn scenarios_test_hand_written_code_and_a_wrong_one_fails_naming_its_line() {
     for krate in ["poll", "wrong-poll"] {
         std::fs::write(workspace.join(krate).join("src/poll.rs"), POLL_CODE).unwrap();
     }
-    make_workspace(workspace, &["poll", "wrong-poll"]);
-    let cargo = || cargo_in(workspace);
+    common::make_workspace(workspace, &["poll", "wrong-poll"]);
+    let cargo = || common::cargo_in(workspace);
     run(
         cargo().args([
             "clippy",
@@ -562,8 +529,8 @@ fn adversarial_comments_and_names_cannot_reach_the_code() {
     let tmp = tempfile::tempdir().unwrap();
     let workspace = tmp.path();
     build(ADVERSARIAL, "vault", workspace);
-    make_workspace(workspace, &["vault"]);
-    let cargo = || cargo_in(workspace);
+    common::make_workspace(workspace, &["vault"]);
+    let cargo = || common::cargo_in(workspace);
     run(
         cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]),
         "cargo clippy",
@@ -576,4 +543,110 @@ fn adversarial_comments_and_names_cannot_reach_the_code() {
         "cargo doc",
     );
     assert_formatted(&workspace.join("vault/src/lib.rs"));
+}
+
+/// Scenarios of `specs/clinic.ddd` that its rules do not bear out, one for
+/// each way a scenario can fail: an event's decimal and timestamp, a
+/// rejection's rule, kind and message, an answer holding a choice and
+/// entities, a constraint, an entity a source reads that is absent, and a
+/// count.
+const WRONG_CLINIC: &str = r#"  - a fee is kept as written
+    given doctor-registered [doctor-id: grey, name: "Dr Grey", capacity: 2]
+    when book [id: a1, doctor-id: grey, patient: "Ann", slot: "2026-12-01T09:00:00.5+01:00", fee: 80.10]
+    then booked [id: a1, doctor-id: grey, patient: "Ann", slot: "2026-12-01T09:00:00Z", fee: 80.1]
+  - the wrong rule
+    when book [id: a1, doctor-id: grey, patient: "Ann", slot: "2026-12-01T09:00:00Z", fee: 1]
+    then rejected by if-has-appointment as conflict
+  - a blank patient
+    given doctor-registered [doctor-id: grey, name: "Dr Grey", capacity: 2]
+    when book [id: a1, doctor-id: grey, patient: " ", slot: "2026-12-01T09:00:00Z", fee: -1]
+    then accepted
+  - cancelling what is not there
+    when cancel [id: a9]
+    then cancelled [id: a9, doctor-id: grey]
+  - who is waiting
+    given doctor-registered [doctor-id: grey, name: "Dr Grey", capacity: 2]
+    and booked [id: a1, doctor-id: grey, patient: "Ann", slot: "2026-12-01T09:00:00Z", fee: 80.00]
+    and booked [id: a2, doctor-id: grey, patient: "Bob", slot: "2026-12-01T10:00:00Z", fee: 80.00]
+    when check-in [id: a1]
+    then checked-in [id: a1]
+    and waiting-appointments is [a1, a2]
+  - how many were cancelled
+    given doctor-registered [doctor-id: grey, name: "Dr Grey", capacity: 2]
+    and booked [id: a1, doctor-id: grey, patient: "Ann", slot: "2026-12-01T09:00:00Z", fee: 80.00]
+    when cancel [id: a1]
+    then accepted
+    and cancelled-count is 2
+"#;
+
+/// Each failure a test report shows: (line, expected, happened).
+fn failures_in_report(stdout: &str) -> Vec<(usize, String, String)> {
+    let mut found = Vec::new();
+    let mut line = None;
+    let mut expected = None;
+    for text in stdout.lines() {
+        if let Some(at) = text.split("scenario failed at wrong-clinic.ddd:").nth(1) {
+            line = at.trim().parse().ok();
+        } else if let Some(e) = text.strip_prefix("expected: ") {
+            expected = Some(e.to_string());
+        } else if let Some(h) = text.strip_prefix("happened: ") {
+            if let (Some(l), Some(e)) = (line.take(), expected.take()) {
+                found.push((l, e, h.to_string()));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn esgen_check_and_the_generated_tests_fail_scenarios_alike() {
+    let spec = std::fs::read_to_string(common::root().join("specs/clinic.ddd")).unwrap();
+    let wrong = format!("{spec}{WRONG_CLINIC}");
+    let source = esgen::source::Source::new("wrong-clinic.ddd", wrong.as_str());
+    // What `esgen check` says, without cargo.
+    let (_, diagnostics) = esgen::check(&source);
+    let mut checked: Vec<(usize, String, String)> = diagnostics
+        .iter()
+        .filter(|d| d.code == esgen::diagnostics::codes::SCENARIO_FAILS)
+        .map(|d| {
+            let line = source.line_col(d.span.unwrap().start).0;
+            let expected = d
+                .label
+                .as_deref()
+                .unwrap()
+                .strip_prefix("expected: ")
+                .unwrap();
+            let help = d
+                .help
+                .as_deref()
+                .unwrap()
+                .strip_prefix("happened: ")
+                .unwrap();
+            let happened = help.split(". The rules and this scenario").next().unwrap();
+            (line, expected.to_string(), happened.to_string())
+        })
+        .collect();
+    checked.sort();
+    assert_eq!(checked.len(), 6, "{checked:#?}");
+    // What the crate's own tests say: generated from the rules alone.
+    let (spec, _, found) = esgen::check_rules(&source, None);
+    let spec = spec.unwrap_or_else(|| panic!("{}", esgen::diagnostics::render(&source, &found)));
+    let tmp = tempfile::tempdir().unwrap();
+    let workspace = tmp.path();
+    let files = esgen::codegen::generate(&spec);
+    esgen::output::write(
+        &workspace.join("wrong-clinic"),
+        &files,
+        &esgen::output::Options::default(),
+    )
+    .unwrap();
+    common::make_workspace(workspace, &["wrong-clinic"]);
+    let output = common::cargo_in(workspace)
+        .args(["test", "--test", "scenarios", "--", "--test-threads", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("14 passed; 6 failed"), "{stdout}");
+    assert_eq!(failures_in_report(&stdout), checked, "{stdout}");
 }

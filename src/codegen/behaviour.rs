@@ -599,7 +599,7 @@ impl<'m> Behaviour<'m> {
                         self.store_field(*store),
                         self.key_ref(key, Ctx::Command)
                     );
-                    let rule = format!("{}/{}-exists", command.name, names::kebab(&entity.name));
+                    let rule = self.model.exists_rule(command, *store);
                     let message = format!("there is no {} {{}}", names::kebab(&entity.name));
                     let mut lines = format!("        let Some({b}) = {lookup} else {{\n");
                     lines.push_str(&self.rejection(
@@ -682,7 +682,7 @@ impl<'m> Behaviour<'m> {
                 _ => format!("{b}.{field}.checked_{op}({by}).is_none()"),
             };
             let entity_word = names::kebab(&entity.name);
-            let rule = format!("{}/{}-of-{entity_word}-in-range", command.name, f.term);
+            let rule = self.model.range_rule(command, *store, &f.term);
             let message = format!("`{}` of {entity_word} {{}} would go out of range", f.term);
             let verb = if *increase { "increases" } else { "decreases" };
             let said = format!("{verb} {} of {}", f.term, entity.name);
@@ -969,21 +969,7 @@ impl<'m> Behaviour<'m> {
             Check::Finite => format!("!{}.is_finite()", place.trim_start_matches('*')),
         };
         let bad = bad.replace("&*value", "value").replace("&value", "value");
-        let text = match check {
-            Check::NotBlank => format!("`{term}` must not be blank"),
-            Check::MaxChars { n } => format!("`{term}` must be at most {n} characters"),
-            Check::MinChars { n } => format!("`{term}` must be at least {n} characters"),
-            Check::AtLeast { n } => format!("`{term}` must be at least {}", n.spec()),
-            Check::AtMost { n } => format!("`{term}` must be at most {}", n.spec()),
-            Check::Between { low, high } => {
-                format!(
-                    "`{term}` must be between {} and {}",
-                    low.spec(),
-                    high.spec()
-                )
-            }
-            Check::Finite => format!("`{term}` must be a finite number"),
-        };
+        let text = check.message(term);
         let pad_i = spaces(indent);
         // A range too long for the `if` line is named first.
         let (range_let, bad) = match check {

@@ -124,6 +124,25 @@ pub enum Check {
 }
 
 impl Check {
+    /// What a command's `validate()` says when `term` breaks the check.
+    pub fn message(&self, term: &str) -> String {
+        match self {
+            Check::NotBlank => format!("`{term}` must not be blank"),
+            Check::MaxChars { n } => format!("`{term}` must be at most {n} characters"),
+            Check::MinChars { n } => format!("`{term}` must be at least {n} characters"),
+            Check::AtLeast { n } => format!("`{term}` must be at least {}", n.spec()),
+            Check::AtMost { n } => format!("`{term}` must be at most {}", n.spec()),
+            Check::Between { low, high } => {
+                format!(
+                    "`{term}` must be between {} and {}",
+                    low.spec(),
+                    high.spec()
+                )
+            }
+            Check::Finite => format!("`{term}` must be a finite number"),
+        }
+    }
+
     /// A stable identifier of the check (`not-blank`).
     pub fn id(&self) -> &'static str {
         match self {
@@ -880,6 +899,55 @@ impl Model {
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// The rule by which proposing `command` rejects it when the source
+    /// of an event field reads an entity of `store` that is not held:
+    /// `<action>/<entity>-exists` (`cancel/appointment-exists`).
+    pub fn exists_rule(&self, command: &Command, store: usize) -> String {
+        let entity = super::names::kebab(&self.store_entity(store).name);
+        format!("{}/{entity}-exists", command.name)
+    }
+
+    /// The rule by which proposing `command` rejects it when an
+    /// `increases` or `decreases` of its event would take `field` (its
+    /// term) of an entity of `store` out of its type's range:
+    /// `<action>/<field>-of-<entity>-in-range`.
+    pub fn range_rule(&self, command: &Command, store: usize, field: &str) -> String {
+        let entity = super::names::kebab(&self.store_entity(store).name);
+        format!("{}/{field}-of-{entity}-in-range", command.name)
+    }
+
+    /// Every rule proposing `command` can reject it by, when esgen
+    /// generates it: its constraints, its guards, the entities its
+    /// sources read, the ranges of its event's effects.
+    pub fn rules_of(&self, command: &Command) -> Vec<String> {
+        let mut rules = Vec::new();
+        if command.params.iter().any(|p| !p.checks.is_empty()) {
+            rules.push(format!("{}/constraints", command.name));
+        }
+        rules.extend(command.guards.iter().map(|g| g.rule.clone()));
+        if self.state.is_none() {
+            return rules;
+        }
+        for source in command.proposing.iter().flatten() {
+            if let Expr::FieldOf { store, .. } = &source.expr {
+                rules.push(self.exists_rule(command, *store));
+            }
+        }
+        for effect in self.event_of(command).effects.iter().flatten() {
+            if let Effect::Changes { store, field, .. } = effect {
+                let term = self
+                    .store_entity(*store)
+                    .fields
+                    .iter()
+                    .find(|f| f.rust == *field)
+                    .map_or(field.as_str(), |f| f.term.as_str());
+                rules.push(self.range_rule(command, *store, term));
+            }
+        }
+        rules.dedup();
+        rules
     }
 
     /// The event a command is accepted as.

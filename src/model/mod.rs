@@ -16,7 +16,7 @@ mod lower;
 pub mod names;
 mod namespace;
 mod rules;
-mod scenarios;
+pub(crate) mod scenarios;
 mod streams;
 mod types;
 

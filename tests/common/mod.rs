@@ -80,4 +80,34 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
     out.sort();
     out
 }
+
+/// Makes `workspace` a cargo workspace of the crates `members`, locked to
+/// the repository's dependency versions.
+pub fn make_workspace(workspace: &Path, members: &[&str]) {
+    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root().join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+}
+
+/// `cargo` in `workspace`, building into a target directory shared by
+/// every run (so dependencies are built once).
+pub fn cargo_in(workspace: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .current_dir(workspace)
+        .env(
+            "CARGO_TARGET_DIR",
+            root().join("target").join("generated-crates"),
+        )
+        .env("CARGO_TERM_COLOR", "never");
+    command
+}
+
 pub mod matrix;

@@ -54,6 +54,84 @@ pub(super) fn apply(
     diagnostics.append(&mut pass.out);
 }
 
+/// A `given` event or a `when` command written as a scenario writes it
+/// (`fact`, read from `source`), typed against model `model` of a
+/// checked spec: what `esgen try` reads.
+pub(crate) fn read_fact(
+    spec: &ir::Spec,
+    model: usize,
+    fact: &ast::Fact,
+    command: bool,
+    source: &Source,
+) -> (Option<ir::Fact>, Vec<Diagnostic>) {
+    let mut lowered = spec.models[model].clone();
+    let others: Vec<ir::Model> = spec
+        .models
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != model)
+        .map(|(_, m)| m.clone())
+        .collect();
+    let lines = LineIndex::new(&source.text);
+    let mut pass = Pass {
+        model: &mut lowered,
+        others: &others,
+        source,
+        lines: &lines,
+        out: Vec::new(),
+    };
+    let read = pass.read(fact, command);
+    (read, pass.out)
+}
+
+/// A query and its arguments written as a scenario writes them, typed
+/// against model `model` of a checked spec: the query's index and its
+/// arguments.
+pub(crate) fn read_query(
+    spec: &ir::Spec,
+    model: usize,
+    query: &ast::Ident,
+    args: &ast::Args,
+    source: &Source,
+) -> (Option<(usize, Vec<ir::Literal>)>, Vec<Diagnostic>) {
+    let mut lowered = spec.models[model].clone();
+    let lines = LineIndex::new(&source.text);
+    let mut pass = Pass {
+        model: &mut lowered,
+        others: &[],
+        source,
+        lines: &lines,
+        out: Vec::new(),
+    };
+    let read = pass
+        .asking(query, args)
+        .and_then(|(index, args)| Some((index, args?)));
+    (read, pass.out)
+}
+
+/// The answer an `and <query> … is <value>` writes, typed as a scenario
+/// types it (entities by their keys): the value and its type.
+pub(crate) fn read_answer(
+    spec: &ir::Spec,
+    model: usize,
+    query: usize,
+    value: &ast::Value,
+    source: &Source,
+) -> (Option<(ir::Literal, ir::Type)>, Vec<Diagnostic>) {
+    let mut lowered = spec.models[model].clone();
+    let lines = LineIndex::new(&source.text);
+    let mut pass = Pass {
+        model: &mut lowered,
+        others: &[],
+        source,
+        lines: &lines,
+        out: Vec::new(),
+    };
+    let ty = pass.keyed(&spec.models[model].queries[query].returns);
+    let read = pass.value(value, &ty).map(|literal| (literal, ty));
+    (read, pass.out)
+}
+
 struct Pass<'m> {
     model: &'m mut ir::Model,
     /// The spec's other models, their rules aside: the events of a

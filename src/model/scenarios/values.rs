@@ -24,6 +24,11 @@ fn unknown(message: impl Into<String>, span: Span, label: &str, help: String) ->
 }
 
 impl Pass<'_> {
+    /// A `given` event (`command`: false) or a `when` command, typed.
+    pub(super) fn read(&mut self, fact: &ast::Fact, command: bool) -> Option<ir::Fact> {
+        self.fact(fact, if command { Role::Command } else { Role::Event })
+    }
+
     /// The checked scenario, or `None` when something in it was reported.
     pub(super) fn scenario(
         &mut self,
@@ -354,7 +359,7 @@ impl Pass<'_> {
     /// A value written in a scenario, as a value of `ty`. Dates and
     /// timestamps are written quoted (`"2026-12-01"`,
     /// `"2026-12-01T09:30:00Z"`).
-    fn value(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
+    pub(super) fn value(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
         match (value, ty) {
             (ast::Value::Word(w), Type::Optional(_)) if w.text == "nothing" => {
                 Some(Literal::Nothing)
@@ -553,22 +558,21 @@ impl Pass<'_> {
         } else {
             format!("{action}/{}", by.text)
         };
-        let constraints = format!("{action}/constraints");
-        let checked = command.params.iter().any(|p| !p.checks.is_empty());
-        let known =
-            command.guards.iter().any(|g| g.rule == full) || (checked && full == constraints);
-        if known || command.guards.is_empty() {
+        let rules = self.model.rules_of(command);
+        let known = rules.contains(&full);
+        if known || command.guards.is_empty() && command.proposing.is_none() {
             return Some(if known { full } else { by.text.clone() });
         }
-        let short: Vec<&str> = command
-            .guards
+        let short: Vec<&str> = rules
             .iter()
-            .filter_map(|g| g.rule.split_once('/').map(|(_, rule)| rule))
-            .chain(checked.then_some("constraints"))
+            .filter_map(|rule| rule.split_once('/').map(|(_, rule)| rule))
             .collect();
         let written = by.text.rsplit('/').next().unwrap_or(&by.text);
         let help = match did_you_mean(written, short.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
+            None if short.is_empty() => {
+                format!("`{action}` has no rule that rejects: every command that fits its types is accepted")
+            }
             None => format!("the rules of `{action}` are: {}", short.join(", ")),
         };
         self.out.push(unknown(
@@ -582,7 +586,28 @@ impl Pass<'_> {
 
     /// `and <query> [args] is <value>`.
     fn expect(&mut self, expectation: &ast::Expectation) -> Option<ir::Expect> {
-        let name = &expectation.query.text;
+        let (index, args) = self.asking(&expectation.query, &expectation.args)?;
+        let query = self.model.queries[index].clone();
+        let ty = self.keyed(&query.returns);
+        let value = self.value(&expectation.value, &ty);
+        Some(ir::Expect {
+            query: index,
+            args: args?,
+            value: value?,
+            ty,
+            line: self.line(expectation.span),
+        })
+    }
+
+    /// A query and its arguments, typed: the query's index and the
+    /// arguments (`None` when one of them was reported); `None` when there
+    /// is no such query or it was given the wrong number of arguments.
+    pub(super) fn asking(
+        &mut self,
+        query_name: &ast::Ident,
+        written_args: &ast::Args,
+    ) -> Option<(usize, Option<Vec<Literal>>)> {
+        let name = &query_name.text;
         let Some(index) = self.model.queries.iter().position(|q| q.name == *name) else {
             let names = self.model.queries.iter().map(|q| q.name.as_str());
             let help = match did_you_mean(name, names.clone()) {
@@ -598,7 +623,7 @@ impl Pass<'_> {
             };
             self.out.push(unknown(
                 format!("`{}` has no query `{name}`", self.model.name),
-                expectation.query.span,
+                query_name.span,
                 "not one of its queries",
                 help,
             ));
@@ -607,15 +632,15 @@ impl Pass<'_> {
         let query = self.model.queries[index].clone();
         let params: Vec<&str> = query.params.iter().map(|p| p.term.as_str()).collect();
         let shape = format!("`{name}` takes {}", bracket_or_none(&params));
-        let written: Vec<(Option<&ast::Ident>, &ast::Value)> = match &expectation.args {
+        let written: Vec<(Option<&ast::Ident>, &ast::Value)> = match written_args {
             ast::Args::None => Vec::new(),
             ast::Args::Positional(values, _) => values.iter().map(|v| (None, v)).collect(),
             ast::Args::Named(entries, _) => {
                 entries.iter().map(|e| (Some(&e.name), &e.value)).collect()
             }
         };
-        let args_span = match &expectation.args {
-            ast::Args::None => expectation.query.span,
+        let args_span = match written_args {
+            ast::Args::None => query_name.span,
             ast::Args::Positional(_, span) | ast::Args::Named(_, span) => *span,
         };
         let mut args = Vec::new();
@@ -670,20 +695,12 @@ impl Pass<'_> {
                 None => ok = false,
             }
         }
-        let ty = self.keyed(&query.returns);
-        let value = self.value(&expectation.value, &ty);
-        Some(ir::Expect {
-            query: index,
-            args,
-            value: value.filter(|_| ok)?,
-            ty,
-            line: self.line(expectation.span),
-        })
+        Some((index, ok.then_some(args)))
     }
 
     /// `ty` with each entity replaced by its key's type: how a scenario
     /// writes an entity.
-    fn keyed(&self, ty: &Type) -> Type {
+    pub(super) fn keyed(&self, ty: &Type) -> Type {
         match ty {
             Type::Entity(rust) => self
                 .model

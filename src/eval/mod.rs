@@ -1,0 +1,628 @@
+//! The reference evaluator: the rules of a checked spec (`ir::Spec`)
+//! executed directly — proposing a command (its constraints, its guards,
+//! its event's fields, the ranges of its effects), accepting an event (its
+//! effects) and answering derived queries, asking other models as the
+//! generated code does. It is the executable form of `docs/language.md`,
+//! and what the generated crate is held to:
+//!
+//! - `esgen check` runs each model's scenarios through it
+//!   ([`scenarios`]), without cargo;
+//! - `esgen try` lets a person propose commands to a model before any Rust
+//!   exists ([`session`]);
+//! - the differential tests compare its answers with a generated crate's.
+//!
+//! A piece of a model that the spec leaves to hand-written code (a query
+//! without a definition, an action or an event without rules) cannot be
+//! evaluated: it answers [`Stop::Unsupported`].
+
+pub mod scenarios;
+pub mod session;
+mod value;
+
+pub use value::Value;
+
+use crate::model::ir::{
+    Check, Cmp, Condition, Derived, Effect, Expr, MessagePart, Model, RejectionKind, Spec, Type,
+};
+use crate::model::names;
+
+/// A refusal, as a generated crate's `Rejection` carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// The rule's id (`create-new/if-has-todo`).
+    pub rule: String,
+    /// Its kind.
+    pub kind: RejectionKind,
+    /// The message.
+    pub message: String,
+}
+
+/// Why an evaluation stopped short of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// A field of an entity the model does not hold was read.
+    Absent,
+    /// The answer needs a method written by hand (what it is, in a
+    /// sentence).
+    Unsupported(String),
+}
+
+type Ev<T> = Result<T, Stop>;
+
+/// What a proposed command came to.
+pub type Outcome = Result<Vec<Value>, Rejection>;
+
+/// Every model of a spec, each with what it holds.
+#[derive(Debug, Clone)]
+pub struct World<'s> {
+    spec: &'s Spec,
+    /// Per model, per store: the entities held, in the order added.
+    states: Vec<Vec<Vec<Vec<Value>>>>,
+}
+
+/// Where the bare names of a rule are read.
+struct Scope<'a> {
+    /// The command's parameters, the event's fields or the query's
+    /// parameters: (Rust name, value).
+    inputs: &'a [(String, Value)],
+    /// In a derived query's condition, the entity looked at, and its
+    /// fields' Rust names.
+    item: Option<(&'a [Value], &'a crate::model::ir::Entity)>,
+}
+
+impl<'s> World<'s> {
+    /// The models of `spec`, holding nothing.
+    pub fn new(spec: &'s Spec) -> Self {
+        let states = spec
+            .models
+            .iter()
+            .map(|m| vec![Vec::new(); m.state.as_deref().map_or(0, <[_]>::len)])
+            .collect();
+        World { spec, states }
+    }
+
+    /// The spec.
+    pub fn spec(&self) -> &'s Spec {
+        self.spec
+    }
+
+    fn model(&self, model: usize) -> &'s Model {
+        &self.spec.models[model]
+    }
+
+    fn held(&self, model: usize) -> Ev<()> {
+        if self.model(model).state.is_some() {
+            Ok(())
+        } else {
+            Err(Stop::Unsupported(format!(
+                "the model `{}` is written by hand",
+                self.model(model).name
+            )))
+        }
+    }
+
+    /// The entities a store holds.
+    fn store(&self, model: usize, store: usize) -> &[Vec<Value>] {
+        &self.states[model][store]
+    }
+
+    fn find(&self, model: usize, store: usize, key: &Value) -> Option<&Vec<Value>> {
+        self.store(model, store)
+            .iter()
+            .find(|e| e.first() == Some(key))
+    }
+
+    // ------------------------------------------------------------ values
+
+    fn eval(&self, model: usize, expr: &Expr, scope: &Scope<'_>) -> Ev<Value> {
+        let m = self.model(model);
+        match expr {
+            Expr::Input { rust, .. } => Ok(scope
+                .inputs
+                .iter()
+                .find(|(name, _)| name == rust)
+                .map_or(Value::Nothing, |(_, v)| v.clone())),
+            Expr::Item { rust, .. } => {
+                let (values, entity) = scope
+                    .item
+                    .ok_or_else(|| Stop::Unsupported("an entity's field outside a query".into()))?;
+                let at = entity.fields.iter().position(|f| f.rust == *rust);
+                Ok(at
+                    .and_then(|i| values.get(i).cloned())
+                    .unwrap_or(Value::Nothing))
+            }
+            Expr::FieldOf {
+                store, field, key, ..
+            } => {
+                let key = self.eval(model, key, scope)?;
+                let entity = self.find(model, *store, &key).ok_or(Stop::Absent)?;
+                let at = m
+                    .store_entity(*store)
+                    .fields
+                    .iter()
+                    .position(|f| f.rust == *field);
+                Ok(at
+                    .and_then(|i| entity.get(i).cloned())
+                    .unwrap_or(Value::Nothing))
+            }
+            Expr::Call { method, args, .. } => {
+                let query = m
+                    .queries
+                    .iter()
+                    .position(|q| q.method == *method)
+                    .ok_or_else(|| Stop::Unsupported(format!("no query `{method}`")))?;
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(model, a, scope))
+                    .collect::<Ev<Vec<_>>>()?;
+                self.query(model, query, &args)
+            }
+            Expr::Asked {
+                ask, method, args, ..
+            } => {
+                let name = &m.asks[*ask].name;
+                let other = self
+                    .spec
+                    .models
+                    .iter()
+                    .position(|o| o.name == *name)
+                    .ok_or_else(|| Stop::Unsupported(format!("no model `{name}`")))?;
+                let query = self
+                    .model(other)
+                    .queries
+                    .iter()
+                    .position(|q| q.method == *method)
+                    .ok_or_else(|| Stop::Unsupported(format!("no query `{method}`")))?;
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(model, a, scope))
+                    .collect::<Ev<Vec<_>>>()?;
+                self.query(other, query, &args)
+            }
+            Expr::IdsOf { of, .. } => {
+                let list = self.eval(model, of, scope)?;
+                let Value::List(items) = list else {
+                    return Ok(Value::List(Vec::new()));
+                };
+                Ok(Value::List(items.into_iter().map(Value::keyed).collect()))
+            }
+            Expr::All { store, .. } => Ok(Value::List(
+                self.store(model, *store)
+                    .iter()
+                    .map(|e| Value::Entity(e.clone()))
+                    .collect(),
+            )),
+            Expr::Literal { value, ty } => Ok(Value::from_literal(value, ty)),
+        }
+    }
+
+    /// Whether a condition holds; `None` when it reads a field of an
+    /// absent entity (then it says nothing, and does not hold).
+    fn holds(&self, model: usize, condition: &Condition, scope: &Scope<'_>) -> Ev<Option<bool>> {
+        let truth = |v: Value| match v {
+            Value::Boolean(b) => Some(b),
+            _ => Some(false),
+        };
+        let value = |e: &Expr| match self.eval(model, e, scope) {
+            Ok(v) => Ok(Some(v)),
+            Err(Stop::Absent) => Ok(None),
+            Err(other) => Err(other),
+        };
+        Ok(match condition {
+            Condition::Holds { expr } => value(expr)?.and_then(truth),
+            Condition::Not { expr } => value(expr)?.and_then(truth).map(|b| !b),
+            Condition::Compare { left, cmp, right } => {
+                let (Some(l), Some(r)) = (value(left)?, value(right)?) else {
+                    return Ok(None);
+                };
+                Some(match cmp {
+                    Cmp::Eq => l == r,
+                    Cmp::Ne => l != r,
+                    _ => {
+                        let order = l.order(&r);
+                        match cmp {
+                            Cmp::Gt => order.is_some_and(|o| o.is_gt()),
+                            Cmp::Lt => order.is_some_and(|o| o.is_lt()),
+                            Cmp::Ge => order.is_some_and(|o| o.is_ge()),
+                            _ => order.is_some_and(|o| o.is_le()),
+                        }
+                    }
+                })
+            }
+        })
+    }
+
+    // ----------------------------------------------------------- queries
+
+    /// A query's answer, when the spec says how it is answered.
+    ///
+    /// # Errors
+    ///
+    /// [`Stop::Unsupported`] for a query written by hand.
+    pub fn query(&self, model: usize, query: usize, args: &[Value]) -> Result<Value, Stop> {
+        self.held(model)?;
+        let m = self.model(model);
+        let q = &m.queries[query];
+        let Some(derived) = &q.derived else {
+            return Err(Stop::Unsupported(format!(
+                "the query `{}` of `{}` is written by hand",
+                q.name, m.name
+            )));
+        };
+        let inputs: Vec<(String, Value)> = q
+            .params
+            .iter()
+            .zip(args)
+            .map(|(p, v)| (p.rust.clone(), v.clone()))
+            .collect();
+        let scope = Scope {
+            inputs: &inputs,
+            item: None,
+        };
+        match derived {
+            Derived::Has { store, key } => {
+                let key = self.eval(model, key, &scope)?;
+                Ok(Value::Boolean(self.find(model, *store, &key).is_some()))
+            }
+            Derived::Get { store, key } => {
+                let key = self.eval(model, key, &scope)?;
+                Ok(self
+                    .find(model, *store, &key)
+                    .map_or(Value::Nothing, |e| Value::Entity(e.clone())))
+            }
+            Derived::Field {
+                store,
+                field,
+                key,
+                ty,
+            } => {
+                let key = self.eval(model, key, &scope)?;
+                let at = m
+                    .store_entity(*store)
+                    .fields
+                    .iter()
+                    .position(|f| f.rust == *field);
+                let found = self
+                    .find(model, *store, &key)
+                    .and_then(|e| at.and_then(|i| e.get(i).cloned()));
+                Ok(match (found, ty) {
+                    (Some(v), _) => v,
+                    (None, Type::Boolean) => Value::Boolean(false),
+                    (None, _) => Value::Nothing,
+                })
+            }
+            Derived::Select { store, filter } | Derived::Count { store, filter } => {
+                let entity = m.store_entity(*store);
+                let mut chosen = Vec::new();
+                for e in self.store(model, *store) {
+                    let keep = match filter {
+                        None => true,
+                        Some(condition) => {
+                            let scope = Scope {
+                                inputs: &inputs,
+                                item: Some((e, entity)),
+                            };
+                            self.holds(model, condition, &scope)? == Some(true)
+                        }
+                    };
+                    if keep {
+                        chosen.push(Value::Entity(e.clone()));
+                    }
+                }
+                Ok(if matches!(derived, Derived::Count { .. }) {
+                    Value::Integer(i64::try_from(chosen.len()).unwrap_or(i64::MAX))
+                } else {
+                    Value::List(chosen)
+                })
+            }
+        }
+    }
+
+    // --------------------------------------------------------- proposing
+
+    /// Proposes a command (its arguments in the order of its parameters):
+    /// the event's fields, in order, or the rejection.
+    ///
+    /// # Errors
+    ///
+    /// [`Stop::Unsupported`] when proposing it, or a query it asks, is
+    /// written by hand.
+    pub fn propose(&self, model: usize, command: usize, args: &[Value]) -> Result<Outcome, Stop> {
+        self.held(model)?;
+        let m = self.model(model);
+        let c = &m.commands[command];
+        let reject = |rule: String, kind: RejectionKind, message: String| {
+            Ok(Err(Rejection {
+                rule,
+                kind,
+                message,
+            }))
+        };
+        // The constraints, every broken one in one rejection.
+        let mut problems = Vec::new();
+        for (param, value) in c.params.iter().zip(args) {
+            for check in &param.checks {
+                if value != &Value::Nothing && !passes(check, value) {
+                    problems.push(check.message(&param.term));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return reject(
+                format!("{}/constraints", c.name),
+                RejectionKind::Invalid,
+                problems.join("; "),
+            );
+        }
+        let inputs: Vec<(String, Value)> = c
+            .params
+            .iter()
+            .zip(args)
+            .map(|(p, v)| (p.rust.clone(), v.clone()))
+            .collect();
+        let scope = Scope {
+            inputs: &inputs,
+            item: None,
+        };
+        for guard in &c.guards {
+            let holds = self.holds(model, &guard.condition, &scope)? == Some(true);
+            if holds != guard.unless {
+                let message = guard
+                    .message
+                    .iter()
+                    .map(|part| match part {
+                        MessagePart::Text(t) => t.clone(),
+                        MessagePart::Param(p) => inputs
+                            .iter()
+                            .find(|(name, _)| name == p)
+                            .map_or_else(String::new, |(_, v)| v.display()),
+                    })
+                    .collect();
+                return reject(guard.rule.clone(), guard.kind, message);
+            }
+        }
+        let Some(from) = &c.proposing else {
+            return Err(Stop::Unsupported(format!(
+                "proposing `{}` is written by hand",
+                c.name
+            )));
+        };
+        let event = m.event_of(c);
+        let mut values = Vec::new();
+        for f in from {
+            let value = match self.eval(model, &f.expr, &scope) {
+                Ok(v) => v,
+                Err(Stop::Absent) => {
+                    let Expr::FieldOf { store, key, .. } = &f.expr else {
+                        return Err(Stop::Absent);
+                    };
+                    let word = names::kebab(&m.store_entity(*store).name);
+                    let key = self.eval(model, key, &scope)?;
+                    return reject(
+                        m.exists_rule(c, *store),
+                        RejectionKind::NotFound,
+                        format!("there is no {word} {}", key.display()),
+                    );
+                }
+                Err(other) => return Err(other),
+            };
+            values.push(value);
+        }
+        // The ranges of its effects: accepting it must never clamp.
+        let fields: Vec<(String, Value)> = event
+            .fields
+            .iter()
+            .zip(&values)
+            .map(|(f, v)| (f.rust.clone(), v.clone()))
+            .collect();
+        let scope = Scope {
+            inputs: &fields,
+            item: None,
+        };
+        for effect in event.effects.iter().flatten() {
+            let Effect::Changes {
+                store,
+                key,
+                field,
+                by,
+                increase,
+            } = effect
+            else {
+                continue;
+            };
+            let entity = m.store_entity(*store);
+            let Some(at) = entity.fields.iter().position(|f| f.rust == *field) else {
+                continue;
+            };
+            let key = self.eval(model, key, &scope)?;
+            let by = self.eval(model, by, &scope)?;
+            let Some(current) = self.find(model, *store, &key).and_then(|e| e.get(at)) else {
+                continue;
+            };
+            if change(current, &by, *increase, false).is_none() {
+                let word = names::kebab(&entity.name);
+                let term = &entity.fields[at].term;
+                return reject(
+                    m.range_rule(c, *store, term),
+                    RejectionKind::Invalid,
+                    format!("`{term}` of {word} {} would go out of range", key.display()),
+                );
+            }
+        }
+        Ok(Ok(values))
+    }
+
+    // --------------------------------------------------------- accepting
+
+    /// Accepts an event (its fields in order): applies its effects.
+    ///
+    /// # Errors
+    ///
+    /// [`Stop::Unsupported`] when accepting it is written by hand.
+    pub fn accept(&mut self, model: usize, event: usize, values: &[Value]) -> Result<(), Stop> {
+        self.held(model)?;
+        let m = self.model(model);
+        let e = &m.events[event];
+        let Some(effects) = &e.effects else {
+            return Err(Stop::Unsupported(format!(
+                "accepting `{}` is written by hand",
+                e.name
+            )));
+        };
+        let fields: Vec<(String, Value)> = e
+            .fields
+            .iter()
+            .zip(values)
+            .map(|(f, v)| (f.rust.clone(), v.clone()))
+            .collect();
+        for effect in effects {
+            let scope = Scope {
+                inputs: &fields,
+                item: None,
+            };
+            match effect {
+                Effect::Adds { store, fields } => {
+                    let entity = fields
+                        .iter()
+                        .map(|(_, expr)| self.eval(model, expr, &scope))
+                        .collect::<Ev<Vec<_>>>()?;
+                    let held = &mut self.states[model][*store];
+                    match held.iter_mut().find(|e| e.first() == entity.first()) {
+                        Some(place) => *place = entity,
+                        None => held.push(entity),
+                    }
+                }
+                Effect::Sets {
+                    store,
+                    key,
+                    field,
+                    value,
+                } => {
+                    let key = self.eval(model, key, &scope)?;
+                    let value = self.eval(model, value, &scope)?;
+                    let at = m
+                        .store_entity(*store)
+                        .fields
+                        .iter()
+                        .position(|f| f.rust == *field);
+                    if let (Some(entity), Some(at)) = (self.find_mut(model, *store, &key), at) {
+                        entity[at] = value;
+                    }
+                }
+                Effect::Changes {
+                    store,
+                    key,
+                    field,
+                    by,
+                    increase,
+                } => {
+                    let key = self.eval(model, key, &scope)?;
+                    let by = self.eval(model, by, &scope)?;
+                    let at = m
+                        .store_entity(*store)
+                        .fields
+                        .iter()
+                        .position(|f| f.rust == *field);
+                    if let (Some(entity), Some(at)) = (self.find_mut(model, *store, &key), at) {
+                        if let Some(next) = change(&entity[at], &by, *increase, true) {
+                            entity[at] = next;
+                        }
+                    }
+                }
+                Effect::Removes { store, key } => {
+                    let key = self.eval(model, key, &scope)?;
+                    self.states[model][*store].retain(|e| e.first() != Some(&key));
+                }
+                Effect::RemovesEach { store, keys } => {
+                    let Value::List(keys) = self.eval(model, keys, &scope)? else {
+                        continue;
+                    };
+                    self.states[model][*store]
+                        .retain(|e| !e.first().is_some_and(|k| keys.contains(k)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn find_mut(&mut self, model: usize, store: usize, key: &Value) -> Option<&mut Vec<Value>> {
+        self.states[model][store]
+            .iter_mut()
+            .find(|e| e.first() == Some(key))
+    }
+}
+
+/// `value` increased or decreased by `by`: `None` when it leaves its type's
+/// range (a `number` its finite values), unless `saturate`, which stops at
+/// the type's limit as accepting does.
+fn change(value: &Value, by: &Value, increase: bool, saturate: bool) -> Option<Value> {
+    match (value, by) {
+        (Value::Integer(a), Value::Integer(b)) => {
+            let next = if increase {
+                a.checked_add(*b)
+            } else {
+                a.checked_sub(*b)
+            };
+            match (next, saturate) {
+                (Some(n), _) => Some(Value::Integer(n)),
+                (None, true) => Some(Value::Integer(if increase {
+                    a.saturating_add(*b)
+                } else {
+                    a.saturating_sub(*b)
+                })),
+                (None, false) => None,
+            }
+        }
+        (Value::Decimal(a), Value::Decimal(b)) => {
+            let next = if increase {
+                a.checked_add(*b)
+            } else {
+                a.checked_sub(*b)
+            };
+            match (next, saturate) {
+                (Some(n), _) => Some(Value::Decimal(n)),
+                (None, true) => Some(Value::Decimal(if increase {
+                    a.saturating_add(*b)
+                } else {
+                    a.saturating_sub(*b)
+                })),
+                (None, false) => None,
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            let next = if increase { a + b } else { a - b };
+            (saturate || next.is_finite()).then_some(Value::Number(next))
+        }
+        _ => Some(value.clone()),
+    }
+}
+
+/// Whether a value meets a constraint.
+fn passes(check: &Check, value: &Value) -> bool {
+    let bound = |n: &crate::model::ir::Literal| Value::from_literal(n, &type_of(value));
+    match (check, value) {
+        (Check::NotBlank, Value::Text(t)) => !t.trim().is_empty(),
+        (Check::MaxChars { n }, Value::Text(t)) => t.chars().count() as u64 <= *n,
+        (Check::MinChars { n }, Value::Text(t)) => t.chars().count() as u64 >= *n,
+        (Check::AtLeast { n }, _) => !value.order(&bound(n)).is_some_and(|o| o.is_lt()),
+        (Check::AtMost { n }, _) => !value.order(&bound(n)).is_some_and(|o| o.is_gt()),
+        (Check::Between { low, high }, _) => {
+            value.order(&bound(low)).is_some_and(|o| o.is_ge())
+                && value.order(&bound(high)).is_some_and(|o| o.is_le())
+        }
+        (Check::Finite, Value::Number(n)) => n.is_finite(),
+        _ => true,
+    }
+}
+
+/// The type of a value a constraint's bound is read as.
+fn type_of(value: &Value) -> Type {
+    match value {
+        Value::Integer(_) => Type::Integer,
+        Value::Number(_) => Type::Number,
+        Value::Decimal(_) => Type::Decimal,
+        Value::Date(_) => Type::Date,
+        Value::Timestamp(_) => Type::Timestamp,
+        _ => Type::Text,
+    }
+}

@@ -1,0 +1,256 @@
+//! The scenarios of a spec, run by the evaluator: what `esgen check` and
+//! the language server report, in the words of the generated test
+//! (`tests/scenarios.rs`) — the same "expected" and "happened".
+
+use super::{Outcome, Stop, Value, World};
+use crate::diagnostics::{codes, Diagnostic};
+use crate::model::ir::{self, Spec};
+use crate::source::{Source, Span};
+
+/// How one scenario ran.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ran {
+    /// It holds.
+    Passed,
+    /// It does not hold: at `line`, what it expected and what happened.
+    Failed {
+        /// The line of the step that failed (1-based).
+        line: usize,
+        /// What the scenario says, as the spec writes it.
+        expected: String,
+        /// What the rules did instead.
+        happened: String,
+    },
+    /// It needs code written by hand (what, in a sentence): it runs in the
+    /// crate's tests only.
+    NotRun(String),
+}
+
+/// One scenario's run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The model's index.
+    pub model: usize,
+    /// The scenario's index in the model.
+    pub scenario: usize,
+    /// What came of it.
+    pub ran: Ran,
+}
+
+/// Runs every scenario of the spec.
+pub fn run(spec: &Spec) -> Vec<Run> {
+    let mut runs = Vec::new();
+    for (model, m) in spec.models.iter().enumerate() {
+        for (index, scenario) in m.scenarios.iter().enumerate() {
+            let ran = match run_one(spec, model, scenario) {
+                Ok(ran) => ran,
+                Err(Stop::Unsupported(why)) => Ran::NotRun(why),
+                Err(Stop::Absent) => Ran::NotRun("it reads an entity that is not there".into()),
+            };
+            runs.push(Run {
+                model,
+                scenario: index,
+                ran,
+            });
+        }
+    }
+    runs
+}
+
+/// What the runs came to, in a few words (`12 scenarios hold`, `9
+/// scenarios hold, 3 need code written by hand`); `None` without
+/// scenarios.
+pub fn summary(runs: &[Run]) -> Option<String> {
+    if runs.is_empty() {
+        return None;
+    }
+    let count = |f: fn(&Ran) -> bool| runs.iter().filter(|r| f(&r.ran)).count();
+    let held = count(|r| *r == Ran::Passed);
+    let failed = count(|r| matches!(r, Ran::Failed { .. }));
+    let not_run = count(|r| matches!(r, Ran::NotRun(_)));
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![plural(held, "scenario holds", "scenarios hold")];
+    if failed > 0 {
+        parts.push(plural(failed, "does not", "do not"));
+    }
+    if not_run > 0 {
+        parts.push(format!(
+            "{} (they run in the crate's tests)",
+            plural(
+                not_run,
+                "needs code written by hand",
+                "need code written by hand"
+            )
+        ));
+    }
+    Some(parts.join(", "))
+}
+
+/// The failing scenarios of `spec`, as errors located at the failing step.
+pub fn diagnostics(source: &Source, spec: &Spec, runs: &[Run]) -> Vec<Diagnostic> {
+    runs.iter()
+        .filter_map(|run| {
+            let Ran::Failed {
+                line,
+                expected,
+                happened,
+            } = &run.ran
+            else {
+                return None;
+            };
+            let scenario = &spec.models[run.model].scenarios[run.scenario];
+            Some(
+                Diagnostic::error(
+                    codes::SCENARIO_FAILS,
+                    format!("the scenario `{}` does not hold", scenario.title),
+                )
+                .at_labelled(line_span(&source.text, *line), format!("expected: {expected}"))
+                .with_help(format!(
+                    "happened: {happened}. The rules and this scenario disagree: correct whichever is wrong"
+                )),
+            )
+        })
+        .collect()
+}
+
+/// The span of a line's text (1-based), without its indentation and line
+/// break.
+fn line_span(text: &str, line: usize) -> Span {
+    let mut start = 0;
+    for (number, content) in text.split_inclusive('\n').enumerate() {
+        if number + 1 == line {
+            let trimmed = content.trim_end_matches(['\n', '\r']);
+            let indent = trimmed.len() - trimmed.trim_start().len();
+            return Span::new(start + indent, start + trimmed.len());
+        }
+        start += content.len();
+    }
+    Span::new(text.len(), text.len())
+}
+
+fn values(fact: &ir::Fact) -> Vec<Value> {
+    fact.values
+        .iter()
+        .map(|(field, literal)| Value::from_literal(literal, &field.ty))
+        .collect()
+}
+
+/// `created [id: t1, text: "a"]`.
+pub(super) fn event_words(event: &ir::Event, values: &[Value]) -> String {
+    let fields: Vec<String> = event
+        .fields
+        .iter()
+        .zip(values)
+        .map(|(f, v)| format!("{}: {}", f.term, v.words()))
+        .collect();
+    format!("{} [{}]", event.name, fields.join(", "))
+}
+
+fn happened(event: &ir::Event, outcome: &Outcome) -> String {
+    match outcome {
+        Ok(values) => event_words(event, values),
+        Err(r) => format!(
+            "rejected by {} as {}: {:?}",
+            r.rule,
+            r.kind.word(),
+            r.message
+        ),
+    }
+}
+
+fn run_one(spec: &Spec, model: usize, scenario: &ir::Scenario) -> Result<Ran, Stop> {
+    let m = &spec.models[model];
+    let mut world = World::new(spec);
+    for fact in &scenario.given {
+        let at = match fact.ask {
+            Some(ask) => spec
+                .models
+                .iter()
+                .position(|o| o.name == m.asks[ask].name)
+                .ok_or_else(|| Stop::Unsupported("an unknown model".into()))?,
+            None => model,
+        };
+        world.accept(at, fact.index, &values(fact))?;
+    }
+    let command = &m.commands[scenario.when.index];
+    let event = m.event_of(command);
+    let outcome = world.propose(model, scenario.when.index, &values(&scenario.when))?;
+    let fail = |expected: String| Ran::Failed {
+        line: scenario.then_line,
+        expected,
+        happened: happened(event, &outcome),
+    };
+    match &scenario.then {
+        ir::Outcome::Event { fact } => {
+            let expected = values(fact);
+            if outcome.as_ref().ok() != Some(&expected) {
+                return Ok(fail(event_words(&m.events[fact.index], &expected)));
+            }
+        }
+        ir::Outcome::Accepted => {
+            if outcome.is_err() {
+                return Ok(fail("accepted".into()));
+            }
+        }
+        ir::Outcome::Rejected {
+            rule,
+            kind,
+            message,
+        } => {
+            let fits = outcome.as_ref().err().is_some_and(|r| {
+                rule.as_ref().is_none_or(|rule| {
+                    r.rule == *rule
+                        || r.rule.strip_prefix(&format!("{}/", command.name)) == Some(rule.as_str())
+                }) && kind.is_none_or(|kind| r.kind == kind)
+                    && message.as_ref().is_none_or(|message| r.message == *message)
+            });
+            if !fits {
+                let mut expected = String::from("rejected");
+                if let Some(rule) = rule {
+                    expected.push_str(&format!(" by {rule}"));
+                }
+                if let Some(kind) = kind {
+                    expected.push_str(&format!(" as {}", kind.word()));
+                }
+                if let Some(message) = message {
+                    expected.push_str(&format!(": {message:?}"));
+                }
+                return Ok(fail(expected));
+            }
+        }
+    }
+    if let Ok(values) = &outcome {
+        world.accept(model, command.event, values)?;
+    }
+    for expect in &scenario.expects {
+        let query = &m.queries[expect.query];
+        let args: Vec<Value> = query
+            .params
+            .iter()
+            .zip(&expect.args)
+            .map(|(p, literal)| Value::from_literal(literal, &p.ty))
+            .collect();
+        let answer = world.query(model, expect.query, &args)?.keyed();
+        let wanted = Value::from_literal(&expect.value, &expect.ty);
+        if answer != wanted {
+            return Ok(Ran::Failed {
+                line: expect.line,
+                expected: format!("{} is {}", query.name, wanted.words()),
+                happened: format!("{} is {}", query.name, answer.words()),
+            });
+        }
+    }
+    Ok(Ran::Passed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_line_span_leaves_out_indentation_and_line_breaks() {
+        let text = "a\r\n    then b\r\nc";
+        let span = super::line_span(text, 2);
+        assert_eq!(&text[span.range()], "then b");
+        assert_eq!(super::line_span(text, 9).start, text.len());
+    }
+}
