@@ -1,6 +1,7 @@
 //! `esgen doc`: for every spec in `specs/`, the Markdown names every term,
-//! model, action and query, with a Mermaid diagram per model; each SVG is
-//! well-formed XML whose text names every command and event of its model.
+//! model, action and query, with a Mermaid diagram per model, and each
+//! event as `esgen list` names it; each SVG is well-formed XML whose text
+//! names every command and event of its model.
 
 mod common;
 
@@ -12,6 +13,7 @@ fn every_spec_is_documented_with_a_diagram_per_model() {
         let spec = spec.unwrap_or_else(|| panic!("{}: {diagnostics:?}", path.display()));
         let files = esgen::doc::document(&spec, source.stem());
         let markdown = &files[0];
+        let listing = esgen::model::list::list(&spec);
         assert_eq!(markdown.name, format!("{}.md", source.stem()));
         for model in &spec.models {
             assert!(
@@ -28,6 +30,21 @@ fn every_spec_is_documented_with_a_diagram_per_model() {
             }
             for query in &model.queries {
                 assert!(markdown.text.contains(&query.spec_line), "{}", query.name);
+            }
+            // Events are named as `esgen list` names them: by their tag
+            // (`registered@2` above version 1).
+            let listed = listing
+                .models
+                .iter()
+                .find(|m| m.name == model.name)
+                .expect("the model is listed");
+            for command in &listed.commands {
+                let action = format!("- **{}** → `{}`\n", command.name, command.event);
+                assert!(markdown.text.contains(&action), "{}: {action}", model.name);
+            }
+            for event in &listed.events {
+                let node = format!("[\"{}<br/>", event.name);
+                assert!(markdown.text.contains(&node), "{}: {node}", model.name);
             }
             if model.commands.is_empty() {
                 continue;

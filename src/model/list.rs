@@ -1,6 +1,8 @@
 //! `esgen list`: the models of a spec (its aggregates), and per model its
 //! commands with the events they are accepted as, its events, its queries
 //! and how its events are stored — for people, or as JSON for scripts.
+//! Events are named by their tag (`registered@2` above version 1), as
+//! `esgen doc` and the stored events name them.
 
 use super::ir::{Spec, Streams, Type};
 use serde::Serialize;
@@ -41,14 +43,17 @@ pub struct CommandListing {
     pub name: String,
     /// Its parameters, as written.
     pub params: Vec<String>,
-    /// The event it is accepted as.
+    /// The event it is accepted as, by its tag (`registered@2` above
+    /// version 1).
     pub event: String,
 }
 
 /// An event.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventListing {
-    /// As written (also its serialised tag).
+    /// Its tag: the name, and `@<version>` above version 1
+    /// (`registered@2`), as the action line writes it and events are
+    /// serialised.
     pub name: String,
     /// Its fields, as written.
     pub fields: Vec<String>,
@@ -82,14 +87,14 @@ pub fn list(spec: &Spec) -> Listing {
                     .map(|c| CommandListing {
                         name: c.name.clone(),
                         params: names(&c.params),
-                        event: model.event_of(c).name.clone(),
+                        event: model.event_of(c).tag(),
                     })
                     .collect(),
                 events: model
                     .events
                     .iter()
                     .map(|e| EventListing {
-                        name: e.name.clone(),
+                        name: e.tag(),
                         fields: names(&e.fields),
                     })
                     .collect(),
