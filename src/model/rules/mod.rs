@@ -15,6 +15,7 @@ use crate::syntax::ast;
 
 mod accounted;
 mod actions;
+mod cycles;
 mod effects;
 mod operands;
 mod queries;
