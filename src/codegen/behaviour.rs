@@ -224,7 +224,12 @@ impl<'m> Behaviour<'m> {
                             format!("{}.{}.values()", Self::state(ctx), self.store_field(store));
                         if let Some(condition) = filter {
                             let cond = self.condition(condition, Ctx::Query, &b);
-                            list.push_str(&format!(".filter(|{b}| {cond})"));
+                            let each = if reads_item(condition) {
+                                b.as_str()
+                            } else {
+                                "_"
+                            };
+                            list.push_str(&format!(".filter(|{each}| {cond})"));
                         }
                         format!("{list}.map(|{b}| {b}.{key}.clone()).collect()")
                     }
@@ -519,6 +524,11 @@ impl<'m> Behaviour<'m> {
                 let head = match filter {
                     Some(condition) => {
                         let cond = self.condition(condition, Ctx::Query, &b);
+                        let b = if reads_item(condition) {
+                            b.as_str()
+                        } else {
+                            "_"
+                        };
                         let line = format!("        {field}.filter(|{b}| {cond})");
                         if width(&line) > MAX_WIDTH {
                             format!(
@@ -995,6 +1005,21 @@ impl<'m> Behaviour<'m> {
         );
         format!("{open}{range_let}{pad_i}if {bad} {{\n{add}\n{pad_i}}}{close}")
     }
+}
+
+/// Whether a derived query's condition reads the entity it looks at
+/// (else its closure takes `_`).
+fn reads_item(condition: &Condition) -> bool {
+    let mut reads = false;
+    let mut look = |e: &Expr| reads |= matches!(e, Expr::Item { .. });
+    match condition {
+        Condition::Holds { expr } | Condition::Not { expr } => expr.visit(&mut look),
+        Condition::Compare { left, right, .. } => {
+            left.visit(&mut look);
+            right.visit(&mut look);
+        }
+    }
+    reads
 }
 
 /// A guard's message: a string literal, or the arguments of `format!`.

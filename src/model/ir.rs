@@ -416,7 +416,6 @@ pub enum Expr {
 }
 
 impl Expr {
-    /// The expression's type.
     /// Calls `f` on the expression and on each expression inside it.
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
@@ -430,7 +429,7 @@ impl Expr {
         }
     }
 
-    /// What the expression's value is.
+    /// The expression's type: what its value is.
     pub fn ty(&self) -> &Type {
         match self {
             Expr::Input { ty, .. }

@@ -847,8 +847,12 @@ fn type_text(expr: &ast::TypeExpr) -> String {
 }
 
 fn action_line(action: &ast::Action) -> String {
+    let version = match action.event_version {
+        Some((n, _)) if n != 1 => format!("@{n}"),
+        _ => String::new(),
+    };
     format!(
-        "{} {} accepted as {} {}",
+        "{} {} accepted as {}{version} {}",
         action.command.text,
         bracket(&action.params),
         action.event.text,

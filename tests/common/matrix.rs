@@ -41,6 +41,10 @@ pub fn spec() -> String {
     }
     line("Queries:".into());
     line("  - has-answer? [answer-id]".into());
+    // Conditions that do not read the entity looked at.
+    line("  - answer-count = count of answers".into());
+    line("  - answers-if-many = answers where answer-count is more than 2".into());
+    line("  - count-if-many = count of answers where answer-count is more than 2".into());
     for (n, ..) in TYPES {
         line(format!(
             "  - maybe-{n}-of [answer-id] = maybe-{n} of Answer [answer-id]"
@@ -59,6 +63,9 @@ pub fn spec() -> String {
         ));
     }
     line("Actions:".into());
+    line("  - forget-if-many [] accepted as forgotten [answer-ids]".into());
+    line("    answer-ids = ids of answers-if-many".into());
+    line("    removes each Answer [answer-ids]".into());
     line(format!(
         "  - record [answer-id {fields}] accepted as recorded [answer-id {fields}]"
     ));

@@ -314,6 +314,47 @@ impl Pass<'_> {
         Ok(expr)
     }
 
+    /// An argument of a query that is not an input of the scope. In a
+    /// derived query's condition, the entity's fields are not arguments:
+    /// the query asked is answered once, not for each entity.
+    fn unknown_argument(&mut self, arg: &ast::Ident, scope: Scope<'_>) {
+        let Scope::Query(params, entity) = scope else {
+            self.unknown_name(arg, scope);
+            return;
+        };
+        let names: Vec<&str> = params.iter().map(|f| f.term.as_str()).collect();
+        let field = entity.fields.iter().any(|f| f.term == arg.text);
+        let message = if field {
+            format!(
+                "`{}` is a field of the `{}` looked at, which a query asked here cannot take",
+                arg.text, entity.name
+            )
+        } else {
+            format!("`{}` is not a parameter of the query", arg.text)
+        };
+        let help = match did_you_mean(&arg.text, names.iter().copied()) {
+            Some(close) if !field => format!("did you mean `{close}`?"),
+            _ if names.is_empty() => format!(
+                "a query asked in a condition is answered once, not for each `{}`: its arguments are parameters of the query being defined, which has none",
+                entity.name
+            ),
+            _ => format!(
+                "a query asked in a condition is answered once, not for each `{}`: its arguments are parameters of the query being defined: {}",
+                entity.name,
+                names.join(", ")
+            ),
+        };
+        self.out.push(
+            err(
+                codes::UNKNOWN_IN_RULE,
+                message,
+                arg.span,
+                "not an argument here",
+            )
+            .with_help(help),
+        );
+    }
+
     pub(super) fn unknown_name(&mut self, name: &ast::Ident, scope: Scope<'_>) {
         let mut names: Vec<&str> = scope.inputs().iter().map(|f| f.term.as_str()).collect();
         if let Scope::Query(_, entity) = scope {
@@ -405,7 +446,7 @@ impl Pass<'_> {
         let mut exprs = Vec::new();
         for (arg, param) in args.iter().zip(params) {
             let Some(expr) = Self::input(scope, &arg.text) else {
-                self.unknown_name(arg, scope);
+                self.unknown_argument(arg, scope);
                 return Err(());
             };
             if *expr.ty() != param.ty {
