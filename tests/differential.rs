@@ -295,7 +295,7 @@ fn with_scenarios(spec: &str, name: &str, added: &[String]) -> String {
 /// committed examples whose models are all rules.
 fn specs() -> Vec<(String, String)> {
     let mut found = vec![("matrix".to_string(), common::matrix::spec())];
-    for name in ["lending", "shows", "borrowers"] {
+    for name in ["lending", "shows", "borrowers", "asked-defaults"] {
         let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));
     }

@@ -132,7 +132,13 @@ fn asked_models(file: &ast::SpecFile) -> Vec<ir::Model> {
     file.models
         .iter()
         .filter(|m| named.contains(&m.name.text))
-        .filter_map(|m| lower::Lowering::new(m, &mut quiet).declarations().run().0)
+        .filter_map(|m| {
+            let mut lowered = lower::Lowering::new(m, &mut quiet).declarations().run().0?;
+            // Its terms' defaults and constraints: what a scenario's
+            // `given … in <Model>` leaves out takes that model's default.
+            rules::terms_only(m, &mut lowered);
+            Some(lowered)
+        })
         .collect()
 }
 

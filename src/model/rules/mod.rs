@@ -66,6 +66,19 @@ pub(super) fn apply(
     !failed && !crate::diagnostics::has_errors(&diagnostics[before..])
 }
 
+/// The terms' constraints and defaults alone, reported nowhere (the
+/// model's own lowering reports them): for a model lowered as far as it
+/// declares, as other models see it.
+pub(super) fn terms_only(model: &ast::Model, lowered: &mut ir::Model) {
+    let mut pass = Pass {
+        model: lowered,
+        others: &[],
+        out: Vec::new(),
+        lowered: Vec::new(),
+    };
+    pass.term_checks(model);
+}
+
 struct Pass<'m> {
     model: &'m mut ir::Model,
     /// The spec's other models, their rules aside: what `in <Model>` asks.
