@@ -157,6 +157,11 @@ impl LineParser {
                         scenario.broken = true;
                     }
                 }
+                if self.context == Context::In(SectionKind::Actions)
+                    && self.bulleted_clause(line, offset)
+                {
+                    return;
+                }
                 if self.context != Context::Skipping {
                     let step_line = is_step_line(line);
                     if step_line && self.context != Context::In(SectionKind::Scenarios) {
@@ -622,6 +627,92 @@ impl LineParser {
                 });
             }
         }
+    }
+
+    /// A rule line of an action written as a list item (`- adds Todo`):
+    /// reported as such, in `Actions:`. When the rest of the line reads as a
+    /// rule line, it is attached to the action above all the same, so that
+    /// nothing is reported for its absence, and the rule lines after it
+    /// still belong to that action. Returns whether the line was one.
+    fn bulleted_clause(&mut self, line: &str, offset: usize) -> bool {
+        let content = line.trim_start();
+        let indent = line.len() - content.len();
+        let Some(bullet) = content
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '•' | '-' | '*'))
+        else {
+            return false;
+        };
+        let after = &content[bullet.len_utf8()..];
+        let rest = after.trim_start_matches([' ', '\t']);
+        if rest.len() == after.len() {
+            return false;
+        }
+        let bullet_end = line.len() - rest.len();
+        // The same line with the bullet blanked out: every position in it
+        // is the position in the spec.
+        let blank = format!("{}{rest}", " ".repeat(bullet_end));
+        let parsed = DddParser::parse(Rule::actions_line, &blank);
+        let clause_pair = parsed.as_ref().ok().and_then(|pairs| {
+            pairs
+                .clone()
+                .next()?
+                .into_inner()
+                .find(|pair| pair.as_rule() == Rule::clause)
+        });
+        if clause_pair.is_none() && !is_clause_line(rest) {
+            return false;
+        }
+        let written = match &clause_pair {
+            Some(pair) => pair.as_str(),
+            None => rest
+                .split_once('#')
+                .map_or(rest, |(code, _)| code)
+                .trim_end(),
+        };
+        let action = self
+            .models
+            .last()
+            .filter(|_| self.clause_target)
+            .and_then(|model| model.actions.last())
+            .map(|action| action.command.span);
+        let message = if action.is_some() || self.clause_target_broken {
+            "this is a rule line of the action above, written as a list item"
+        } else {
+            "this is a rule line, written as a list item"
+        };
+        let mut diagnostic = Diagnostic::error(codes::SYNTAX, message)
+            .at_labelled(
+                Span::new(offset + indent, offset + bullet_end),
+                "remove this bullet",
+            )
+            .with_help(format!(
+                "rule lines come directly under their action, without a bullet: write `{written}`"
+            ));
+        if let Some(command) = action {
+            diagnostic = diagnostic.with_label(command, "the action it belongs to");
+        }
+        self.diagnostics.push(diagnostic);
+        match (clause_pair, &parsed) {
+            (Some(pair), _) => {
+                let clause = clause(first(pair), offset);
+                if let Some(action) = self
+                    .models
+                    .last_mut()
+                    .filter(|_| self.clause_target)
+                    .and_then(|model| model.actions.last_mut())
+                {
+                    action.clauses.push(clause);
+                }
+            }
+            (None, Err(error)) if !self.clause_target_broken => {
+                self.diagnostics
+                    .push(errors::translate(error, Rule::actions_line, &blank, offset));
+            }
+            (None, _) => {}
+        }
+        true
     }
 
     /// The scenario the steps below belong to, if any.
