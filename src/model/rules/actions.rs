@@ -154,7 +154,11 @@ impl Pass<'_> {
                                 "the event field `{}` of `{}` has no source",
                                 field.term, event.name
                             ),
-                            action.event.span,
+                            action
+                                .fields
+                                .iter()
+                                .find(|f| f.text == field.term)
+                                .map_or(action.event.span, |f| f.span),
                             &format!("`{}` does not carry `{}`", action.command.text, field.term),
                         )
                         .with_help(format!(
@@ -185,6 +189,7 @@ impl Pass<'_> {
         let mut rest = message;
         let mut ok = true;
         while let Some(open) = rest.find('{') {
+            let at = message.len() - rest.len() + open;
             if open > 0 {
                 parts.push(MessagePart::Text(rest[..open].to_string()));
             }
@@ -206,13 +211,15 @@ impl Pass<'_> {
                         .filter(|p| p.ty.is_displayable())
                         .map(|p| p.term.as_str())
                         .collect();
-                    let (message, help) = match found {
+                    let (text, label, help) = match found {
                         Some(p) => (
                             format!("`{{{name}}}` is a `{}`, which a message cannot show", p.ty.spec()),
+                            "cannot be shown",
                             "show a parameter that is text, a number, an identity, a date or a choice".to_string(),
                         ),
                         None => (
                             format!("`{{{name}}}` is not a parameter of the command"),
+                            "not a parameter",
                             match did_you_mean(name, names.iter().copied()) {
                                 Some(close) => format!("did you mean `{{{close}}}`?"),
                                 None if names.is_empty() => "this command has no parameter to show".to_string(),
@@ -221,8 +228,13 @@ impl Pass<'_> {
                         ),
                     };
                     self.out.push(
-                        err(codes::BAD_PLACEHOLDER, message, span, "in this message")
-                            .with_help(help),
+                        err(
+                            codes::BAD_PLACEHOLDER,
+                            text,
+                            placeholder_span(message, span, at, at + close + 2),
+                            label,
+                        )
+                        .with_help(help),
                     );
                 }
             }
@@ -398,4 +410,43 @@ fn slug(action: &str, unless: bool, condition: &ast::Condition) -> String {
         if unless { "unless" } else { "if" },
         words.join("-")
     )
+}
+
+/// Where the bytes `start..end` of a guard's message (as unescaped) are in
+/// the spec, the message being written at `span` with its quotes. The
+/// characters `"` and `\` are written escaped; when nothing else is (the
+/// written message is as long as that makes it), each byte's place is
+/// known, and otherwise the whole message is the place.
+fn placeholder_span(message: &str, span: Span, start: usize, end: usize) -> Span {
+    let escaped = |upto: &str| upto.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
+    if span.end - span.start != message.len() + escaped(message) + 2 {
+        return span;
+    }
+    let at = |i: usize| span.start + 1 + i + escaped(&message[..i]);
+    Span::new(at(start), at(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder_span;
+    use crate::source::Span;
+
+    #[test]
+    fn a_placeholder_is_found_in_the_message_as_written() {
+        // `"say \"hi\" to {who}"` written from byte 10: `{who}` is at 26..31.
+        let message = r#"say "hi" to {who}"#;
+        let written = r#""say \"hi\" to {who}""#;
+        let span = Span::new(10, 10 + written.len());
+        let start = message.find('{').unwrap();
+        assert_eq!(
+            placeholder_span(message, span, start, message.len()),
+            Span::new(10 + written.find('{').unwrap(), 10 + written.len() - 1)
+        );
+        // `\{who}` escapes a character that needs none: the place of each
+        // byte is not known, so the whole message is the place.
+        let written = r#""say \{who}""#;
+        let message = "say {who}";
+        let span = Span::new(0, written.len());
+        assert_eq!(placeholder_span(message, span, 4, 9), span);
+    }
 }
