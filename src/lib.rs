@@ -144,13 +144,20 @@ pub fn check_with_lock(
     source: &Source,
     lock: Option<&Lock>,
 ) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {
-    let (spec, next, mut diagnostics) = check_rules(source, lock);
-    let Some(spec) = spec else {
+    let (file, spec, next, mut diagnostics) = check_model(source, lock);
+    let Some(mut spec) = spec else {
         return (None, None, diagnostics);
     };
     let runs = eval::scenarios::run(&spec);
     let failed = eval::scenarios::diagnostics(source, &spec, &runs);
     if failed.is_empty() {
+        // What each scenario shows, and so `W0003`, by the rejections
+        // that happened.
+        let actual = rejections(&spec, &runs);
+        let untested = model::scenarios::credit(&file, &mut spec, &actual);
+        diagnostics.retain(|d| d.code != codes::UNTESTED);
+        diagnostics.extend(untested);
+        diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
         return (Some(spec), next, diagnostics);
     }
     diagnostics.extend(failed);
@@ -158,14 +165,67 @@ pub fn check_with_lock(
     (None, None, diagnostics)
 }
 
+/// For each scenario that held and whose command was rejected: its
+/// model's index, its own, and the rule that rejected the command, as the
+/// evaluator saw it.
+fn rejections(
+    spec: &model::ir::Spec,
+    runs: &[eval::scenarios::Run],
+) -> Vec<(usize, usize, String)> {
+    let values = |fact: &model::ir::Fact| -> Vec<eval::Value> {
+        fact.values
+            .iter()
+            .map(|(field, literal)| eval::Value::from_literal(literal, &field.ty))
+            .collect()
+    };
+    runs.iter()
+        .filter(|run| run.ran == eval::scenarios::Ran::Passed)
+        .filter_map(|run| {
+            let m = &spec.models[run.model];
+            let scenario = &m.scenarios[run.scenario];
+            if !matches!(scenario.then, model::ir::Outcome::Rejected { .. }) {
+                return None;
+            }
+            let mut world = eval::World::new(spec);
+            for fact in &scenario.given {
+                let at = match fact.ask {
+                    Some(ask) => spec
+                        .models
+                        .iter()
+                        .position(|o| o.name == m.asks[ask].name)?,
+                    None => run.model,
+                };
+                world.accept(at, fact.index, &values(fact)).ok()?;
+            }
+            let outcome = world.propose(run.model, scenario.when.index, &values(&scenario.when));
+            let rejection = outcome.ok()?.err()?;
+            Some((run.model, run.scenario, rejection.rule))
+        })
+        .collect()
+}
+
 /// [`check_with_lock`] without running the scenarios.
 pub fn check_rules(
     source: &Source,
     lock: Option<&Lock>,
 ) -> (Option<model::ir::Spec>, Option<Lock>, Vec<Diagnostic>) {
+    let (_, spec, next, diagnostics) = check_model(source, lock);
+    (spec, next, diagnostics)
+}
+
+/// [`check_rules`], with the syntax tree.
+fn check_model(
+    source: &Source,
+    lock: Option<&Lock>,
+) -> (
+    syntax::ast::SpecFile,
+    Option<model::ir::Spec>,
+    Option<Lock>,
+    Vec<Diagnostic>,
+) {
     let (file, spec, diagnostics) = analyze(source);
     let Some(mut spec) = spec else {
-        return (None, None, diagnostics);
+        return (file, None, None, diagnostics);
     };
     let mut diagnostics = diagnostics;
     let mut more = Vec::new();
@@ -173,9 +233,9 @@ pub fn check_rules(
     diagnostics.append(&mut more);
     diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
     if has_errors(&diagnostics) {
-        return (None, None, diagnostics);
+        return (file, None, None, diagnostics);
     }
-    (Some(spec), Some(next), diagnostics)
+    (file, Some(spec), Some(next), diagnostics)
 }
 
 /// Parse and analyse, no lock.
@@ -314,5 +374,80 @@ pub fn build_with(
             diagnostics.append(&mut errors);
             (None, diagnostics)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::codes;
+    use crate::source::Source;
+
+    /// Scenarios whose rejection the spec alone cannot attribute: one
+    /// rejected by the constraints of an action with one guard, one
+    /// quoting a message two guards give, one naming no kind or message.
+    const SPEC: &str = r#"Model: Todos
+Entity: Todo [id text priority]
+Terms:
+  - text: text, not blank
+  - priority: integer, between 1 and 5, default 3
+Queries:
+  - has-todo? [id]
+Actions:
+  - create-new [id text] accepted as created [id text priority]
+    rejected if has-todo? [id]: "no"
+    adds Todo
+  - reprioritise [id priority] accepted as reprioritised [id priority]
+    rejected unless has-todo? [id]: "no"
+    rejected if priority is 5: "no"
+    sets priority of Todo [id] to priority
+Scenarios:
+  - a todo is created
+    when create-new [id: t1, text: "a"]
+    then created [id: t1, text: "a", priority: 3]
+  - blank text is refused
+    when create-new [id: t2, text: " "]
+    then rejected as invalid
+  - top priority is refused
+    given created [id: t1, text: "a"]
+    when reprioritise [id: t1, priority: 5]
+    then rejected: "no"
+  - an absent todo is refused
+    when reprioritise [id: t1, priority: 2]
+    then rejected as not-found
+  - a priority out of bounds is refused
+    given created [id: t1, text: "a"]
+    when reprioritise [id: t1, priority: 9]
+    then rejected
+"#;
+
+    #[test]
+    fn a_scenario_shows_the_rule_that_rejected_its_command() {
+        let source = Source::new("t.ddd", SPEC);
+        let (spec, _, diagnostics) = super::check_with_lock(&source, None);
+        let spec = spec.expect("the spec checks");
+        let covers: Vec<Vec<&str>> = spec.models[0]
+            .scenarios
+            .iter()
+            .map(|s| s.covers.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            covers,
+            [
+                vec!["create-new"],
+                vec!["create-new", "create-new/constraints"],
+                vec!["reprioritise", "reprioritise/if-priority-is-5"],
+                vec!["reprioritise", "reprioritise/unless-has-todo"],
+                vec!["reprioritise", "reprioritise/constraints"],
+            ]
+        );
+        let untested: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.code == codes::UNTESTED)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            untested,
+            ["no scenario shows `create-new/if-has-todo` rejecting"]
+        );
     }
 }

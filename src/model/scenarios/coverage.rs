@@ -5,53 +5,17 @@
 
 use super::Pass;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::model::ir::{self, MessagePart};
+use crate::model::ir::{self, MessagePart, RejectionKind};
 use crate::syntax::ast;
 
 impl Pass<'_> {
-    /// The rule ids a scenario shows: its action's name, and the guard
-    /// its rejection comes from when that can be told from the spec (the
-    /// rule it names, else the guard whose message it quotes, else the
-    /// only guard of its kind, else the action's only guard).
+    /// The rule ids a scenario shows: its action's name, and the rule its
+    /// rejection comes from when that can be told from the spec alone
+    /// ([`rejected_by`]).
     pub(super) fn covers(&self, when: &ir::Fact, then: &ir::Outcome) -> Vec<String> {
         let command = &self.model.commands[when.index];
         let mut covers = vec![command.name.clone()];
-        let ir::Outcome::Rejected {
-            rule,
-            kind,
-            message,
-        } = then
-        else {
-            return covers;
-        };
-        let guards = &command.guards;
-        let by_rule = rule
-            .as_ref()
-            .and_then(|rule| guards.iter().find(|g| g.rule == *rule));
-        let by_message = || {
-            let message = message.as_deref()?;
-            guards.iter().find(|g| matches(&g.message, message))
-        };
-        let by_kind = || {
-            let kind = (*kind)?;
-            let mut of_kind = guards.iter().filter(|g| g.kind == kind);
-            let only = of_kind.next()?;
-            of_kind.next().is_none().then_some(only)
-        };
-        let only = || match guards.as_slice() {
-            [only] => Some(only),
-            _ => None,
-        };
-        let guard = if rule.is_some() {
-            by_rule
-        } else {
-            by_message().or_else(by_kind).or_else(only)
-        };
-        if let Some(guard) = guard {
-            covers.push(guard.rule.clone());
-        } else if let Some(rule) = rule {
-            covers.push(rule.clone());
-        }
+        covers.extend(rejected_by(self.model, command, then));
         covers
     }
 
@@ -62,52 +26,130 @@ impl Pass<'_> {
         if model.scenarios.is_empty() || self.out.iter().any(Diagnostic::is_error) {
             return;
         }
-        let covered: Vec<&str> = self
-            .model
-            .scenarios
-            .iter()
-            .flat_map(|s| s.covers.iter().map(String::as_str))
-            .collect();
-        let mut warnings = Vec::new();
-        for (command, action) in self.model.commands.iter().zip(&model.actions) {
-            if !covered.contains(&command.name.as_str()) {
-                warnings.push(
-                    Diagnostic::warning(
-                        codes::UNTESTED,
-                        format!("no scenario runs `{}`", command.name),
-                    )
-                    .at_labelled(action.command.span, "no example of this action")
-                    .with_help(format!(
-                        "add a scenario under `Scenarios:`: a title, then `when {} [...]` and `then …`",
-                        command.name
-                    )),
-                );
-                continue;
-            }
-            let guard_lines = action.clauses.iter().filter_map(|clause| match clause {
-                ast::Clause::Guard { span, .. } => Some(*span),
-                _ => None,
-            });
-            for (guard, span) in command.guards.iter().zip(guard_lines) {
-                if covered.contains(&guard.rule.as_str()) {
-                    continue;
-                }
-                let short = guard.rule.split_once('/').map_or("", |(_, r)| r);
-                warnings.push(
-                    Diagnostic::warning(
-                        codes::UNTESTED,
-                        format!("no scenario shows `{}` rejecting", guard.rule),
-                    )
-                    .at_labelled(span, "no example of this rule")
-                    .with_help(format!(
-                        "add a scenario whose `when {}` breaks it, ending `then rejected by {short}` or quoting its message",
-                        command.name
-                    )),
-                );
-            }
-        }
+        let warnings = untested(model, self.model);
         self.out.extend(warnings);
     }
+}
+
+/// The rule a scenario's rejection comes from, when the spec alone tells
+/// it: the rule the scenario names; else the one guard whose message it
+/// quotes (of the kind it names, if it names one); else, when it quotes no
+/// message, the one guard of the kind it names (or the action's only
+/// guard, when it names no kind), provided nothing but a guard rejects the
+/// command with that kind (constraints and ranges reject as `invalid`, a
+/// source reading an entity as `not-found`). `None` when the command is
+/// accepted, or when more than one rule could have rejected it.
+fn rejected_by(model: &ir::Model, command: &ir::Command, then: &ir::Outcome) -> Option<String> {
+    let ir::Outcome::Rejected {
+        rule,
+        kind,
+        message,
+    } = then
+    else {
+        return None;
+    };
+    if let Some(rule) = rule {
+        return Some(rule.clone());
+    }
+    let mut candidates = command
+        .guards
+        .iter()
+        .filter(|g| kind.is_none_or(|kind| g.kind == kind))
+        .filter(|g| {
+            message
+                .as_deref()
+                .is_none_or(|message| matches(&g.message, message))
+        });
+    let guard = candidates.next()?;
+    if candidates.next().is_some() {
+        return None;
+    }
+    if message.is_none() {
+        let others = other_rejections(model, command);
+        let ambiguous = match kind {
+            Some(kind) => others.contains(kind),
+            None => !others.is_empty(),
+        };
+        if ambiguous {
+            return None;
+        }
+    }
+    Some(guard.rule.clone())
+}
+
+/// The kinds with which a command is rejected by something other than its
+/// guards: `invalid` when a parameter has constraints or its event
+/// increases or decreases a field (whose range it must keep), `not-found`
+/// when a field of its event is read from an entity.
+fn other_rejections(model: &ir::Model, command: &ir::Command) -> Vec<RejectionKind> {
+    let mut kinds = Vec::new();
+    let ranges = model.events[command.event]
+        .effects
+        .iter()
+        .flatten()
+        .any(|effect| matches!(effect, ir::Effect::Changes { .. }));
+    if ranges || command.params.iter().any(|p| !p.checks.is_empty()) {
+        kinds.push(RejectionKind::Invalid);
+    }
+    let reads_entity = command
+        .proposing
+        .iter()
+        .flatten()
+        .any(|from| matches!(from.expr, ir::Expr::FieldOf { .. }));
+    if reads_entity {
+        kinds.push(RejectionKind::NotFound);
+    }
+    kinds
+}
+
+/// The warnings `W0003` of a model that has scenarios: each action no
+/// scenario runs, and each guard of the others that no scenario shows
+/// rejecting (by the scenarios' `covers`).
+pub(super) fn untested(model: &ast::Model, lowered: &ir::Model) -> Vec<Diagnostic> {
+    let covered: Vec<&str> = lowered
+        .scenarios
+        .iter()
+        .flat_map(|s| s.covers.iter().map(String::as_str))
+        .collect();
+    let mut warnings = Vec::new();
+    for (command, action) in lowered.commands.iter().zip(&model.actions) {
+        if !covered.contains(&command.name.as_str()) {
+            warnings.push(
+                Diagnostic::warning(
+                    codes::UNTESTED,
+                    format!("no scenario runs `{}`", command.name),
+                )
+                .at_labelled(action.command.span, "no example of this action")
+                .with_help(format!(
+                    "add a scenario under `Scenarios:`: a title, then `when {} [...]` and `then …`",
+                    command.name
+                )),
+            );
+            continue;
+        }
+        let guard_lines = action.clauses.iter().filter_map(|clause| match clause {
+            ast::Clause::Guard { span, .. } => Some(*span),
+            _ => None,
+        });
+        for (guard, span) in command.guards.iter().zip(guard_lines) {
+            if covered.contains(&guard.rule.as_str()) {
+                continue;
+            }
+            let short = guard.rule.split_once('/').map_or("", |(_, r)| r);
+            warnings.push(
+                Diagnostic::warning(
+                    codes::UNTESTED,
+                    format!("no scenario shows `{}` rejecting", guard.rule),
+                )
+                .at_labelled(span, "no example of this rule")
+                .with_help(format!(
+                    "add a scenario whose `when {}` breaks it, ending `then rejected by {short}` or quoting its message",
+                    command.name
+                )),
+            );
+        }
+    }
+    warnings
 }
 
 /// Whether `message` is what a guard's message gives for some values of

@@ -54,6 +54,48 @@ pub(super) fn apply(
     diagnostics.append(&mut pass.out);
 }
 
+/// The scenarios of a checked spec credited with what their runs showed:
+/// `actual` holds, for each scenario that held with its command rejected
+/// (its model's and its own index), the rule that rejected it, which is
+/// then the one it shows (in place of what the spec alone told, which
+/// stays for the scenarios the evaluator could not run). Returns the
+/// warnings `W0003` as they stand after that, for every model with
+/// scenarios: they replace the ones the analysis gave.
+pub(crate) fn credit(
+    file: &ast::SpecFile,
+    spec: &mut ir::Spec,
+    actual: &[(usize, usize, String)],
+) -> Vec<Diagnostic> {
+    for (model, index, rule) in actual {
+        let Some(scenario) = spec
+            .models
+            .get_mut(*model)
+            .and_then(|m| m.scenarios.get_mut(*index))
+        else {
+            continue;
+        };
+        scenario.covers.truncate(1);
+        scenario.covers.push(rule.clone());
+    }
+    let mut warnings = Vec::new();
+    for lowered in &spec.models {
+        let Some(model) = file
+            .models
+            .iter()
+            .find(|m| m.name.text == lowered.name && !m.scenarios.is_empty())
+        else {
+            continue;
+        };
+        warnings.extend(coverage::untested(model, lowered));
+    }
+    for diagnostic in &mut warnings {
+        diagnostic.message = super::rules::articles(&diagnostic.message);
+        diagnostic.label = diagnostic.label.as_deref().map(super::rules::articles);
+        diagnostic.help = diagnostic.help.as_deref().map(super::rules::articles);
+    }
+    warnings
+}
+
 /// A `given` event or a `when` command written as a scenario writes it
 /// (`fact`, read from `source`), typed against model `model` of a
 /// checked spec: what `esgen try` reads.
