@@ -223,22 +223,31 @@ fn check_model(
     Option<Lock>,
     Vec<Diagnostic>,
 ) {
-    let (file, spec, diagnostics) = analyze(source);
+    let (file, spec, mut diagnostics) = analyze(source);
     let Some(mut spec) = spec else {
         return (file, None, None, diagnostics);
     };
-    let mut diagnostics = diagnostics;
-    let mut more = Vec::new();
-    let next = model::evolution::apply(&file, &mut spec, lock, &mut more);
-    diagnostics.append(&mut more);
-    diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    let mut evolution = Vec::new();
+    let next = model::evolution::apply(&file, &mut spec, lock, &mut evolution);
+    evolution.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    if has_errors(&evolution) {
+        // The change breaks what is stored: that comes first, before what
+        // else it broke (scenarios that name the event's old fields).
+        evolution.append(&mut diagnostics);
+        diagnostics = evolution;
+    } else {
+        diagnostics.append(&mut evolution);
+        diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+    }
     if has_errors(&diagnostics) {
         return (file, None, None, diagnostics);
     }
     (file, Some(spec), Some(next), diagnostics)
 }
 
-/// Parse and analyse, no lock.
+/// Parse and analyse, no lock. The model comes back with errors too when
+/// they are all about scenarios ([`model::analyze_in_part`]), to be
+/// compared with the lock.
 fn analyze(
     source: &Source,
 ) -> (
@@ -251,7 +260,7 @@ fn analyze(
     if syntax_errors && file.models.is_empty() {
         return (file, None, diagnostics);
     }
-    let (spec, mut more) = model::analyze(&file, source);
+    let (spec, mut more) = model::analyze_in_part(&file, source);
     if syntax_errors {
         // Warnings about a spec whose lines did not all parse are noise:
         // the term they call undeclared may sit on the broken line.
@@ -260,7 +269,7 @@ fn analyze(
     diagnostics.append(&mut more);
     // In file order; diagnostics without a place (about the whole spec) last.
     diagnostics.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
-    if has_errors(&diagnostics) {
+    if syntax_errors {
         return (file, None, diagnostics);
     }
     (file, spec, diagnostics)

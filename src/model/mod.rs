@@ -29,6 +29,19 @@ use std::collections::BTreeSet;
 /// Checks a parsed spec and builds its semantic model. Returns `None` when
 /// any error was found; the diagnostics say why (warnings come either way).
 pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<Diagnostic>) {
+    let (spec, diagnostics) = analyze_in_part(file, source);
+    let spec = spec.filter(|_| !has_errors(&diagnostics));
+    (spec, diagnostics)
+}
+
+/// [`analyze`], except that when every error found is about a scenario
+/// (its shape, names or values) the model comes back all the same, each
+/// scenario with an error left out of it: the rest of it is checked, and
+/// can be compared with the lock.
+pub fn analyze_in_part(
+    file: &ast::SpecFile,
+    source: &Source,
+) -> (Option<ir::Spec>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     if file.models.is_empty() {
         diagnostics.push(
@@ -52,6 +65,7 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     let mut spaces = Vec::new();
     let lines = crate::source::LineIndex::new(&source.text);
     let mut tables: Vec<(String, String, Span)> = Vec::new();
+    let mut scenario_errors = 0;
     for model in file.models.iter().filter(|m| !m.name.text.is_empty()) {
         checks::model(model, &mut diagnostics);
         // A model with errors still hands on the names it has, so that
@@ -61,7 +75,12 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
             .seeing(&entities)
             .run();
         if let Some(lowered) = lowered.as_mut() {
+            let before = diagnostics.len();
             scenarios::apply(model, lowered, &others, source, &lines, &mut diagnostics);
+            scenario_errors += diagnostics[before..]
+                .iter()
+                .filter(|d| d.is_error())
+                .count();
             lowered.streams = streams::apply(model, lowered, &mut diagnostics);
             streams::tables_apart(model, lowered, &mut tables, &mut diagnostics);
         }
@@ -70,7 +89,8 @@ pub fn analyze(file: &ast::SpecFile, source: &Source) -> (Option<ir::Spec>, Vec<
     }
     let identities = identities(&models);
     namespace::check_spec(file, &spaces, &identities, &mut diagnostics);
-    if has_errors(&diagnostics) || models.len() != file.models.len() {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > scenario_errors || models.len() != file.models.len() {
         return (None, diagnostics);
     }
     let spec = ir::Spec {
