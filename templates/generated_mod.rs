@@ -349,33 +349,50 @@ impl<K, V> Default for Store<K, V> {
 }
 
 impl<K: Eq + Hash + Clone, V: Keyed<Key = K>> Store<K, V> {
-    fn position(&self, key: &K) -> Option<usize> {
+    fn position<Q>(&self, key: &Q) -> Option<usize>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         if self.indexed {
             self.index.get(key).copied()
         } else {
             self.entries
                 .iter()
-                .position(|entry| entry.as_ref().is_some_and(|v| v.key() == key))
+                .position(|entry| entry.as_ref().is_some_and(|v| v.key().borrow() == key))
         }
     }
 
-    /// The entity with this key, if held.
+    /// The entity with this key (or a borrowed form of it: `&str` for a
+    /// `String`), if held.
     #[must_use]
-    pub fn get(&self, key: &K) -> Option<&V> {
+    pub fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let position = self.position(key)?;
         self.entries[position].as_ref()
     }
 
     /// The entity with this key, for changing, if held. Its key is not to
     /// be changed.
-    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let position = self.position(key)?;
         self.entries[position].as_mut()
     }
 
     /// Whether an entity with this key is held.
     #[must_use]
-    pub fn contains(&self, key: &K) -> bool {
+    pub fn contains<Q>(&self, key: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         self.position(key).is_some()
     }
 
@@ -396,7 +413,11 @@ impl<K: Eq + Hash + Clone, V: Keyed<Key = K>> Store<K, V> {
     }
 
     /// Removes the entity with this key, if held.
-    pub fn remove(&mut self, key: &K) -> Option<V> {
+    pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let position = self.position(key)?;
         self.live -= 1;
         if !self.indexed {

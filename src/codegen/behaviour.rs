@@ -231,7 +231,14 @@ impl<'m> Behaviour<'m> {
                             };
                             list.push_str(&format!(".filter(|{each}| {cond})"));
                         }
-                        format!("{list}.map(|{b}| {b}.{key}.clone()).collect()")
+                        let copy = self
+                            .model
+                            .store_entity(store)
+                            .fields
+                            .first()
+                            .is_some_and(|f| f.ty.is_copy());
+                        let clone = if copy { "" } else { ".clone()" };
+                        format!("{list}.map(|{b}| {b}.{key}{clone}).collect()")
                     }
                     None => format!(
                         "{}.into_iter().map(|each| each.{key}).collect()",

@@ -1122,6 +1122,32 @@ fn call_args(model: &Model, command: &ir::Command) -> String {
     args.join(", ")
 }
 
+/// The inputs (Rust names) a derived query's definition reads.
+fn derived_inputs(derived: &ir::Derived) -> Vec<String> {
+    let mut read = Vec::new();
+    let mut look = |e: &ir::Expr| {
+        if let ir::Expr::Input { rust, .. } = e {
+            read.push(rust.clone());
+        }
+    };
+    match derived {
+        ir::Derived::Has { key, .. }
+        | ir::Derived::Get { key, .. }
+        | ir::Derived::Field { key, .. } => key.visit(&mut look),
+        ir::Derived::Select { filter, .. } | ir::Derived::Count { filter, .. } => match filter {
+            Some(ir::Condition::Holds { expr } | ir::Condition::Not { expr }) => {
+                expr.visit(&mut look);
+            }
+            Some(ir::Condition::Compare { left, right, .. }) => {
+                left.visit(&mut look);
+                right.visit(&mut look);
+            }
+            None => {}
+        },
+    }
+    read
+}
+
 fn param(field: &Field, skeleton: bool) -> String {
     let name = if skeleton {
         format!("_{}", crate::model::names::unraw(&field.rust))
@@ -1263,7 +1289,20 @@ impl ModelView {
             .map(|query| {
                 let mut view = query_method(query);
                 if let Some(derived) = &query.derived {
-                    view.provided = Some(provided(&view.declaration, &behaviour.query(derived)));
+                    // A parameter the definition does not read is named
+                    // `_…` in the method that answers it.
+                    let read = derived_inputs(derived);
+                    let params: Vec<String> = std::iter::once("&self".to_string())
+                        .chain(
+                            query
+                                .params
+                                .iter()
+                                .map(|f| param(f, !read.contains(&f.rust))),
+                        )
+                        .collect();
+                    let returns = query.returns.rust();
+                    let declaration = signature(4, &query.method, &params, Some(&returns), ";");
+                    view.provided = Some(provided(&declaration, &behaviour.query(derived)));
                 }
                 view
             })
@@ -1525,13 +1564,15 @@ impl ModelView {
         if leaves.contains(&&Type::Timestamp) {
             time.push("Utc");
         }
+        // Re-exported: the model's file (yours) names them in the methods
+        // written by hand, through its `use crate::generated::<model>::*`.
         match time.as_slice() {
             [] => {}
-            [one] => uses.push(format!("use chrono::{one};")),
-            many => uses.push(format!("use chrono::{{{}}};", many.join(", "))),
+            [one] => uses.push(format!("pub use chrono::{one};")),
+            many => uses.push(format!("pub use chrono::{{{}}};", many.join(", "))),
         }
         if leaves.contains(&&Type::Decimal) {
-            uses.push("use rust_decimal::Decimal;".into());
+            uses.push("pub use rust_decimal::Decimal;".into());
         }
         uses.sort();
         let choices: Vec<String> = model.choices.iter().map(choice_view).collect();
