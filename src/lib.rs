@@ -153,7 +153,7 @@ pub fn check_with_lock(
     if failed.is_empty() {
         // What each scenario shows, and so `W0003`, by the rejections
         // that happened.
-        let actual = rejections(&spec, &runs);
+        let actual = rejections(&runs);
         let untested = model::scenarios::credit(&file, &mut spec, &actual);
         diagnostics.retain(|d| d.code != codes::UNTESTED);
         diagnostics.extend(untested);
@@ -165,42 +165,12 @@ pub fn check_with_lock(
     (None, None, diagnostics)
 }
 
-/// For each scenario that held and whose command was rejected: its
-/// model's index, its own, and the rule that rejected the command, as the
-/// evaluator saw it.
-fn rejections(
-    spec: &model::ir::Spec,
-    runs: &[eval::scenarios::Run],
-) -> Vec<(usize, usize, String)> {
-    let values = |fact: &model::ir::Fact| -> Vec<eval::Value> {
-        fact.values
-            .iter()
-            .map(|(field, literal)| eval::Value::from_literal(literal, &field.ty))
-            .collect()
-    };
+/// The rule that rejected each scenario that held with a rejection:
+/// (model, scenario, rule).
+fn rejections(runs: &[eval::scenarios::Run]) -> Vec<(usize, usize, String)> {
     runs.iter()
         .filter(|run| run.ran == eval::scenarios::Ran::Passed)
-        .filter_map(|run| {
-            let m = &spec.models[run.model];
-            let scenario = &m.scenarios[run.scenario];
-            if !matches!(scenario.then, model::ir::Outcome::Rejected { .. }) {
-                return None;
-            }
-            let mut world = eval::World::new(spec);
-            for fact in &scenario.given {
-                let at = match fact.ask {
-                    Some(ask) => spec
-                        .models
-                        .iter()
-                        .position(|o| o.name == m.asks[ask].name)?,
-                    None => run.model,
-                };
-                world.accept(at, fact.index, &values(fact)).ok()?;
-            }
-            let outcome = world.propose(run.model, scenario.when.index, &values(&scenario.when));
-            let rejection = outcome.ok()?.err()?;
-            Some((run.model, run.scenario, rejection.rule))
-        })
+        .filter_map(|run| Some((run.model, run.scenario, run.rejected_by.clone()?)))
         .collect()
 }
 

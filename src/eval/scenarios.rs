@@ -35,6 +35,8 @@ pub struct Run {
     pub scenario: usize,
     /// What came of it.
     pub ran: Ran,
+    /// The rule that rejected its command, when it was rejected.
+    pub rejected_by: Option<String>,
 }
 
 /// Runs every scenario of the spec.
@@ -42,7 +44,8 @@ pub fn run(spec: &Spec) -> Vec<Run> {
     let mut runs = Vec::new();
     for (model, m) in spec.models.iter().enumerate() {
         for (index, scenario) in m.scenarios.iter().enumerate() {
-            let ran = match run_one(spec, model, scenario) {
+            let mut rejected_by = None;
+            let ran = match run_one(spec, model, scenario, &mut rejected_by) {
                 Ok(ran) => ran,
                 Err(Stop::Unsupported(why)) => Ran::NotRun(why),
                 Err(Stop::Absent) => Ran::NotRun("it reads an entity that is not there".into()),
@@ -51,6 +54,7 @@ pub fn run(spec: &Spec) -> Vec<Run> {
                 model,
                 scenario: index,
                 ran,
+                rejected_by,
             });
         }
     }
@@ -159,7 +163,12 @@ fn happened(event: &ir::Event, outcome: &Outcome) -> String {
     }
 }
 
-fn run_one(spec: &Spec, model: usize, scenario: &ir::Scenario) -> Result<Ran, Stop> {
+fn run_one(
+    spec: &Spec,
+    model: usize,
+    scenario: &ir::Scenario,
+    rejected_by: &mut Option<String>,
+) -> Result<Ran, Stop> {
     let m = &spec.models[model];
     let mut world = World::new(spec);
     for fact in &scenario.given {
@@ -176,6 +185,7 @@ fn run_one(spec: &Spec, model: usize, scenario: &ir::Scenario) -> Result<Ran, St
     let command = &m.commands[scenario.when.index];
     let event = m.event_of(command);
     let outcome = world.propose(model, scenario.when.index, &values(&scenario.when))?;
+    *rejected_by = outcome.as_ref().err().map(|r| r.rule.clone());
     let fail = |expected: String| Ran::Failed {
         line: scenario.then_line,
         expected,
