@@ -150,6 +150,39 @@ fn an_editor_sees_diagnostics_formats_and_lists_symbols() {
     assert_eq!(edits.len(), 1, "{formatted}");
     assert_eq!(edits[0]["newText"], json!(fixed));
 
+    // A scenario that does not hold: E0138 at its step, as the user types.
+    let todos = std::fs::read_to_string(common_spec("todos")).unwrap();
+    let wrong = todos.replacen(
+        "    and all-todos is [t1]\n    and open-count is 1",
+        "    and all-todos is [t1, t2]\n    and open-count is 1",
+        1,
+    );
+    assert_ne!(wrong, todos);
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": wrong}]}),
+    );
+    let published = server.diagnostics();
+    let found = published["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{published}");
+    assert_eq!(found[0]["code"], "E0138");
+    let line = wrong
+        .lines()
+        .position(|l| l == "    and all-todos is [t1, t2]")
+        .unwrap();
+    assert_eq!(found[0]["range"]["start"]["line"], line, "{published}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("expected: all-todos is [t1, t2]")
+            && message.contains("happened: all-todos is [t1]"),
+        "{published}"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": fixed}]}),
+    );
+    server.diagnostics();
+
     // Symbols: the model, with its entity, query and action.
     let symbols = server.request(
         "textDocument/documentSymbol",
@@ -426,4 +459,11 @@ fn every_spec_gets_diagnostics_hover_completion_definitions_and_formatting() {
     server.request("shutdown", Value::Null);
     server.notify("exit", Value::Null);
     assert!(server.child.wait().unwrap().success());
+}
+
+/// A spec of the repository's `specs/`.
+fn common_spec(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("specs")
+        .join(format!("{name}.ddd"))
 }
