@@ -284,11 +284,14 @@ mod {{ view.harness }} {
             }
         }
 
+{%- if view.given %}
+
         /// `given`: the model accepts an event.
         pub fn given(&mut self, event: impl Into<M::Event>) {
             self.model.accept(&event.into());
         }
-{%- if view.others %}
+{%- endif %}
+{%- if view.given_others %}
 
         /// `given … in <Model>`: another model the rules ask accepts an
         /// event.

@@ -12,43 +12,13 @@
 
 mod common;
 
+use common::steps::{rule_specs, seed, steps, with_scenarios, Figures, Rng};
 use esgen::source::Source;
 use esgen::syntax::ast;
 use std::collections::BTreeSet;
 
-/// A small, seeded generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        items.get(self.below(items.len()))
-    }
-}
-
-/// The specs mutated: those whose models have rules.
-fn specs() -> Vec<(String, String)> {
-    let mut found = vec![("matrix".to_string(), common::matrix::spec())];
-    for name in ["lending", "shows", "borrowers", "asked-defaults"] {
-        let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
-        found.push((name.into(), std::fs::read_to_string(path).unwrap()));
-    }
-    for name in ["todos", "clinic", "accounts", "practice", "warehouse"] {
-        let path = common::root().join(format!("specs/{name}.ddd"));
-        found.push((name.into(), std::fs::read_to_string(path).unwrap()));
-    }
-    found
-}
+/// Commands run on each mutant, as scenarios the crate must agree with.
+const STEPS: usize = 12;
 
 /// The spec without its scenarios (a mutant's rules would mostly fail
 /// them, which says nothing of the code generated).
@@ -256,27 +226,15 @@ fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()
     Some(())
 }
 
-fn seed() -> u64 {
-    let from = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
-    from("ESGEN_MUTANT_SEED")
-        .or_else(|| from("PROPTEST_RNG_SEED"))
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        })
-        .max(1)
-}
-
 #[test]
 fn every_mutant_esgen_accepts_builds_clippy_clean() {
     let wanted: usize = std::env::var("ESGEN_MUTANTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(12);
-    let seed = seed();
+    let seed = seed("ESGEN_MUTANT_SEED");
     let mut rng = Rng(seed);
-    let bases: Vec<(String, String, Vec<String>)> = specs()
+    let bases: Vec<(String, String, Vec<String>)> = rule_specs()
         .into_iter()
         .map(|(name, text)| {
             let text = without_scenarios(&text);
@@ -324,6 +282,17 @@ fn every_mutant_esgen_accepts_builds_clippy_clean() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let workspace = tmp.path();
+    // Each mutant is also a random spec for the differential test: random
+    // commands through the evaluator, its answers as scenarios.
+    let mut figures = Figures::default();
+    for (krate, mutant) in &mut accepted {
+        let source = Source::new(format!("{krate}.ddd"), mutant.as_str());
+        let (spec, _, found) = esgen::check_rules(&source, None);
+        let spec =
+            spec.unwrap_or_else(|| panic!("{}", esgen::diagnostics::render(&source, &found)));
+        let added = steps(&spec, &mut rng, STEPS, &mut figures);
+        *mutant = with_scenarios(mutant, &format!("{krate}.ddd"), &added);
+    }
     for (krate, mutant) in &accepted {
         let source = Source::new(format!("{krate}.ddd"), mutant.as_str());
         let (report, found) = esgen::build(&source, &workspace.join(krate));
@@ -357,6 +326,17 @@ fn every_mutant_esgen_accepts_builds_clippy_clean() {
             );
         }
     }
+    // And the crates answer every step as the evaluator did.
+    let output = common::cargo_in(workspace)
+        .args(["test", "--workspace", "--test", "scenarios", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "seed {seed}: a mutant's crate and the evaluator disagree:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     for (krate, mutant) in &accepted {
         let lib = workspace.join(krate).join("src/lib.rs");
         let output = std::process::Command::new("rustfmt")
@@ -371,7 +351,10 @@ fn every_mutant_esgen_accepts_builds_clippy_clean() {
         );
     }
     println!(
-        "seed {seed}: {} accepted mutants built clippy-clean, with and without features, and formatted",
-        accepted.len()
+        "seed {seed}: {} accepted mutants built clippy-clean, with and without features, and formatted; {} commands ({} accepted) and {} comparisons agree with the evaluator",
+        accepted.len(),
+        figures.commands,
+        figures.accepted,
+        figures.comparisons
     );
 }

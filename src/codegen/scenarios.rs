@@ -27,6 +27,10 @@ pub struct ScenariosView {
     pub facts: bool,
     /// A model's rules ask another model (the harness carries them).
     pub others: bool,
+    /// `given <event>` of a scenario's own model is used.
+    pub given: bool,
+    /// `given <event> in <Model>` is used.
+    pub given_others: bool,
     /// `then <event>` is used.
     pub then_event: bool,
     /// `then accepted` is used.
@@ -127,6 +131,8 @@ impl ScenariosView {
                 .filter(|m| !m.scenarios.is_empty())
                 .any(|m| m.events.iter().any(|e| !e.fields.is_empty())),
             others,
+            given: all().any(|s| s.given.iter().any(|f| f.ask.is_none())),
+            given_others: all().any(|s| s.given.iter().any(|f| f.ask.is_some())),
             then_event: then(|o| matches!(o, Outcome::Event { .. })),
             then_accepted: then(|o| matches!(o, Outcome::Accepted)),
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
@@ -218,9 +224,8 @@ impl ModelScenarios {
             format!("use {root}::generated::Rejection;"),
             format!("use {root}::{}::{};", model.module, model.rust),
         ];
-        if values.contains(&"decimal") {
-            uses.push("use ::rust_decimal::Decimal;".to_string());
-        }
+        // `Decimal` comes with the model's module, which re-exports the
+        // types its fields use (and another model's, inside its `given`).
         let helpers: Vec<&str> = ["date", "timestamp"]
             .into_iter()
             .filter(|h| values.contains(h))

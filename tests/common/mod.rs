@@ -111,3 +111,4 @@ pub fn cargo_in(workspace: &Path) -> Command {
 }
 
 pub mod matrix;
+pub mod steps;
