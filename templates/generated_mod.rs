@@ -2,7 +2,7 @@
 //! the models share, [`Rejection`], and one module per model.
 {% if !krate.record_arities.is_empty() %}
 /// Gives an entity or event `Serialize` and `Deserialize`, written and read
-/// as serde's derives would (see [`wire`]): `record! { Todo { id, r#type: "type" } }`.
+/// as serde's derives would (see [`wire`]): `record! { <Entity> { <field>, r#<keyword>: "<keyword>" } }`.
 macro_rules! record {
     (@wire $field:ident $wire:literal) => {
         $wire
@@ -32,7 +32,7 @@ macro_rules! record {
 /// Gives a model's event enum `Serialize` and `Deserialize`, written and
 /// read as serde's derives would (an object whose one key is the event's
 /// name; see [`wire::read_variant`]), from each variant's index, name and
-/// tag: `events! { TodosEvent { 0 Created = "created" } }`.
+/// tag: `events! { <Model>Event { 0 <Event> = "<tag>" } }`.
 macro_rules! events {
     ($name:ident { $($index:literal $variant:ident = $tag:literal),+ $(,)? }) => {
         impl serde::Serialize for $name {
@@ -153,9 +153,9 @@ pub struct Problem {
 /// kind of refusal, a message for people, and every broken constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
-    /// The model that refused (`Todos`); empty when not said.
+    /// The model that refused, as the spec names it; empty when not said.
     pub model: Cow<'static, str>,
-    /// The action that was refused (`create-new`).
+    /// The action that was refused, as the spec names it.
     pub action: Cow<'static, str>,
     /// The rule that refused it: `<action>/<if|unless>-<condition>` for a
     /// guard of the spec, `<action>/constraints` for broken constraints,

@@ -72,7 +72,8 @@ impl {{ c.strukt.name }} {
 {% call strukt(s) %}{% endcall %}
 
 impl {{ s.name }} {
-    /// The event's name in the spec, also its tag when serialised.
+    /// The event's name in the spec; serialised, its tag is this name,
+    /// with `@<n>` after it above version 1.
 {{ s.event_const }}
 }
 {%- endfor %}
@@ -126,7 +127,7 @@ pub enum {{ model.rust }}Event {
 {%- endif %}
 
 impl {{ model.rust }}Command {
-    /// The action's name in the spec (`create-new`).
+    /// The action's name in the spec, as its rejections name it.
     #[must_use]
     pub fn action(&self) -> &'static str {
 {%- if model.action_arms.is_empty() %}
@@ -142,8 +143,8 @@ impl {{ model.rust }}Command {
 }
 
 impl {{ model.rust }}Event {
-    /// The event's name in the spec (`created`), also its tag when
-    /// serialised.
+    /// The event's name in the spec, also its tag when serialised (with
+    /// `@<n>` above version 1).
     #[must_use]
     pub fn name(&self) -> &'static str {
 {%- if model.name_arms.is_empty() %}

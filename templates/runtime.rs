@@ -2,11 +2,12 @@
 //! stored in PostgreSQL through postgres-es (feature `postgres`).
 //!
 //! Each model with actions is an [`Aggregate`] through a wrapper around
-//! the aggregate you define (`<Model>Stream<Todos>`): cqrs-es loads it by
+//! the aggregate you define (`<Model>Stream<M>`): cqrs-es loads it by
 //! replaying its events, hands it a command, and stores the event it
 //! records. The wrapper proposes and accepts exactly as the in-memory
 //! aggregate does, so the two never disagree. Events are stored by their
-//! spec names (`event_type`) at version `1`.
+//! spec names (`event_type`) and the version the spec gives them
+//! (`event_version`: `1`, or `<n>` for `accepted as <event>@<n>`).
 //!
 //! Aggregates are rebuilt from their events, never from snapshots:
 //! serialising one is refused.

@@ -104,7 +104,8 @@ mod {{ view.harness }} {
 
     /// A value as a spec writes it.
     pub trait Words {
-        /// `t1`, `"buy milk"`, `yes`, `[t1, t2]`, `nothing`.
+        /// An identity or a choice's value as a word, `"text"` quoted,
+        /// `yes`, `[a, b]`, `nothing`.
         fn words(&self) -> String;
     }
 {%- if view.keys %}
@@ -223,7 +224,7 @@ mod {{ view.harness }} {
 {%- endif %}
 {%- if view.facts %}
 
-    /// An event as a spec writes it: `created [id: t1, text: "a"]`.
+    /// An event as a spec writes it: `<event> [<field>: <value>, …]`.
     pub struct Fact(String);
 
     impl Fact {
@@ -430,7 +431,7 @@ mod {{ view.harness }} {
 
 {%- if view.then_rejected %}
     /// Whether a rejection is by `rule`: its whole id, or the id without
-    /// the action (`if-has-todo` for `create-new/if-has-todo`).
+    /// the action (`<rule>` for `<action>/<rule>`).
     fn same_rule(rejection: &Rejection, rule: &str) -> bool {
         let short = rejection.rule.strip_prefix(rejection.action.as_ref());
         rejection.rule == rule || short.and_then(|r| r.strip_prefix('/')) == Some(rule)

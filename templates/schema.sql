@@ -17,8 +17,9 @@ CREATE TABLE IF NOT EXISTS events
     PRIMARY KEY (aggregate_type, aggregate_id, sequence)
 );
 
--- Read by postgres-es even in its plain event-store mode; esgen's
--- aggregates never write snapshots.
+-- Part of postgres-es's schema: its snapshot mode keeps aggregates here.
+-- esgen's aggregates refuse to be serialised, so they are always rebuilt
+-- from their events and this table stays empty.
 CREATE TABLE IF NOT EXISTS snapshots
 (
     aggregate_type   text                                 NOT NULL,

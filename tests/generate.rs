@@ -130,3 +130,105 @@ fn spec_file_names_are_escaped_in_the_manifest() {
         "{manifest}"
     );
 }
+
+/// The names a spec gives (models, their Rust names, entities, actions,
+/// events), as they would appear in code and docs.
+fn names_of(spec: &esgen::model::ir::Spec) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for model in &spec.models {
+        names.insert(model.name.clone());
+        names.insert(model.rust.clone());
+        names.insert(format!("{}Event", model.rust));
+        names.insert(format!("{}Command", model.rust));
+        names.extend(model.entities.iter().map(|e| e.rust.clone()));
+        names.extend(model.commands.iter().map(|c| c.name.clone()));
+        names.extend(model.commands.iter().map(|c| c.rust.clone()));
+        names.extend(model.events.iter().map(|e| e.name.clone()));
+        names.extend(model.events.iter().map(|e| e.rust.clone()));
+        names.extend(model.choices.iter().map(|c| c.rust.clone()));
+    }
+    names.extend(spec.identities.iter().map(|i| i.rust.clone()));
+    names
+}
+
+/// Every name a spec gives: [`names_of`], its queries and its terms too.
+fn all_names_of(spec: &esgen::model::ir::Spec) -> std::collections::BTreeSet<String> {
+    let mut names = names_of(spec);
+    for model in &spec.models {
+        names.extend(model.queries.iter().map(|q| q.name.clone()));
+        names.extend(model.terms.iter().map(|t| t.name.clone()));
+    }
+    names
+}
+
+/// Names esgen's own generated code has in every crate (a spec may give
+/// one too: `store` is an action in one).
+const ESGEN_OWN: [&str; 9] = [
+    "Store",
+    "Rejection",
+    "RejectionKind",
+    "Problem",
+    "Problems",
+    "Keyed",
+    "stored",
+    "wire",
+    "generated",
+];
+
+#[test]
+fn no_generated_file_speaks_of_another_spec() {
+    let specs: Vec<(String, esgen::model::ir::Spec, esgen::codegen::FileSet)> = common::specs()
+        .iter()
+        .map(|path| {
+            let source = esgen::read_spec(path).unwrap();
+            let (compiled, found) = esgen::compile(&source);
+            let compiled = compiled.unwrap_or_else(|| panic!("{found:?}"));
+            (common::relative(path), compiled.spec, compiled.files)
+        })
+        .collect();
+    let mut looked = 0;
+    for (name, spec, files) in &specs {
+        let own = all_names_of(spec);
+        // Another spec's names that are not this one's too, written as a
+        // name is in code or docs: in backticks, or before `::`/`(`.
+        let foreign: Vec<String> = specs
+            .iter()
+            .filter(|(other, ..)| other != name)
+            .flat_map(|(_, other, _)| names_of(other))
+            .filter(|n| !own.contains(n) && !ESGEN_OWN.contains(&n.as_str()))
+            .collect();
+        for file in &files.files {
+            for word in &foreign {
+                let text = &file.contents;
+                let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+                let stray = if capitals > 0 {
+                    // A type or model name, as a whole word: a compound one
+                    // (`TodosEvent`) anywhere, a single word (`Todos`, also
+                    // English at a sentence's start) where code names it.
+                    text.match_indices(word.as_str()).any(|(at, _)| {
+                        let before = text[..at].chars().next_back();
+                        let after = text[at + word.len()..].chars().next();
+                        !ident(before)
+                            && !ident(after)
+                            && (capitals > 1
+                                || before.is_some_and(|c| "`<(:[".contains(c))
+                                || after.is_some_and(|c| "`>):,]{".contains(c)))
+                    })
+                } else {
+                    // A spec word: where a name is quoted.
+                    [format!("`{word}`"), format!("`{word} [")]
+                        .iter()
+                        .any(|quoted| text.contains(quoted.as_str()))
+                };
+                assert!(
+                    !stray,
+                    "{name}: {} speaks of `{word}`, a name of another spec",
+                    file.path.display()
+                );
+                looked += 1;
+            }
+        }
+    }
+    assert!(looked > 1000, "{looked}");
+}
