@@ -62,6 +62,25 @@ where
         _services: &(),
         sink: &EventSink<Self>,
     ) -> Result<(), Rejection> {
+{%- if !model.stream_arms.is_empty() %}
+        let stream = {{ model.stream_fn }}(&command);
+        let held = {{ model.stream_fn }}_held(&self.0);
+        if let Some(held) = held.filter(|held| *held != stream) {
+            let message = format!(
+                "`{}` is about `{stream}`, but was sent to the stream `{held}`: execute it on {{ model.stream_fn }}(&command)",
+                command.action()
+            );
+            let mut refused = Rejection::by_rule(
+                super::{{ model.module }}::MODEL,
+                command.action(),
+                "stream",
+                super::RejectionKind::Invalid,
+                message,
+            );
+            refused.rule = format!("{}/stream", command.action()).into();
+            return Err(refused);
+        }
+{%- endif %}
         let event = self.0.propose(command)?;
         sink.write(event, self).await;
         Ok(())
@@ -148,6 +167,25 @@ where
         services: &Asks,
         sink: &EventSink<Self>,
     ) -> Result<(), Rejection> {
+{%- if !model.stream_arms.is_empty() %}
+        let stream = {{ model.stream_fn }}(&command);
+        let held = {{ model.stream_fn }}_held(&self.0);
+        if let Some(held) = held.filter(|held| *held != stream) {
+            let message = format!(
+                "`{}` is about `{stream}`, but was sent to the stream `{held}`: execute it on {{ model.stream_fn }}(&command)",
+                command.action()
+            );
+            let mut refused = Rejection::by_rule(
+                super::{{ model.module }}::MODEL,
+                command.action(),
+                "stream",
+                super::RejectionKind::Invalid,
+                message,
+            );
+            refused.rule = format!("{}/stream", command.action()).into();
+            return Err(refused);
+        }
+{%- endif %}
 {%- for ask in model.asks %}
         let {{ ask.method }} = services.{{ ask.method }}(&command).await?;
 {%- endfor %}
@@ -173,6 +211,23 @@ pub fn {{ model.stream_fn }}(command: &{{ model.rust }}Command) -> String {
 {{ arm }}
 {%- endfor %}
     }
+}
+
+/// The stream whose events `model` holds, read off the entity it holds;
+/// `None` while it holds none. A command is refused on a stream that is
+/// not its own (`<action>/stream`), so that it cannot change or skip the
+/// rules of another entity.
+fn {{ model.stream_fn }}_held<M>(model: &M) -> Option<String>
+where
+    M: AsRef<super::{{ model.module }}::{{ model.state }}>,
+{
+    let state = model.as_ref();
+{%- for (field, prefix, key) in model.held %}
+    if let Some(entity) = state.{{ field }}.values().next() {
+        return Some(format!("{{ prefix }}/{}", entity.{{ key }}));
+    }
+{%- endfor %}
+    None
 }
 {%- endif %}
 {%- endfor %}

@@ -69,6 +69,10 @@ pub struct RuntimeModel {
     pub stream_entities: Vec<String>,
     /// A stream's name, for the docs (`todo/<id>`).
     pub stream_example: String,
+    /// When each entity is its own stream: per such store, its field in
+    /// the state, its streams' prefix and its key's Rust name — what tells
+    /// which stream a loaded aggregate is.
+    pub held: Vec<(String, String, String)>,
     /// The materialized tables of a split model: one per entity that is a
     /// stream.
     pub tables: Vec<TableView>,
@@ -690,6 +694,22 @@ impl RuntimeModel {
                     })
                 }
                 crate::model::ir::Streams::Whole { .. } => String::new(),
+            },
+            held: if stream_arms(m).is_empty() {
+                Vec::new()
+            } else {
+                let stores = m.state.as_deref().unwrap_or_default();
+                split
+                    .iter()
+                    .map(|&s| {
+                        let key = m.store_entity(s).fields.first();
+                        (
+                            stores[s].field.clone(),
+                            m.stream_prefix(s),
+                            key.map_or_else(String::new, |k| k.rust.clone()),
+                        )
+                    })
+                    .collect()
             },
             tables: split.iter().map(|&s| table_view(m, s)).collect(),
             state: format!("{}State", m.rust),

@@ -46,6 +46,26 @@ async fn each_account_is_a_stream_of_its_own() {
     }
     let refused = cqrs.execute("account/ann", open("ann")).await.unwrap_err();
     assert!(matches!(refused, AggregateError::UserError(r) if r.kind == RejectionKind::Conflict));
+    // A command sent to another entity's stream is refused, and stores
+    // nothing: it would skip its own entity's rules (ann opened twice) and
+    // change the other's row.
+    for (stream, command) in [
+        ("account/bob", open("ann")),
+        ("account/bob", deposit("ann", 5)),
+    ] {
+        let refused = cqrs.execute(stream, command).await.unwrap_err();
+        let AggregateError::UserError(rejection) = refused else {
+            panic!("not refused by the rules: {refused:?}");
+        };
+        assert_eq!(rejection.kind, RejectionKind::Invalid);
+        assert!(rejection.rule.ends_with("/stream"), "{}", rejection.rule);
+        assert!(
+            rejection.message.contains("`account/ann`")
+                && rejection.message.contains("`account/bob`"),
+            "{}",
+            rejection.message
+        );
+    }
 
     let stored: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT aggregate_id, sequence, event_type FROM events ORDER BY aggregate_id, sequence",
@@ -203,23 +223,39 @@ async fn a_bank_kept_in_one_stream_is_migrated_to_one_per_account() {
     let pool = support::pool(&url).await;
     accounts::generated::runtime::migrate(&pool).await.unwrap();
     // Before each account had its own stream, the bank kept them all in
-    // one, `bank`.
+    // one, `bank`, as a crate of that time stored them (today's refuses a
+    // command on a stream that is not its own).
     let tables = AccountsTables::<Accounts>::new(pool.clone());
     let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
     let close = Close {
         id: AccountId::new("cy"),
     };
-    for command in [
+    let mut bank = Accounts::default();
+    for (sequence, command) in [
         open("ann"),
         deposit("ann", 500),
         open("bob"),
         open("cy"),
         close.into(),
         deposit("bob", 70),
-    ] {
-        cqrs.execute("bank", command).await.unwrap();
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let event = bank.execute(command).unwrap();
+        sqlx::query(
+            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+             VALUES ('Accounts', 'bank', $1, $2, '1', $3, '{}')",
+        )
+        .bind(sequence as i64 + 1)
+        .bind(event.name())
+        .bind(sqlx::types::Json(&event))
+        .execute(&pool)
+        .await
+        .unwrap();
     }
     let before: Accounts = accounts_load(&pool, "bank").await.unwrap();
+    assert_eq!(before, bank, "the stored stream reads back as written");
 
     let streams = accounts_migrate::<Accounts>(&pool, "bank").await.unwrap();
     assert_eq!(streams, ["account/ann", "account/bob", "account/cy"]);
