@@ -123,7 +123,8 @@ impl AsRef<str> for {{ id.rust }} {
 }
 {% endfor %}
 /// What kind of refusal a [`Rejection`] is: a coarse class an HTTP layer
-/// can map to a status (404, 409, 422, 403).
+/// can map to a status (404, 409, 422, 403, and 503 for
+/// [`RejectionKind::Unavailable`], the one kind worth retrying).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RejectionKind {
@@ -135,6 +136,9 @@ pub enum RejectionKind {
     Invalid,
     /// The model refuses it for another reason.
     Refused,
+    /// Nothing was decided: the store, or a model the rules ask, could not
+    /// be read. The same command may be sent again.
+    Unavailable,
 }
 
 /// One value of a command that breaks a constraint of the spec.

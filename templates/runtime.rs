@@ -252,15 +252,60 @@ mod postgres {
     pub const SCHEMA: &str = include_str!("../../schema.sql");
 
     /// A pool of at most `max_connections` connections to the database at
-    /// `url` (`postgres://user:password@host:port/database`).
+    /// `url` (`postgres://user:password@host:port/database`), waiting on
+    /// the database no longer than [`Timeouts::default`] says.
     ///
     /// # Errors
     ///
     /// When the database cannot be reached.
     pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+        connect_with(url, max_connections, Timeouts::default()).await
+    }
+
+    /// How long the runtime waits on the database before it gives up with
+    /// an error: for a connection from the pool (or a new one), for any
+    /// one statement, and for a lock a statement needs.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Timeouts {
+        /// A connection: 5 seconds by default.
+        pub acquire: Duration,
+        /// A statement: 30 seconds by default.
+        pub statement: Duration,
+        /// A lock: 5 seconds by default.
+        pub lock: Duration,
+    }
+
+    impl Default for Timeouts {
+        fn default() -> Self {
+            Self {
+                acquire: Duration::from_secs(5),
+                statement: Duration::from_secs(30),
+                lock: Duration::from_secs(5),
+            }
+        }
+    }
+
+    /// [`connect`], with other [`Timeouts`].
+    ///
+    /// # Errors
+    ///
+    /// When `url` is not a database's address, or the database cannot be
+    /// reached.
+    pub async fn connect_with(
+        url: &str,
+        max_connections: u32,
+        timeouts: Timeouts,
+    ) -> Result<PgPool, sqlx::Error> {
+        let millis = |d: Duration| format!("{}ms", d.as_millis().max(1));
+        let options: PgConnectOptions = url.parse()?;
+        let options = options.options([
+            ("statement_timeout", millis(timeouts.statement)),
+            ("lock_timeout", millis(timeouts.lock)),
+        ]);
         PgPoolOptions::new()
             .max_connections(max_connections)
-            .connect(url)
+            .acquire_timeout(timeouts.acquire)
+            .connect_with(options)
             .await
     }
 {% if krate.has_tables %}
@@ -312,6 +357,7 @@ mod postgres {
         Rejection::new(action, message)
             .in_model(model)
             .with_rule(format!("{action}/asks"))
+            .with_kind(crate::generated::RejectionKind::Unavailable)
     }
 {% endif %}
     /// Creates the tables of [`SCHEMA`] that are missing.

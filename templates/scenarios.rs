@@ -444,6 +444,7 @@ mod {{ view.harness }} {
             RejectionKind::Conflict => "conflict",
             RejectionKind::Invalid => "invalid",
             RejectionKind::Refused => "refused",
+            RejectionKind::Unavailable => "unavailable",
         }
     }
 }

@@ -975,7 +975,8 @@ fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
 /// The `use` lines of its `postgres` module.
 fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
     let mut lines = vec![
-        "use sqlx::postgres::PgPoolOptions;".to_string(),
+        "use sqlx::postgres::{PgConnectOptions, PgPoolOptions};".to_string(),
+        "use std::time::Duration;".into(),
         "pub use postgres_es::PostgresCqrs;".into(),
         "pub use sqlx::PgPool;".into(),
     ];

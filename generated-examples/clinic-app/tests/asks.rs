@@ -144,6 +144,7 @@ async fn a_patient_who_cannot_be_read_refuses_the_command() {
     let command = book("v1", "ann");
     let refused = rejection(visits.execute(&visits_stream(&command), command).await);
     assert_eq!(refused.rule, "book/asks");
+    assert_eq!(refused.kind, RejectionKind::Unavailable, "worth retrying");
     assert_eq!(refused.model, "Visits");
     assert!(
         refused

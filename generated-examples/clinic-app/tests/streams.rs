@@ -300,3 +300,38 @@ async fn a_bank_kept_in_one_stream_is_migrated_to_one_per_account() {
         "{again:?}"
     );
 }
+
+#[tokio::test]
+async fn a_locked_table_is_an_error_after_the_lock_timeout_not_a_wait() {
+    use accounts::generated::runtime::{connect_with, migrate, Timeouts};
+    use std::time::Duration;
+    let url = support::database().await;
+    let short = Timeouts {
+        lock: Duration::from_millis(200),
+        ..Timeouts::default()
+    };
+    let pool = connect_with(&url, 4, short).await.unwrap();
+    migrate(&pool).await.unwrap();
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
+    // Another session holds the events table.
+    let other = support::pool(&url).await;
+    let mut holder = other.begin().await.unwrap();
+    sqlx::query("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let command = open("ann");
+    let waited = tokio::time::timeout(
+        Duration::from_secs(20),
+        cqrs.execute(&accounts_stream(&command), command),
+    )
+    .await
+    .expect("the lock timeout ends the wait");
+    assert!(waited.is_err(), "nothing is stored while the table is held");
+    holder.rollback().await.unwrap();
+    // Once the lock is gone, the same command goes through.
+    let command = open("ann");
+    cqrs.execute(&accounts_stream(&command), command)
+        .await
+        .unwrap();
+}

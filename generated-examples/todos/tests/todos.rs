@@ -260,6 +260,7 @@ fn assert_rejected(todos: &mut Todos, command: TodosCommand, action: &str, todo_
             assert!(rejection.message.contains(todo_id), "{rejection:?}");
         }
         RejectionKind::Refused => panic!("no rule of todos.ddd refuses: {rejection:?}"),
+        RejectionKind::Unavailable => panic!("nothing is read from elsewhere: {rejection:?}"),
     }
     assert_eq!(
         *todos, before,
