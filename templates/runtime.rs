@@ -368,6 +368,65 @@ mod postgres {
     pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::Error> {
         sqlx::raw_sql(SCHEMA).execute(pool).await.map(|_| ())
     }
+{%- if !krate.runtime_models.is_empty() %}
+
+    /// The metadata key under which [`execute_once`] stores a command's id.
+    pub const COMMAND_ID: &str = "command_id";
+
+    /// Executes `command` on the stream `aggregate_id` once for
+    /// `command_id`, an id the client gives the command (an HTTP
+    /// `Idempotency-Key`, a message id): a second call with the same id in
+    /// the same model stores nothing and answers `Ok` as the first did, so
+    /// a client may retry a command whose answer it did not get. The id is
+    /// stored with the event, in the same row (`schema.sql` keeps it
+    /// unique), so a retry racing the first call also stores nothing. A
+    /// rejected command stores nothing, and is decided again on a retry.
+    ///
+    /// # Errors
+    ///
+    /// As `execute`; `AggregateConflict` only for another command's
+    /// event, never for this command's own.
+    pub async fn execute_once<A>(
+        cqrs: &PostgresCqrs<A>,
+        pool: &PgPool,
+        aggregate_id: &str,
+        command_id: &str,
+        command: A::Command,
+    ) -> Result<(), AggregateError<A::Error>>
+    where
+        A: cqrs_es::Aggregate,
+    {
+        if executed(pool, A::TYPE, command_id).await? {
+            return Ok(());
+        }
+        let metadata = [(COMMAND_ID.to_string(), command_id.to_string())];
+        let done = cqrs
+            .execute_with_metadata(aggregate_id, command, metadata.into_iter().collect())
+            .await;
+        if matches!(done, Err(AggregateError::AggregateConflict))
+            && executed(pool, A::TYPE, command_id).await?
+        {
+            return Ok(());
+        }
+        done
+    }
+
+    /// Whether an event of `aggregate_type` carries `command_id`.
+    async fn executed<E: std::error::Error>(
+        pool: &PgPool,
+        aggregate_type: &str,
+        command_id: &str,
+    ) -> Result<bool, AggregateError<E>> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE aggregate_type = $1 AND metadata ->> 'command_id' = $2)",
+        )
+        .bind(aggregate_type)
+        .bind(command_id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))
+    }
+{%- endif %}
 {%- for model in krate.runtime_models %}
 
     /// The `{{ model.name }}` model stored in PostgreSQL: `execute` loads

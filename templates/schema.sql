@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS events
     PRIMARY KEY (aggregate_type, aggregate_id, sequence)
 );
 
+-- A command executed with an id (`execute_once`) is stored once: its event
+-- carries the id in its metadata, and a second event with the same id in
+-- the same model fails here, as a conflict.
+CREATE UNIQUE INDEX IF NOT EXISTS events_command_id
+    ON events (aggregate_type, (metadata ->> 'command_id'))
+    WHERE metadata ->> 'command_id' IS NOT NULL;
+
 -- Part of postgres-es's schema: its snapshot mode keeps aggregates here.
 -- esgen's aggregates refuse to be serialised, so they are always rebuilt
 -- from their events and this table stays empty.

@@ -335,3 +335,56 @@ async fn a_locked_table_is_an_error_after_the_lock_timeout_not_a_wait() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_retried_with_its_id_is_stored_once() {
+    use accounts::generated::runtime::execute_once;
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    let cqrs = Arc::new(accounts_cqrs::<Accounts>(pool.clone(), Vec::new()));
+    execute_once(&cqrs, &pool, "account/ann", "open-1", open("ann"))
+        .await
+        .unwrap();
+    // The deposit's answer is lost, and the client retries it, once in
+    // turn and eight times at once: the deposit is stored once.
+    let deposit_ann = || deposit("ann", 500);
+    execute_once(&cqrs, &pool, "account/ann", "deposit-1", deposit_ann())
+        .await
+        .unwrap();
+    execute_once(&cqrs, &pool, "account/ann", "deposit-1", deposit_ann())
+        .await
+        .unwrap();
+    let retries: Vec<_> = (0..8)
+        .map(|_| {
+            let (cqrs, pool) = (Arc::clone(&cqrs), pool.clone());
+            tokio::spawn(async move {
+                execute_once(&cqrs, &pool, "account/ann", "deposit-2", deposit("ann", 7)).await
+            })
+        })
+        .collect();
+    for retry in retries {
+        retry.await.unwrap().unwrap();
+    }
+    let stored: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT sequence, event_type FROM events WHERE aggregate_id = 'account/ann' ORDER BY sequence",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let events: Vec<&str> = stored.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(events, ["opened", "deposited", "deposited"], "{stored:?}");
+    let ann: Accounts = accounts_load(&pool, "account/ann").await.unwrap();
+    assert_eq!(
+        ann.get_account(&AccountId::new("ann")).map(|a| a.balance),
+        Some(507)
+    );
+    // Another command, with another id, goes through as usual.
+    execute_once(&cqrs, &pool, "account/ann", "deposit-3", deposit_ann())
+        .await
+        .unwrap();
+    let ann: Accounts = accounts_load(&pool, "account/ann").await.unwrap();
+    assert_eq!(
+        ann.get_account(&AccountId::new("ann")).map(|a| a.balance),
+        Some(1007)
+    );
+}
