@@ -315,23 +315,33 @@ mod postgres {
         pool: &PgPool,
         table: &str,
         key: &str,
+        sequence: i64,
         row: Option<&T>,
     ) -> Result<(), AggregateError<Rejection>> {
+        // A row records the stream's sequence it reflects, and a write
+        // that reflects an older one (a refresh that lost a race) changes
+        // nothing.
         let written = match row {
             Some(row) => {
                 let sql = format!(
-                    "INSERT INTO {table} (key, payload) VALUES ($1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET payload = excluded.payload"
+                    "INSERT INTO {table} (key, payload, sequence) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO UPDATE SET payload = excluded.payload, sequence = excluded.sequence \
+                     WHERE {table}.sequence <= excluded.sequence"
                 );
                 sqlx::query(&sql)
                     .bind(key)
                     .bind(Json(row))
+                    .bind(sequence)
                     .execute(pool)
                     .await
             }
             None => {
-                let sql = format!("DELETE FROM {table} WHERE key = $1");
-                sqlx::query(&sql).bind(key).execute(pool).await
+                let sql = format!("DELETE FROM {table} WHERE key = $1 AND sequence <= $2");
+                sqlx::query(&sql)
+                    .bind(key)
+                    .bind(sequence)
+                    .execute(pool)
+                    .await
             }
         };
         written
@@ -704,13 +714,23 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
+        // The sequence first: the state loaded next reflects it, or a
+        // later one.
+        let sequence: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
+        )
+        .bind(crate::generated::{{ model.module }}::MODEL)
+        .bind(aggregate_id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
         let model: M = {{ model.prefix }}_load(pool, aggregate_id).await?;
         let (kind, key) = aggregate_id.split_once('/').unwrap_or((aggregate_id, ""));
         let state = model.as_ref();
 {%- for table in model.tables %}
         if kind == "{{ table.kind }}" {
             let row = state.{{ table.field }}.values().next();
-            write_row(pool, "{{ table.table }}", key, row).await?;
+            write_row(pool, "{{ table.table }}", key, sequence, row).await?;
         }
 {%- endfor %}
         Ok(())

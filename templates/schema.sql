@@ -42,12 +42,15 @@ CREATE TABLE IF NOT EXISTS snapshots
 -- The `{{ model.name }}` model's {{ table.plural }}, one row per `{{ table.entity_name }}` as its stream
 -- holds it (`{{ table.kind }}/<key>`), kept up to date by `{{ model.rust }}Tables` as events are
 -- stored: what the queries over all of them read. `position` keeps the
--- order they were created in.
+-- order they were created in; `sequence` is the stream's last event the row
+-- reflects, and a write reflecting an older one changes nothing.
 CREATE TABLE IF NOT EXISTS {{ table.table }}
 (
     key      text      NOT NULL PRIMARY KEY,
     position bigserial NOT NULL,
-    payload  json      NOT NULL
+    payload  json      NOT NULL,
+    sequence bigint    NOT NULL DEFAULT 0
 );
+ALTER TABLE {{ table.table }} ADD COLUMN IF NOT EXISTS sequence bigint NOT NULL DEFAULT 0;
 {%- endfor %}
 {%- endfor %}

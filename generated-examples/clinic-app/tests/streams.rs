@@ -388,3 +388,47 @@ async fn a_command_retried_with_its_id_is_stored_once() {
         Some(1007)
     );
 }
+
+#[tokio::test]
+async fn a_row_is_never_overwritten_by_an_older_state_of_its_stream() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    let tables = AccountsTables::<Accounts>::new(pool.clone());
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
+    for command in [open("ann"), deposit("ann", 500)] {
+        cqrs.execute(&accounts_stream(&command), command)
+            .await
+            .unwrap();
+    }
+    let row = || async {
+        let (sequence, payload): (i64, serde_json::Value) = sqlx::query_as(
+            "SELECT sequence, payload::jsonb FROM accounts_accounts WHERE key = 'ann'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        (sequence, payload["balance"].as_i64())
+    };
+    assert_eq!(row().await, (2, Some(500)), "the row reflects event 2");
+    // A row written from a later state (say, by a refresh that ran after
+    // an event this one has not loaded): an older refresh leaves it alone.
+    sqlx::query("UPDATE accounts_accounts SET sequence = 9, payload = '{\"id\":\"ann\",\"owner\":\"ann\",\"balance\":1,\"open?\":true}' WHERE key = 'ann'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    accounts_refresh::<Accounts>(&pool, "account/ann")
+        .await
+        .unwrap();
+    assert_eq!(row().await, (9, Some(1)));
+    // The stream moves on past it: the row follows again.
+    sqlx::query("UPDATE accounts_accounts SET sequence = 1 WHERE key = 'ann'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let command = deposit("ann", 5);
+    cqrs.execute(&accounts_stream(&command), command)
+        .await
+        .unwrap();
+    assert_eq!(row().await, (3, Some(505)));
+}
