@@ -771,35 +771,67 @@ mod postgres {
     }
 
     /// Rebuilds every materialized table of `{{ model.name }}` from the events
-    /// table: empties the tables, then writes the entity of each stream
-    /// stored, as [`{{ model.prefix }}_refresh`] does. For after restoring a
-    /// backup, or when rows were lost; readers see the tables fill as it
-    /// goes. Returns the number of streams read.
+    /// table, for after restoring a backup, or when rows were lost: every
+    /// stream of the model is read first, and only then are the tables
+    /// replaced, in one transaction, the rows in the order their streams
+    /// began (the order the entities were created in). A stream
+    /// that cannot be read stops it with the tables untouched; readers see
+    /// the old tables or the new ones, never a part. Returns the number of
+    /// streams read.
     ///
     /// # Errors
     ///
-    /// When the database cannot be read or written.
+    /// When a stream cannot be read, or the database written.
 {{ model.rebuild_signature }}
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
         let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
-{%- for table in model.tables %}
-        sqlx::query("DELETE FROM {{ table.table }}")
-            .execute(pool)
-            .await
-            .map_err(failed)?;
-{%- endfor %}
-        let streams: Vec<(String,)> = sqlx::query_as(
-            "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY 1",
+        // Each stream and its last sequence, in the order the streams
+        // began (their first events, as the table holds them).
+        let streams: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT first.aggregate_id, (SELECT MAX(last.sequence) FROM events last \
+             WHERE last.aggregate_type = first.aggregate_type AND last.aggregate_id = first.aggregate_id) \
+             FROM events first WHERE first.aggregate_type = $1 AND first.sequence = 1 ORDER BY first.ctid",
         )
         .bind(crate::generated::{{ model.module }}::MODEL)
         .fetch_all(pool)
         .await
         .map_err(failed)?;
-        for (stream,) in &streams {
-            {{ model.prefix }}_refresh::<M>(pool, stream).await?;
+        // Every stream read before anything is written.
+        let mut loaded: Vec<(&str, i64, M)> = Vec::new();
+        for (stream, sequence) in &streams {
+            let model: M = {{ model.prefix }}_load(pool, stream).await?;
+            loaded.push((stream, *sequence, model));
         }
+        let mut replace = pool.begin().await.map_err(failed)?;
+{%- for table in model.tables %}
+        sqlx::query("DELETE FROM {{ table.table }}")
+            .execute(&mut *replace)
+            .await
+            .map_err(failed)?;
+{%- endfor %}
+        let insert = |table: &str| {
+            format!("INSERT INTO {table} (key, payload, sequence) VALUES ($1, $2, $3)")
+        };
+        for (stream, sequence, model) in &loaded {
+            let (kind, key) = stream.split_once('/').unwrap_or((stream, ""));
+            let state = model.as_ref();
+{%- for table in model.tables %}
+            if kind == "{{ table.kind }}" {
+                if let Some(row) = state.{{ table.field }}.values().next() {
+                    sqlx::query(&insert("{{ table.table }}"))
+                        .bind(key)
+                        .bind(Json(row))
+                        .bind(sequence)
+                        .execute(&mut *replace)
+                        .await
+                        .map_err(failed)?;
+                }
+            }
+{%- endfor %}
+        }
+        replace.commit().await.map_err(failed)?;
         Ok(streams.len())
     }
 

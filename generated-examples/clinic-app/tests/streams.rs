@@ -432,3 +432,42 @@ async fn a_row_is_never_overwritten_by_an_older_state_of_its_stream() {
         .unwrap();
     assert_eq!(row().await, (3, Some(505)));
 }
+
+#[tokio::test]
+async fn a_rebuild_keeps_the_rows_order_and_a_bad_stream_leaves_the_tables_untouched() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    let tables = AccountsTables::<Accounts>::new(pool.clone());
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
+    // Opened in an order that is not the streams' names' order.
+    for id in ["cy", "ann", "bob"] {
+        let command = open(id);
+        cqrs.execute(&accounts_stream(&command), command)
+            .await
+            .unwrap();
+    }
+    let rows = || async {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT key FROM accounts_accounts ORDER BY position")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        rows.into_iter().map(|(k,)| k).collect::<Vec<_>>()
+    };
+    assert_eq!(rows().await, ["cy", "ann", "bob"]);
+    assert_eq!(accounts_rebuild::<Accounts>(&pool).await.unwrap(), 3);
+    assert_eq!(rows().await, ["cy", "ann", "bob"], "the order is kept");
+
+    // A row no serde reads in one stream: the rebuild stops, and the
+    // tables are as they were.
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+         VALUES ('Accounts', 'account/dee', 1, 'opened', '1', '{\"opened\": {\"id\": 5}}', '{}')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert!(accounts_rebuild::<Accounts>(&pool).await.is_err());
+    assert_eq!(rows().await, ["cy", "ann", "bob"], "untouched");
+}
