@@ -380,6 +380,183 @@ mod postgres {
     }
 {%- if !krate.runtime_models.is_empty() %}
 
+    /// A model stored in PostgreSQL, run by cqrs-es: the events table read
+    /// through [`EventRepository`].
+    pub type PostgresCqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
+
+    /// The events table as cqrs-es reads and writes it: postgres-es's
+    /// repository, except that every stream is read here, so that no row
+    /// can stop the program. A row that cannot be read — JSON serde
+    /// refuses (nested too deep, a number out of range, a lone surrogate),
+    /// a payload that is none of the model's events, an `event_type` or
+    /// `event_version` that contradicts its payload, a sequence with a gap
+    /// — is an error naming the model, the stream, the sequence and the
+    /// cause ([`BadRow`]), never a panic.
+    pub struct EventRepository {
+        pool: PgPool,
+        inner: PostgresEventRepository,
+    }
+
+    impl std::fmt::Debug for EventRepository {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EventRepository")
+                .field("pool", &self.pool)
+                .finish_non_exhaustive()
+        }
+    }
+
+    impl EventRepository {
+        /// The repository of the database of `pool`.
+        #[must_use]
+        pub fn new(pool: PgPool) -> Self {
+            Self {
+                inner: PostgresEventRepository::new(pool.clone()),
+                pool,
+            }
+        }
+
+        /// The events of the stream `aggregate_id` after `after`, checked.
+        async fn read<A: cqrs_es::Aggregate>(
+            &self,
+            aggregate_id: &str,
+            after: usize,
+        ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+            let failed = |e: sqlx::Error| PersistenceError::ConnectionError(Box::new(e));
+            let after = i64::try_from(after).unwrap_or(i64::MAX);
+            let rows = sqlx::query(
+                "SELECT sequence, event_type, event_version, payload, metadata FROM events \
+                 WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence",
+            )
+            .bind(A::TYPE)
+            .bind(aggregate_id)
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(failed)?;
+            let mut events = Vec::with_capacity(rows.len());
+            let mut expected = after;
+            for row in rows {
+                let sequence: i64 = row.try_get("sequence").map_err(failed)?;
+                let bad = |cause: String| {
+                    PersistenceError::DeserializationError(Box::new(BadRow {
+                        model: A::TYPE.to_string(),
+                        stream: aggregate_id.to_string(),
+                        sequence,
+                        cause,
+                    }))
+                };
+                expected += 1;
+                if sequence != expected {
+                    return Err(bad(format!("the stream has no event {expected}")));
+                }
+                let event_type: String = row.try_get("event_type").map_err(failed)?;
+                let event_version: String = row.try_get("event_version").map_err(failed)?;
+                let payload: JsonValue = row
+                    .try_get("payload")
+                    .map_err(|e| bad(format!("its payload is not JSON serde reads: {e}")))?;
+                let metadata: JsonValue = row
+                    .try_get("metadata")
+                    .map_err(|e| bad(format!("its metadata is not JSON serde reads: {e}")))?;
+                let tag = if event_version == "1" {
+                    event_type.clone()
+                } else {
+                    format!("{event_type}@{event_version}")
+                };
+                let tagged = payload
+                    .as_object()
+                    .is_some_and(|o| o.len() == 1 && o.contains_key(&tag));
+                if !tagged {
+                    return Err(bad(format!(
+                        "its event_type `{event_type}` and event_version `{event_version}` say `{tag}`, but its payload is not that event"
+                    )));
+                }
+                <A::Event as serde::Deserialize>::deserialize(&payload)
+                    .map_err(|e| bad(format!("its payload is not a `{tag}` event: {e}")))?;
+                let serialized = SerializedEvent::new(
+                    aggregate_id.to_string(),
+                    usize::try_from(sequence).unwrap_or_default(),
+                    A::TYPE.to_string(),
+                    event_type,
+                    event_version,
+                    payload,
+                    metadata,
+                );
+                events.push(serialized);
+            }
+            Ok(events)
+        }
+    }
+
+    impl PersistedEventRepository for EventRepository {
+        async fn get_events<A: cqrs_es::Aggregate>(
+            &self,
+            aggregate_id: &str,
+        ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+            self.read::<A>(aggregate_id, 0).await
+        }
+
+        async fn get_last_events<A: cqrs_es::Aggregate>(
+            &self,
+            aggregate_id: &str,
+            last_sequence: usize,
+        ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+            self.read::<A>(aggregate_id, last_sequence).await
+        }
+
+        async fn get_snapshot<A: cqrs_es::Aggregate>(
+            &self,
+            aggregate_id: &str,
+        ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
+            self.inner.get_snapshot::<A>(aggregate_id).await
+        }
+
+        async fn persist<A: cqrs_es::Aggregate>(
+            &self,
+            events: &[SerializedEvent],
+            snapshot_update: Option<(String, JsonValue, usize)>,
+        ) -> Result<(), PersistenceError> {
+            self.inner.persist::<A>(events, snapshot_update).await
+        }
+
+        async fn stream_events<A: cqrs_es::Aggregate>(
+            &self,
+            aggregate_id: &str,
+        ) -> Result<ReplayStream, PersistenceError> {
+            self.inner.stream_events::<A>(aggregate_id).await
+        }
+
+        async fn stream_all_events<A: cqrs_es::Aggregate>(
+            &self,
+        ) -> Result<ReplayStream, PersistenceError> {
+            self.inner.stream_all_events::<A>().await
+        }
+    }
+
+    /// A stored event that cannot be read: which, and why.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct BadRow {
+        /// The model (the row's `aggregate_type`).
+        pub model: String,
+        /// The stream (`aggregate_id`).
+        pub stream: String,
+        /// The row's `sequence`.
+        pub sequence: i64,
+        /// What is wrong with it.
+        pub cause: String,
+    }
+
+    impl std::fmt::Display for BadRow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(
+                f,
+                "event {} of the stream `{}` of `{}` cannot be read: {}",
+                self.sequence, self.stream, self.model, self.cause
+            )
+        }
+    }
+
+    impl std::error::Error for BadRow {}
+
     /// The metadata key under which [`execute_once`] stores a command's id.
     pub const COMMAND_ID: &str = "command_id";
 
@@ -449,7 +626,8 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
-        postgres_es::postgres_cqrs(pool, queries, ())
+        let store = PersistedEventStore::new_event_store(EventRepository::new(pool));
+        CqrsFramework::new(store, queries, ())
     }
 {%- else %}
     ///
@@ -460,7 +638,8 @@ mod postgres {
         M: {{ model.rust }}Aggregate + Send + Sync,
         Asks: {{ model.rust }}Services,
     {
-        postgres_es::postgres_cqrs(pool, queries, services)
+        let store = PersistedEventStore::new_event_store(EventRepository::new(pool));
+        CqrsFramework::new(store, queries, services)
     }
 {%- endif %}
 
@@ -475,7 +654,7 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
-        let repository = PostgresEventRepository::new(pool.clone());
+        let repository = EventRepository::new(pool.clone());
 {{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }

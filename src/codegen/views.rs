@@ -977,14 +977,20 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
     let mut lines = vec![
         "use sqlx::postgres::{PgConnectOptions, PgPoolOptions};".to_string(),
         "use std::time::Duration;".into(),
-        "pub use postgres_es::PostgresCqrs;".into(),
         "pub use sqlx::PgPool;".into(),
     ];
-    if !models.is_empty() {
+    if models.is_empty() {
+        lines.push("pub use postgres_es::PostgresCqrs;".into());
+    } else {
         lines.push("use crate::generated::Rejection;".into());
-        lines.push("use cqrs_es::persist::PersistedEventStore;".into());
-        lines.push("use cqrs_es::{AggregateError, EventStore, Query};".into());
+        lines.push("use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore, PersistenceError};".into());
+        lines.push(
+            "use cqrs_es::persist::{ReplayStream, SerializedEvent, SerializedSnapshot};".into(),
+        );
+        lines.push("use cqrs_es::{AggregateError, CqrsFramework, EventStore, Query};".into());
         lines.push("use postgres_es::PostgresEventRepository;".into());
+        lines.push("use sqlx::types::JsonValue;".into());
+        lines.push("use sqlx::Row;".into());
     }
     if models.iter().any(|m| !m.tables.is_empty()) {
         lines.push("use async_trait::async_trait;".into());
