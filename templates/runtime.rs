@@ -643,6 +643,26 @@ mod postgres {
     }
 {%- endif %}
 
+{%- if !model.stream_arms.is_empty() %}
+
+    /// Executes `command` on its own stream, [`super::{{ model.stream_fn }}`]:
+    /// what `cqrs.execute` does, with no stream to name wrong.
+    ///
+    /// # Errors
+    ///
+    /// As `execute`: the rejection, a conflict, or the database's error.
+{{ model.execute_signature }}
+    where
+        M: {{ model.rust }}Aggregate + Send + Sync,
+{%- if !model.asks.is_empty() %}
+        Asks: {{ model.rust }}Services,
+{%- endif %}
+    {
+        let stream = super::{{ model.stream_fn }}(&command);
+        cqrs.execute(&stream, command).await
+    }
+{%- endif %}
+
     /// The `{{ model.name }}` model's stream `aggregate_id` as stored: its
     /// events replayed into `M`, as a restarted program finds it.
     ///

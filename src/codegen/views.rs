@@ -99,6 +99,9 @@ pub struct RuntimeModel {
     /// `fn {module}_cqrs<M…>(…) -> …` of a model that asks others, laid
     /// out (`cqrs_signature` otherwise).
     pub handle_signature: String,
+    /// `{prefix}_execute`'s signature, laid out, for a model split into
+    /// one stream per entity.
+    pub execute_signature: String,
     /// Its name as a Rust string literal.
     pub name_literal: String,
     /// The body of `event_version`, laid out at 8.
@@ -630,8 +633,22 @@ impl RuntimeModel {
                 Some(ask_view(m, index, other))
             })
             .collect();
+        let generics = if m.asks.is_empty() {
+            "<M>"
+        } else {
+            "<M, Asks>"
+        };
         RuntimeModel {
             asks,
+            execute_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_execute{generics}"),
+                &[
+                    &format!("cqrs: &PostgresCqrs<{stream}>"),
+                    &format!("command: super::{}Command", m.rust),
+                ],
+                "Result<(), AggregateError<Rejection>>",
+            ),
             handle_signature: where_signature(
                 "fn",
                 &format!("{prefix}_cqrs<M, Asks>"),

@@ -34,16 +34,15 @@ async fn each_account_is_a_stream_of_its_own() {
     let url = support::database().await;
     let pool = support::pool(&url).await;
     let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
-    for command in [
-        open("ann"),
-        open("bob"),
-        deposit("ann", 500),
-        deposit("bob", 70),
-    ] {
+    for command in [open("ann"), open("bob"), deposit("ann", 500)] {
         cqrs.execute(&accounts_stream(&command), command)
             .await
             .unwrap();
     }
+    // The same, with no stream to name.
+    accounts::generated::runtime::accounts_execute(&cqrs, deposit("bob", 70))
+        .await
+        .unwrap();
     let refused = cqrs.execute("account/ann", open("ann")).await.unwrap_err();
     assert!(matches!(refused, AggregateError::UserError(r) if r.kind == RejectionKind::Conflict));
     // A command sent to another entity's stream is refused, and stores
