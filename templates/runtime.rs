@@ -63,23 +63,7 @@ where
         sink: &EventSink<Self>,
     ) -> Result<(), Rejection> {
 {%- if !model.stream_arms.is_empty() %}
-        let stream = {{ model.stream_fn }}(&command);
-        let held = {{ model.stream_fn }}_held(&self.0);
-        if let Some(held) = held.filter(|held| *held != stream) {
-            let message = format!(
-                "`{}` is about `{stream}`, but was sent to the stream `{held}`: execute it on {{ model.stream_fn }}(&command)",
-                command.action()
-            );
-            let mut refused = Rejection::by_rule(
-                super::{{ model.module }}::MODEL,
-                command.action(),
-                "stream",
-                super::RejectionKind::Invalid,
-                message,
-            );
-            refused.rule = format!("{}/stream", command.action()).into();
-            return Err(refused);
-        }
+        {{ model.stream_fn }}_own(&self.0, &command)?;
 {%- endif %}
         let event = self.0.propose(command)?;
         sink.write(event, self).await;
@@ -168,23 +152,7 @@ where
         sink: &EventSink<Self>,
     ) -> Result<(), Rejection> {
 {%- if !model.stream_arms.is_empty() %}
-        let stream = {{ model.stream_fn }}(&command);
-        let held = {{ model.stream_fn }}_held(&self.0);
-        if let Some(held) = held.filter(|held| *held != stream) {
-            let message = format!(
-                "`{}` is about `{stream}`, but was sent to the stream `{held}`: execute it on {{ model.stream_fn }}(&command)",
-                command.action()
-            );
-            let mut refused = Rejection::by_rule(
-                super::{{ model.module }}::MODEL,
-                command.action(),
-                "stream",
-                super::RejectionKind::Invalid,
-                message,
-            );
-            refused.rule = format!("{}/stream", command.action()).into();
-            return Err(refused);
-        }
+        {{ model.stream_fn }}_own(&self.0, &command)?;
 {%- endif %}
 {%- for ask in model.asks %}
         let {{ ask.method }} = services.{{ ask.method }}(&command).await?;
@@ -211,6 +179,32 @@ pub fn {{ model.stream_fn }}(command: &{{ model.rust }}Command) -> String {
 {{ arm }}
 {%- endfor %}
     }
+}
+
+/// `Ok` when `command` is on the stream `model` was loaded from, as far
+/// as the entity it holds tells; else the rejection (`<action>/stream`).
+{{ model.own_signature }}
+where
+    M: AsRef<super::{{ model.module }}::{{ model.state }}>,
+{
+    let stream = {{ model.stream_fn }}(command);
+    let held = {{ model.stream_fn }}_held(model);
+    let Some(held) = held.filter(|held| *held != stream) else {
+        return Ok(());
+    };
+    let message = format!(
+        "`{}` is about `{stream}`, but was sent to the stream `{held}`: execute it on {{ model.stream_fn }}(&command)",
+        command.action()
+    );
+    let mut refused = Rejection::by_rule(
+        super::{{ model.module }}::MODEL,
+        command.action(),
+        "stream",
+        super::RejectionKind::Invalid,
+        message,
+    );
+    refused.rule = format!("{}/stream", command.action()).into();
+    Err(refused)
 }
 
 /// The stream whose events `model` holds, read off the entity it holds;

@@ -102,6 +102,8 @@ pub struct RuntimeModel {
     /// `{prefix}_execute`'s signature, laid out, for a model split into
     /// one stream per entity.
     pub execute_signature: String,
+    /// `{prefix}_stream_own`'s signature, laid out.
+    pub own_signature: String,
     /// Its name as a Rust string literal.
     pub name_literal: String,
     /// The body of `event_version`, laid out at 8.
@@ -640,6 +642,17 @@ impl RuntimeModel {
         };
         RuntimeModel {
             asks,
+            own_signature: super::rust::signature_with(
+                0,
+                "fn",
+                &format!("{prefix}_stream_own<M>"),
+                &[
+                    "model: &M".to_string(),
+                    format!("command: &{}Command", m.rust),
+                ],
+                Some("Result<(), Rejection>"),
+                "",
+            ),
             execute_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_execute{generics}"),

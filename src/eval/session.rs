@@ -209,27 +209,12 @@ impl<'s> Session<'s> {
                 self.when(&read)
             }
             ast::StepKind::Expect(expectation) => {
-                let (read, found) = crate::model::scenarios::read_query(
-                    spec,
-                    self.model,
-                    &expectation.query,
-                    &expectation.args,
-                    &source,
-                );
-                let Some((query, args)) = read else {
-                    return self.wrong(line, &prefix, found);
+                let (query, answer) = match self.answer(expectation, &source) {
+                    Ok(Ok(answered)) => answered,
+                    Ok(Err(stop)) => return Reply::Said(vec![not_here(&stop)]),
+                    Err(found) => return self.wrong(line, &prefix, found),
                 };
                 let q = &spec.models[self.model].queries[query];
-                let args: Vec<Value> = q
-                    .params
-                    .iter()
-                    .zip(&args)
-                    .map(|(p, l)| Value::from_literal(l, &p.ty))
-                    .collect();
-                let answer = match self.world.query(self.model, query, &args) {
-                    Ok(answer) => answer.keyed(),
-                    Err(stop) => return Reply::Said(vec![not_here(&stop)]),
-                };
                 // The expected value, typed as a scenario types it.
                 let (wanted, found) = crate::model::scenarios::read_answer(
                     spec,
@@ -318,16 +303,31 @@ impl<'s> Session<'s> {
         };
         let prefix = format!("Model: {}\nScenarios:\n  - trying\n    and ", self.model());
         let source = Source::new("trying", format!("{}{line}", " ".repeat(prefix.len())));
+        match self.answer(expectation, &source) {
+            Ok(Ok((_, answer))) => Reply::Said(vec![format!("{line} is {}", answer.words())]),
+            Ok(Err(stop)) => Reply::Said(vec![not_here(&stop)]),
+            Err(found) => self.wrong(line, &prefix, found),
+        }
+    }
+
+    /// The query an `and <query> [args] …` names, and its answer (entities
+    /// by their keys); the diagnostics when it names no query or its
+    /// arguments are wrong.
+    fn answer(
+        &self,
+        expectation: &ast::Expectation,
+        source: &Source,
+    ) -> Result<Result<(usize, Value), Stop>, Vec<Diagnostic>> {
         let spec = self.world.spec();
         let (read, found) = crate::model::scenarios::read_query(
             spec,
             self.model,
             &expectation.query,
             &expectation.args,
-            &source,
+            source,
         );
         let Some((query, args)) = read else {
-            return self.wrong(line, &prefix, found);
+            return Err(found);
         };
         let q = &spec.models[self.model].queries[query];
         let args: Vec<Value> = q
@@ -336,10 +336,10 @@ impl<'s> Session<'s> {
             .zip(&args)
             .map(|(p, l)| Value::from_literal(l, &p.ty))
             .collect();
-        match self.world.query(self.model, query, &args) {
-            Ok(answer) => Reply::Said(vec![format!("{line} is {}", answer.keyed().words())]),
-            Err(stop) => Reply::Said(vec![not_here(&stop)]),
-        }
+        Ok(self
+            .world
+            .query(self.model, query, &args)
+            .map(|answer| (query, answer.keyed())))
     }
 }
 

@@ -106,7 +106,6 @@ pub(crate) fn read_fact(
     command: bool,
     source: &Source,
 ) -> (Option<ir::Fact>, Vec<Diagnostic>) {
-    let mut lowered = spec.models[model].clone();
     let others: Vec<ir::Model> = spec
         .models
         .iter()
@@ -114,16 +113,9 @@ pub(crate) fn read_fact(
         .filter(|(i, _)| *i != model)
         .map(|(_, m)| m.clone())
         .collect();
-    let lines = LineIndex::new(&source.text);
-    let mut pass = Pass {
-        model: &mut lowered,
-        others: &others,
-        source,
-        lines: &lines,
-        out: Vec::new(),
-    };
-    let read = pass.read(fact, command);
-    (read, pass.out)
+    reading(spec, model, &others, source, |pass| {
+        pass.read(fact, command)
+    })
 }
 
 /// A query and its arguments written as a scenario writes them, typed
@@ -136,19 +128,10 @@ pub(crate) fn read_query(
     args: &ast::Args,
     source: &Source,
 ) -> (Option<(usize, Vec<ir::Literal>)>, Vec<Diagnostic>) {
-    let mut lowered = spec.models[model].clone();
-    let lines = LineIndex::new(&source.text);
-    let mut pass = Pass {
-        model: &mut lowered,
-        others: &[],
-        source,
-        lines: &lines,
-        out: Vec::new(),
-    };
-    let read = pass
-        .asking(query, args)
-        .and_then(|(index, args)| Some((index, args?)));
-    (read, pass.out)
+    reading(spec, model, &[], source, |pass| {
+        pass.asking(query, args)
+            .and_then(|(index, args)| Some((index, args?)))
+    })
 }
 
 /// The answer an `and <query> … is <value>` writes, typed as a scenario
@@ -160,17 +143,31 @@ pub(crate) fn read_answer(
     value: &ast::Value,
     source: &Source,
 ) -> (Option<(ir::Literal, ir::Type)>, Vec<Diagnostic>) {
+    reading(spec, model, &[], source, |pass| {
+        let ty = pass.keyed(&spec.models[model].queries[query].returns);
+        pass.value(value, &ty).map(|literal| (literal, ty))
+    })
+}
+
+/// What `read` makes of a step against model `model`, and what it
+/// reported.
+fn reading<T>(
+    spec: &ir::Spec,
+    model: usize,
+    others: &[ir::Model],
+    source: &Source,
+    read: impl FnOnce(&mut Pass<'_>) -> Option<T>,
+) -> (Option<T>, Vec<Diagnostic>) {
     let mut lowered = spec.models[model].clone();
     let lines = LineIndex::new(&source.text);
     let mut pass = Pass {
         model: &mut lowered,
-        others: &[],
+        others,
         source,
         lines: &lines,
         out: Vec::new(),
     };
-    let ty = pass.keyed(&spec.models[model].queries[query].returns);
-    let read = pass.value(value, &ty).map(|literal| (literal, ty));
+    let read = read(&mut pass);
     (read, pass.out)
 }
 
