@@ -1028,6 +1028,67 @@ mod postgres {
         Ok(streams.len())
     }
 
+    /// Brings the materialized tables of `{{ model.name }}` up to date, for
+    /// a program's start: a table whose rows have another shape than this
+    /// crate's entity (an entity changed since they were written), or no
+    /// shape recorded yet, is rebuilt whole ([`{{ model.prefix }}_rebuild`]);
+    /// otherwise each row behind its stream, or missing, is refreshed from
+    /// it. Returns the number of streams read.
+    ///
+    /// # Errors
+    ///
+    /// When a stream cannot be read, or the database written.
+{{ model.heal_signature }}
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
+        // Each table, and a hash of its entity's fields and their types.
+{{ model.shapes_let }}
+        let mut stale = false;
+        for (table, shape) in shapes {
+            let kept: Option<String> =
+                sqlx::query_scalar("SELECT shape FROM esgen_tables WHERE name = $1")
+                    .bind(table)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(failed)?;
+            stale |= kept.as_deref() != Some(shape);
+        }
+        let read = if stale {
+            {{ model.prefix }}_rebuild::<M>(pool).await?
+        } else {
+            let behind: Vec<(String,)> = sqlx::query_as(concat!(
+                "SELECT streams.aggregate_id FROM (SELECT aggregate_id, MAX(sequence) AS last FROM events ",
+                "WHERE aggregate_type = $1 GROUP BY aggregate_id) streams WHERE",
+{%- for table in model.tables %}
+                "{% if !loop.first %} OR{% endif %} (streams.aggregate_id LIKE '{{ table.kind }}/%' AND NOT EXISTS (SELECT 1 FROM {{ table.table }} r ",
+                "WHERE r.key = substr(streams.aggregate_id, {{ table.kind.len() + 2 }}) AND r.sequence >= streams.last))",
+{%- endfor %}
+            ))
+            .bind(crate::generated::{{ model.module }}::MODEL)
+            .fetch_all(pool)
+            .await
+            .map_err(failed)?;
+            for (stream,) in &behind {
+                {{ model.prefix }}_refresh::<M>(pool, stream).await?;
+            }
+            behind.len()
+        };
+        for (table, shape) in shapes {
+            sqlx::query(
+                "INSERT INTO esgen_tables (name, shape) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET shape = excluded.shape",
+            )
+            .bind(table)
+            .bind(shape)
+            .execute(pool)
+            .await
+            .map_err(failed)?;
+        }
+        Ok(read)
+    }
+
     /// The `{{ model.name }}` model's entities as its materialized tables
     /// hold them{% if model.view_queries %}: its queries answer from them{% endif %}.
     #[derive(Debug, Default, Clone, PartialEq)]

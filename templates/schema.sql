@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS snapshots
     payload          json                                 NOT NULL,
     PRIMARY KEY (aggregate_type, aggregate_id, last_sequence)
 );
+{%- if krate.has_tables %}
+
+-- The shape of each materialized table's rows, as the crate that wrote
+-- them had it: `<model>_heal` rebuilds a table whose shape changed.
+CREATE TABLE IF NOT EXISTS esgen_tables
+(
+    name  text NOT NULL PRIMARY KEY,
+    shape text NOT NULL
+);
+{%- endif %}
 {%- for model in krate.runtime_models %}
 {%- for table in model.tables %}
 

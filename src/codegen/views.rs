@@ -89,6 +89,10 @@ pub struct RuntimeModel {
     pub into_signature: String,
     /// `fn {module}_rebuild<M>(…) -> …`, laid out.
     pub rebuild_signature: String,
+    /// `{prefix}_heal`'s signature, laid out.
+    pub heal_signature: String,
+    /// `let shapes = [(table, shape), …];` for `{prefix}_heal`, laid out.
+    pub shapes_let: String,
     /// `impl<M> Query<…> for …Tables<M>`, laid out.
     pub dispatch_signature: String,
     /// The model's function prefix (`accounts`).
@@ -154,6 +158,9 @@ pub struct TableView {
     pub plural: String,
     /// The streams' prefix (`account`).
     pub kind: String,
+    /// The shape of its rows, as `<model>_heal` compares it with the
+    /// table's: the entity's fields and their types.
+    pub shape: String,
 }
 
 /// `    pub {keywords} {name}({params}) -> {returns}` before a `where`
@@ -762,6 +769,35 @@ impl RuntimeModel {
                 &["pool: &PgPool"],
                 "Result<usize, AggregateError<Rejection>>",
             ),
+            shapes_let: {
+                let tables: Vec<TableView> = split.iter().map(|&s| table_view(m, s)).collect();
+                super::expr::Expr::List(
+                    "[",
+                    tables
+                        .iter()
+                        .map(|t| {
+                            super::expr::Expr::call(
+                                "",
+                                vec![
+                                    super::expr::Expr::atom(super::behaviour::string(&t.table)),
+                                    super::expr::Expr::atom(super::behaviour::string(&t.shape)),
+                                ],
+                            )
+                        })
+                        .collect(),
+                )
+                .assign(
+                    8,
+                    &format!("let shapes: [(&str, &str); {}]", tables.len()),
+                    ";",
+                )
+            },
+            heal_signature: where_signature(
+                "async fn",
+                &format!("{prefix}_heal<M>"),
+                &["pool: &PgPool"],
+                "Result<usize, AggregateError<Rejection>>",
+            ),
             view_signature: super::rust::signature_with(
                 4,
                 "pub async fn",
@@ -965,6 +1001,17 @@ fn table_view(model: &crate::model::ir::Model, store: usize) -> TableView {
         entity_name: inert(&model.store_entity(store).name),
         plural: inert(&stores[store].plural),
         kind: model.stream_prefix(store),
+        shape: {
+            use sha2::{Digest as _, Sha256};
+            let described: Vec<String> = model
+                .store_entity(store)
+                .fields
+                .iter()
+                .map(|f| format!("{}: {}", f.term, f.ty.spec()))
+                .collect();
+            let hash = Sha256::digest(described.join(", ").as_bytes());
+            hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+        },
     }
 }
 

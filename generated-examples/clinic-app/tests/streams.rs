@@ -6,6 +6,7 @@
 mod support;
 
 use accounts::accounts::*;
+use accounts::generated::runtime::PgPool;
 use accounts::generated::runtime::{
     accounts_cqrs, accounts_load, accounts_migrate, accounts_rebuild, accounts_refresh,
     accounts_stream, accounts_tables_into, accounts_view, AccountsTables,
@@ -412,7 +413,7 @@ async fn a_row_is_never_overwritten_by_an_older_state_of_its_stream() {
     assert_eq!(row().await, (2, Some(500)), "the row reflects event 2");
     // A row written from a later state (say, by a refresh that ran after
     // an event this one has not loaded): an older refresh leaves it alone.
-    sqlx::query("UPDATE accounts_accounts SET sequence = 9, payload = '{\"id\":\"ann\",\"owner\":\"ann\",\"balance\":1,\"open?\":true}' WHERE key = 'ann'")
+    sqlx::query("UPDATE accounts_accounts SET sequence = 9, payload = '{\"id\":\"ann\",\"owner\":\"ann\",\"balance\":1,\"open\":true}' WHERE key = 'ann'")
         .execute(&pool)
         .await
         .unwrap();
@@ -469,4 +470,58 @@ async fn a_rebuild_keeps_the_rows_order_and_a_bad_stream_leaves_the_tables_untou
     .unwrap();
     assert!(accounts_rebuild::<Accounts>(&pool).await.is_err());
     assert_eq!(rows().await, ["cy", "ann", "bob"], "untouched");
+}
+
+#[tokio::test]
+async fn healing_at_start_catches_rows_up_and_rebuilds_a_table_of_another_shape() {
+    use accounts::generated::runtime::accounts_heal;
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    let tables = AccountsTables::<Accounts>::new(pool.clone());
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), vec![Box::new(tables)]);
+    for command in [open("ann"), open("bob"), deposit("ann", 500)] {
+        cqrs.execute(&accounts_stream(&command), command)
+            .await
+            .unwrap();
+    }
+    let balance = |pool: PgPool| async move {
+        let view = accounts_view(&pool).await.unwrap();
+        view.get_account(&AccountId::new("ann")).map(|a| a.balance)
+    };
+    // The first start finds no shape recorded: it rebuilds the tables,
+    // whatever crate wrote them, and records their shapes.
+    assert_eq!(accounts_heal::<Accounts>(&pool).await.unwrap(), 2);
+    assert_eq!(accounts_heal::<Accounts>(&pool).await.unwrap(), 0);
+    // A row left behind its stream (the process died before writing it),
+    // and one lost: both caught up.
+    sqlx::query("UPDATE accounts_accounts SET sequence = 1, payload = '{\"id\":\"ann\",\"owner\":\"ann\",\"balance\":0,\"open\":true}' WHERE key = 'ann'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM accounts_accounts WHERE key = 'bob'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(balance(pool.clone()).await, Some(0));
+    assert_eq!(accounts_heal::<Accounts>(&pool).await.unwrap(), 2);
+    assert_eq!(balance(pool.clone()).await, Some(500));
+    assert_eq!(
+        accounts_heal::<Accounts>(&pool).await.unwrap(),
+        0,
+        "nothing behind now"
+    );
+    // Rows an older crate wrote, of another shape (no balance): the
+    // table is rebuilt, and reads again.
+    sqlx::query("UPDATE accounts_accounts SET payload = '{\"id\":\"ann\",\"owner\":\"ann\"}'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE esgen_tables SET shape = 'older' WHERE name = 'accounts_accounts'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(accounts_view(&pool).await.is_err(), "unreadable rows");
+    assert_eq!(accounts_heal::<Accounts>(&pool).await.unwrap(), 2);
+    assert_eq!(balance(pool.clone()).await, Some(500));
 }
