@@ -305,13 +305,17 @@ mod postgres {
 {% if krate.has_tables %}
     /// Upserts `row` as the row `key` of `table`, or deletes the row when
     /// there is none.
-    async fn write_row<T: Serialize + Sync>(
-        pool: &PgPool,
+    async fn write_row<'e, E, T>(
+        executor: E,
         table: &str,
         key: &str,
         sequence: i64,
         row: Option<&T>,
-    ) -> Result<(), AggregateError<Rejection>> {
+    ) -> Result<(), sqlx::Error>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+        T: Serialize + Sync,
+    {
         // A row records the stream's sequence it reflects, and a write
         // that reflects an older one (a refresh that lost a race) changes
         // nothing.
@@ -326,7 +330,7 @@ mod postgres {
                     .bind(key)
                     .bind(Json(row))
                     .bind(sequence)
-                    .execute(pool)
+                    .execute(executor)
                     .await
             }
             None => {
@@ -334,13 +338,11 @@ mod postgres {
                 sqlx::query(&sql)
                     .bind(key)
                     .bind(sequence)
-                    .execute(pool)
+                    .execute(executor)
                     .await
             }
         };
-        written
-            .map(|_| ())
-            .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))
+        written.map(|_| ())
     }
 
     /// Every row of `table`, in the order they were first written.
@@ -389,6 +391,28 @@ mod postgres {
     pub struct EventRepository {
         pool: PgPool,
         inner: PostgresEventRepository,
+        tables: Option<std::sync::Arc<dyn TableRows>>,
+    }
+
+    /// A model's materialized tables, as [`EventRepository`] writes them in
+    /// the same transaction as a stream's events.
+    #[async_trait]
+    pub trait TableRows: Send + Sync {
+        /// Writes, on `connection`, the rows of the stream `aggregate_id`
+        /// after `events` (all of its events, in order), as of its event
+        /// `sequence`.
+        ///
+        /// # Errors
+        ///
+        /// When an event cannot be read as one of the model's, or a row
+        /// cannot be written.
+        async fn write(
+            &self,
+            connection: &mut sqlx::PgConnection,
+            aggregate_id: &str,
+            events: &[SerializedEvent],
+            sequence: i64,
+        ) -> Result<(), PersistenceError>;
     }
 
     impl std::fmt::Debug for EventRepository {
@@ -406,7 +430,68 @@ mod postgres {
             Self {
                 inner: PostgresEventRepository::new(pool.clone()),
                 pool,
+                tables: None,
             }
+        }
+
+        /// The repository of the database of `pool` that writes, with each
+        /// stream's events and in their transaction, the rows `tables` says
+        /// the stream's entity has then.
+        #[must_use]
+        pub fn with_tables(pool: PgPool, tables: std::sync::Arc<dyn TableRows>) -> Self {
+            Self {
+                tables: Some(tables),
+                ..Self::new(pool)
+            }
+        }
+
+        /// The events, and the rows they change, in one transaction.
+        async fn persist_with_rows<A: cqrs_es::Aggregate>(
+            &self,
+            tables: &dyn TableRows,
+            events: &[SerializedEvent],
+        ) -> Result<(), PersistenceError> {
+            let failed = |e: sqlx::Error| match &e {
+                sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") => {
+                    PersistenceError::OptimisticLockError
+                }
+                sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
+                    PersistenceError::ConnectionError(Box::new(e))
+                }
+                _ => PersistenceError::UnknownError(Box::new(e)),
+            };
+            let (Some(first), Some(last)) = (events.first(), events.last()) else {
+                return Ok(());
+            };
+            let aggregate_id = first.aggregate_id.as_str();
+            let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
+            // The stream as it was loaded, then these events: what the
+            // rows are made from. Had another writer stored meanwhile, the
+            // first insert below fails as a conflict and nothing is written.
+            let mut all = self.read::<A>(aggregate_id, 0).await?;
+            all.truncate(first.sequence.saturating_sub(1));
+            all.extend(events.iter().cloned());
+            let mut transaction = self.pool.begin().await.map_err(failed)?;
+            for event in events {
+                sqlx::query(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(A::TYPE)
+                .bind(&event.aggregate_id)
+                .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
+                .bind(&event.event_type)
+                .bind(&event.event_version)
+                .bind(&event.payload)
+                .bind(&event.metadata)
+                .execute(&mut *transaction)
+                .await
+                .map_err(failed)?;
+            }
+            tables
+                .write(&mut transaction, aggregate_id, &all, sequence)
+                .await?;
+            transaction.commit().await.map_err(failed)
         }
 
         /// The events of the stream `aggregate_id` after `after`, checked.
@@ -509,7 +594,10 @@ mod postgres {
             events: &[SerializedEvent],
             snapshot_update: Option<(String, JsonValue, usize)>,
         ) -> Result<(), PersistenceError> {
-            self.inner.persist::<A>(events, snapshot_update).await
+            match (&self.tables, snapshot_update) {
+                (Some(tables), None) => self.persist_with_rows::<A>(tables.as_ref(), events).await,
+                (_, snapshot_update) => self.inner.persist::<A>(events, snapshot_update).await,
+            }
         }
 
         async fn stream_events<A: cqrs_es::Aggregate>(
@@ -618,9 +706,16 @@ mod postgres {
 {%- if model.asks.is_empty() %}
 {{ model.cqrs_signature }}
     where
+{%- if model.tables.is_empty() %}
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
         let store = PersistedEventStore::new_event_store(EventRepository::new(pool));
+{%- else %}
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync + 'static,
+    {
+        let rows = std::sync::Arc::new({{ model.rust }}Rows::<M>(PhantomData));
+        let store = PersistedEventStore::new_event_store(EventRepository::with_tables(pool, rows));
+{%- endif %}
         CqrsFramework::new(store, queries, ())
     }
 {%- else %}
@@ -629,10 +724,18 @@ mod postgres {
     /// [`{{ model.rust }}Stored`] reads them from the same database.
 {{ model.handle_signature }}
     where
+{%- if model.tables.is_empty() %}
         M: {{ model.rust }}Aggregate + Send + Sync,
         Asks: {{ model.rust }}Services,
     {
         let store = PersistedEventStore::new_event_store(EventRepository::new(pool));
+{%- else %}
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync + 'static,
+        Asks: {{ model.rust }}Services,
+    {
+        let rows = std::sync::Arc::new({{ model.rust }}Rows::<M>(PhantomData));
+        let store = PersistedEventStore::new_event_store(EventRepository::with_tables(pool, rows));
+{%- endif %}
         CqrsFramework::new(store, queries, services)
     }
 {%- endif %}
@@ -856,8 +959,10 @@ mod postgres {
     /// The `{{ model.name }}` model's materialized tables, one row per
     /// {% for table in model.tables %}{% if !loop.first %} and per {% endif %}`{{ table.entity_name }}`{% endfor %}: a cqrs-es query that, after
     /// each stored event, writes the entity its stream holds into its
-    /// table, or deletes its row when the entity is gone. Give it to
-    /// [`{{ model.prefix }}_cqrs`]; [`{{ model.prefix }}_view`] reads the tables.
+    /// table, or deletes its row when the entity is gone.
+    /// [`{{ model.prefix }}_cqrs`] needs none: its repository writes the
+    /// rows in the events' own transaction. For a framework built another
+    /// way. [`{{ model.prefix }}_view`] reads the tables.
     #[derive(Debug, Clone)]
     pub struct {{ model.rust }}Tables<M> {
         pool: PgPool,
@@ -895,6 +1000,44 @@ mod postgres {
         }
     }
 
+    /// The rows of `{{ model.name }}`'s materialized tables a stream holds
+    /// after its events, written in their transaction by the repository
+    /// of [`{{ model.prefix }}_cqrs`].
+    struct {{ model.rust }}Rows<M>(PhantomData<fn() -> M>);
+
+    #[async_trait]
+    impl<M> TableRows for {{ model.rust }}Rows<M>
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+        async fn write(
+            &self,
+            connection: &mut sqlx::PgConnection,
+            aggregate_id: &str,
+            events: &[SerializedEvent],
+            sequence: i64,
+        ) -> Result<(), PersistenceError> {
+            use crate::generated::{{ model.module }}::{{ model.rust }}Event as Event;
+            let mut model = M::default();
+            for event in events {
+                let event = <Event as serde::Deserialize>::deserialize(&event.payload)
+                    .map_err(|e| PersistenceError::DeserializationError(Box::new(e)))?;
+                model.accept(&event);
+            }
+            let (kind, key) = aggregate_id.split_once('/').unwrap_or((aggregate_id, ""));
+            let state = model.as_ref();
+{%- for table in model.tables %}
+            if kind == "{{ table.kind }}" {
+                let row = state.{{ table.field }}.values().next();
+                write_row(&mut *connection, "{{ table.table }}", key, sequence, row)
+                    .await
+                    .map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
+            }
+{%- endfor %}
+            Ok(())
+        }
+    }
+
     /// Writes the entity the stream `aggregate_id` holds into its table,
     /// or deletes its row when the entity is gone: what
     /// [`{{ model.rust }}Tables`] does after each event, to bring a row up to
@@ -923,7 +1066,9 @@ mod postgres {
 {%- for table in model.tables %}
         if kind == "{{ table.kind }}" {
             let row = state.{{ table.field }}.values().next();
-            write_row(pool, "{{ table.table }}", key, sequence, row).await?;
+            write_row(pool, "{{ table.table }}", key, sequence, row)
+                .await
+                .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
         }
 {%- endfor %}
         Ok(())

@@ -1068,6 +1068,7 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         lines.push("use postgres_es::PostgresEventRepository;".into());
         lines.push("use sqlx::types::JsonValue;".into());
         lines.push("use sqlx::Row;".into());
+        lines.push("use async_trait::async_trait;".into());
     }
     if models.iter().any(|m| !m.tables.is_empty()) {
         lines.push("use async_trait::async_trait;".into());

@@ -34,6 +34,7 @@ fn deposit(id: &str, amount: i64) -> AccountsCommand {
 async fn each_account_is_a_stream_of_its_own() {
     let url = support::database().await;
     let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
     let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
     for command in [open("ann"), open("bob"), deposit("ann", 500)] {
         cqrs.execute(&accounts_stream(&command), command)
@@ -99,6 +100,8 @@ async fn each_account_is_a_stream_of_its_own() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writers_on_different_accounts_never_conflict() {
     let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
     let writers: Vec<_> = [support::pool(&url).await, support::pool(&url).await]
         .into_iter()
         .map(|pool| Arc::new(accounts_cqrs::<Accounts>(pool, Vec::new())))
@@ -341,6 +344,7 @@ async fn a_command_retried_with_its_id_is_stored_once() {
     use accounts::generated::runtime::execute_once;
     let url = support::database().await;
     let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
     let cqrs = Arc::new(accounts_cqrs::<Accounts>(pool.clone(), Vec::new()));
     execute_once(&cqrs, &pool, "account/ann", "open-1", open("ann"))
         .await
@@ -524,4 +528,54 @@ async fn healing_at_start_catches_rows_up_and_rebuilds_a_table_of_another_shape(
     assert!(accounts_view(&pool).await.is_err(), "unreadable rows");
     assert_eq!(accounts_heal::<Accounts>(&pool).await.unwrap(), 2);
     assert_eq!(balance(pool.clone()).await, Some(500));
+}
+
+#[tokio::test]
+async fn a_command_and_its_rows_are_stored_together_or_not_at_all() {
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    // No query given: the rows come with the events, in their transaction.
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
+    for command in [open("ann"), deposit("ann", 500)] {
+        cqrs.execute(&accounts_stream(&command), command)
+            .await
+            .unwrap();
+    }
+    let balance = || async {
+        let view = accounts_view(&pool).await.unwrap();
+        view.get_account(&AccountId::new("ann")).map(|a| a.balance)
+    };
+    assert_eq!(
+        balance().await,
+        Some(500),
+        "read as soon as execute returns"
+    );
+    // Every write to the table refused: the command fails, and its event
+    // is not stored either.
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; \
+         CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON accounts_accounts FOR EACH ROW EXECUTE FUNCTION refuse();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let command = deposit("ann", 7);
+    let failed = cqrs.execute(&accounts_stream(&command), command).await;
+    assert!(failed.is_err(), "{failed:?}");
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM events WHERE aggregate_id = 'account/ann'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(events, 2, "the refused write took its event with it");
+    sqlx::raw_sql("DROP TRIGGER refuse ON accounts_accounts")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let command = deposit("ann", 7);
+    cqrs.execute(&accounts_stream(&command), command)
+        .await
+        .unwrap();
+    assert_eq!(balance().await, Some(507));
 }
