@@ -639,6 +639,64 @@ mod postgres {
 
     impl std::error::Error for BadRow {}
 
+    /// A stored event, with its place in the whole store.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Positioned {
+        /// Its place in the whole store: later events have greater ones.
+        pub position: i64,
+        /// The model (`aggregate_type`).
+        pub model: String,
+        /// The stream (`aggregate_id`).
+        pub stream: String,
+        /// Its number in its stream.
+        pub sequence: i64,
+        /// Its name.
+        pub event_type: String,
+        /// Its version.
+        pub event_version: String,
+        /// The event, as stored: read it with the model's event enum.
+        pub payload: JsonValue,
+    }
+
+    /// At most `limit` events of every model, after the position `after`
+    /// (0 for the first), in the order of their positions: what a reader
+    /// follows the whole store by, passing the last position it read. No
+    /// event is skipped: events whose transactions may still commit with a
+    /// lower position are held back until they have, so a reader never
+    /// moves past a position an event will later fill.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read, or a row's JSON is not readable.
+    pub async fn read_all(
+        pool: &PgPool,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Positioned>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload \
+             FROM events WHERE position > $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+             ORDER BY position LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Positioned {
+                    position: row.try_get("position")?,
+                    model: row.try_get("aggregate_type")?,
+                    stream: row.try_get("aggregate_id")?,
+                    sequence: row.try_get("sequence")?,
+                    event_type: row.try_get("event_type")?,
+                    event_version: row.try_get("event_version")?,
+                    payload: row.try_get("payload")?,
+                })
+            })
+            .collect()
+    }
+
     /// The metadata key under which [`execute_once`] stores a command's id.
     pub const COMMAND_ID: &str = "command_id";
 

@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS events
     PRIMARY KEY (aggregate_type, aggregate_id, sequence)
 );
 
+-- Every event's place in the whole store, and the transaction that wrote
+-- it: `read_all` follows the store in order, and passes no event whose
+-- transaction may still commit below a position it returned.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS position bigserial;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE UNIQUE INDEX IF NOT EXISTS events_position ON events (position);
+
 -- A command executed with an id (`execute_once`) is stored once: its event
 -- carries the id in its metadata, and a second event with the same id in
 -- the same model fails here, as a conflict.

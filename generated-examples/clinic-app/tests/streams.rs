@@ -579,3 +579,58 @@ async fn a_command_and_its_rows_are_stored_together_or_not_at_all() {
         .unwrap();
     assert_eq!(balance().await, Some(507));
 }
+
+#[tokio::test]
+async fn a_reader_of_the_whole_store_never_skips_an_event_that_commits_late() {
+    use accounts::generated::runtime::read_all;
+    let url = support::database().await;
+    let pool = support::pool(&url).await;
+    accounts::generated::runtime::migrate(&pool).await.unwrap();
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
+    let command = open("ann");
+    cqrs.execute(&accounts_stream(&command), command)
+        .await
+        .unwrap();
+    // Transactions of other tests in the cluster hold readers back too,
+    // while they last: the reader polls, as a follower would.
+    let settled = |after: i64, want: usize| {
+        let pool = pool.clone();
+        async move {
+            for _ in 0..200 {
+                let read = read_all(&pool, after, 100).await.unwrap();
+                if read.len() >= want {
+                    return read;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            read_all(&pool, after, 100).await.unwrap()
+        }
+    };
+    let first = settled(0, 1).await;
+    assert_eq!(first.len(), 1);
+    let after = first[0].position;
+    // A writer takes a position and has not committed; another commits a
+    // later one meanwhile.
+    let slow = support::pool(&url).await;
+    let mut late = slow.begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+         VALUES ('Accounts', 'account/late', 1, 'opened', '1', '{\"opened\": {\"id\": \"late\", \"owner\": \"late\"}}', '{}')",
+    )
+    .execute(&mut *late)
+    .await
+    .unwrap();
+    let command = open("bob");
+    cqrs.execute(&accounts_stream(&command), command)
+        .await
+        .unwrap();
+    // The reader is held back rather than moved past the slow position.
+    assert_eq!(read_all(&pool, after, 100).await.unwrap(), []);
+    late.commit().await.unwrap();
+    let next: Vec<String> = settled(after, 2)
+        .await
+        .into_iter()
+        .map(|e| e.stream)
+        .collect();
+    assert_eq!(next, ["account/late", "account/bob"], "in position order");
+}
