@@ -604,7 +604,13 @@ mod postgres {
             &self,
             aggregate_id: &str,
         ) -> Result<ReplayStream, PersistenceError> {
-            self.inner.stream_events::<A>(aggregate_id).await
+            // Read, and checked, as `get_events` reads them.
+            let events = self.read::<A>(aggregate_id, 0).await?;
+            let (mut feed, stream) = ReplayStream::new(events.len().max(1));
+            for event in events {
+                feed.push(Ok(event)).await?;
+            }
+            Ok(stream)
         }
 
         async fn stream_all_events<A: cqrs_es::Aggregate>(

@@ -9,8 +9,10 @@ mod support;
 
 use accounts::accounts::*;
 use accounts::generated::runtime::{
-    accounts_cqrs, accounts_load, accounts_rebuild, accounts_stream, migrate, AccountsTables,
+    accounts_cqrs, accounts_load, accounts_rebuild, accounts_stream, migrate, AccountsStream,
+    AccountsTables, EventRepository,
 };
+use cqrs_es::persist::PersistedEventRepository;
 use sqlx::PgPool;
 
 async fn insert(
@@ -132,6 +134,15 @@ async fn each_bad_row_is_an_error_naming_its_stream_and_sequence() {
         assert_eq!(accounts_stream(&command), *stream);
         let executed = cqrs.execute(stream, command).await.expect_err(stream);
         assert!(executed.to_string().contains(&place), "{executed}");
+        // And a replay of the stream (cqrs-es's `QueryReplay`) too.
+        let repository = EventRepository::new(pool.clone());
+        let replay = repository
+            .stream_events::<AccountsStream<Accounts>>(stream)
+            .await;
+        let Err(replayed) = replay else {
+            panic!("{stream}: replayed");
+        };
+        assert!(replayed.to_string().contains(&place), "{replayed}");
     }
     let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM events")
         .fetch_one(&pool)
