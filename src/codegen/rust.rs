@@ -383,8 +383,8 @@ pub fn assign(indent: usize, lhs: &str, rhs: &str) -> String {
     chained(indent, &format!("{lhs} = "), rhs, ";")
 }
 
-/// rustfmt's indentation: a chain's root this wide or narrower takes its
-/// first call on its own line.
+/// rustfmt's indentation: a chain whose root is at least this wide, too
+/// long for its line, puts its first call on a line of its own.
 const TAB: usize = 4;
 
 /// The operators a generated comparison is made of, as written between
@@ -467,8 +467,8 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
     let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
     let parts = chain_parts(expr);
     if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
-        if width(&one) > MAX_WIDTH && parts.len() == 2 && width(parts[0]) > TAB {
-            // A root wider than a tab stays alone on its line when the
+        if width(&one) > MAX_WIDTH && parts.len() == 2 && width(parts[0]) >= TAB {
+            // A root as wide as a tab stays alone on its line when the
             // call then fits on the next: rustfmt breaks the chain there.
             let line = format!("{}{}{suffix}", spaces(indent + 4), parts[1]);
             if width(&line) <= MAX_WIDTH {
