@@ -1213,23 +1213,15 @@ mod postgres {
             .await
             .map_err(failed)?;
 {%- endfor %}
-        let insert = |table: &str| {
-            format!("INSERT INTO {table} (key, payload, sequence) VALUES ($1, $2, $3)")
-        };
         for (stream, sequence, model) in &loaded {
             let (kind, key) = stream.split_once('/').unwrap_or((stream, ""));
             let state = model.as_ref();
 {%- for table in model.tables %}
             if kind == "{{ table.kind }}" {
-                if let Some(row) = state.{{ table.field }}.values().next() {
-                    sqlx::query(&insert("{{ table.table }}"))
-                        .bind(key)
-                        .bind(Json(row))
-                        .bind(sequence)
-                        .execute(&mut *replace)
-                        .await
-                        .map_err(failed)?;
-                }
+                let row = state.{{ table.field }}.values().next();
+                write_row(&mut *replace, "{{ table.table }}", key, *sequence, row)
+                    .await
+                    .map_err(failed)?;
             }
 {%- endfor %}
         }

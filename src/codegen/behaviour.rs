@@ -171,8 +171,7 @@ impl<'m> Behaviour<'m> {
         }
         let place = self.place(expr, ctx, "");
         match ty {
-            _ if ty.is_copy() => place,
-            Type::Optional(inner) if inner.is_copy() => place,
+            _ if ty.is_copy_or_optional_copy() => place,
             Type::Optional(inner) if **inner == Type::Text => format!("{place}.as_deref()"),
             Type::Optional(_) => format!("{place}.as_ref()"),
             _ => format!("&{place}"),

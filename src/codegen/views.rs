@@ -647,7 +647,10 @@ impl RuntimeModel {
         } else {
             "<M, Asks>"
         };
+        let tables: Vec<TableView> = split.iter().map(|&s| table_view(m, s)).collect();
+        let shapes_let = shapes_let(&tables);
         RuntimeModel {
+            shapes_let,
             asks,
             own_signature: super::rust::signature_with(
                 0,
@@ -732,23 +735,19 @@ impl RuntimeModel {
                 }
                 crate::model::ir::Streams::Whole { .. } => String::new(),
             },
-            held: if stream_arms(m).is_empty() {
-                Vec::new()
-            } else {
-                let stores = m.state.as_deref().unwrap_or_default();
-                split
-                    .iter()
-                    .map(|&s| {
-                        let key = m.store_entity(s).fields.first();
-                        (
-                            stores[s].field.clone(),
-                            m.stream_prefix(s),
-                            key.map_or_else(String::new, |k| k.rust.clone()),
-                        )
-                    })
-                    .collect()
-            },
-            tables: split.iter().map(|&s| table_view(m, s)).collect(),
+            // Empty unless each entity is a stream of its own.
+            held: split
+                .iter()
+                .map(|&s| {
+                    let key = m.store_entity(s).fields.first();
+                    (
+                        m.state.as_deref().unwrap_or_default()[s].field.clone(),
+                        m.stream_prefix(s),
+                        key.map_or_else(String::new, |k| k.rust.clone()),
+                    )
+                })
+                .collect(),
+            tables,
             state: format!("{}State", m.rust),
             view_queries: m.queries.iter().all(|q| q.derived.is_some()),
             refresh_signature: where_signature(
@@ -769,29 +768,6 @@ impl RuntimeModel {
                 &["pool: &PgPool"],
                 "Result<usize, AggregateError<Rejection>>",
             ),
-            shapes_let: {
-                let tables: Vec<TableView> = split.iter().map(|&s| table_view(m, s)).collect();
-                super::expr::Expr::List(
-                    "[",
-                    tables
-                        .iter()
-                        .map(|t| {
-                            super::expr::Expr::call(
-                                "",
-                                vec![
-                                    super::expr::Expr::atom(super::behaviour::string(&t.table)),
-                                    super::expr::Expr::atom(super::behaviour::string(&t.shape)),
-                                ],
-                            )
-                        })
-                        .collect(),
-                )
-                .assign(
-                    8,
-                    &format!("let shapes: [(&str, &str); {}]", tables.len()),
-                    ";",
-                )
-            },
             heal_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_heal<M>"),
@@ -990,6 +966,20 @@ fn stream_arms(model: &crate::model::ir::Model) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `let shapes = [(table, shape hash), …];`, laid out, for `<model>_heal`.
+fn shapes_let(tables: &[TableView]) -> String {
+    use super::expr::Expr;
+    let entries = tables
+        .iter()
+        .map(|t| {
+            let text = |s: &str| Expr::atom(super::behaviour::string(s));
+            Expr::call("", vec![text(&t.table), text(&t.shape)])
+        })
+        .collect();
+    let lhs = format!("let shapes: [(&str, &str); {}]", tables.len());
+    Expr::List("[", entries).assign(8, &lhs, ";")
 }
 
 /// The materialized table of a store whose entities are streams.

@@ -249,12 +249,7 @@ impl<'s> World<'s> {
                 q.name, m.name
             )));
         };
-        let inputs: Vec<(String, Value)> = q
-            .params
-            .iter()
-            .zip(args)
-            .map(|(p, v)| (p.rust.clone(), v.clone()))
-            .collect();
+        let inputs = named(&q.params, args);
         let scope = Scope {
             inputs: &inputs,
             item: None,
@@ -354,12 +349,7 @@ impl<'s> World<'s> {
                 problems.join("; "),
             );
         }
-        let inputs: Vec<(String, Value)> = c
-            .params
-            .iter()
-            .zip(args)
-            .map(|(p, v)| (p.rust.clone(), v.clone()))
-            .collect();
+        let inputs = named(&c.params, args);
         let scope = Scope {
             inputs: &inputs,
             item: None,
@@ -409,12 +399,7 @@ impl<'s> World<'s> {
             values.push(value);
         }
         // The ranges of its effects: accepting it must never clamp.
-        let fields: Vec<(String, Value)> = event
-            .fields
-            .iter()
-            .zip(&values)
-            .map(|(f, v)| (f.rust.clone(), v.clone()))
-            .collect();
+        let fields = named(&event.fields, &values);
         let scope = Scope {
             inputs: &fields,
             item: None,
@@ -469,12 +454,7 @@ impl<'s> World<'s> {
                 e.name
             )));
         };
-        let fields: Vec<(String, Value)> = e
-            .fields
-            .iter()
-            .zip(values)
-            .map(|(f, v)| (f.rust.clone(), v.clone()))
-            .collect();
+        let fields = named(&e.fields, values);
         for effect in effects {
             let scope = Scope {
                 inputs: &fields,
@@ -550,6 +530,15 @@ impl<'s> World<'s> {
             .iter_mut()
             .find(|e| e.first() == Some(key))
     }
+}
+
+/// Each field's Rust name with its value: the inputs of a scope.
+fn named(fields: &[crate::model::ir::Field], values: &[Value]) -> Vec<(String, Value)> {
+    fields
+        .iter()
+        .zip(values)
+        .map(|(f, v)| (f.rust.clone(), v.clone()))
+        .collect()
 }
 
 /// `value` increased or decreased by `by`: `None` when it leaves its type's

@@ -134,21 +134,22 @@ fn line_span(text: &str, line: usize) -> Span {
 }
 
 fn values(fact: &ir::Fact) -> Vec<Value> {
-    fact.values
-        .iter()
-        .map(|(field, literal)| Value::from_literal(literal, &field.ty))
-        .collect()
+    Value::all(fact.values.iter().map(|(field, literal)| (field, literal)))
 }
 
 /// `created [id: t1, text: "a"]`.
 pub(super) fn event_words(event: &ir::Event, values: &[Value]) -> String {
-    let fields: Vec<String> = event
-        .fields
+    fact_words(&event.name, &event.fields, values)
+}
+
+/// An event or a command as a scenario writes it: `name [field: value, …]`.
+pub fn fact_words(name: &str, fields: &[ir::Field], values: &[Value]) -> String {
+    let entries: Vec<String> = fields
         .iter()
         .zip(values)
         .map(|(f, v)| format!("{}: {}", f.term, v.words()))
         .collect();
-    format!("{} [{}]", event.name, fields.join(", "))
+    format!("{name} [{}]", entries.join(", "))
 }
 
 fn happened(event: &ir::Event, outcome: &Outcome) -> String {
@@ -235,12 +236,7 @@ fn run_one(
     }
     for expect in &scenario.expects {
         let query = &m.queries[expect.query];
-        let args: Vec<Value> = query
-            .params
-            .iter()
-            .zip(&expect.args)
-            .map(|(p, literal)| Value::from_literal(literal, &p.ty))
-            .collect();
+        let args = Value::all(query.params.iter().zip(&expect.args));
         let answer = world.query(model, expect.query, &args)?.keyed();
         let wanted = Value::from_literal(&expect.value, &expect.ty);
         if answer != wanted {

@@ -111,11 +111,19 @@ impl<'s> Session<'s> {
         }
     }
 
+    /// The text a step is read after, as the step of a scenario of the
+    /// current model (then `lead`, the words added before the line).
+    fn prefix(&self, lead: &str) -> String {
+        format!(
+            "Model: {}\nScenarios:\n  - trying\n    {lead}",
+            self.model()
+        )
+    }
+
     /// The step `line` parsed, as a scenario of the current model would
     /// hold it; spans relative to the line.
     fn parse(&self, line: &str, suffix: &str) -> Result<ast::Step, Reply> {
-        let model = self.model();
-        let prefix = format!("Model: {model}\nScenarios:\n  - trying\n    ");
+        let prefix = self.prefix("");
         let text = format!("{prefix}{line}{suffix}");
         let source = Source::new("trying", text);
         let (file, diagnostics) = crate::syntax::parse(&source);
@@ -167,8 +175,7 @@ impl<'s> Session<'s> {
             Ok(step) => step,
             Err(reply) => return reply,
         };
-        let prefix_len = format!("Model: {}\nScenarios:\n  - trying\n    ", self.model()).len();
-        let prefix = " ".repeat(prefix_len);
+        let prefix = " ".repeat(self.prefix("").len());
         let source = Source::new("trying", format!("{prefix}{line}"));
         let spec = self.world.spec();
         match &step.kind {
@@ -188,11 +195,7 @@ impl<'s> Session<'s> {
                     }
                     None => self.model,
                 };
-                let values: Vec<Value> = read
-                    .values
-                    .iter()
-                    .map(|(f, l)| Value::from_literal(l, &f.ty))
-                    .collect();
+                let values = Value::all(read.values.iter().map(|(f, l)| (f, l)));
                 match self.world.accept(model, read.index, &values) {
                     Ok(()) => {
                         Reply::Said(vec![format!("`{}` accepted it", spec.models[model].name)])
@@ -245,11 +248,7 @@ impl<'s> Session<'s> {
     fn when(&mut self, read: &crate::model::ir::Fact) -> Reply {
         let spec = self.world.spec();
         let model = &spec.models[self.model];
-        let args: Vec<Value> = read
-            .values
-            .iter()
-            .map(|(f, l)| Value::from_literal(l, &f.ty))
-            .collect();
+        let args = Value::all(read.values.iter().map(|(f, l)| (f, l)));
         let command = &model.commands[read.index];
         let outcome = match self.world.propose(self.model, read.index, &args) {
             Ok(outcome) => outcome,
@@ -291,7 +290,7 @@ impl<'s> Session<'s> {
         let step = match self.parse(&format!("and {line}"), " is nothing") {
             Ok(step) => step,
             Err(Reply::Wrong(_, found)) => {
-                let prefix = format!("Model: {}\nScenarios:\n  - trying\n    and ", self.model());
+                let prefix = self.prefix("and ");
                 return self.wrong(line, &prefix, found);
             }
             Err(other) => return other,
@@ -301,7 +300,7 @@ impl<'s> Session<'s> {
                 "write `when <action> [...]`, `given <event> [...]`, or a query: `help` says more"
             )]);
         };
-        let prefix = format!("Model: {}\nScenarios:\n  - trying\n    and ", self.model());
+        let prefix = self.prefix("and ");
         let source = Source::new("trying", format!("{}{line}", " ".repeat(prefix.len())));
         match self.answer(expectation, &source) {
             Ok(Ok((_, answer))) => Reply::Said(vec![format!("{line} is {}", answer.words())]),
@@ -330,12 +329,7 @@ impl<'s> Session<'s> {
             return Err(found);
         };
         let q = &spec.models[self.model].queries[query];
-        let args: Vec<Value> = q
-            .params
-            .iter()
-            .zip(&args)
-            .map(|(p, l)| Value::from_literal(l, &p.ty))
-            .collect();
+        let args = Value::all(q.params.iter().zip(&args));
         Ok(self
             .world
             .query(self.model, query, &args)

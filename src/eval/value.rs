@@ -100,6 +100,16 @@ impl Value {
         }
     }
 
+    /// Values written in the spec, each as a value of its field's type.
+    pub fn all<'a>(
+        written: impl IntoIterator<Item = (&'a crate::model::ir::Field, &'a Literal)>,
+    ) -> Vec<Value> {
+        written
+            .into_iter()
+            .map(|(field, literal)| Value::from_literal(literal, &field.ty))
+            .collect()
+    }
+
     /// How two values of one ordered type compare (`None` for others).
     pub fn order(&self, other: &Value) -> Option<Ordering> {
         match (self, other) {

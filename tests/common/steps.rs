@@ -2,6 +2,7 @@
 //! scenarios in its words, for the generated crates' own tests to hold
 //! them to (`tests/differential.rs`, `tests/mutants.rs`).
 
+use esgen::eval::scenarios::fact_words as fact;
 use esgen::eval::{Value, World};
 use esgen::model::ir::{self, Literal, Type};
 use esgen::source::Source;
@@ -84,16 +85,6 @@ pub fn literal(rng: &mut Rng, ty: &Type, model: &ir::Model, spec: &ir::Spec) -> 
     })
 }
 
-/// `name [field: value, …]`.
-pub fn fact(name: &str, fields: &[ir::Field], values: &[Value]) -> String {
-    let entries: Vec<String> = fields
-        .iter()
-        .zip(values)
-        .map(|(f, v)| format!("{}: {}", f.term, v.words()))
-        .collect();
-    format!("{name} [{}]", entries.join(", "))
-}
-
 /// What one spec's run made.
 #[derive(Default)]
 pub struct Figures {
@@ -150,12 +141,7 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
         else {
             continue;
         };
-        let args: Vec<Value> = c
-            .params
-            .iter()
-            .zip(&literals)
-            .map(|(p, l)| Value::from_literal(l, &p.ty))
-            .collect();
+        let args = Value::all(c.params.iter().zip(&literals));
         let Ok(outcome) = world.propose(index, command, &args) else {
             continue;
         };
@@ -204,12 +190,7 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
             else {
                 continue;
             };
-            let values: Vec<Value> = query
-                .params
-                .iter()
-                .zip(&args)
-                .map(|(p, l)| Value::from_literal(l, &p.ty))
-                .collect();
+            let values = Value::all(query.params.iter().zip(&args));
             let Ok(answer) = world.query(index, q, &values) else {
                 continue;
             };

@@ -186,14 +186,30 @@ impl Pass<'_> {
     pub(super) fn literal(&mut self, value: &ast::Value, ty: &Type) -> Option<Literal> {
         // A choice another model declares (a query asked of it answers
         // one) is found there, under the path this model names it by.
-        let mut choices = self.model.choices.clone();
-        for other in self.others {
-            let prefix = format!("super::{}::", other.module);
-            choices.extend(other.choices.iter().map(|c| ir::Choice {
-                rust: format!("{prefix}{}", c.rust),
+        let inner = match ty {
+            Type::Optional(inner) | Type::List(inner) => inner,
+            other => other,
+        };
+        let foreign = match inner {
+            Type::Choice(path) => path
+                .strip_prefix("super::")
+                .and_then(|p| p.split_once("::")),
+            _ => None,
+        };
+        let Some((module, name)) = foreign else {
+            return literal(&self.model.choices, value, ty, &mut self.out);
+        };
+        let choices: Vec<ir::Choice> = self
+            .others
+            .iter()
+            .filter(|other| other.module == module)
+            .flat_map(|other| &other.choices)
+            .filter(|c| c.rust == name)
+            .map(|c| ir::Choice {
+                rust: format!("super::{module}::{name}"),
                 ..c.clone()
-            }));
-        }
+            })
+            .collect();
         literal(&choices, value, ty, &mut self.out)
     }
 }
