@@ -7,7 +7,12 @@
 #   bash scripts/postgres.sh install     install the server if missing
 #   source scripts/postgres.sh start     start a cluster; exports
 #                                        ESGEN_TEST_DATABASE_URL, stops it
-#                                        (and deletes it) on exit
+#                                        (and deletes it) on exit; exports
+#                                        ESGEN_TEST_PG_BIN (initdb, pg_ctl)
+#                                        and ESGEN_TEST_PG_AS (the user they
+#                                        run as, empty for the current one)
+#                                        for tests that stop a cluster of
+#                                        their own
 set -euo pipefail
 
 pg_bin() {
@@ -72,6 +77,8 @@ pg_start() {
   ESGEN_PG_AS="${as[*]}"
   ESGEN_PG_BIN="$bin"
   export ESGEN_TEST_DATABASE_URL="postgres://esgen@127.0.0.1:$port/postgres"
+  export ESGEN_TEST_PG_BIN="$bin"
+  export ESGEN_TEST_PG_AS="${as[*]}"
   trap pg_stop EXIT
   echo "postgres.sh: a throwaway cluster listens on 127.0.0.1:$port" >&2
 }
