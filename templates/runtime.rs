@@ -9,8 +9,9 @@
 //! spec names (`event_type`) and the version the spec gives them
 //! (`event_version`: `1`, or `<n>` for `accepted as <event>@<n>`).
 //!
-//! Aggregates are rebuilt from their events, never from snapshots:
-//! serialising one is refused.
+//! A model whose state is generated (every entity in its stores) can be
+//! snapshotted: its wrapper serialises that state (`<model>_cqrs_with_snapshots`).
+//! Any other is rebuilt from its events only: serialising it is refused.
 {%- if !krate.runtime_uses.is_empty() %}
 {% for line in krate.runtime_uses %}
 {{ line }}
@@ -23,18 +24,6 @@
 /// aggregate you define for it.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct {{ model.rust }}Stream<M>(pub M);
-
-impl<M> Serialize for {{ model.rust }}Stream<M> {
-    fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(NO_SNAPSHOTS))
-    }
-}
-
-impl<'de, M> Deserialize<'de> for {{ model.rust }}Stream<M> {
-    fn deserialize<D: Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom(NO_SNAPSHOTS))
-    }
-}
 
 impl DomainEvent for {{ model.rust }}Event {
     fn event_type(&self) -> String {
@@ -66,7 +55,9 @@ where
         {{ model.stream_fn }}_own(&self.0, &command)?;
 {%- endif %}
         let event = self.0.propose(command)?;
-        sink.write(event, self).await;
+        // The event is applied where it is stored, once: cqrs-es's snapshot
+        // store applies the events it commits to the aggregate it loaded.
+        sink.write(event, &mut Self::default()).await;
         Ok(())
     }
 
@@ -85,18 +76,6 @@ pub struct {{ model.rust }}Stream<M, Asks>(pub M, PhantomData<fn() -> Asks>);
 impl<M: Default, Asks> Default for {{ model.rust }}Stream<M, Asks> {
     fn default() -> Self {
         Self(M::default(), PhantomData)
-    }
-}
-
-impl<M, Asks> Serialize for {{ model.rust }}Stream<M, Asks> {
-    fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom(NO_SNAPSHOTS))
-    }
-}
-
-impl<'de, M, Asks> Deserialize<'de> for {{ model.rust }}Stream<M, Asks> {
-    fn deserialize<D: Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom(NO_SNAPSHOTS))
     }
 }
 
@@ -158,12 +137,84 @@ where
         let {{ ask.method }} = services.{{ ask.method }}(&command).await?;
 {%- endfor %}
         let event = self.0.propose(command{% for ask in model.asks %}, &{{ ask.method }}{% endfor %})?;
-        sink.write(event, self).await;
+        // The event is applied where it is stored, once: cqrs-es's snapshot
+        // store applies the events it commits to the aggregate it loaded.
+        sink.write(event, &mut Self::default()).await;
         Ok(())
     }
 
     fn apply(&mut self, event: {{ model.rust }}Event) {
         self.0.accept(&event);
+    }
+}
+{%- endif %}
+{%- if let Some(snapshot) = model.snapshot %}
+
+/// The shape of what a snapshot of `{{ model.name }}` holds and of how its
+/// events change it: a snapshot of another shape is not read, and the
+/// stream is replayed from its first event instead.
+const {{ snapshot.shape_const }}: &str = "{{ snapshot.shape }}";
+
+/// A snapshot of `{{ model.name }}` is its state, [`{{ model.state }}`]: every
+/// entity, in the order added, with the shape of the code that wrote it.
+impl<{{ model.generics }}> Serialize for {{ model.rust }}Stream<{{ model.generics }}>
+where
+    M: {{ model.rust }}Aggregate,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let state: &{{ model.state }} = self.0.as_ref();
+        let mut snapshot = serializer.serialize_struct("{{ model.rust }}Snapshot", {{ snapshot.stores.len() + 1 }})?;
+        snapshot.serialize_field("@shape", {{ snapshot.shape_const }})?;
+{%- for write in snapshot.writes %}
+{{ write }}
+{%- endfor %}
+        snapshot.end()
+    }
+}
+
+/// The aggregate a snapshot holds: `M`'s default, with the snapshot's state.
+impl<'de, {{ model.generics }}> Deserialize<'de> for {{ model.rust }}Stream<{{ model.generics }}>
+where
+    M: {{ model.rust }}Aggregate,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A snapshot, as written.
+        #[derive(Deserialize)]
+        struct Snapshot {
+            #[serde(rename = "@shape")]
+            shape: String,
+{%- for (field, entity) in snapshot.stores %}
+            {{ field }}: Vec<{{ entity }}>,
+{%- endfor %}
+        }
+        let snapshot = Snapshot::deserialize(deserializer)?;
+        if snapshot.shape != {{ snapshot.shape_const }} {
+            return Err(serde::de::Error::custom(
+                "a snapshot of another shape of the model: its stream is replayed instead",
+            ));
+        }
+        let mut model = M::default();
+        let state: &mut {{ model.state }} = model.as_mut();
+{%- for (field, _) in snapshot.stores %}
+        for entity in snapshot.{{ field }} {
+            state.{{ field }}.insert(entity);
+        }
+{%- endfor %}
+        Ok(Self(model{% if !model.asks.is_empty() %}, PhantomData{% endif %}))
+    }
+}
+{%- else %}
+
+impl<{{ model.generics }}> Serialize for {{ model.rust }}Stream<{{ model.generics }}> {
+    fn serialize<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(NO_SNAPSHOTS))
+    }
+}
+
+impl<'de, {{ model.generics }}> Deserialize<'de> for {{ model.rust }}Stream<{{ model.generics }}> {
+    fn deserialize<D: Deserializer<'de>>(_deserializer: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(NO_SNAPSHOTS))
     }
 }
 {%- endif %}
@@ -225,10 +276,21 @@ where
 }
 {%- endif %}
 {%- endfor %}
-{%- if !krate.runtime_models.is_empty() %}
+{%- if krate.snapshots %}
+
+/// The entities a store holds, in the order added, as a snapshot lists them.
+fn entities<K, V>(store: &super::Store<K, V>) -> Vec<&V>
+where
+    K: Eq + std::hash::Hash + Clone,
+    V: super::Keyed<Key = K>,
+{
+    store.values().collect()
+}
+{%- endif %}
+{%- if krate.no_snapshots %}
 
 const NO_SNAPSHOTS: &str =
-    "esgen's aggregates are rebuilt from their events: use cqrs-es's event store, not snapshots";
+    "this aggregate is rebuilt from its events only: use cqrs-es's event store, not snapshots";
 {%- endif %}
 
 #[cfg(feature = "postgres")]
@@ -380,17 +442,18 @@ mod postgres {
     /// through [`EventRepository`].
     pub type PostgresCqrs<A> = CqrsFramework<A, PersistedEventStore<EventRepository, A>>;
 
-    /// The events table as cqrs-es reads and writes it: postgres-es's
-    /// repository, except that every stream is read here, so that no row
-    /// can stop the program. A row that cannot be read — JSON serde
-    /// refuses (nested too deep, a number out of range, a lone surrogate),
-    /// a payload that is none of the model's events, an `event_type` or
-    /// `event_version` that contradicts its payload, a sequence with a gap
-    /// — is an error naming the model, the stream, the sequence and the
-    /// cause ([`BadRow`]), never a panic.
+    /// The events table as cqrs-es reads and writes it (a cqrs-es
+    /// `PersistedEventRepository` over postgres-es's schema). A command's
+    /// events, the materialized rows they change and the snapshot they
+    /// complete are written in one transaction. Every row is checked as it
+    /// is read, so that no row can stop the program: one that cannot be
+    /// read — JSON serde refuses (nested too deep, a number out of range, a
+    /// lone surrogate), a payload that is none of the model's events, an
+    /// `event_type` or `event_version` that contradicts its payload, a
+    /// sequence with a gap — is an error naming the model, the stream, the
+    /// sequence and the cause ([`BadRow`]), never a panic.
     pub struct EventRepository {
         pool: PgPool,
-        inner: PostgresEventRepository,
         tables: Option<std::sync::Arc<dyn TableRows>>,
     }
 
@@ -423,15 +486,51 @@ mod postgres {
         }
     }
 
+    /// What a database error is to cqrs-es: a conflict (another writer
+    /// stored the stream's next event, or the command's id, first:
+    /// `AggregateConflict`); the database out of reach, shutting down, or
+    /// not answering within [`Timeouts`] (`DatabaseConnectionError`: worth
+    /// retrying, once it is back); or anything else it refused, a missing
+    /// table say (`UnexpectedError`: retrying will not help).
+    fn classified(error: sqlx::Error) -> PersistenceError {
+        let code = error
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map(|c| c.into_owned());
+        match code.as_deref() {
+            Some("23505") => PersistenceError::OptimisticLockError,
+            // Connection exceptions, shutdowns, too many connections, a
+            // lock or a statement that timed out.
+            Some(c)
+                if c.starts_with("08")
+                    || c.starts_with("57P")
+                    || matches!(c, "53300" | "55P03" | "57014") =>
+            {
+                PersistenceError::ConnectionError(Box::new(error))
+            }
+            Some(_) => PersistenceError::UnknownError(Box::new(error)),
+            None => match error {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => PersistenceError::ConnectionError(Box::new(error)),
+                _ => PersistenceError::UnknownError(Box::new(error)),
+            },
+        }
+    }
+
+    /// `error` as cqrs-es reports it to a caller of `execute`.
+    fn reported<E: std::error::Error>(error: sqlx::Error) -> AggregateError<E> {
+        classified(error).into()
+    }
+
     impl EventRepository {
         /// The repository of the database of `pool`.
         #[must_use]
         pub fn new(pool: PgPool) -> Self {
-            Self {
-                inner: PostgresEventRepository::new(pool.clone()),
-                pool,
-                tables: None,
-            }
+            Self { pool, tables: None }
         }
 
         /// The repository of the database of `pool` that writes, with each
@@ -445,65 +544,15 @@ mod postgres {
             }
         }
 
-        /// The events, and the rows they change, in one transaction.
-        async fn persist_with_rows<A: cqrs_es::Aggregate>(
-            &self,
-            tables: &dyn TableRows,
-            events: &[SerializedEvent],
-        ) -> Result<(), PersistenceError> {
-            let failed = |e: sqlx::Error| match &e {
-                sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") => {
-                    PersistenceError::OptimisticLockError
-                }
-                sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut => {
-                    PersistenceError::ConnectionError(Box::new(e))
-                }
-                _ => PersistenceError::UnknownError(Box::new(e)),
-            };
-            let (Some(first), Some(last)) = (events.first(), events.last()) else {
-                return Ok(());
-            };
-            let aggregate_id = first.aggregate_id.as_str();
-            let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
-            // The stream as it was loaded, then these events: what the
-            // rows are made from. Had another writer stored meanwhile, the
-            // first insert below fails as a conflict and nothing is written.
-            let mut all = self.read::<A>(aggregate_id, 0).await?;
-            all.truncate(first.sequence.saturating_sub(1));
-            all.extend(events.iter().cloned());
-            let mut transaction = self.pool.begin().await.map_err(failed)?;
-            for event in events {
-                sqlx::query(
-                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(A::TYPE)
-                .bind(&event.aggregate_id)
-                .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
-                .bind(&event.event_type)
-                .bind(&event.event_version)
-                .bind(&event.payload)
-                .bind(&event.metadata)
-                .execute(&mut *transaction)
-                .await
-                .map_err(failed)?;
-            }
-            tables
-                .write(&mut transaction, aggregate_id, &all, sequence)
-                .await?;
-            transaction.commit().await.map_err(failed)
-        }
-
         /// The events of the stream `aggregate_id` after `after`, checked.
         async fn read<A: cqrs_es::Aggregate>(
             &self,
             aggregate_id: &str,
             after: usize,
         ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-            let failed = |e: sqlx::Error| PersistenceError::ConnectionError(Box::new(e));
             let after = i64::try_from(after).unwrap_or(i64::MAX);
             let rows = sqlx::query(
-                "SELECT sequence, event_type, event_version, payload, metadata FROM events \
+                "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata FROM events \
                  WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence",
             )
             .bind(A::TYPE)
@@ -511,59 +560,68 @@ mod postgres {
             .bind(after)
             .fetch_all(&self.pool)
             .await
-            .map_err(failed)?;
-            let mut events = Vec::with_capacity(rows.len());
+            .map_err(classified)?;
             let mut expected = after;
-            for row in rows {
-                let sequence: i64 = row.try_get("sequence").map_err(failed)?;
-                let bad = |cause: String| {
-                    PersistenceError::DeserializationError(Box::new(BadRow {
-                        model: A::TYPE.to_string(),
-                        stream: aggregate_id.to_string(),
-                        sequence,
-                        cause,
-                    }))
-                };
-                expected += 1;
-                if sequence != expected {
-                    return Err(bad(format!("the stream has no event {expected}")));
-                }
-                let event_type: String = row.try_get("event_type").map_err(failed)?;
-                let event_version: String = row.try_get("event_version").map_err(failed)?;
-                let payload: JsonValue = row
-                    .try_get("payload")
-                    .map_err(|e| bad(format!("its payload is not JSON serde reads: {e}")))?;
-                let metadata: JsonValue = row
-                    .try_get("metadata")
-                    .map_err(|e| bad(format!("its metadata is not JSON serde reads: {e}")))?;
-                let tag = if event_version == "1" {
-                    event_type.clone()
-                } else {
-                    format!("{event_type}@{event_version}")
-                };
-                let tagged = payload
-                    .as_object()
-                    .is_some_and(|o| o.len() == 1 && o.contains_key(&tag));
-                if !tagged {
-                    return Err(bad(format!(
-                        "its event_type `{event_type}` and event_version `{event_version}` say `{tag}`, but its payload is not that event"
-                    )));
-                }
-                <A::Event as serde::Deserialize>::deserialize(&payload)
-                    .map_err(|e| bad(format!("its payload is not a `{tag}` event: {e}")))?;
-                let serialized = SerializedEvent::new(
-                    aggregate_id.to_string(),
-                    usize::try_from(sequence).unwrap_or_default(),
-                    A::TYPE.to_string(),
-                    event_type,
-                    event_version,
-                    payload,
-                    metadata,
-                );
-                events.push(serialized);
-            }
-            Ok(events)
+            rows.iter()
+                .map(|row| {
+                    expected += 1;
+                    checked::<A>(row, expected)
+                })
+                .collect()
         }
+    }
+
+    /// A row of the events table, read and checked as the event `expected`
+    /// of its stream.
+    fn checked<A: cqrs_es::Aggregate>(
+        row: &sqlx::postgres::PgRow,
+        expected: i64,
+    ) -> Result<SerializedEvent, PersistenceError> {
+        let stream: String = row.try_get("aggregate_id").map_err(classified)?;
+        let sequence: i64 = row.try_get("sequence").map_err(classified)?;
+        let bad = |cause: String| {
+            PersistenceError::DeserializationError(Box::new(BadRow {
+                model: A::TYPE.to_string(),
+                stream: stream.clone(),
+                sequence,
+                cause,
+            }))
+        };
+        if sequence != expected {
+            return Err(bad(format!("the stream has no event {expected}")));
+        }
+        let event_type: String = row.try_get("event_type").map_err(classified)?;
+        let event_version: String = row.try_get("event_version").map_err(classified)?;
+        let payload: JsonValue = row
+            .try_get("payload")
+            .map_err(|e| bad(format!("its payload is not JSON serde reads: {e}")))?;
+        let metadata: JsonValue = row
+            .try_get("metadata")
+            .map_err(|e| bad(format!("its metadata is not JSON serde reads: {e}")))?;
+        let tag = if event_version == "1" {
+            event_type.clone()
+        } else {
+            format!("{event_type}@{event_version}")
+        };
+        let tagged = payload
+            .as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key(&tag));
+        if !tagged {
+            return Err(bad(format!(
+                "its event_type `{event_type}` and event_version `{event_version}` say `{tag}`, but its payload is not that event"
+            )));
+        }
+        <A::Event as serde::Deserialize>::deserialize(&payload)
+            .map_err(|e| bad(format!("its payload is not a `{tag}` event: {e}")))?;
+        Ok(SerializedEvent::new(
+            stream.clone(),
+            usize::try_from(sequence).unwrap_or_default(),
+            A::TYPE.to_string(),
+            event_type,
+            event_version,
+            payload,
+            metadata,
+        ))
     }
 
     impl PersistedEventRepository for EventRepository {
@@ -586,7 +644,29 @@ mod postgres {
             &self,
             aggregate_id: &str,
         ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
-            self.inner.get_snapshot::<A>(aggregate_id).await
+            let row = sqlx::query(
+                "SELECT last_sequence, current_snapshot, payload FROM snapshots \
+                 WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY last_sequence DESC LIMIT 1",
+            )
+            .bind(A::TYPE)
+            .bind(aggregate_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(classified)?;
+            // A snapshot that cannot be read is no snapshot: the stream is
+            // replayed from its first event, which is the truth.
+            let read = row.and_then(|row| {
+                let last: i64 = row.try_get("last_sequence").ok()?;
+                let current: i64 = row.try_get("current_snapshot").ok()?;
+                let payload: JsonValue = row.try_get("payload").ok()?;
+                Some(SerializedSnapshot {
+                    aggregate_id: aggregate_id.to_string(),
+                    aggregate: payload,
+                    current_sequence: usize::try_from(last).ok()?,
+                    current_snapshot: usize::try_from(current).ok()?,
+                })
+            });
+            Ok(read)
         }
 
         async fn persist<A: cqrs_es::Aggregate>(
@@ -594,10 +674,72 @@ mod postgres {
             events: &[SerializedEvent],
             snapshot_update: Option<(String, JsonValue, usize)>,
         ) -> Result<(), PersistenceError> {
-            match (&self.tables, snapshot_update) {
-                (Some(tables), None) => self.persist_with_rows::<A>(tables.as_ref(), events).await,
-                (_, snapshot_update) => self.inner.persist::<A>(events, snapshot_update).await,
+            let (Some(first), Some(last)) = (events.first(), events.last()) else {
+                return Ok(());
+            };
+            let aggregate_id = first.aggregate_id.as_str();
+            let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
+            // The stream as it was loaded, then these events: what the rows
+            // are made from. Had another writer stored meanwhile, the first
+            // insert below fails as a conflict and nothing is written.
+            let rows = match &self.tables {
+                Some(tables) => {
+                    let mut all = self.read::<A>(aggregate_id, 0).await?;
+                    all.truncate(first.sequence.saturating_sub(1));
+                    all.extend(events.iter().cloned());
+                    Some((tables, all))
+                }
+                None => None,
+            };
+            let mut transaction = self.pool.begin().await.map_err(classified)?;
+            for event in events {
+                sqlx::query(
+                    "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(A::TYPE)
+                .bind(&event.aggregate_id)
+                .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
+                .bind(&event.event_type)
+                .bind(&event.event_version)
+                .bind(&event.payload)
+                .bind(&event.metadata)
+                .execute(&mut *transaction)
+                .await
+                .map_err(classified)?;
             }
+            if let Some((tables, all)) = rows {
+                tables
+                    .write(&mut transaction, aggregate_id, &all, sequence)
+                    .await?;
+            }
+            // A command stores one event, so a snapshot cqrs-es hands over
+            // reflects the stream up to the last of these. One snapshot is
+            // kept per stream.
+            if let Some((_, payload, current)) = snapshot_update {
+                sqlx::query(
+                    "INSERT INTO snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(A::TYPE)
+                .bind(aggregate_id)
+                .bind(sequence)
+                .bind(i64::try_from(current).unwrap_or(i64::MAX))
+                .bind(&payload)
+                .execute(&mut *transaction)
+                .await
+                .map_err(classified)?;
+                sqlx::query(
+                    "DELETE FROM snapshots WHERE aggregate_type = $1 AND aggregate_id = $2 AND last_sequence < $3",
+                )
+                .bind(A::TYPE)
+                .bind(aggregate_id)
+                .bind(sequence)
+                .execute(&mut *transaction)
+                .await
+                .map_err(classified)?;
+            }
+            transaction.commit().await.map_err(classified)
         }
 
         async fn stream_events<A: cqrs_es::Aggregate>(
@@ -616,7 +758,32 @@ mod postgres {
         async fn stream_all_events<A: cqrs_es::Aggregate>(
             &self,
         ) -> Result<ReplayStream, PersistenceError> {
-            self.inner.stream_all_events::<A>().await
+            // Every stream of the model in the order its events were
+            // stored, each row checked as a load checks it. A stream with
+            // a bad row gives that row's error, then nothing more; the
+            // others go on.
+            let rows = sqlx::query(
+                "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata FROM events \
+                 WHERE aggregate_type = $1 ORDER BY position",
+            )
+            .bind(A::TYPE)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(classified)?;
+            let (mut feed, stream) = ReplayStream::new(rows.len().max(1));
+            let mut next: std::collections::HashMap<String, Option<i64>> =
+                std::collections::HashMap::new();
+            for row in &rows {
+                let id: String = row.try_get("aggregate_id").map_err(classified)?;
+                let expected = next.entry(id).or_insert(Some(0));
+                let Some(before) = *expected else {
+                    continue;
+                };
+                let event = checked::<A>(row, before + 1);
+                *expected = event.is_ok().then_some(before + 1);
+                feed.push(event).await?;
+            }
+            Ok(stream)
         }
     }
 
@@ -757,7 +924,7 @@ mod postgres {
         .bind(command_id)
         .fetch_one(pool)
         .await
-        .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))
+        .map_err(reported)
     }
 {%- endif %}
 {%- for model in krate.runtime_models %}
@@ -803,6 +970,38 @@ mod postgres {
         CqrsFramework::new(store, queries, services)
     }
 {%- endif %}
+{%- if let Some(snapshot) = model.snapshot %}
+
+    /// [`{{ model.prefix }}_cqrs`], with a snapshot of each stream taken every
+    /// `every` events (at least 1) and stored in the transaction of the
+    /// event that completes it: a command loads the stream's latest
+    /// snapshot and the events after it, not its whole history. A snapshot
+    /// is the model's state, [`{{ model.state }}`](crate::generated::{{ model.module }}::{{ model.state }}):
+    /// use this when `M` keeps nothing else (the skeleton's aggregate keeps
+    /// nothing else). A snapshot written for another shape of the model's
+    /// entities, events or effects, or that cannot be read, is passed over
+    /// and the stream replayed from its first event.
+{{ snapshot.signature }}
+    where
+{%- if model.tables.is_empty() %}
+        M: {{ model.rust }}Aggregate + Send + Sync,
+{%- else %}
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync + 'static,
+{%- endif %}
+{%- if !model.asks.is_empty() %}
+        Asks: {{ model.rust }}Services,
+{%- endif %}
+    {
+{%- if model.tables.is_empty() %}
+        let repository = EventRepository::new(pool);
+{%- else %}
+        let rows = std::sync::Arc::new({{ model.rust }}Rows::<M>(PhantomData));
+        let repository = EventRepository::with_tables(pool, rows);
+{%- endif %}
+        let store = PersistedEventStore::new_snapshot_store(repository, every.max(1));
+        CqrsFramework::new(store, queries, {% if model.asks.is_empty() %}(){% else %}services{% endif %})
+    }
+{%- endif %}
 
 {%- if !model.stream_arms.is_empty() %}
 
@@ -825,7 +1024,8 @@ mod postgres {
 {%- endif %}
 
     /// The `{{ model.name }}` model's stream `aggregate_id` as stored: its
-    /// events replayed into `M`, as a restarted program finds it.
+    /// events replayed into `M`{% if model.snapshot.is_some() && model.asks.is_empty() %} (from its latest snapshot, if any, and the
+    /// events after it){% endif %}, as a restarted program finds it.
     ///
     /// # Errors
     ///
@@ -858,7 +1058,6 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + {{ model.rust }}Queries + Send + Sync,
     {
-        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
         let model = crate::generated::{{ model.module }}::MODEL;
         let last =
             "SELECT max(sequence) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2";
@@ -868,15 +1067,15 @@ mod postgres {
             .bind(from)
             .fetch_one(pool)
             .await
-            .map_err(failed)?;
+            .map_err(reported)?;
         let streams = crate::evolution::{{ migration }}(&old);
-        let mut tx = pool.begin().await.map_err(failed)?;
+        let mut tx = pool.begin().await.map_err(reported)?;
         let now: Option<i64> = sqlx::query_scalar(last)
             .bind(model)
             .bind(from)
             .fetch_one(&mut *tx)
             .await
-            .map_err(failed)?;
+            .map_err(reported)?;
         if now != loaded {
             return Err(AggregateError::AggregateConflict);
         }
@@ -894,13 +1093,10 @@ mod postgres {
                 .bind(Json(event))
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| match e.as_database_error().and_then(|d| d.code()) {
-                    Some(code) if code == "23505" => AggregateError::AggregateConflict,
-                    _ => failed(e),
-                })?;
+                .map_err(reported)?;
             }
         }
-        tx.commit().await.map_err(failed)?;
+        tx.commit().await.map_err(reported)?;
 {%- if !model.tables.is_empty() %}
         for (stream, _) in &streams {
             {{ model.prefix }}_refresh::<M>(pool, stream).await?;
@@ -1095,7 +1291,7 @@ mod postgres {
                 let row = state.{{ table.field }}.values().next();
                 write_row(&mut *connection, "{{ table.table }}", key, sequence, row)
                     .await
-                    .map_err(|e| PersistenceError::UnknownError(Box::new(e)))?;
+                    .map_err(classified)?;
             }
 {%- endfor %}
             Ok(())
@@ -1123,7 +1319,7 @@ mod postgres {
         .bind(aggregate_id)
         .fetch_one(pool)
         .await
-        .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
+        .map_err(reported)?;
         let model: M = {{ model.prefix }}_load(pool, aggregate_id).await?;
         let (kind, key) = aggregate_id.split_once('/').unwrap_or((aggregate_id, ""));
         let state = model.as_ref();
@@ -1132,7 +1328,7 @@ mod postgres {
             let row = state.{{ table.field }}.values().next();
             write_row(pool, "{{ table.table }}", key, sequence, row)
                 .await
-                .map_err(|e| AggregateError::DatabaseConnectionError(Box::new(e)))?;
+                .map_err(reported)?;
         }
 {%- endfor %}
         Ok(())
@@ -1188,7 +1384,6 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
-        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
         // Each stream and its last sequence, in the order the streams
         // began (their first events, as the table holds them).
         let streams: Vec<(String, i64)> = sqlx::query_as(
@@ -1199,19 +1394,19 @@ mod postgres {
         .bind(crate::generated::{{ model.module }}::MODEL)
         .fetch_all(pool)
         .await
-        .map_err(failed)?;
+        .map_err(reported)?;
         // Every stream read before anything is written.
         let mut loaded: Vec<(&str, i64, M)> = Vec::new();
         for (stream, sequence) in &streams {
             let model: M = {{ model.prefix }}_load(pool, stream).await?;
             loaded.push((stream, *sequence, model));
         }
-        let mut replace = pool.begin().await.map_err(failed)?;
+        let mut replace = pool.begin().await.map_err(reported)?;
 {%- for table in model.tables %}
         sqlx::query("DELETE FROM {{ table.table }}")
             .execute(&mut *replace)
             .await
-            .map_err(failed)?;
+            .map_err(reported)?;
 {%- endfor %}
         for (stream, sequence, model) in &loaded {
             let (kind, key) = stream.split_once('/').unwrap_or((stream, ""));
@@ -1221,11 +1416,11 @@ mod postgres {
                 let row = state.{{ table.field }}.values().next();
                 write_row(&mut *replace, "{{ table.table }}", key, *sequence, row)
                     .await
-                    .map_err(failed)?;
+                    .map_err(reported)?;
             }
 {%- endfor %}
         }
-        replace.commit().await.map_err(failed)?;
+        replace.commit().await.map_err(reported)?;
         Ok(streams.len())
     }
 
@@ -1243,7 +1438,6 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
-        let failed = |e: sqlx::Error| AggregateError::DatabaseConnectionError(Box::new(e));
         // Each table, and a hash of its entity's fields and their types.
 {{ model.shapes_let }}
         let mut stale = false;
@@ -1253,7 +1447,7 @@ mod postgres {
                     .bind(table)
                     .fetch_optional(pool)
                     .await
-                    .map_err(failed)?;
+                    .map_err(reported)?;
             stale |= kept.as_deref() != Some(shape);
         }
         let read = if stale {
@@ -1270,7 +1464,7 @@ mod postgres {
             .bind(crate::generated::{{ model.module }}::MODEL)
             .fetch_all(pool)
             .await
-            .map_err(failed)?;
+            .map_err(reported)?;
             for (stream,) in &behind {
                 {{ model.prefix }}_refresh::<M>(pool, stream).await?;
             }
@@ -1285,7 +1479,7 @@ mod postgres {
             .bind(shape)
             .execute(pool)
             .await
-            .map_err(failed)?;
+            .map_err(reported)?;
         }
         Ok(read)
     }

@@ -37,6 +37,10 @@ pub struct CrateView {
     pub has_tables: bool,
     /// Some model's rules ask another model.
     pub has_asks: bool,
+    /// Whether some aggregate refuses to be serialised (`NO_SNAPSHOTS`).
+    pub no_snapshots: bool,
+    /// Whether some aggregate is serialised as a snapshot of its state.
+    pub snapshots: bool,
     /// The lengths of the field tuples `record!` reads and writes (each
     /// entity's and event's number of fields), as the lines of `rows!`:
     /// `2: T0 v0 0, T1 v1 1;`.
@@ -116,6 +120,26 @@ pub struct RuntimeModel {
     pub migration: Option<String>,
     /// `fn {module}_migrate<M>(…) -> …`, laid out.
     pub migrate_signature: String,
+    /// The wrapper's generic parameters: `M`, or `M, Asks`.
+    pub generics: String,
+    /// How its aggregate is snapshotted, when its state is the model's
+    /// generated state (every entity in stores).
+    pub snapshot: Option<SnapshotView>,
+}
+
+/// A model's snapshots: its state's stores, written and read back.
+pub struct SnapshotView {
+    /// The const holding the state's shape (`CLINIC_SHAPE`).
+    pub shape_const: String,
+    /// A hash of what the state is made from and how events change it:
+    /// a snapshot of another shape is not read.
+    pub shape: String,
+    /// Each store: the state's field and the entity's type.
+    pub stores: Vec<(String, String)>,
+    /// Each store's `snapshot.serialize_field(…)?;`, laid out.
+    pub writes: Vec<String>,
+    /// `{prefix}_cqrs_with_snapshots`'s signature, laid out.
+    pub signature: String,
 }
 
 /// Another model a model's rules ask, in its runtime.
@@ -546,6 +570,10 @@ impl CrateView {
             postgres_uses: postgres_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
+            snapshots: runtime.iter().any(|m| m.snapshot.is_some()),
+            no_snapshots: runtime
+                .iter()
+                .any(|m| m.snapshot.is_none() || !m.asks.is_empty()),
             record_arities: record_arities(spec),
             tagged_events: spec.models.iter().any(tagged_events),
             runtime_models: runtime,
@@ -649,7 +677,69 @@ impl RuntimeModel {
         };
         let tables: Vec<TableView> = split.iter().map(|&s| table_view(m, s)).collect();
         let shapes_let = shapes_let(&tables);
+        let snapshot = m.state.as_ref().map(|stores| SnapshotView {
+            shape_const: format!("{}_SHAPE", prefix.to_uppercase()),
+            shape: {
+                use sha2::{Digest as _, Sha256};
+                // Debug output: any change to the entities, the events or
+                // their effects gives another shape.
+                let described = format!("{:?}", (&m.state, &m.entities, &m.events));
+                let hash = Sha256::digest(described.as_bytes());
+                hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+            },
+            writes: stores
+                .iter()
+                .map(|store| {
+                    use super::expr::Expr;
+                    Expr::call(
+                        "snapshot.serialize_field",
+                        vec![
+                            Expr::atom(format!("\"{}\"", store.field)),
+                            Expr::call(
+                                "&entities",
+                                vec![Expr::atom(format!("&state.{}", store.field))],
+                            ),
+                        ],
+                    )
+                    .render(8, "", "?;")
+                })
+                .collect(),
+            stores: (0..stores.len())
+                .map(|s| {
+                    (
+                        stores[s].field.clone(),
+                        format!("super::{}::{}", m.module, m.store_entity(s).rust),
+                    )
+                })
+                .collect(),
+            signature: if m.asks.is_empty() {
+                where_signature(
+                    "fn",
+                    &format!("{prefix}_cqrs_with_snapshots<M>"),
+                    &[
+                        "pool: PgPool",
+                        &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
+                        "every: usize",
+                    ],
+                    &format!("PostgresCqrs<{stream}>"),
+                )
+            } else {
+                where_signature(
+                    "fn",
+                    &format!("{prefix}_cqrs_with_snapshots<M, Asks>"),
+                    &[
+                        "pool: PgPool",
+                        &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
+                        "services: Asks",
+                        "every: usize",
+                    ],
+                    &format!("PostgresCqrs<{stream}>"),
+                )
+            },
+        });
         RuntimeModel {
+            generics: generics.trim_matches(['<', '>']).to_string(),
+            snapshot,
             shapes_let,
             asks,
             own_signature: super::rust::signature_with(
@@ -709,17 +799,29 @@ impl RuntimeModel {
                 &["pool: &PgPool", "aggregate_id: &str"],
                 "Result<M, AggregateError<Rejection>>",
             ),
-            load_store: super::expr::Expr::call(
-                format!(
-                    "PersistedEventStore::<_, {}>::new_event_store",
-                    if m.asks.is_empty() {
-                        stream.clone()
-                    } else {
-                        format!("{}Replay<M>", m.rust)
-                    }
-                ),
-                vec![super::expr::Expr::atom("repository")],
-            )
+            // A model that snapshots is loaded from its latest snapshot,
+            // if any, and the events after it.
+            load_store: if m.asks.is_empty() && m.state.is_some() {
+                super::expr::Expr::call(
+                    format!("PersistedEventStore::<_, {stream}>::new_snapshot_store"),
+                    vec![
+                        super::expr::Expr::atom("repository"),
+                        super::expr::Expr::atom("1"),
+                    ],
+                )
+            } else {
+                super::expr::Expr::call(
+                    format!(
+                        "PersistedEventStore::<_, {}>::new_event_store",
+                        if m.asks.is_empty() {
+                            stream.clone()
+                        } else {
+                            format!("{}Replay<M>", m.rust)
+                        }
+                    ),
+                    vec![super::expr::Expr::atom("repository")],
+                )
+            }
             .assign(8, "let store", ";"),
             stream_fn: format!("{prefix}_stream"),
             stream_arms: stream_arms(m),
@@ -1027,6 +1129,9 @@ fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
         for ask in &m.asks {
             lines.push(format!("use super::{}::{}Queries;", ask.module, ask.rust));
         }
+        if m.snapshot.is_some() {
+            lines.push(format!("use super::{}::{};", m.module, m.state));
+        }
     }
     if models.iter().any(|m| !m.asks.is_empty()) {
         lines.push("use std::future::Future;".into());
@@ -1055,7 +1160,6 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
             "use cqrs_es::persist::{ReplayStream, SerializedEvent, SerializedSnapshot};".into(),
         );
         lines.push("use cqrs_es::{AggregateError, CqrsFramework, EventStore, Query};".into());
-        lines.push("use postgres_es::PostgresEventRepository;".into());
         lines.push("use sqlx::types::JsonValue;".into());
         lines.push("use sqlx::Row;".into());
         lines.push("use async_trait::async_trait;".into());
