@@ -153,6 +153,38 @@ async fn each_bad_row_is_an_error_naming_its_stream_and_sequence() {
         .await
         .expect_err("a bad stream");
     assert!(rebuilt.to_string().contains("cannot be read"), "{rebuilt}");
+    // A replay of every stream of the model (cqrs-es's `QueryReplay` of
+    // all): each bad stream gives its row's error, then nothing more, and
+    // the good streams all their events.
+    insert(&pool, "account/fine", 1, "opened", "1", OPENED).await;
+    let repository = EventRepository::new(pool.clone());
+    let mut all = repository
+        .stream_all_events::<AccountsStream<Accounts>>()
+        .await
+        .unwrap();
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    while let Some(next) = all.next::<AccountsStream<Accounts>>(&[]).await {
+        match next {
+            Ok(event) => good.push((event.aggregate_id, event.sequence)),
+            Err(error) => bad.push(error.to_string()),
+        }
+    }
+    let mut expected: Vec<(String, usize)> = cases
+        .iter()
+        .map(|(stream, ..)| (stream.to_string(), 1))
+        .collect();
+    expected.push(("account/fine".into(), 1));
+    good.sort();
+    expected.sort();
+    assert_eq!(good, expected);
+    assert_eq!(bad.len(), cases.len(), "{bad:#?}");
+    for (stream, sequence, _, _, _, cause) in &cases {
+        let place = format!("event {sequence} of the stream `{stream}` of `Accounts`");
+        assert!(
+            bad.iter().any(|b| b.contains(&place) && b.contains(cause)),
+            "{stream}: {bad:#?}"
+        );
+    }
     println!("{} bad rows, each a located error", cases.len());
 }
 

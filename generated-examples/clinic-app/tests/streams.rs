@@ -330,13 +330,69 @@ async fn a_locked_table_is_an_error_after_the_lock_timeout_not_a_wait() {
     )
     .await
     .expect("the lock timeout ends the wait");
-    assert!(waited.is_err(), "nothing is stored while the table is held");
+    // Reported as the database not answering in time: worth a retry.
+    assert!(
+        matches!(waited, Err(AggregateError::DatabaseConnectionError(_))),
+        "nothing is stored while the table is held: {waited:?}"
+    );
     holder.rollback().await.unwrap();
     // Once the lock is gone, the same command goes through.
     let command = open("ann");
     cqrs.execute(&accounts_stream(&command), command)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_database_error_says_what_it_is() {
+    use accounts::generated::runtime::{connect_with, migrate, Timeouts};
+    use std::time::Duration;
+    let url = support::database().await;
+    let short = Timeouts {
+        statement: Duration::from_millis(300),
+        ..Timeouts::default()
+    };
+    let pool = connect_with(&url, 2, short).await.unwrap();
+    migrate(&pool).await.unwrap();
+    let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
+    accounts::generated::runtime::accounts_execute(&cqrs, open("ann"))
+        .await
+        .unwrap();
+    // A statement that outlives its timeout (a trigger that sleeps) is the
+    // database not answering in time: retriable.
+    sqlx::raw_sql(
+        "CREATE FUNCTION slow() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(2); RETURN NEW; END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER slow BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION slow();",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let slow = accounts::generated::runtime::accounts_execute(&cqrs, deposit("ann", 5)).await;
+    assert!(
+        matches!(slow, Err(AggregateError::DatabaseConnectionError(_))),
+        "{slow:?}"
+    );
+    sqlx::query("DROP TRIGGER slow ON events")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A table that is not there is not a connection error: retrying will
+    // not help, and it is reported as what it is.
+    sqlx::query("ALTER TABLE accounts_accounts RENAME TO gone")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let missing = accounts::generated::runtime::accounts_execute(&cqrs, deposit("ann", 5)).await;
+    let Err(AggregateError::UnexpectedError(error)) = missing else {
+        panic!("{missing:?}");
+    };
+    assert!(error.to_string().contains("accounts_accounts"), "{error}");
+    // Neither stored anything.
+    let ann: Accounts = accounts_load(&pool, "account/ann").await.unwrap();
+    assert_eq!(
+        ann.get_account(&AccountId::new("ann")).map(|a| a.balance),
+        Some(0)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
