@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The runtime benchmarks that need PostgreSQL: installs the server when it
 # is missing, starts a throwaway cluster (scripts/postgres.sh), runs
-# `benches/runtime/benches/latency.rs` against it, and stops the cluster.
+# `benches/runtime/benches/latency.rs` and `long_streams.rs` against it,
+# and stops the cluster.
 # Arguments go to `cargo bench`; ESGEN_BENCH_ROUNDS sets the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,3 +11,6 @@ source scripts/postgres.sh start
 # cqrs-es's MemStore prints two lines per command on standard output; the
 # report is on standard error.
 cargo bench -p esgen-runtime-bench --bench latency "$@" >/dev/null
+# One command on a 100,000-event stream, and eight writers on one stream,
+# with and without snapshots.
+cargo bench -p esgen-runtime-bench --bench long_streams "$@" >/dev/null
