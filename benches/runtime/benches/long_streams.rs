@@ -24,8 +24,7 @@ use clinic::clinic::{
     DoctorId, DoctorRegistered, FeeChanged,
 };
 use clinic::generated::runtime::{
-    clinic_cqrs, clinic_cqrs_with_snapshots, connect, migrate, ClinicStream, PgPool,
-    PostgresCqrs,
+    clinic_cqrs, clinic_cqrs_with_snapshots, connect, migrate, ClinicStream, PgPool, PostgresCqrs,
 };
 use cqrs_es::AggregateError;
 use std::sync::Arc;
@@ -155,7 +154,13 @@ async fn one_command(url: &str, rounds: usize) {
     let short = database(url, 1, 2).await;
     let mut scale = Vec::new();
     for n in 0..rounds {
-        scale.push(timed(&clinic_cqrs::<Clinic>(short.clone(), Vec::new()), 100 + n as i64).await);
+        scale.push(
+            timed(
+                &clinic_cqrs::<Clinic>(short.clone(), Vec::new()),
+                100 + n as i64,
+            )
+            .await,
+        );
     }
     let (slowest_without, slowest_with) = (
         without.iter().max().copied().unwrap_or_default(),
