@@ -1151,9 +1151,7 @@ fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         "use std::time::Duration;".into(),
         "pub use sqlx::PgPool;".into(),
     ];
-    if models.is_empty() {
-        lines.push("pub use postgres_es::PostgresCqrs;".into());
-    } else {
+    if !models.is_empty() {
         lines.push("use crate::generated::Rejection;".into());
         lines.push("use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore, PersistenceError};".into());
         lines.push(

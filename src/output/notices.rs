@@ -538,7 +538,7 @@ fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
     let mut notices = Vec::new();
     if !declares(&mine, "cqrs") || !declares(&mine, "postgres") {
         notices.push(
-            "`Cargo.toml` lacks the features `cqrs` and `postgres` of the generated runtime (`src/generated/runtime.rs`): add the `[features]` section and the optional `cqrs-es`, `postgres-es` and `sqlx` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"
+            "`Cargo.toml` lacks the features `cqrs` and `postgres` of the generated runtime (`src/generated/runtime.rs`): add the `[features]` section and the optional `cqrs-es`, `sqlx` and `async-trait` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"
                 .to_string(),
         );
     }
