@@ -1,5 +1,5 @@
 //! The models of `{{ krate.spec_file }}` run by cqrs-es (feature `cqrs`), and
-//! stored in PostgreSQL through postgres-es (feature `postgres`).
+//! stored in PostgreSQL (feature `postgres`).
 //!
 //! Each model with actions is an [`Aggregate`] through a wrapper around
 //! the aggregate you define (`<Model>Stream<M>`): cqrs-es loads it by

@@ -1,5 +1,5 @@
--- The tables the crate of `{{ krate.spec_file }}` stores its events in, for
--- postgres-es. Apply with `psql -f schema.sql`, or `migrate(&pool)` from
+-- The tables the crate of `{{ krate.spec_file }}` stores its events in (postgres-es's
+-- layout, so that its tools read them too). Apply with `psql -f schema.sql`, or `migrate(&pool)` from
 -- Rust; each statement creates only what is missing.
 
 -- Every event of every model: a stream is (aggregate_type, aggregate_id),
@@ -31,9 +31,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_command_id
     ON events (aggregate_type, (metadata ->> 'command_id'))
     WHERE metadata ->> 'command_id' IS NOT NULL;
 
--- Part of postgres-es's schema: its snapshot mode keeps aggregates here.
--- esgen's aggregates refuse to be serialised, so they are always rebuilt
--- from their events and this table stays empty.
+-- The latest snapshot of each stream, for a framework built with
+-- `<model>_cqrs_with_snapshots`: written in the transaction of the event
+-- it reflects (`last_sequence`); the older one is deleted then.
 CREATE TABLE IF NOT EXISTS snapshots
 (
     aggregate_type   text                                 NOT NULL,
