@@ -141,6 +141,20 @@ pub enum RejectionKind {
     Unavailable,
 }
 
+/// The kind as the spec and the JSON name it: `not-found`, `conflict`,
+/// `invalid`, `refused`, `unavailable`.
+impl fmt::Display for RejectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotFound => "not-found",
+            Self::Conflict => "conflict",
+            Self::Invalid => "invalid",
+            Self::Refused => "refused",
+            Self::Unavailable => "unavailable",
+        })
+    }
+}
+
 /// One value of a command that breaks a constraint of the spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
@@ -229,9 +243,21 @@ impl Rejection {
     }
 }
 
+/// The message alone, as the spec words it (`{}`): what a person is told,
+/// and what cqrs-es's `then_expect_error_message` compares. The alternate
+/// form (`{:#}`) adds the action, the rule and the kind, for logs:
+/// `` `<action>` rejected by <rule> (<kind>): <message> ``.
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` rejected: {}", self.action, self.message)
+        if f.alternate() {
+            write!(
+                f,
+                "`{}` rejected by {} ({}): {}",
+                self.action, self.rule, self.kind, self.message
+            )
+        } else {
+            f.write_str(&self.message)
+        }
     }
 }
 

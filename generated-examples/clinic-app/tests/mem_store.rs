@@ -82,7 +82,7 @@ fn given_nothing_when_booking_then_the_doctor_is_not_found() {
     TestFramework::<Stream>::with(())
         .given_no_previous_events()
         .when(book("a1").into())
-        .then_expect_error_message("`book` rejected: there is no doctor grey");
+        .then_expect_error_message("there is no doctor grey");
 }
 
 #[tokio::test]

@@ -354,13 +354,17 @@ fn a_deleted_todo_is_unknown_afterwards() {
 }
 
 #[test]
-fn rejection_names_the_action_when_displayed() {
+fn rejection_displays_its_message_and_names_the_rule_in_full() {
     let todos = Todos::default();
     let rejection = todos.propose(delete("t9")).unwrap_err();
     assert_eq!(rejection.action, "delete");
+    assert_eq!(rejection.to_string(), rejection.message);
     assert_eq!(
-        rejection.to_string(),
-        format!("`delete` rejected: {}", rejection.message)
+        format!("{rejection:#}"),
+        format!(
+            "`delete` rejected by {} (not-found): {}",
+            rejection.rule, rejection.message
+        )
     );
 }
 
