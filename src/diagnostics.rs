@@ -329,6 +329,9 @@ pub mod codes {
     pub const QUERY_CYCLE: &str = "E0137";
     /// A scenario the spec's rules do not bear out, run by `esgen check`.
     pub const SCENARIO_FAILS: &str = "E0138";
+    /// A condition that joins `and` and `or` without parentheses to say
+    /// which goes first.
+    pub const AND_OR_UNGROUPED: &str = "E0139";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -382,7 +385,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 64] = [
+    pub const ALL: [&str; 65] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -427,6 +430,7 @@ pub mod codes {
         ASKED_WHERE_NOT_ALLOWED,
         QUERY_CYCLE,
         SCENARIO_FAILS,
+        AND_OR_UNGROUPED,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,

@@ -19,7 +19,7 @@ fn specs() -> Vec<(String, String)> {
             (common::relative(&path), text)
         })
         .collect();
-    for name in ["lending", "shows", "borrowers", "asked-defaults"] {
+    for name in ["lending", "shows", "borrowers", "asked-defaults", "parcels"] {
         let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((
             common::relative(&path),

@@ -185,8 +185,12 @@ const RULES_TESTS: &str = include_str!("fixtures/rules/lending_tests.rs");
 const ASKED_CHOICE: &str = include_str!("fixtures/rules/shows.ddd");
 const OPTIONAL_AGAINST_INNER: &str = include_str!("fixtures/rules/borrowers.ddd");
 
+/// Conditions joined by `and` and `or`, negated and grouped, some too long
+/// for one line.
+const JOINED_CONDITIONS: &str = include_str!("fixtures/rules/parcels.ddd");
+
 /// The crates of this test.
-const CRATES: [&str; 7] = [
+const CRATES: [&str; 8] = [
     "shipping",
     "permits",
     "odd",
@@ -194,6 +198,7 @@ const CRATES: [&str; 7] = [
     "matrix",
     "shows",
     "borrowers",
+    "parcels",
 ];
 
 #[test]
@@ -207,6 +212,7 @@ fn unseen_specs_build_into_clean_crates() {
     build(&common::matrix::spec(), "matrix", workspace);
     build(ASKED_CHOICE, "shows", workspace);
     build(OPTIONAL_AGAINST_INNER, "borrowers", workspace);
+    build(JOINED_CONDITIONS, "parcels", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
     common::make_workspace(workspace, &CRATES);

@@ -1,7 +1,7 @@
 //! Accepted means compiles: random mutants of the specs with rules — a
-//! comparator, a name, a value, a type, `if` and `unless`, `increases` and
-//! `decreases` changed, a line dropped, a rule line copied under another
-//! action — are checked by esgen, and every mutant it accepts is built
+//! comparator, a name, a value, a type, `if` and `unless`, `increases`
+//! and `decreases` changed, conditions joined by `and` and `or`, a line
+//! dropped, a rule line copied under another action — are checked by esgen, and every mutant it accepts is built
 //! into a crate that must pass clippy (with every feature: the runtime
 //! too) with `-D warnings` and be formatted. Nothing esgen says yes to may
 //! leave a type error or a warning for rustc to find.
@@ -124,6 +124,20 @@ fn is_rule(line: &str) -> bool {
         || line.starts_with("    ") && t.split_once(" = ").is_some_and(|(f, _)| !f.contains(' '))
 }
 
+/// The condition of a guard (`rejected if <condition>: "…"`) or of a
+/// derived query (`… where <condition>`).
+fn condition_of(line: &str) -> Option<&str> {
+    if let Some(at) = line.find("rejected if ").map(|i| i + 12).or_else(|| {
+        line.find("rejected unless ").map(|i| i + 16)
+    }) {
+        let end = line.rfind(": \"")?;
+        return (end > at).then(|| &line[at..end]);
+    }
+    let at = line.find(" where ")? + 7;
+    let end = line.find(" #").unwrap_or(line.len());
+    (end > at).then(|| line[at..end].trim_end())
+}
+
 /// One random change to the spec's lines; `None` when the one drawn did
 /// not apply.
 fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()> {
@@ -138,7 +152,7 @@ fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()
         .filter(|&i| lines[i].starts_with("  - ") && lines[i].contains(" = "))
         .collect();
     let with_conditions: Vec<usize> = rules.iter().chain(&queries).copied().collect();
-    match rng.below(9) {
+    match rng.below(10) {
         // A comparator for another.
         0 => {
             let at = *rng.pick(&with_conditions)?;
@@ -206,6 +220,21 @@ fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()
             } else {
                 return None;
             };
+        }
+        // A condition joined to another by `and` or `or`, maybe negated
+        // or grouped.
+        8 => {
+            let at = *rng.pick(&with_conditions)?;
+            let other = condition_of(&lines[*rng.pick(&with_conditions)?])?.to_string();
+            let line = lines[at].clone();
+            let own = condition_of(&line)?;
+            let joined = match rng.below(4) {
+                0 => format!("{own} and {other}"),
+                1 => format!("{own} or {other}"),
+                2 => format!("not ({own}) and {other}"),
+                _ => format!("({own} or {other}) and {own}"),
+            };
+            lines[at] = line.replacen(own, &joined, 1);
         }
         // A rule line dropped.
         7 => {

@@ -48,6 +48,97 @@ fn wrapped(wraps: &[Wrap], inner: String, method: &str) -> String {
     })
 }
 
+/// A condition as Rust: one test, or tests joined by one operator.
+#[derive(Debug, Clone)]
+enum Joined {
+    /// A `bool` expression with no `&&` or `||` at its top.
+    Test(String),
+    /// `&&` or `||` between two or more parts.
+    Op(&'static str, Vec<Joined>),
+}
+
+impl Joined {
+    /// `parts` joined by `op`, a part joined by the same operator merged
+    /// into them.
+    fn op(op: &'static str, parts: Vec<Joined>) -> Joined {
+        let mut flat = Vec::new();
+        for part in parts {
+            match part {
+                Joined::Op(inner, more) if inner == op => flat.extend(more),
+                other => flat.push(other),
+            }
+        }
+        Joined::Op(op, flat)
+    }
+
+    /// On one line; a part joined by the other operator in parentheses.
+    fn flat(&self) -> String {
+        match self {
+            Joined::Test(test) => test.clone(),
+            Joined::Op(op, parts) => parts
+                .iter()
+                .map(|part| part.grouped())
+                .collect::<Vec<_>>()
+                .join(&format!(" {op} ")),
+        }
+    }
+
+    /// As a part of another operator's parts.
+    fn grouped(&self) -> String {
+        match self {
+            Joined::Test(test) => test.clone(),
+            Joined::Op(..) => format!("({})", self.flat()),
+        }
+    }
+
+    /// Every test, in order.
+    fn tests(&self) -> Vec<&str> {
+        match self {
+            Joined::Test(test) => vec![test.as_str()],
+            Joined::Op(_, parts) => parts.iter().flat_map(Joined::tests).collect(),
+        }
+    }
+
+    /// The same with each test replaced by `name(n)`, `n` counting tests
+    /// from 1 in order.
+    fn named(&self, next: &mut usize, name: &dyn Fn(usize) -> String) -> Joined {
+        match self {
+            Joined::Test(_) => {
+                *next += 1;
+                Joined::Test(name(*next))
+            }
+            Joined::Op(op, parts) => {
+                Joined::Op(op, parts.iter().map(|p| p.named(next, name)).collect())
+            }
+        }
+    }
+
+    /// Whether rustfmt leaves every test on one line (no chain it breaks).
+    fn simple(&self) -> bool {
+        self.tests().iter().all(|t| chain_parts(t).len() < 3)
+    }
+
+    /// `{lead}{self}{tail}` on one line at `indent`, when it fits.
+    fn one_line(&self, indent: usize, lead: &str, tail: &str) -> Option<String> {
+        let one = format!("{}{lead}{}{tail}", spaces(indent), self.flat());
+        (self.simple() && width(&one) <= MAX_WIDTH).then_some(one)
+    }
+
+    /// `{lead}` and the first part at `indent`, then each other part after
+    /// its operator at `indent + 4`, as rustfmt breaks a `bool` expression
+    /// too long for one line; `None` when a part does not fit its line.
+    fn vertical(&self, indent: usize, lead: &str) -> Option<String> {
+        let Joined::Op(op, parts) = self else {
+            return None;
+        };
+        let mut out = format!("{}{lead}{}", spaces(indent), parts.first()?.grouped());
+        for part in &parts[1..] {
+            out.push_str(&format!("\n{}{op} {}", spaces(indent + 4), part.grouped()));
+        }
+        (self.simple() && out.lines().all(|line| width(line) <= MAX_WIDTH)).then_some(out)
+    }
+}
+
 /// Text as a Rust string literal.
 pub(super) fn string(text: &str) -> String {
     format!("{text:?}")
@@ -400,6 +491,9 @@ impl<'m> Behaviour<'m> {
     fn test(&self, condition: &Condition, ctx: Ctx, item: &str) -> (Vec<Wrap>, String) {
         let mut wraps = Vec::new();
         let inner = match condition {
+            Condition::All { .. } | Condition::Any { .. } | Condition::Negate { .. } => {
+                self.joined(condition, ctx, item, true).flat()
+            }
             Condition::Holds { expr } => match expr {
                 Expr::FieldOf { .. } => self.lookup(expr, ctx, item, &mut wraps),
                 _ => self.truth(expr, ctx, item),
@@ -449,13 +543,36 @@ impl<'m> Behaviour<'m> {
     /// A condition as a Rust `bool` expression. A statement about a field
     /// of an entity the model does not hold is false.
     fn condition(&self, condition: &Condition, ctx: Ctx, item: &str) -> String {
-        let (wraps, inner) = self.test(condition, ctx, item);
-        wrapped(&wraps, inner, "is_some_and")
+        self.joined(condition, ctx, item, true).flat()
     }
 
-    /// The negation of a condition, written without `!(…)`: the opposite
+    /// A condition (`positive`) or its negation as tests joined by `&&`
+    /// and `||`: a negation is pushed down to the tests (De Morgan), so
+    /// that no `!(…)` is written.
+    fn joined(&self, condition: &Condition, ctx: Ctx, item: &str, positive: bool) -> Joined {
+        let parts = |parts: &[Condition], positive: bool| -> Vec<Joined> {
+            parts
+                .iter()
+                .map(|part| self.joined(part, ctx, item, positive))
+                .collect()
+        };
+        match condition {
+            Condition::All { parts: all } if positive => Joined::op("&&", parts(all, true)),
+            Condition::Any { parts: any } if !positive => Joined::op("&&", parts(any, false)),
+            Condition::Any { parts: any } => Joined::op("||", parts(any, true)),
+            Condition::All { parts: all } => Joined::op("||", parts(all, false)),
+            Condition::Negate { part } => self.joined(part, ctx, item, !positive),
+            test if positive => {
+                let (wraps, inner) = self.test(test, ctx, item);
+                Joined::Test(wrapped(&wraps, inner, "is_some_and"))
+            }
+            test => Joined::Test(self.opposite(test, ctx, item)),
+        }
+    }
+
+    /// The negation of a test, written without `!(…)`: the opposite
     /// test, and an absent entity makes it true.
-    fn negated(&self, condition: &Condition, ctx: Ctx) -> String {
+    fn opposite(&self, condition: &Condition, ctx: Ctx, item: &str) -> String {
         let opposite = match condition {
             Condition::Holds { expr } => Condition::Not { expr: expr.clone() },
             Condition::Not { expr } => Condition::Holds { expr: expr.clone() },
@@ -471,8 +588,9 @@ impl<'m> Behaviour<'m> {
                 },
                 right: right.clone(),
             },
+            compound => return self.joined(compound, ctx, item, false).flat(),
         };
-        let (wraps, inner) = self.test(&opposite, ctx, "");
+        let (wraps, inner) = self.test(&opposite, ctx, item);
         wrapped(&wraps, inner, "is_none_or")
     }
 
@@ -527,6 +645,13 @@ impl<'m> Behaviour<'m> {
                 let b = self.binding(*store);
                 let count = matches!(derived, Derived::Count { .. });
                 let mut out = format!("        let {field} = {state}.{field}.values();\n");
+                if let Some(condition) = filter {
+                    let joined = self.joined(condition, Ctx::Query, &b, true);
+                    if let Some(chain) = joined_filter(&joined, field, &b, count) {
+                        out.push_str(&chain);
+                        return out;
+                    }
+                }
                 let head = match filter {
                     Some(condition) => {
                         let cond = self.condition(condition, Ctx::Query, &b);
@@ -759,22 +884,23 @@ impl<'m> Behaviour<'m> {
 
     fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
         self.lookups.borrow_mut().clear();
-        let condition = if guard.unless {
-            self.negated(&guard.condition, Ctx::Command)
-        } else {
-            self.condition(&guard.condition, Ctx::Command, "")
-        };
+        let joined = self.joined(&guard.condition, Ctx::Command, "", !guard.unless);
         let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
         for (lookup, binding) in self.lookups.borrow().iter() {
             out.push_str(&assign(8, &format!("let {binding}"), lookup));
             out.push('\n');
         }
-        let head = format!("        if {condition} {{");
-        if width(&head) <= MAX_WIDTH && chain_parts(&condition).len() < 3 {
-            out.push_str(&head);
-        } else {
-            out.push_str(&assign(8, "let refused", &condition));
-            out.push_str("\n        if refused {");
+        match &joined {
+            Joined::Test(condition) => {
+                let head = format!("        if {condition} {{");
+                if width(&head) <= MAX_WIDTH && chain_parts(condition).len() < 3 {
+                    out.push_str(&head);
+                } else {
+                    out.push_str(&assign(8, "let refused", condition));
+                    out.push_str("\n        if refused {");
+                }
+            }
+            Joined::Op(..) => out.push_str(&if_joined(&joined)),
         }
         out.push('\n');
         let message = message(&guard.message);
@@ -1013,17 +1139,78 @@ impl<'m> Behaviour<'m> {
     }
 }
 
+/// `if <tests joined> {` at indentation 8, laid out as rustfmt lays it
+/// out: on one line, or one part per line with `{` on a line of its own;
+/// when a test is too long for that, each test is first bound by a `let`
+/// of its own (`test_1`, …), in order.
+fn if_joined(joined: &Joined) -> String {
+    let head = |joined: &Joined| {
+        joined.one_line(8, "if ", " {").or_else(|| {
+            joined
+                .vertical(8, "if ")
+                .map(|lines| format!("{lines}\n        {{"))
+        })
+    };
+    if let Some(head) = head(joined) {
+        return head;
+    }
+    let mut out = String::new();
+    for (n, test) in joined.tests().iter().enumerate() {
+        out.push_str(&assign(8, &format!("let test_{}", n + 1), test));
+        out.push('\n');
+    }
+    let named = joined.named(&mut 0, &|n| format!("test_{n}"));
+    out.push_str(&head(&named).unwrap_or_else(|| format!("        if {} {{", named.flat())));
+    out
+}
+
+/// A derived query's `filter` over tests joined by `&&` and `||` too long
+/// for one line, laid out as rustfmt lays it out: the chain one call per
+/// line, the closure's body a block, broken before each operator (or, when
+/// a test is too long even for that, each test bound by a `let` first).
+/// `None` for a single test, or when the filter fits on one line.
+fn joined_filter(joined: &Joined, field: &str, each: &str, count: bool) -> Option<String> {
+    if matches!(joined, Joined::Test(_)) {
+        return None;
+    }
+    let filter = format!(".filter(|{each}| {})", joined.flat());
+    if joined.simple()
+        && width(&filter) + 12 <= MAX_WIDTH
+        && width(&filter) + 8 + width(field) <= MAX_WIDTH
+    {
+        return None;
+    }
+    let body = joined
+        .one_line(16, "", "")
+        .or_else(|| joined.vertical(16, ""))
+        .unwrap_or_else(|| {
+            let mut lets = String::new();
+            for (n, test) in joined.tests().iter().enumerate() {
+                lets.push_str(&assign(16, &format!("let test_{}", n + 1), test));
+                lets.push('\n');
+            }
+            let named = joined.named(&mut 0, &|n| format!("test_{n}"));
+            let last = named
+                .one_line(16, "", "")
+                .or_else(|| named.vertical(16, ""))
+                .unwrap_or_else(|| format!("{}{}", spaces(16), named.flat()));
+            lets + &last
+        });
+    let filter = format!("            .filter(|{each}| {{\n{body}\n            }})");
+    Some(if count {
+        format!("        let matching = {field}\n{filter}\n            .count();\n        super::count(matching)")
+    } else {
+        format!("        {field}\n{filter}\n            .cloned()\n            .collect()")
+    })
+}
+
 /// Whether a derived query's condition reads the entity it looks at
 /// (else its closure takes `_`).
 fn reads_item(condition: &Condition) -> bool {
     let mut reads = false;
     let mut look = |e: &Expr| reads |= matches!(e, Expr::Item { .. });
-    match condition {
-        Condition::Holds { expr } | Condition::Not { expr } => expr.visit(&mut look),
-        Condition::Compare { left, right, .. } => {
-            left.visit(&mut look);
-            right.visit(&mut look);
-        }
+    for expr in condition.exprs() {
+        expr.visit(&mut look);
     }
     reads
 }

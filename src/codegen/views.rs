@@ -1331,16 +1331,11 @@ fn derived_inputs(derived: &ir::Derived) -> Vec<String> {
         ir::Derived::Has { key, .. }
         | ir::Derived::Get { key, .. }
         | ir::Derived::Field { key, .. } => key.visit(&mut look),
-        ir::Derived::Select { filter, .. } | ir::Derived::Count { filter, .. } => match filter {
-            Some(ir::Condition::Holds { expr } | ir::Condition::Not { expr }) => {
+        ir::Derived::Select { filter, .. } | ir::Derived::Count { filter, .. } => {
+            for expr in filter.iter().flat_map(ir::Condition::exprs) {
                 expr.visit(&mut look);
             }
-            Some(ir::Condition::Compare { left, right, .. }) => {
-                left.visit(&mut look);
-                right.visit(&mut look);
-            }
-            None => {}
-        },
+        }
     }
     read
 }

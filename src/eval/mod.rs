@@ -208,7 +208,27 @@ impl<'s> World<'s> {
             Err(Stop::Absent) => Ok(None),
             Err(other) => Err(other),
         };
+        // A compound condition is true or false: each part that says
+        // nothing (an absent entity) does not hold, as in the generated
+        // code, and `not (…)` of it then holds.
+        let part =
+            |part: &Condition| Ok::<bool, Stop>(self.holds(model, part, scope)? == Some(true));
         Ok(match condition {
+            Condition::All { parts } => {
+                let mut all = true;
+                for p in parts {
+                    all &= part(p)?;
+                }
+                Some(all)
+            }
+            Condition::Any { parts } => {
+                let mut any = false;
+                for p in parts {
+                    any |= part(p)?;
+                }
+                Some(any)
+            }
+            Condition::Negate { part: inner } => Some(!part(inner)?),
             Condition::Holds { expr } => value(expr)?.and_then(truth),
             Condition::Not { expr } => value(expr)?.and_then(truth).map(|b| !b),
             Condition::Compare { left, cmp, right } => {

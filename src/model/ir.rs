@@ -485,6 +485,35 @@ pub enum Condition {
         /// The right side.
         right: Expr,
     },
+    /// Every part holds (`and`).
+    All {
+        /// Two or more.
+        parts: Vec<Condition>,
+    },
+    /// Some part holds (`or`).
+    Any {
+        /// Two or more.
+        parts: Vec<Condition>,
+    },
+    /// The part does not hold (`not (…)`).
+    Negate {
+        /// What does not hold.
+        part: Box<Condition>,
+    },
+}
+
+impl Condition {
+    /// The expressions it reads, in the order written.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Condition::Holds { expr } | Condition::Not { expr } => vec![expr],
+            Condition::Compare { left, right, .. } => vec![left, right],
+            Condition::All { parts } | Condition::Any { parts } => {
+                parts.iter().flat_map(Condition::exprs).collect()
+            }
+            Condition::Negate { part } => part.exprs(),
+        }
+    }
 }
 
 /// What kind of refusal a rejection is, for an HTTP layer to map.
@@ -664,12 +693,8 @@ impl Command {
     /// conditions and its event fields' sources) and inside them.
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
         for guard in &self.guards {
-            match &guard.condition {
-                Condition::Holds { expr } | Condition::Not { expr } => expr.visit(f),
-                Condition::Compare { left, right, .. } => {
-                    left.visit(f);
-                    right.visit(f);
-                }
+            for expr in guard.condition.exprs() {
+                expr.visit(f);
             }
         }
         for source in self.proposing.iter().flatten() {

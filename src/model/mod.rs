@@ -118,15 +118,11 @@ fn asked_models(file: &ast::SpecFile) -> Vec<ir::Model> {
         for action in &model.actions {
             for clause in &action.clauses {
                 match clause {
-                    ast::Clause::Guard { condition, .. } => match condition {
-                        ast::Condition::Holds(o) | ast::Condition::Not(o, _) => {
+                    ast::Clause::Guard { condition, .. } => {
+                        for o in condition.operands() {
                             operand(o, &mut named);
                         }
-                        ast::Condition::Compare(l, _, r, _) => {
-                            operand(l, &mut named);
-                            operand(r, &mut named);
-                        }
-                    },
+                    }
                     ast::Clause::Source {
                         from: ast::FieldSource::Operand(o) | ast::FieldSource::IdsOf(o, _),
                         ..

@@ -264,13 +264,10 @@ impl Scope<'_> {
     }
 
     fn condition(&self, condition: &Condition) -> Result<(), String> {
-        match condition {
-            Condition::Holds { expr } | Condition::Not { expr } => self.expr(expr),
-            Condition::Compare { left, right, .. } => {
-                self.expr(left)?;
-                self.expr(right)
-            }
-        }
+        condition
+            .exprs()
+            .into_iter()
+            .try_for_each(|expr| self.expr(expr))
     }
 
     fn expr(&self, expr: &Expr) -> Result<(), String> {

@@ -381,6 +381,14 @@ pub enum Condition {
     Not(Operand, Span),
     /// `<a> is … <b>`
     Compare(Operand, Comparator, Operand, Span),
+    /// `<a> and <b> …`: every part holds.
+    All(Vec<Condition>, Span),
+    /// `<a> or <b> …`: some part holds.
+    Any(Vec<Condition>, Span),
+    /// `not (<condition>)`
+    Negated(Box<Condition>, Span),
+    /// `(<condition>)`: parentheses, as written.
+    Grouped(Box<Condition>, Span),
 }
 
 impl Condition {
@@ -388,7 +396,24 @@ impl Condition {
     pub fn span(&self) -> Span {
         match self {
             Condition::Holds(o) => o.span(),
-            Condition::Not(_, span) | Condition::Compare(_, _, _, span) => *span,
+            Condition::Not(_, span)
+            | Condition::Compare(_, _, _, span)
+            | Condition::All(_, span)
+            | Condition::Any(_, span)
+            | Condition::Negated(_, span)
+            | Condition::Grouped(_, span) => *span,
+        }
+    }
+
+    /// The operands it reads, in the order written.
+    pub fn operands(&self) -> Vec<&Operand> {
+        match self {
+            Condition::Holds(o) | Condition::Not(o, _) => vec![o],
+            Condition::Compare(left, _, right, _) => vec![left, right],
+            Condition::All(parts, _) | Condition::Any(parts, _) => {
+                parts.iter().flat_map(Condition::operands).collect()
+            }
+            Condition::Negated(inner, _) | Condition::Grouped(inner, _) => inner.operands(),
         }
     }
 }

@@ -1118,6 +1118,11 @@ fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
     let span = span_of(&pair, offset);
     let inner = first(pair);
     match inner.as_rule() {
+        Rule::either | Rule::both => condition_part(inner, offset),
+        Rule::not_group => {
+            Condition::Negated(Box::new(condition_part(first(first(inner)), offset)), span)
+        }
+        Rule::group => Condition::Grouped(Box::new(condition_part(first(inner), offset)), span),
         Rule::negation => Condition::Not(operand(first(inner), offset), span),
         Rule::comparison | Rule::equality => {
             let mut operands = Vec::new();
@@ -1148,6 +1153,28 @@ fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
             }
         }
         _ => Condition::Holds(operand(inner, offset)),
+    }
+}
+
+/// A part of a condition (`either`, `both`, `simple`), as the condition
+/// it is.
+fn condition_part(pair: Pair<'_, Rule>, offset: usize) -> Condition {
+    match pair.as_rule() {
+        Rule::either | Rule::both => {
+            let span = span_of(&pair, offset);
+            let rule = pair.as_rule();
+            let mut parts: Vec<Condition> = pair
+                .into_inner()
+                .map(|part| condition_part(part, offset))
+                .collect();
+            match (parts.len(), rule) {
+                (1, _) => parts.pop().unwrap_or(Condition::All(Vec::new(), span)),
+                (_, Rule::either) => Condition::Any(parts, span),
+                _ => Condition::All(parts, span),
+            }
+        }
+        // `simple`: one of the forms `condition` reads.
+        _ => condition(pair, offset),
     }
 }
 

@@ -142,22 +142,15 @@ const MOST_STEPS_NAMED: usize = 6;
 const MOST_CIRCLES: usize = 50;
 
 fn visit_condition(condition: &Condition, f: &mut dyn FnMut(&Expr)) {
-    match condition {
-        Condition::Holds { expr } | Condition::Not { expr } => expr.visit(f),
-        Condition::Compare { left, right, .. } => {
-            left.visit(f);
-            right.visit(f);
-        }
+    for expr in condition.exprs() {
+        expr.visit(f);
     }
 }
 
 /// Where a condition as written asks the query `name`: a call, or a
 /// bare name (a query without parameters).
 fn asking(condition: &ast::Condition, name: &str) -> Option<Span> {
-    let operands = match condition {
-        ast::Condition::Holds(o) | ast::Condition::Not(o, _) => vec![o],
-        ast::Condition::Compare(left, _, right, _) => vec![left, right],
-    };
+    let operands = condition.operands();
     let call = operands.iter().find_map(|o| match o {
         ast::Operand::Call { query, span, .. } if query.text == name => Some(*span),
         _ => None,

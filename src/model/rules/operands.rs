@@ -535,6 +535,44 @@ impl Pass<'_> {
             }
         };
         match condition {
+            ast::Condition::All(parts, _) | ast::Condition::Any(parts, _) => {
+                let any = matches!(condition, ast::Condition::Any(..));
+                if any {
+                    // `a and b or c`: `and` goes first, but a reader
+                    // should not have to know that.
+                    if let Some(both) = parts.iter().find(|p| matches!(p, ast::Condition::All(..)))
+                    {
+                        self.out.push(
+                            err(
+                                codes::AND_OR_UNGROUPED,
+                                "this condition joins `and` and `or` without saying which goes first",
+                                both.span(),
+                                "group this with parentheses",
+                            )
+                            .with_help(format!(
+                                "`and` goes first: if that is what you mean, write `({})`; if not, put the parentheses around the `or`",
+                                super::text::condition_text(both)
+                            )),
+                        );
+                        return Err(());
+                    }
+                }
+                // Every part is checked, so that each mistake is reported.
+                let lowered: Vec<Result<Condition, ()>> = parts
+                    .iter()
+                    .map(|part| self.condition(part, scope))
+                    .collect();
+                let parts = lowered.into_iter().collect::<Result<Vec<_>, ()>>()?;
+                Ok(if any {
+                    Condition::Any { parts }
+                } else {
+                    Condition::All { parts }
+                })
+            }
+            ast::Condition::Negated(part, _) => Ok(Condition::Negate {
+                part: Box::new(self.condition(part, scope)?),
+            }),
+            ast::Condition::Grouped(part, _) => self.condition(part, scope),
             ast::Condition::Holds(operand) => {
                 let expr = self.operand(operand, scope, Some(&Type::Boolean), true)?;
                 let expr = yes_no(self, expr, operand.span())?;

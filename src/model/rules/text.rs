@@ -38,6 +38,18 @@ pub(super) fn condition_text(condition: &ast::Condition) -> String {
         ast::Condition::Compare(l, c, r, _) => {
             format!("{} {} {}", operand_text(l), c.words(), operand_text(r))
         }
+        ast::Condition::All(parts, _) => parts
+            .iter()
+            .map(condition_text)
+            .collect::<Vec<_>>()
+            .join(" and "),
+        ast::Condition::Any(parts, _) => parts
+            .iter()
+            .map(condition_text)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        ast::Condition::Negated(inner, _) => format!("not {}", condition_text(inner)),
+        ast::Condition::Grouped(inner, _) => format!("({})", condition_text(inner)),
     }
 }
 
