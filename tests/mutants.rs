@@ -127,9 +127,11 @@ fn is_rule(line: &str) -> bool {
 /// The condition of a guard (`rejected if <condition>: "…"`) or of a
 /// derived query (`… where <condition>`).
 fn condition_of(line: &str) -> Option<&str> {
-    if let Some(at) = line.find("rejected if ").map(|i| i + 12).or_else(|| {
-        line.find("rejected unless ").map(|i| i + 16)
-    }) {
+    if let Some(at) = line
+        .find("rejected if ")
+        .map(|i| i + 12)
+        .or_else(|| line.find("rejected unless ").map(|i| i + 16))
+    {
         let end = line.rfind(": \"")?;
         return (end > at).then(|| &line[at..end]);
     }
