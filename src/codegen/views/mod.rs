@@ -1,0 +1,22 @@
+//! What the templates show: the semantic model with docs made inert,
+//! derives chosen and long lines laid out.
+//!
+//! - [`krate`]: the crate as a whole ([`CrateView`]);
+//! - [`model`]: one model ([`ModelView`]), made of the [`items`] of its
+//!   file (structs, fields, enum variants, choices) and its trait
+//!   [`methods`];
+//! - [`derives`]: what each generated type derives;
+//! - [`runtime`]: each model as a cqrs-es aggregate over PostgreSQL, and
+//!   [`asks`], how it reads the models its rules ask.
+
+mod asks;
+mod derives;
+mod items;
+mod krate;
+mod methods;
+mod model;
+mod runtime;
+
+pub use krate::CrateView;
+pub(super) use krate::TypeCrates;
+pub use model::ModelView;
