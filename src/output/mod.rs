@@ -19,9 +19,9 @@ pub mod lock;
 mod notices;
 pub mod plan;
 
-use crate::codegen::FileSet;
+use crate::codegen::{FileSet, Owner};
 use crate::diagnostics::Diagnostic;
-pub use plan::{plan, Change, Entry, Plan};
+pub use plan::{plan, Plan};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +48,39 @@ pub struct Report {
     /// What a person should look at now: new files to fill in, methods to
     /// add, files that refer to something the spec no longer has.
     pub notices: Vec<String>,
+}
+
+/// What a build does to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The file is missing and will be written.
+    Create,
+    /// An esgen-owned file whose bytes will change.
+    Update,
+    /// An esgen-owned file already up to date.
+    Unchanged,
+    /// A user-owned file that exists and is left alone.
+    Keep,
+    /// An esgen-owned file of something no longer in the spec.
+    Remove,
+}
+
+/// One file of the plan.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry<'a> {
+    /// Relative to the crate's root.
+    pub path: PathBuf,
+    /// Whose file it is.
+    pub owner: Owner,
+    /// What happens to it.
+    pub change: Change,
+    /// Its text on disk now, if it exists and is esgen's.
+    pub old: Option<String>,
+    /// Its text after the build (`None` for a removal or a kept file).
+    pub new: Option<&'a str>,
+    /// An esgen-owned file edited by hand since esgen wrote it.
+    pub edited: bool,
 }
 
 /// How to write a crate.

@@ -2,7 +2,7 @@
 //! need a new method or module, or that refer to something the spec no
 //! longer has.
 
-use super::plan::{Change, Plan};
+use super::{Change, Entry};
 use crate::codegen::{FileSet, GeneratedFile, Owner};
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -10,16 +10,14 @@ use std::path::{Path, PathBuf};
 
 /// What a person must do after this build: declare new model modules in
 /// `src/lib.rs`, add trait methods for new queries, actions and events.
-pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
+pub(super) fn notices(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec<String> {
     let mut notices = Vec::new();
-    let created: HashSet<&Path> = plan
-        .entries
+    let created: HashSet<&Path> = entries
         .iter()
         .filter(|e| e.change == Change::Create)
         .map(|e| e.path.as_path())
         .collect();
-    let lib_kept = plan
-        .entries
+    let lib_kept = entries
         .iter()
         .any(|e| e.change == Change::Keep && e.path == Path::new("src/lib.rs"));
     let lib = fs::read_to_string(dir.join("src/lib.rs")).unwrap_or_default();
@@ -109,7 +107,11 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
             format!("new model file(s) {list}: fill in the bodies marked `todo!()` with your model's rules"),
         );
     }
-    for removed in &plan.paths(Change::Remove) {
+    for removed in entries
+        .iter()
+        .filter(|e| e.change == Change::Remove)
+        .map(|e| &e.path)
+    {
         let stem = removed
             .file_stem()
             .and_then(|s| s.to_str())
@@ -124,7 +126,7 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
             ));
         }
     }
-    notices.extend(references_to_removed(dir, plan));
+    notices.extend(references_to_removed(dir, entries));
     if created.contains(Path::new("Cargo.toml")) {
         notices.extend(enclosing_workspace(dir));
     }
@@ -135,17 +137,17 @@ pub(super) fn notices(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<Strin
         lib_kept,
         &declared_modules,
     ));
-    notices.extend(manifest_gaps(dir, files, plan));
+    notices.extend(manifest_gaps(dir, files, entries));
     notices
 }
 
 /// User files that still name a type or trait method the spec no longer
 /// has (an action, query, entity or model removed or renamed). The files of
 /// removed models have their own notice and are not repeated here.
-fn references_to_removed(dir: &Path, plan: &Plan<'_>) -> Vec<String> {
+fn references_to_removed(dir: &Path, entries: &[Entry<'_>]) -> Vec<String> {
     let mut removed = BTreeSet::new();
     let mut removed_models = BTreeSet::new();
-    for entry in &plan.entries {
+    for entry in entries {
         if let (Some(old), Change::Update | Change::Remove) = (&entry.old, entry.change) {
             let now = entry.new.map(declared).unwrap_or_default();
             removed.extend(declared(old).difference(&now).cloned());
@@ -520,9 +522,8 @@ fn provided_methods(generated: &str) -> Vec<String> {
 /// `serde`, `cqrs` and `postgres` features, and the crates of
 /// `date`, `timestamp` and `decimal` (a manifest written by an older esgen,
 /// or before the spec used them).
-fn manifest_gaps(dir: &Path, files: &FileSet, plan: &Plan<'_>) -> Vec<String> {
-    let kept = plan
-        .entries
+fn manifest_gaps(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec<String> {
+    let kept = entries
         .iter()
         .any(|e| e.change == Change::Keep && e.path == Path::new("Cargo.toml"));
     let (true, Some(wanted)) = (kept, files.get("Cargo.toml")) else {

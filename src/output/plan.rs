@@ -17,38 +17,10 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-/// What a build does to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    /// The file is missing and will be written.
-    Create,
-    /// An esgen-owned file whose bytes will change.
-    Update,
-    /// An esgen-owned file already up to date.
-    Unchanged,
-    /// A user-owned file that exists and is left alone.
-    Keep,
-    /// An esgen-owned file of something no longer in the spec.
-    Remove,
-}
-
-/// One file of the plan.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Entry<'a> {
-    /// Relative to the crate's root.
-    pub path: PathBuf,
-    /// Whose file it is.
-    pub owner: Owner,
-    /// What happens to it.
-    pub change: Change,
-    /// Its text on disk now, if it exists and is esgen's.
-    pub old: Option<String>,
-    /// Its text after the build (`None` for a removal or a kept file).
-    pub new: Option<&'a str>,
-    /// An esgen-owned file edited by hand since esgen wrote it.
-    pub edited: bool,
-}
+// `Change` and `Entry` are defined in `output` beside `Report`, so that
+// `notices` reads a plan's entries without depending on this module;
+// re-exported here under their old paths.
+pub use super::{Change, Entry};
 
 /// Everything a build will do to a crate directory.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -112,14 +84,13 @@ pub fn plan<'a>(dir: &Path, files: &'a FileSet) -> Result<Plan<'a>, Box<Diagnost
         generated,
         dir.join("tests"),
     ]);
-    let mut plan = Plan {
+    let notices = notices::notices(dir, files, &entries);
+    Ok(Plan {
         dir: dir.to_path_buf(),
         entries,
         leftovers,
-        notices: Vec::new(),
-    };
-    plan.notices = notices::notices(dir, files, &plan);
-    Ok(plan)
+        notices,
+    })
 }
 
 impl Plan<'_> {
