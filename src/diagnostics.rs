@@ -332,6 +332,9 @@ pub mod codes {
     /// A condition that joins `and` and `or` without parentheses to say
     /// which goes first.
     pub const AND_OR_UNGROUPED: &str = "E0139";
+    /// A condition whose parts contradict or repeat each other: it never
+    /// holds, always holds, or says a thing twice.
+    pub const CONDITION_CONTRADICTS: &str = "E0140";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -385,7 +388,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 65] = [
+    pub const ALL: [&str; 66] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -431,6 +434,7 @@ pub mod codes {
         QUERY_CYCLE,
         SCENARIO_FAILS,
         AND_OR_UNGROUPED,
+        CONDITION_CONTRADICTS,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,

@@ -113,9 +113,12 @@ impl Joined {
         }
     }
 
-    /// Whether rustfmt leaves every test on one line (no chain it breaks).
+    /// Whether rustfmt leaves every test on one line (no chain it breaks
+    /// however wide the line).
     fn simple(&self) -> bool {
-        self.tests().iter().all(|t| chain_parts(t).len() < 3)
+        self.tests()
+            .iter()
+            .all(|t| !chained(0, "", t, "").contains('\n'))
     }
 
     /// `{lead}{self}{tail}` on one line at `indent`, when it fits.
@@ -660,14 +663,9 @@ impl<'m> Behaviour<'m> {
                         } else {
                             "_"
                         };
-                        let line = format!("        {field}.filter(|{b}| {cond})");
-                        if width(&line) > MAX_WIDTH {
-                            format!(
-                                "        {field}.filter(|{b}| {{\n            {cond}\n        }})"
-                            )
-                        } else {
-                            line
-                        }
+                        // It fits a line of the chain (else `joined_filter`
+                        // laid it out above).
+                        format!("        {field}.filter(|{b}| {cond})")
                     }
                     None => format!("        {field}"),
                 };
@@ -1164,25 +1162,24 @@ fn if_joined(joined: &Joined) -> String {
     out
 }
 
-/// A derived query's `filter` over tests joined by `&&` and `||` too long
-/// for one line, laid out as rustfmt lays it out: the chain one call per
-/// line, the closure's body a block, broken before each operator (or, when
-/// a test is too long even for that, each test bound by a `let` first).
-/// `None` for a single test, or when the filter fits on one line.
+/// A derived query's `filter` too long for a line of its own in the
+/// chain, laid out as rustfmt lays it out: the chain one call per line,
+/// the closure's body a block, broken before each `&&` or `||` (or, when a
+/// test is too long even for that, each test bound by a `let` first).
+/// `None` when `.filter(…)` fits on a line of the chain: the chain is then
+/// laid out as any other.
 fn joined_filter(joined: &Joined, field: &str, each: &str, count: bool) -> Option<String> {
-    if matches!(joined, Joined::Test(_)) {
-        return None;
-    }
     let filter = format!(".filter(|{each}| {})", joined.flat());
-    if joined.simple()
-        && width(&filter) + 12 <= MAX_WIDTH
-        && width(&filter) + 8 + width(field) <= MAX_WIDTH
-    {
+    if joined.simple() && width(&filter) + 12 <= MAX_WIDTH {
         return None;
     }
     let body = joined
         .one_line(16, "", "")
         .or_else(|| joined.vertical(16, ""))
+        .or_else(|| match joined {
+            Joined::Test(test) => Some(chained(16, "", test, "")),
+            Joined::Op(..) => None,
+        })
         .unwrap_or_else(|| {
             let mut lets = String::new();
             for (n, test) in joined.tests().iter().enumerate() {

@@ -37,6 +37,10 @@ impl Pass<'_> {
                         let Ok(resolved) = self.condition(condition, scope) else {
                             continue;
                         };
+                        if let Some(found) = super::logic::check(condition, !*unless) {
+                            self.out.push(found);
+                            continue;
+                        }
                         let Some(parts) = self.message(message, *message_span, &params) else {
                             continue;
                         };

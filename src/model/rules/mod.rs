@@ -17,6 +17,7 @@ mod accounted;
 mod actions;
 mod cycles;
 mod effects;
+mod logic;
 mod operands;
 mod queries;
 mod state;

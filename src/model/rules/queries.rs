@@ -101,10 +101,16 @@ impl Pass<'_> {
         let store = self.store_by_plural(&body.plural)?;
         let entity = self.model.store_entity(store).clone();
         let filter = match &body.filter {
-            Some(condition) => Some(
-                self.condition(condition, Scope::Query(params, &entity))
-                    .ok()?,
-            ),
+            Some(condition) => {
+                let resolved = self
+                    .condition(condition, Scope::Query(params, &entity))
+                    .ok()?;
+                if let Some(found) = super::logic::check(condition, true) {
+                    self.out.push(found);
+                    return None;
+                }
+                Some(resolved)
+            }
             None => None,
         };
         Some(if body.count {
