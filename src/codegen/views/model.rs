@@ -27,7 +27,7 @@ pub struct ModelView {
     pub docs: Vec<String>,
     /// `Rejection` and the identity types it uses.
     pub imports: Vec<String>,
-    /// Whether any method takes a borrowed event list (needs `Borrow`).
+    /// Entities.
     pub entities: Vec<StructView>,
     /// Commands.
     pub commands: Vec<CommandView>,
