@@ -335,6 +335,8 @@ pub mod codes {
     /// A condition whose parts contradict or repeat each other: it never
     /// holds, always holds, or says a thing twice.
     pub const CONDITION_CONTRADICTS: &str = "E0140";
+    /// Arithmetic on values that are not two numbers of one type.
+    pub const ARITHMETIC_TYPES: &str = "E0141";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -388,7 +390,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 66] = [
+    pub const ALL: [&str; 67] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -435,6 +437,7 @@ pub mod codes {
         SCENARIO_FAILS,
         AND_OR_UNGROUPED,
         CONDITION_CONTRADICTS,
+        ARITHMETIC_TYPES,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,

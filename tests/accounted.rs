@@ -19,7 +19,14 @@ fn specs() -> Vec<(String, String)> {
             (common::relative(&path), text)
         })
         .collect();
-    for name in ["lending", "shows", "borrowers", "asked-defaults", "parcels"] {
+    for name in [
+        "lending",
+        "shows",
+        "borrowers",
+        "asked-defaults",
+        "parcels",
+        "ledger",
+    ] {
         let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((
             common::relative(&path),

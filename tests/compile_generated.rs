@@ -189,8 +189,12 @@ const OPTIONAL_AGAINST_INNER: &str = include_str!("fixtures/rules/borrowers.ddd"
 /// for one line.
 const JOINED_CONDITIONS: &str = include_str!("fixtures/rules/parcels.ddd");
 
+/// Event fields computed by arithmetic, in every numeric type, with
+/// entities read and parentheses.
+const ARITHMETIC: &str = include_str!("fixtures/rules/ledger.ddd");
+
 /// The crates of this test.
-const CRATES: [&str; 8] = [
+const CRATES: [&str; 9] = [
     "shipping",
     "permits",
     "odd",
@@ -199,6 +203,7 @@ const CRATES: [&str; 8] = [
     "shows",
     "borrowers",
     "parcels",
+    "ledger",
 ];
 
 #[test]
@@ -213,6 +218,7 @@ fn unseen_specs_build_into_clean_crates() {
     build(ASKED_CHOICE, "shows", workspace);
     build(OPTIONAL_AGAINST_INNER, "borrowers", workspace);
     build(JOINED_CONDITIONS, "parcels", workspace);
+    build(ARITHMETIC, "ledger", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
     common::make_workspace(workspace, &CRATES);

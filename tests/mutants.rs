@@ -1,10 +1,11 @@
 //! Accepted means compiles: random mutants of the specs with rules — a
 //! comparator, a name, a value, a type, `if` and `unless`, `increases`
-//! and `decreases` changed, conditions joined by `and` and `or`, a line
-//! dropped, a rule line copied under another action — are checked by esgen, and every mutant it accepts is built
-//! into a crate that must pass clippy (with every feature: the runtime
-//! too) with `-D warnings` and be formatted. Nothing esgen says yes to may
-//! leave a type error or a warning for rustc to find.
+//! and `decreases` changed, conditions joined by `and` and `or`, an
+//! arithmetic operator changed, a line dropped, a rule line copied under
+//! another action — are checked by esgen, and every mutant it accepts is
+//! built into a crate that must pass clippy (with every feature: the
+//! runtime too) with `-D warnings` and be formatted. Nothing esgen says
+//! yes to may leave a type error or a warning for rustc to find.
 //!
 //! The knobs: `ESGEN_MUTANTS` (accepted mutants to build, 12 by default)
 //! and `ESGEN_MUTANT_SEED` (by default `PROPTEST_RNG_SEED` when set, as in
@@ -154,7 +155,7 @@ fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()
         .filter(|&i| lines[i].starts_with("  - ") && lines[i].contains(" = "))
         .collect();
     let with_conditions: Vec<usize> = rules.iter().chain(&queries).copied().collect();
-    match rng.below(10) {
+    match rng.below(11) {
         // A comparator for another.
         0 => {
             let at = *rng.pick(&with_conditions)?;
@@ -237,6 +238,15 @@ fn mutate(rng: &mut Rng, lines: &mut Vec<String>, names: &[String]) -> Option<()
                 _ => format!("({own} or {other}) and {own}"),
             };
             lines[at] = line.replacen(own, &joined, 1);
+        }
+        // An arithmetic operator for another.
+        9 => {
+            let at = *rng.pick(&rules)?;
+            let line = &lines[at];
+            let from = [" + ", " - ", " * ", " / "]
+                .into_iter()
+                .find(|op| line.contains(op))?;
+            lines[at] = line.replacen(from, rng.pick(&[" + ", " - ", " * ", " / "])?, 1);
         }
         // A rule line dropped.
         7 => {

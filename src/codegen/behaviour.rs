@@ -272,9 +272,75 @@ impl<'m> Behaviour<'m> {
         }
     }
 
+    /// A computed number as an `Option`: `None` out of its type's range
+    /// or for a division by zero; `.1` is whether the text is an `Option`
+    /// (else a plain number, a side not yet computed). An entity's field
+    /// is read from the binding `bound` gives its lookup.
+    fn checked(&self, expr: &Expr, bound: &[(String, String)]) -> (String, bool) {
+        let Expr::Arith {
+            op,
+            left,
+            right,
+            ty,
+            ..
+        } = expr
+        else {
+            let text = match expr {
+                Expr::FieldOf {
+                    store, field, key, ..
+                } => {
+                    let lookup = format!(
+                        "self.as_ref().{}.get({})",
+                        self.store_field(*store),
+                        self.key_ref(key, Ctx::Command)
+                    );
+                    let b = bound
+                        .iter()
+                        .find(|(l, _)| *l == lookup)
+                        .map_or_else(|| self.binding(*store), |(_, b)| b.clone());
+                    format!("{b}.{field}")
+                }
+                // A written integer's type, for a method called on it.
+                Expr::Literal {
+                    ty: Type::Integer, ..
+                } => {
+                    format!("{}_i64", self.value(expr, Ctx::Command, ""))
+                }
+                other => self.value(other, Ctx::Command, ""),
+            };
+            return (text, false);
+        };
+        let ((l, l_option), (r, r_option)) =
+            (self.checked(left, bound), self.checked(right, bound));
+        let apply = |a: &str, b: &str| match ty {
+            Type::Number => format!("Some({a} {} {b}).filter(|n| n.is_finite())", op.symbol()),
+            _ => {
+                let name = match op {
+                    crate::syntax::ast::ArithOp::Add => "add",
+                    crate::syntax::ast::ArithOp::Sub => "sub",
+                    crate::syntax::ast::ArithOp::Mul => "mul",
+                    crate::syntax::ast::ArithOp::Div => "div",
+                };
+                format!("{a}.checked_{name}({b})")
+            }
+        };
+        let text = match (l_option, r_option) {
+            (false, false) => apply(&l, &r),
+            (true, false) => format!("{l}.and_then(|left| {})", apply("left", &r)),
+            (false, true) => format!("{r}.and_then(|right| {})", apply(&l, "right")),
+            (true, true) => format!(
+                "{l}.and_then(|left| {r}.and_then(|right| {}))",
+                apply("left", "right")
+            ),
+        };
+        (text, true)
+    }
+
     /// An expression's value (owned where it is not a place).
     fn value(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
         match expr {
+            // Computed only where the spec allows it, by `checked`.
+            Expr::Arith { .. } => self.checked(expr, &[]).0,
             Expr::Input { .. } | Expr::Item { .. } => self.place(expr, ctx, item),
             Expr::Literal { value, ty } => literal(value, ty),
             Expr::Call { method, args, .. } => {
@@ -762,6 +828,59 @@ impl<'m> Behaviour<'m> {
                     };
                     let local = format!("{b}_{field}");
                     out.push(format!("        let {local} = {b}.{field}{clone};"));
+                    local
+                }
+                Expr::Arith { .. } => {
+                    let local = names::unraw(&f.field).to_string();
+                    let mut bound: Vec<(String, String)> = Vec::new();
+                    // Each entity it reads, found first (or not found).
+                    f.expr.visit(&mut |e| {
+                        let Expr::FieldOf { store, key, .. } = e else {
+                            return;
+                        };
+                        let lookup = format!(
+                            "self.as_ref().{}.get({})",
+                            self.store_field(*store),
+                            self.key_ref(key, Ctx::Command)
+                        );
+                        if bound.iter().any(|(l, _)| *l == lookup) {
+                            return;
+                        }
+                        let mut b = self.binding(*store);
+                        while bound.iter().any(|(_, other)| *other == b) {
+                            b = format!("other_{b}");
+                        }
+                        let entity = self.model.store_entity(*store);
+                        let message = format!("there is no {} {{}}", names::kebab(&entity.name));
+                        let mut lines = format!("        let Some({b}) = {lookup} else {{\n");
+                        lines.push_str(&self.rejection(
+                            12,
+                            command,
+                            &self.model.exists_rule(command, *store),
+                            "NotFound",
+                            &call(
+                                0,
+                                "format!",
+                                &[string(&message), self.place(key, Ctx::Command, "")],
+                                "",
+                            ),
+                        ));
+                        lines.push_str("\n        };");
+                        out.push(lines);
+                        bound.push((lookup, b));
+                    });
+                    let computed = self.checked(&f.expr, &bound).0;
+                    out.push(assign(8, &format!("let {local}"), &computed));
+                    let mut lines = format!("        let Some({local}) = {local} else {{\n");
+                    lines.push_str(&self.rejection(
+                        12,
+                        command,
+                        &self.model.computed_rule(command, &f.term),
+                        "Invalid",
+                        &string(&crate::eval::out_of_range(&f.term, &f.spec)),
+                    ));
+                    lines.push_str("\n        };");
+                    out.push(lines);
                     local
                 }
                 other => {

@@ -37,6 +37,12 @@ pub struct Rejection {
     pub message: String,
 }
 
+/// The message of a rejection by `<action>/<field>-in-range`: the event
+/// field `term`, computed as `spec` says, is out of range.
+pub fn out_of_range(term: &str, spec: &str) -> String {
+    format!("`{term}` cannot be computed: `{spec}` is out of range, or divides by zero")
+}
+
 /// Why an evaluation stopped short of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
@@ -45,6 +51,8 @@ pub enum Stop {
     /// The answer needs a method written by hand (what it is, in a
     /// sentence).
     Unsupported(String),
+    /// Arithmetic out of its type's range, or a division by zero.
+    OutOfRange,
 }
 
 type Ev<T> = Result<T, Stop>;
@@ -117,6 +125,15 @@ impl<'s> World<'s> {
     fn eval(&self, model: usize, expr: &Expr, scope: &Scope<'_>) -> Ev<Value> {
         let m = self.model(model);
         match expr {
+            Expr::Arith {
+                op, left, right, ..
+            } => {
+                let (l, r) = (
+                    self.eval(model, left, scope)?,
+                    self.eval(model, right, scope)?,
+                );
+                value::arith(*op, &l, &r).ok_or(Stop::OutOfRange)
+            }
             Expr::Input { rust, .. } => Ok(scope
                 .inputs
                 .iter()
@@ -402,10 +419,31 @@ impl<'s> World<'s> {
         for f in from {
             let value = match self.eval(model, &f.expr, &scope) {
                 Ok(v) => v,
+                Err(Stop::OutOfRange) => {
+                    return reject(
+                        m.computed_rule(c, &f.term),
+                        RejectionKind::Invalid,
+                        out_of_range(&f.term, &f.spec),
+                    );
+                }
                 Err(Stop::Absent) => {
-                    let Expr::FieldOf { store, key, .. } = &f.expr else {
+                    // The first entity it reads that is absent.
+                    let mut absent = None;
+                    f.expr.visit(&mut |e| {
+                        if let Expr::FieldOf { store, key, .. } = e {
+                            let held = self
+                                .eval(model, key, &scope)
+                                .ok()
+                                .is_some_and(|k| self.find(model, *store, &k).is_some());
+                            if !held && absent.is_none() {
+                                absent = Some((*store, key.clone()));
+                            }
+                        }
+                    });
+                    let Some((store, key)) = absent else {
                         return Err(Stop::Absent);
                     };
+                    let (store, key) = (&store, &key);
                     let word = names::kebab(&m.store_entity(*store).name);
                     let key = self.eval(model, key, &scope)?;
                     return reject(

@@ -49,6 +49,9 @@ pub fn run(spec: &Spec) -> Vec<Run> {
                 Ok(ran) => ran,
                 Err(Stop::Unsupported(why)) => Ran::NotRun(why),
                 Err(Stop::Absent) => Ran::NotRun("it reads an entity that is not there".into()),
+                Err(Stop::OutOfRange) => {
+                    Ran::NotRun("it computes a number out of range, or divides by zero".into())
+                }
             };
             runs.push(Run {
                 model,

@@ -341,5 +341,8 @@ fn not_here(stop: &Stop) -> String {
     match stop {
         Stop::Unsupported(why) => format!("cannot run here: {why}; it runs in the generated crate"),
         Stop::Absent => "cannot run here: it reads an entity that is not there".into(),
+        Stop::OutOfRange => {
+            "cannot run here: it computes a number out of range, or divides by zero".into()
+        }
     }
 }

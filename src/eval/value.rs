@@ -172,6 +172,41 @@ impl Value {
     }
 }
 
+/// `left <op> right` over two numbers of one type; `None` out of the
+/// type's range (an `integer` past `i64`, a `number` that is not finite),
+/// for a division by zero, or for values that are not two numbers of one
+/// type. An `integer` division rounds toward zero; a `decimal` stays
+/// exact as far as its 28 digits go.
+pub fn arith(op: crate::syntax::ast::ArithOp, left: &Value, right: &Value) -> Option<Value> {
+    use crate::syntax::ast::ArithOp;
+    match (left, right) {
+        (Value::Integer(a), Value::Integer(b)) => match op {
+            ArithOp::Add => a.checked_add(*b),
+            ArithOp::Sub => a.checked_sub(*b),
+            ArithOp::Mul => a.checked_mul(*b),
+            ArithOp::Div => a.checked_div(*b),
+        }
+        .map(Value::Integer),
+        (Value::Decimal(a), Value::Decimal(b)) => match op {
+            ArithOp::Add => a.checked_add(*b),
+            ArithOp::Sub => a.checked_sub(*b),
+            ArithOp::Mul => a.checked_mul(*b),
+            ArithOp::Div => a.checked_div(*b),
+        }
+        .map(Value::Decimal),
+        (Value::Number(a), Value::Number(b)) => {
+            let n = match op {
+                ArithOp::Add => a + b,
+                ArithOp::Sub => a - b,
+                ArithOp::Mul => a * b,
+                ArithOp::Div => a / b,
+            };
+            n.is_finite().then_some(Value::Number(n))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Value;

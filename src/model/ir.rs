@@ -413,6 +413,19 @@ pub enum Expr {
         /// Its type.
         ty: Type,
     },
+    /// `<left> <op> <right>` over two numbers of one type (`integer`,
+    /// `number` or `decimal`), which is its type. Out of its type's range,
+    /// or a division by zero, it has no value.
+    Arith {
+        /// The operator.
+        op: crate::syntax::ast::ArithOp,
+        /// The left side.
+        left: Box<Expr>,
+        /// The right side.
+        right: Box<Expr>,
+        /// Its type (both sides').
+        ty: Type,
+    },
 }
 
 impl Expr {
@@ -425,6 +438,10 @@ impl Expr {
             }
             Expr::FieldOf { key, .. } => key.visit(f),
             Expr::IdsOf { of, .. } => of.visit(f),
+            Expr::Arith { left, right, .. } => {
+                left.visit(f);
+                right.visit(f);
+            }
             Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
         }
     }
@@ -439,7 +456,8 @@ impl Expr {
             | Expr::Asked { ty, .. }
             | Expr::IdsOf { ty, .. }
             | Expr::All { ty, .. }
-            | Expr::Literal { ty, .. } => ty,
+            | Expr::Literal { ty, .. }
+            | Expr::Arith { ty, .. } => ty,
         }
     }
 }
@@ -942,6 +960,13 @@ impl Model {
         format!("{}/{field}-of-{entity}-in-range", command.name)
     }
 
+    /// The rule by which proposing `command` rejects it when the event
+    /// field `field` (its term), computed by arithmetic, is out of its
+    /// type's range or divides by zero: `<action>/<field>-in-range`.
+    pub fn computed_rule(&self, command: &Command, field: &str) -> String {
+        format!("{}/{field}-in-range", command.name)
+    }
+
     /// Every rule proposing `command` can reject it by, when esgen
     /// generates it: its constraints, its guards, the entities its
     /// sources read, the ranges of its event's effects.
@@ -955,8 +980,20 @@ impl Model {
             return rules;
         }
         for source in command.proposing.iter().flatten() {
-            if let Expr::FieldOf { store, .. } = &source.expr {
-                rules.push(self.exists_rule(command, *store));
+            match &source.expr {
+                Expr::FieldOf { store, .. } => rules.push(self.exists_rule(command, *store)),
+                Expr::Arith { .. } => {
+                    source.expr.visit(&mut |e| {
+                        if let Expr::FieldOf { store, .. } = e {
+                            let rule = self.exists_rule(command, *store);
+                            if !rules.contains(&rule) {
+                                rules.push(rule);
+                            }
+                        }
+                    });
+                    rules.push(self.computed_rule(command, &source.term));
+                }
+                _ => {}
             }
         }
         for effect in self.event_of(command).effects.iter().flatten() {

@@ -127,6 +127,14 @@ fn asked_models(file: &ast::SpecFile) -> Vec<ir::Model> {
                         from: ast::FieldSource::Operand(o) | ast::FieldSource::IdsOf(o, _),
                         ..
                     } => operand(o, &mut named),
+                    ast::Clause::Source {
+                        from: ast::FieldSource::Sum(sum),
+                        ..
+                    } => {
+                        for o in sum.operands() {
+                            operand(o, &mut named);
+                        }
+                    }
                     ast::Clause::Effect(_) => {}
                 }
             }

@@ -277,6 +277,10 @@ impl Scope<'_> {
             Expr::FieldOf { store, .. } => Err(self.other(*store)),
             Expr::All { .. } => Err(format!("every one of the {}", self.plural)),
             Expr::IdsOf { of, .. } => self.expr(of),
+            Expr::Arith { left, right, .. } => {
+                self.expr(left)?;
+                self.expr(right)
+            }
             // Another model's answer: nothing of this model's state.
             Expr::Asked { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
             Expr::Call { method, args, .. } => {

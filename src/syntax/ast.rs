@@ -470,6 +470,65 @@ pub enum FieldSource {
     Operand(Operand),
     /// `ids of <query [args] or plural>`
     IdsOf(Operand, Span),
+    /// `balance of Account [id] + amount`: a number computed from others.
+    Sum(Sum),
+}
+
+/// A number computed from others: `+`, `-`, `*` (or `×`), `/` (or `÷`)
+/// between operands, `*` and `/` first, parentheses grouping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Sum {
+    /// An operand: a number, a parameter, a field, a query.
+    Operand(Operand),
+    /// `<left> <op> <right>`
+    Op(Box<Sum>, ArithOp, Box<Sum>, Span),
+}
+
+impl Sum {
+    /// Where it is written.
+    pub fn span(&self) -> Span {
+        match self {
+            Sum::Operand(o) => o.span(),
+            Sum::Op(_, _, _, span) => *span,
+        }
+    }
+
+    /// The operands, in the order written.
+    pub fn operands(&self) -> Vec<&Operand> {
+        match self {
+            Sum::Operand(o) => vec![o],
+            Sum::Op(left, _, right, _) => {
+                let mut all = left.operands();
+                all.extend(right.operands());
+                all
+            }
+        }
+    }
+}
+
+/// An arithmetic operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*` or `×`
+    Mul,
+    /// `/` or `÷`
+    Div,
+}
+
+impl ArithOp {
+    /// As esgen writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
 }
 
 /// How an event changes the state.

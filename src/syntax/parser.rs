@@ -923,6 +923,43 @@ fn value(pair: Pair<'_, Rule>, offset: usize) -> Value {
     }
 }
 
+/// A `sum`, `product`, `product_op` or `factor`: operands joined left to
+/// right by their operators.
+fn sum(pair: Pair<'_, Rule>, offset: usize) -> Sum {
+    match pair.as_rule() {
+        Rule::sum | Rule::product | Rule::product_op => {
+            let mut parts = pair.into_inner();
+            let Some(first) = parts.next() else {
+                return Sum::Operand(Operand::Value(Value::Word(Ident {
+                    text: String::new(),
+                    span: Span::new(offset, offset),
+                })));
+            };
+            let mut total = sum(first, offset);
+            while let (Some(op), Some(next)) = (parts.next(), parts.next()) {
+                let op = match op.as_str() {
+                    "+" => ArithOp::Add,
+                    "-" => ArithOp::Sub,
+                    "*" | "×" => ArithOp::Mul,
+                    _ => ArithOp::Div,
+                };
+                let right = sum(next, offset);
+                let span = Span::new(total.span().start, right.span().end);
+                total = Sum::Op(Box::new(total), op, Box::new(right), span);
+            }
+            total
+        }
+        // `factor`: `( … )`, or an operand.
+        _ => {
+            let inner = first(pair);
+            match inner.as_rule() {
+                Rule::sum | Rule::factor | Rule::product | Rule::product_op => sum(inner, offset),
+                _ => Sum::Operand(operand(inner, offset)),
+            }
+        }
+    }
+}
+
 fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
     let pair = if pair.as_rule() == Rule::operand {
         first(pair)
@@ -1254,6 +1291,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                     let ids_span = span_of(&part, offset);
                     FieldSource::IdsOf(operand(first(part), offset), ids_span)
                 }
+                Some(part) if part.as_rule() == Rule::sum => FieldSource::Sum(sum(part, offset)),
                 Some(part) => FieldSource::Operand(operand(part, offset)),
                 None => FieldSource::Operand(Operand::Value(Value::Word(field.clone()))),
             };

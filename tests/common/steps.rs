@@ -261,7 +261,14 @@ pub fn with_scenarios(spec: &str, name: &str, added: &[String]) -> String {
 /// committed examples whose models are all rules.
 pub fn rule_specs() -> Vec<(String, String)> {
     let mut found = vec![("matrix".to_string(), super::matrix::spec())];
-    for name in ["lending", "shows", "borrowers", "asked-defaults", "parcels"] {
+    for name in [
+        "lending",
+        "shows",
+        "borrowers",
+        "asked-defaults",
+        "parcels",
+        "ledger",
+    ] {
         let path = super::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));
     }

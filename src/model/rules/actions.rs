@@ -260,6 +260,7 @@ impl Pass<'_> {
             ast::FieldSource::Operand(operand) => {
                 self.operand(operand, scope, Some(&field.ty), false)?
             }
+            ast::FieldSource::Sum(sum) => self.sum(sum, scope, Some(&field.ty))?,
             ast::FieldSource::IdsOf(of, span) => {
                 let list = match of {
                     ast::Operand::Value(ast::Value::Word(query))
@@ -325,6 +326,7 @@ impl Pass<'_> {
             let span = match source {
                 ast::FieldSource::Operand(o) => o.span(),
                 ast::FieldSource::IdsOf(_, span) => *span,
+                ast::FieldSource::Sum(sum) => sum.span(),
             };
             self.out.push(
                 err(

@@ -513,6 +513,73 @@ impl Pass<'_> {
         Ok(Expr::Literal { value: literal, ty })
     }
 
+    /// A number computed from others (`balance of Account [id] + amount`):
+    /// each side a number of one type, `integer`, `number` or `decimal`,
+    /// which is the result's; a written number takes the other side's
+    /// type, or `hint`'s.
+    pub(super) fn sum(
+        &mut self,
+        sum: &ast::Sum,
+        scope: Scope<'_>,
+        hint: Option<&Type>,
+    ) -> Result<Expr, ()> {
+        let ast::Sum::Op(left, op, right, span) = sum else {
+            let ast::Sum::Operand(operand) = sum else {
+                return Err(());
+            };
+            return self.operand(operand, scope, hint, false);
+        };
+        let written = |s: &ast::Sum| {
+            matches!(
+                s,
+                ast::Sum::Operand(ast::Operand::Value(ast::Value::Number(_)))
+            )
+        };
+        // The side that is not a written number first: its type is the
+        // other's hint.
+        let (l, r) = if written(left) && !written(right) {
+            let r = self.sum(right, scope, hint)?;
+            let l = self.sum(left, scope, Some(r.ty()))?;
+            (l, r)
+        } else {
+            let l = self.sum(left, scope, hint)?;
+            let r = self.sum(right, scope, Some(l.ty()))?;
+            (l, r)
+        };
+        let numeric = |t: &Type| matches!(t, Type::Integer | Type::Number | Type::Decimal);
+        if l.ty() != r.ty() || !numeric(l.ty()) {
+            let optional = [&l, &r]
+                .into_iter()
+                .any(|e| matches!(e.ty(), Type::Optional(_)));
+            self.out.push(
+                err(
+                    codes::ARITHMETIC_TYPES,
+                    format!(
+                        "`{}` cannot be computed from a `{}` and a `{}`",
+                        op.symbol(),
+                        l.ty().spec(),
+                        r.ty().spec()
+                    ),
+                    *span,
+                    "not two numbers of one type",
+                )
+                .with_help(if optional {
+                    "an optional value may be nothing, which has no sum: give its term a default instead of making it optional (`default 0`)"
+                } else {
+                    "`+`, `-`, `*` and `/` take two `integer`s, two `number`s or two `decimal`s"
+                }),
+            );
+            return Err(());
+        }
+        let ty = l.ty().clone();
+        Ok(Expr::Arith {
+            op: *op,
+            left: Box::new(l),
+            right: Box::new(r),
+            ty,
+        })
+    }
+
     pub(super) fn condition(
         &mut self,
         condition: &ast::Condition,

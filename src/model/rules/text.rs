@@ -57,6 +57,7 @@ pub(super) fn source_text(source: &ast::FieldSource) -> String {
     match source {
         ast::FieldSource::Operand(o) => operand_text(o),
         ast::FieldSource::IdsOf(o, _) => format!("ids of {}", operand_text(o)),
+        ast::FieldSource::Sum(sum) => sum_text(sum),
     }
 }
 
@@ -85,5 +86,36 @@ pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> Str
         ast::EffectKind::Removes => format!("removes {entity} {key}"),
         ast::EffectKind::RemovesEach => format!("removes each {entity} {key}"),
         ast::EffectKind::Nothing => "changes nothing".into(),
+    }
+}
+
+/// A sum as the spec writes it, with the parentheses it needs (`*` and
+/// `/` go first, and each operator takes the one on its left first).
+pub(super) fn sum_text(sum: &ast::Sum) -> String {
+    fn rank(op: ast::ArithOp) -> u8 {
+        match op {
+            ast::ArithOp::Add | ast::ArithOp::Sub => 1,
+            ast::ArithOp::Mul | ast::ArithOp::Div => 2,
+        }
+    }
+    fn side(sum: &ast::Sum, parent: ast::ArithOp, right: bool) -> String {
+        let text = sum_text(sum);
+        match sum {
+            ast::Sum::Op(_, op, _, _)
+                if rank(*op) < rank(parent) || (right && rank(*op) == rank(parent)) =>
+            {
+                format!("({text})")
+            }
+            _ => text,
+        }
+    }
+    match sum {
+        ast::Sum::Operand(o) => operand_text(o),
+        ast::Sum::Op(left, op, right, _) => format!(
+            "{} {} {}",
+            side(left, *op, false),
+            op.symbol(),
+            side(right, *op, true)
+        ),
     }
 }
