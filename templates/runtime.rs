@@ -407,6 +407,26 @@ mod postgres {
         written.map(|_| ())
     }
 
+    /// The entity of the row `key` of `table`, when the row reflects its
+    /// stream's event `sequence` and is of the entity's shape.
+    async fn row_at<T: DeserializeOwned>(
+        connection: &mut sqlx::PgConnection,
+        table: &str,
+        key: &str,
+        sequence: i64,
+    ) -> Result<Option<T>, PersistenceError> {
+        let sql = format!("SELECT sequence, payload FROM {table} WHERE key = $1");
+        let row: Option<(i64, JsonValue)> = sqlx::query_as(&sql)
+            .bind(key)
+            .fetch_optional(connection)
+            .await
+            .map_err(classified)?;
+        Ok(row.and_then(|(at, payload)| {
+            let entity = T::deserialize(&payload).ok()?;
+            (at == sequence).then_some(entity)
+        }))
+    }
+
     /// Every row of `table`, in the order they were first written.
     async fn read_rows<T>(pool: &PgPool, table: &str) -> Result<Vec<T>, sqlx::Error>
     where
@@ -476,6 +496,21 @@ mod postgres {
             events: &[SerializedEvent],
             sequence: i64,
         ) -> Result<(), PersistenceError>;
+
+        /// Writes the rows after `events`, the stream's newest, from its
+        /// row as the event before them left it, without reading the
+        /// stream; `false` (and nothing written) when the row is not at
+        /// that event, or there is none.
+        ///
+        /// # Errors
+        ///
+        /// As [`TableRows::write`].
+        async fn write_after_row(
+            &self,
+            connection: &mut sqlx::PgConnection,
+            aggregate_id: &str,
+            events: &[SerializedEvent],
+        ) -> Result<bool, PersistenceError>;
     }
 
     impl std::fmt::Debug for EventRepository {
@@ -679,18 +714,6 @@ mod postgres {
             };
             let aggregate_id = first.aggregate_id.as_str();
             let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
-            // The stream as it was loaded, then these events: what the rows
-            // are made from. Had another writer stored meanwhile, the first
-            // insert below fails as a conflict and nothing is written.
-            let rows = match &self.tables {
-                Some(tables) => {
-                    let mut all = self.read::<A>(aggregate_id, 0).await?;
-                    all.truncate(first.sequence.saturating_sub(1));
-                    all.extend(events.iter().cloned());
-                    Some((tables, all))
-                }
-                None => None,
-            };
             let mut transaction = self.pool.begin().await.map_err(classified)?;
             for event in events {
                 sqlx::query(
@@ -708,10 +731,22 @@ mod postgres {
                 .await
                 .map_err(classified)?;
             }
-            if let Some((tables, all)) = rows {
-                tables
-                    .write(&mut transaction, aggregate_id, &all, sequence)
+            // The rows: from each row as the stream's previous event left
+            // it and these events; else from the whole stream as it was
+            // loaded, then these. Had another writer stored meanwhile, the
+            // first insert above failed as a conflict and nothing is written.
+            if let Some(tables) = &self.tables {
+                let written = tables
+                    .write_after_row(&mut transaction, aggregate_id, events)
                     .await?;
+                if !written {
+                    let mut all = self.read::<A>(aggregate_id, 0).await?;
+                    all.truncate(first.sequence.saturating_sub(1));
+                    all.extend(events.iter().cloned());
+                    tables
+                        .write(&mut transaction, aggregate_id, &all, sequence)
+                        .await?;
+                }
             }
             // A command stores one event, so a snapshot cqrs-es hands over
             // reflects the stream up to the last of these. One snapshot is
@@ -1295,6 +1330,47 @@ mod postgres {
             }
 {%- endfor %}
             Ok(())
+        }
+
+        async fn write_after_row(
+            &self,
+            connection: &mut sqlx::PgConnection,
+            aggregate_id: &str,
+            events: &[SerializedEvent],
+        ) -> Result<bool, PersistenceError> {
+            use crate::generated::{{ model.module }}::{{ model.rust }}Event as Event;
+            let (Some(first), Some(last)) = (events.first(), events.last()) else {
+                return Ok(false);
+            };
+            let before = i64::try_from(first.sequence).unwrap_or(i64::MAX) - 1;
+            let sequence = i64::try_from(last.sequence).unwrap_or(i64::MAX);
+            let (kind, key) = aggregate_id.split_once('/').unwrap_or((aggregate_id, ""));
+            let mut model = M::default();
+{%- for table in model.tables %}
+            if kind == "{{ table.kind }}" && before > 0 {
+                let table = "{{ table.table }}";
+                let Some(entity) = row_at(connection, table, key, before).await? else {
+                    return Ok(false);
+                };
+                let state: &mut {{ model.state }} = model.as_mut();
+                state.{{ table.field }}.insert(entity);
+            }
+{%- endfor %}
+            for event in events {
+                let event = <Event as serde::Deserialize>::deserialize(&event.payload)
+                    .map_err(|e| PersistenceError::DeserializationError(Box::new(e)))?;
+                model.accept(&event);
+            }
+            let state = model.as_ref();
+{%- for table in model.tables %}
+            if kind == "{{ table.kind }}" {
+                let row = state.{{ table.field }}.values().next();
+                write_row(&mut *connection, "{{ table.table }}", key, sequence, row)
+                    .await
+                    .map_err(classified)?;
+            }
+{%- endfor %}
+            Ok(true)
         }
     }
 

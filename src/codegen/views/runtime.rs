@@ -111,6 +111,7 @@ pub struct TableView {
     pub plural: String,
     /// The streams' prefix (`account`).
     pub kind: String,
+
     /// The shape of its rows, as `<model>_heal` compares it with the
     /// table's: the entity's fields and their types.
     pub shape: String,
