@@ -1,6 +1,6 @@
 //! Syntax errors in words: pest's rule names never reach the user.
 
-use super::parser::Rule;
+use super::grammar::Rule;
 use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::Span;
 use pest::error::{Error, ErrorVariant, InputLocation};

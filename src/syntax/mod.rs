@@ -7,6 +7,7 @@
 pub mod ast;
 mod errors;
 pub mod format;
+mod grammar;
 mod parser;
 
 pub use parser::{parse, MAX_SPEC_BYTES};

@@ -3,14 +3,11 @@
 
 use super::ast::*;
 use super::errors;
+use super::grammar::{DddParser, Rule};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{Source, Span};
 use pest::iterators::Pair;
 use pest::Parser as _;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/ddd.pest"]
-pub(super) struct DddParser;
 
 /// Where the parser is: which rule parses the next line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
