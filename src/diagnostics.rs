@@ -345,6 +345,9 @@ pub mod codes {
     /// A stored event the spec no longer has, and does not retire or say
     /// how to read (`event-removed`).
     pub const EVENT_REMOVED: &str = "E0301";
+    /// A model with stored events stores them under another name
+    /// (`stored as`) than the lock records (`stored-as-changed`).
+    pub const STORED_AS_CHANGED: &str = "E0310";
     /// A locked version of an event changed shape (`version-edited`).
     pub const VERSION_EDITED: &str = "E0302";
     /// A field a stored version lacks, with nothing to fill it
@@ -390,7 +393,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 67] = [
+    pub const ALL: [&str; 68] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -452,6 +455,7 @@ pub mod codes {
         UPCAST_CHAIN,
         REPRESENTATION_CHANGED,
         LOCK_UNREADABLE,
+        STORED_AS_CHANGED,
         INFERRED_TEXT,
         UNUSED_TERM,
         UNTESTED,

@@ -767,6 +767,9 @@ pub fn wire_tag(name: &str, version: u32) -> String {
 pub struct Model {
     /// As written (`Todos`).
     pub name: String,
+    /// The name its events are stored under, cqrs-es's aggregate type:
+    /// its name, or what `stored as` says.
+    pub stored_as: String,
     /// The aggregate's type name (`Todos`), and the prefix of its traits.
     pub rust: String,
     /// The module name (`todos`).

@@ -453,6 +453,10 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
         let mut lowered = ir::Model {
             name: model.name.text.clone(),
+            stored_as: model
+                .stored_as
+                .as_ref()
+                .map_or_else(|| model.name.text.clone(), |s| s.text.clone()),
             rust,
             module,
             file_stem,

@@ -24,6 +24,8 @@ pub struct SpecFile {
 pub struct Model {
     /// The model's name.
     pub name: Ident,
+    /// `stored as <name>`: the name its events are stored under.
+    pub stored_as: Option<Ident>,
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// `Entity:` lines.

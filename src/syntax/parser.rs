@@ -223,7 +223,12 @@ impl LineParser {
         }
         match pair.as_rule() {
             Rule::model_header => {
-                let name = match pair.into_inner().find(|p| p.as_rule() == Rule::name) {
+                let parts: Vec<_> = pair.into_inner().collect();
+                let stored_as = parts
+                    .iter()
+                    .find(|p| p.as_rule() == Rule::stored_as)
+                    .map(|p| ident(first(p.clone()), offset));
+                let name = match parts.into_iter().find(|p| p.as_rule() == Rule::name) {
                     Some(name) => ident(name, offset),
                     None => {
                         self.diagnostics.push(
@@ -242,6 +247,7 @@ impl LineParser {
                 };
                 self.models.push(Model {
                     name,
+                    stored_as,
                     docs,
                     entities: std::mem::take(&mut self.orphans),
                     sections: Vec::new(),

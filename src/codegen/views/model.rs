@@ -19,6 +19,8 @@ pub struct ModelView {
     pub rust: String,
     /// The model's name as written.
     pub name: String,
+    /// The name its events are stored under (`stored as`, else its name).
+    pub stored_as: String,
     /// The module name.
     pub module: String,
     /// The module's file stem.
@@ -560,6 +562,7 @@ impl ModelView {
                 .collect()
         };
         ModelView {
+            stored_as: model.stored_as.clone(),
             hand_queries: hand(&queries),
             hand_proposals: hand(&proposals),
             hand_acceptances: hand(&acceptances),

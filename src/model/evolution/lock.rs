@@ -61,6 +61,10 @@ pub struct Lock {
     /// Per model (by its spec name), per event (by its spec name), per
     /// version: what was stored.
     pub models: BTreeMap<String, BTreeMap<String, BTreeMap<u32, LockedEvent>>>,
+    /// Per model whose events are stored under another name than its own
+    /// (`stored as`): that name. A model not listed stores under its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stored_as: BTreeMap<String, String>,
 }
 
 /// One version of one event, as stored.
@@ -238,6 +242,7 @@ impl Lock {
             spec: spec.to_string(),
             representation: representation(),
             models: BTreeMap::new(),
+            stored_as: BTreeMap::new(),
         }
     }
 

@@ -61,6 +61,7 @@ pub fn apply(
             return lock.clone();
         }
         next.models = lock.models.clone();
+        next.stored_as = lock.stored_as.clone();
         for name in lock.models.keys() {
             if !spec.models.iter().any(|m| m.name == *name) {
                 let at = file.models.first().map(|m| m.name.span);
@@ -86,6 +87,38 @@ pub fn apply(
             .and_then(|l| l.models.get(&model.name))
             .cloned()
             .unwrap_or_default();
+        // The name its streams are stored under cannot change once it has
+        // stored events: they would no longer be found.
+        let was = lock
+            .and_then(|l| l.stored_as.get(&model.name))
+            .map_or(model.name.as_str(), String::as_str);
+        if !locked.is_empty() && was != model.stored_as {
+            let at = source
+                .stored_as
+                .as_ref()
+                .map_or(source.name.span, |s| s.span);
+            out.push(
+                Diagnostic::error(
+                    codes::STORED_AS_CHANGED,
+                    format!(
+                        "model `{}` has stored events under the name `{was}`, and the spec now stores them as `{}`",
+                        model.name, model.stored_as
+                    ),
+                )
+                .at_labelled(at, format!("its streams are stored as `{was}`"))
+                .with_help(if was == model.name {
+                    format!("[stored-as-changed] the events already stored would not be found: leave out `stored as`, or move the stored rows first (`UPDATE events SET aggregate_type = '{}' WHERE aggregate_type = '{was}'`)", model.stored_as)
+                } else {
+                    format!("[stored-as-changed] the events already stored would not be found: write `stored as {was}`, or move the stored rows first (`UPDATE events SET aggregate_type = '{}' WHERE aggregate_type = '{was}'`)", model.stored_as)
+                }),
+            );
+        }
+        if model.stored_as == model.name {
+            next.stored_as.remove(&model.name);
+        } else {
+            next.stored_as
+                .insert(model.name.clone(), model.stored_as.clone());
+        }
         let mut pass = Pass {
             model,
             source,
