@@ -34,6 +34,10 @@ use std::fmt;
 
 /// The model's name in the spec, as rejections name it.
 pub const MODEL: &str = "{{ model.name }}";
+
+/// The name its events are stored under: cqrs-es's aggregate type, the
+/// `aggregate_type` of each stored row.
+pub const STORED_AS: &str = "{{ model.stored_as }}";
 {%- for c in model.choices %}
 
 {{ c }}

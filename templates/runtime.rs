@@ -39,7 +39,7 @@ impl<M> Aggregate for {{ model.rust }}Stream<M>
 where
     M: {{ model.rust }}Aggregate + Send + Sync,
 {
-    const TYPE: &'static str = super::{{ model.module }}::MODEL;
+    const TYPE: &'static str = super::{{ model.module }}::STORED_AS;
     type Command = {{ model.rust }}Command;
     type Event = {{ model.rust }}Event;
     type Error = Rejection;
@@ -118,7 +118,7 @@ where
     M: {{ model.rust }}Aggregate + Send + Sync,
     Asks: {{ model.rust }}Services,
 {
-    const TYPE: &'static str = super::{{ model.module }}::MODEL;
+    const TYPE: &'static str = super::{{ model.module }}::STORED_AS;
     type Command = {{ model.rust }}Command;
     type Event = {{ model.rust }}Event;
     type Error = Rejection;
@@ -1093,7 +1093,7 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + {{ model.rust }}Queries + Send + Sync,
     {
-        let model = crate::generated::{{ model.module }}::MODEL;
+        let model = crate::generated::{{ model.module }}::STORED_AS;
         let last =
             "SELECT max(sequence) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2";
         let old: M = {{ model.prefix }}_load(pool, from).await?;
@@ -1163,7 +1163,7 @@ mod postgres {
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
     {
-        const TYPE: &'static str = crate::generated::{{ model.module }}::MODEL;
+        const TYPE: &'static str = crate::generated::{{ model.module }}::STORED_AS;
         type Command = {{ model.rust }}Command;
         type Event = {{ model.rust }}Event;
         type Error = Rejection;
@@ -1391,7 +1391,7 @@ mod postgres {
         let sequence: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
         )
-        .bind(crate::generated::{{ model.module }}::MODEL)
+        .bind(crate::generated::{{ model.module }}::STORED_AS)
         .bind(aggregate_id)
         .fetch_one(pool)
         .await
@@ -1467,7 +1467,7 @@ mod postgres {
              WHERE last.aggregate_type = first.aggregate_type AND last.aggregate_id = first.aggregate_id) \
              FROM events first WHERE first.aggregate_type = $1 AND first.sequence = 1 ORDER BY first.ctid",
         )
-        .bind(crate::generated::{{ model.module }}::MODEL)
+        .bind(crate::generated::{{ model.module }}::STORED_AS)
         .fetch_all(pool)
         .await
         .map_err(reported)?;
@@ -1537,7 +1537,7 @@ mod postgres {
                 "WHERE r.key = substr(streams.aggregate_id, {{ table.kind.len() + 2 }}) AND r.sequence >= streams.last))",
 {%- endfor %}
             ))
-            .bind(crate::generated::{{ model.module }}::MODEL)
+            .bind(crate::generated::{{ model.module }}::STORED_AS)
             .fetch_all(pool)
             .await
             .map_err(reported)?;
