@@ -4,8 +4,8 @@
 //! build script) renders them with [`render`], which shows the file, line and
 //! column, the offending source line with the span underlined, secondary
 //! labels and a `help:` line; or, for editors and other tools, as one JSON
-//! object per line with [`to_json`]. [`cap`] keeps a long list of errors
-//! readable, and [`explain`] gives the long explanation of each code
+//! object per line with [`to_json`]. [`cap()`] keeps a long list of errors
+//! readable, and [`explain()`] gives the long explanation of each code
 //! (`docs/diagnostics/<CODE>.md`).
 
 mod cap;

@@ -99,7 +99,7 @@ pub fn write(dir: &Path, files: &FileSet, options: &Options) -> Result<Report, V
     write_to(dir, files, options, &mut disk::Real)
 }
 
-/// [`write`], with the writes going to `disk`.
+/// [`write()`], with the writes going to `disk`.
 pub fn write_to(
     dir: &Path,
     files: &FileSet,
