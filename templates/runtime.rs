@@ -1300,20 +1300,20 @@ mod postgres {
     /// of [`{{ model.prefix }}_cqrs`].
     struct {{ model.rust }}Rows<M>(PhantomData<fn() -> M>);
 
-    #[async_trait]
-    impl<M> TableRows for {{ model.rust }}Rows<M>
+    impl<M> {{ model.rust }}Rows<M>
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
     {
-        async fn write(
-            &self,
+        /// `model` after `events`: the rows of the stream `aggregate_id` as of
+        /// its event `sequence`, written on `connection`.
+        async fn rows(
             connection: &mut sqlx::PgConnection,
             aggregate_id: &str,
+            mut model: M,
             events: &[SerializedEvent],
             sequence: i64,
         ) -> Result<(), PersistenceError> {
             use crate::generated::{{ model.module }}::{{ model.rust }}Event as Event;
-            let mut model = M::default();
             for event in events {
                 let event = <Event as serde::Deserialize>::deserialize(&event.payload)
                     .map_err(|e| PersistenceError::DeserializationError(Box::new(e)))?;
@@ -1331,6 +1331,22 @@ mod postgres {
 {%- endfor %}
             Ok(())
         }
+    }
+
+    #[async_trait]
+    impl<M> TableRows for {{ model.rust }}Rows<M>
+    where
+        M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
+    {
+        async fn write(
+            &self,
+            connection: &mut sqlx::PgConnection,
+            aggregate_id: &str,
+            events: &[SerializedEvent],
+            sequence: i64,
+        ) -> Result<(), PersistenceError> {
+            Self::rows(connection, aggregate_id, M::default(), events, sequence).await
+        }
 
         async fn write_after_row(
             &self,
@@ -1338,7 +1354,6 @@ mod postgres {
             aggregate_id: &str,
             events: &[SerializedEvent],
         ) -> Result<bool, PersistenceError> {
-            use crate::generated::{{ model.module }}::{{ model.rust }}Event as Event;
             let (Some(first), Some(last)) = (events.first(), events.last()) else {
                 return Ok(false);
             };
@@ -1356,20 +1371,7 @@ mod postgres {
                 state.{{ table.field }}.insert(entity);
             }
 {%- endfor %}
-            for event in events {
-                let event = <Event as serde::Deserialize>::deserialize(&event.payload)
-                    .map_err(|e| PersistenceError::DeserializationError(Box::new(e)))?;
-                model.accept(&event);
-            }
-            let state = model.as_ref();
-{%- for table in model.tables %}
-            if kind == "{{ table.kind }}" {
-                let row = state.{{ table.field }}.values().next();
-                write_row(&mut *connection, "{{ table.table }}", key, sequence, row)
-                    .await
-                    .map_err(classified)?;
-            }
-{%- endfor %}
+            Self::rows(connection, aggregate_id, model, events, sequence).await?;
             Ok(true)
         }
     }

@@ -289,11 +289,7 @@ impl<'m> Behaviour<'m> {
                 Expr::FieldOf {
                     store, field, key, ..
                 } => {
-                    let lookup = format!(
-                        "self.as_ref().{}.get({})",
-                        self.store_field(*store),
-                        self.key_ref(key, Ctx::Command)
-                    );
+                    let lookup = self.command_lookup(*store, key);
                     let b = bound
                         .iter()
                         .find(|(l, _)| *l == lookup)
@@ -334,6 +330,45 @@ impl<'m> Behaviour<'m> {
             ),
         };
         (text, true)
+    }
+
+    /// The lookup of the entity of `store` under `key`, in a proposing
+    /// method: `self.as_ref().accounts.get(&command.id)`.
+    fn command_lookup(&self, store: usize, key: &Expr) -> String {
+        format!(
+            "self.as_ref().{}.get({})",
+            self.store_field(store),
+            self.key_ref(key, Ctx::Command)
+        )
+    }
+
+    /// `let Some(<binding>) = <lookup> else { <rejected as not found> };`
+    /// for the entity a source reads, at indentation 8.
+    fn found(
+        &self,
+        command: &crate::model::ir::Command,
+        store: usize,
+        key: &Expr,
+        binding: &str,
+    ) -> String {
+        let entity = self.model.store_entity(store);
+        let message = format!("there is no {} {{}}", names::kebab(&entity.name));
+        let lookup = self.command_lookup(store, key);
+        let mut lines = format!("        let Some({binding}) = {lookup} else {{\n");
+        lines.push_str(&self.rejection(
+            12,
+            command,
+            &self.model.exists_rule(command, store),
+            "NotFound",
+            &call(
+                0,
+                "format!",
+                &[string(&message), self.place(key, Ctx::Command, "")],
+                "",
+            ),
+        ));
+        lines.push_str("\n        };");
+        lines
     }
 
     /// An expression's value (owned where it is not a place).
@@ -797,30 +832,8 @@ impl<'m> Behaviour<'m> {
                     key,
                     ty,
                 } => {
-                    let entity = self.model.store_entity(*store);
                     let b = self.binding(*store);
-                    let lookup = format!(
-                        "self.as_ref().{}.get({})",
-                        self.store_field(*store),
-                        self.key_ref(key, Ctx::Command)
-                    );
-                    let rule = self.model.exists_rule(command, *store);
-                    let message = format!("there is no {} {{}}", names::kebab(&entity.name));
-                    let mut lines = format!("        let Some({b}) = {lookup} else {{\n");
-                    lines.push_str(&self.rejection(
-                        12,
-                        command,
-                        &rule,
-                        "NotFound",
-                        &call(
-                            0,
-                            "format!",
-                            &[string(&message), self.place(key, Ctx::Command, "")],
-                            "",
-                        ),
-                    ));
-                    lines.push_str("\n        };");
-                    out.push(lines);
+                    out.push(self.found(command, *store, key, &b));
                     let clone = if ty.is_copy_or_optional_copy() {
                         ""
                     } else {
@@ -838,11 +851,7 @@ impl<'m> Behaviour<'m> {
                         let Expr::FieldOf { store, key, .. } = e else {
                             return;
                         };
-                        let lookup = format!(
-                            "self.as_ref().{}.get({})",
-                            self.store_field(*store),
-                            self.key_ref(key, Ctx::Command)
-                        );
+                        let lookup = self.command_lookup(*store, key);
                         if bound.iter().any(|(l, _)| *l == lookup) {
                             return;
                         }
@@ -850,23 +859,7 @@ impl<'m> Behaviour<'m> {
                         while bound.iter().any(|(_, other)| *other == b) {
                             b = format!("other_{b}");
                         }
-                        let entity = self.model.store_entity(*store);
-                        let message = format!("there is no {} {{}}", names::kebab(&entity.name));
-                        let mut lines = format!("        let Some({b}) = {lookup} else {{\n");
-                        lines.push_str(&self.rejection(
-                            12,
-                            command,
-                            &self.model.exists_rule(command, *store),
-                            "NotFound",
-                            &call(
-                                0,
-                                "format!",
-                                &[string(&message), self.place(key, Ctx::Command, "")],
-                                "",
-                            ),
-                        ));
-                        lines.push_str("\n        };");
-                        out.push(lines);
+                        out.push(self.found(command, *store, key, &b));
                         bound.push((lookup, b));
                     });
                     let computed = self.checked(&f.expr, &bound).0;
@@ -1271,14 +1264,20 @@ fn if_joined(joined: &Joined) -> String {
     if let Some(head) = head(joined) {
         return head;
     }
-    let mut out = String::new();
-    for (n, test) in joined.tests().iter().enumerate() {
-        out.push_str(&assign(8, &format!("let test_{}", n + 1), test));
-        out.push('\n');
-    }
-    let named = joined.named(&mut 0, &|n| format!("test_{n}"));
+    let (mut out, named) = hoisted(joined, 8);
     out.push_str(&head(&named).unwrap_or_else(|| format!("        if {} {{", named.flat())));
     out
+}
+
+/// Each test of `joined` bound by a `let` of its own at `indent`
+/// (`test_1`, …, in order), and `joined` over those names.
+fn hoisted(joined: &Joined, indent: usize) -> (String, Joined) {
+    let mut lets = String::new();
+    for (n, test) in joined.tests().iter().enumerate() {
+        lets.push_str(&assign(indent, &format!("let test_{}", n + 1), test));
+        lets.push('\n');
+    }
+    (lets, joined.named(&mut 0, &|n| format!("test_{n}")))
 }
 
 /// A derived query's `filter` too long for a line of its own in the
@@ -1300,12 +1299,7 @@ fn joined_filter(joined: &Joined, field: &str, each: &str, count: bool) -> Optio
             Joined::Op(..) => None,
         })
         .unwrap_or_else(|| {
-            let mut lets = String::new();
-            for (n, test) in joined.tests().iter().enumerate() {
-                lets.push_str(&assign(16, &format!("let test_{}", n + 1), test));
-                lets.push('\n');
-            }
-            let named = joined.named(&mut 0, &|n| format!("test_{n}"));
+            let (lets, named) = hoisted(joined, 16);
             let last = named
                 .one_line(16, "", "")
                 .or_else(|| named.vertical(16, ""))
