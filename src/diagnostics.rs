@@ -337,6 +337,10 @@ pub mod codes {
     pub const CONDITION_CONTRADICTS: &str = "E0140";
     /// Arithmetic on values that are not two numbers of one type.
     pub const ARITHMETIC_TYPES: &str = "E0141";
+    /// A `State:` that cannot be the record of the model's stream: a
+    /// second one, a field without a first value, a name its entities
+    /// take, or streams split per entity.
+    pub const STATE_SHAPE: &str = "E0142";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -348,6 +352,9 @@ pub mod codes {
     /// A model with stored events stores them under another name
     /// (`stored as`) than the lock records (`stored-as-changed`).
     pub const STORED_AS_CHANGED: &str = "E0310";
+    /// A model with stored events names them another way on the wire
+    /// (`Tags:`) than the lock records (`tags-changed`).
+    pub const TAGS_CHANGED: &str = "E0311";
     /// A locked version of an event changed shape (`version-edited`).
     pub const VERSION_EDITED: &str = "E0302";
     /// A field a stored version lacks, with nothing to fill it
@@ -393,7 +400,7 @@ pub mod codes {
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 68] = [
+    pub const ALL: [&str; 70] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -441,6 +448,7 @@ pub mod codes {
         AND_OR_UNGROUPED,
         CONDITION_CONTRADICTS,
         ARITHMETIC_TYPES,
+        STATE_SHAPE,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,
@@ -456,6 +464,7 @@ pub mod codes {
         REPRESENTATION_CHANGED,
         LOCK_UNREADABLE,
         STORED_AS_CHANGED,
+        TAGS_CHANGED,
         INFERRED_TEXT,
         UNUSED_TERM,
         UNTESTED,

@@ -76,15 +76,20 @@ impl {{ c.strukt.name }} {
 {% call strukt(s) %}{% endcall %}
 
 impl {{ s.name }} {
+{%- if model.pascal %}
+    /// The event's name in the spec; serialised, its tag is this name in
+    /// PascalCase, with `@<n>` after it above version 1.
+{%- else %}
     /// The event's name in the spec; serialised, its tag is this name,
     /// with `@<n>` after it above version 1.
+{%- endif %}
 {{ s.event_const }}
 }
 {%- endfor %}
 
 /// A command of the `{{ model.name }}` model. With the crate's `serde`
 /// feature, serialised as an object whose one key is the action's name in
-/// the spec.
+/// the spec{% if model.pascal %}, in PascalCase{% endif %}.
 #[derive({{ model.command_derives }})]
 {{ model.command_serde }}
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
@@ -100,7 +105,7 @@ pub enum {{ model.rust }}Command {
 {%- endif %}
 
 /// An event of the `{{ model.name }}` model. Serialised as an object whose one key
-/// is the event's name in the spec.
+/// is the event's name in the spec{% if model.pascal %}, in PascalCase{% endif %}.
 #[derive({{ model.event_derives }})]
 #[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 pub enum {{ model.rust }}Event {
@@ -147,8 +152,13 @@ impl {{ model.rust }}Command {
 }
 
 impl {{ model.rust }}Event {
+{%- if model.pascal %}
+    /// The event's name in the spec; its tag when serialised is this name
+    /// in PascalCase (with `@<n>` above version 1).
+{%- else %}
     /// The event's name in the spec, also its tag when serialised (with
     /// `@<n>` above version 1).
+{%- endif %}
     #[must_use]
     pub fn name(&self) -> &'static str {
 {%- if model.name_arms.is_empty() %}

@@ -27,7 +27,7 @@ pub struct {{ model.rust }}Stream<M>(pub M);
 
 impl DomainEvent for {{ model.rust }}Event {
     fn event_type(&self) -> String {
-        self.name().to_string()
+{{ model.type_body }}
     }
 
     fn event_version(&self) -> String {
@@ -81,7 +81,7 @@ impl<M: Default, Asks> Default for {{ model.rust }}Stream<M, Asks> {
 
 impl DomainEvent for {{ model.rust }}Event {
     fn event_type(&self) -> String {
-        self.name().to_string()
+{{ model.type_body }}
     }
 
     fn event_version(&self) -> String {
@@ -164,7 +164,7 @@ where
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let state: &{{ model.state }} = self.0.as_ref();
-        let mut snapshot = serializer.serialize_struct("{{ model.rust }}Snapshot", {{ snapshot.stores.len() + 1 }})?;
+        let mut snapshot = serializer.serialize_struct("{{ model.rust }}Snapshot", {{ snapshot.len }})?;
         snapshot.serialize_field("@shape", {{ snapshot.shape_const }})?;
 {%- for write in snapshot.writes %}
 {{ write }}
@@ -184,6 +184,9 @@ where
         struct Snapshot {
             #[serde(rename = "@shape")]
             shape: String,
+{%- for (field, ty) in snapshot.own %}
+            {{ field }}: {{ ty }},
+{%- endfor %}
 {%- for (field, entity) in snapshot.stores %}
             {{ field }}: Vec<{{ entity }}>,
 {%- endfor %}
@@ -196,6 +199,9 @@ where
         }
         let mut model = M::default();
         let state: &mut {{ model.state }} = model.as_mut();
+{%- for (field, _) in snapshot.own %}
+        state.{{ field }} = snapshot.{{ field }};
+{%- endfor %}
 {%- for (field, _) in snapshot.stores %}
         for entity in snapshot.{{ field }} {
             state.{{ field }}.insert(entity);
@@ -633,10 +639,13 @@ mod postgres {
         let metadata: JsonValue = row
             .try_get("metadata")
             .map_err(|e| bad(format!("its metadata is not JSON serde reads: {e}")))?;
-        let tag = if event_version == "1" {
+        // `2` and `2.0` are one version: cqrs-es's own examples write
+        // the second.
+        let version = event_version.strip_suffix(".0").unwrap_or(&event_version);
+        let tag = if version == "1" {
             event_type.clone()
         } else {
-            format!("{event_type}@{event_version}")
+            format!("{event_type}@{version}")
         };
         let tagged = payload
             .as_object()

@@ -171,6 +171,24 @@ fn decimal(text: &str) -> String {
 }
 
 /// A value written in the spec, as an owned Rust value of `ty`.
+/// Whether `value` is what `Default` gives a field of type `ty`: `""`, a
+/// zero, `no`, `nothing`, `[]`.
+pub(super) fn is_rust_default(value: &Literal, ty: &Type) -> bool {
+    match (value, ty) {
+        (Literal::Nothing, _) => true,
+        (_, Type::Optional(_)) => false,
+        (Literal::Text(t), Type::Text) => t.is_empty(),
+        (Literal::Integer(n), _) => *n == 0,
+        (Literal::Number(n) | Literal::Decimal(n), _) => n
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.'),
+        (Literal::Boolean(b), _) => !b,
+        (Literal::List(items), _) => items.is_empty(),
+        _ => false,
+    }
+}
+
 pub(super) fn literal(value: &Literal, ty: &Type) -> String {
     match (value, ty) {
         (Literal::Nothing, _) => "None".into(),
@@ -241,6 +259,7 @@ impl<'m> Behaviour<'m> {
                 Ctx::Query => format!("*{rust}"),
             },
             Expr::Item { rust, .. } => format!("{item}.{rust}"),
+            Expr::Own { rust, .. } => format!("{}.{rust}", Self::state(ctx)),
             _ => self.value(expr, ctx, item),
         }
     }
@@ -376,7 +395,9 @@ impl<'m> Behaviour<'m> {
         match expr {
             // Computed only where the spec allows it, by `checked`.
             Expr::Arith { .. } => self.checked(expr, &[]).0,
-            Expr::Input { .. } | Expr::Item { .. } => self.place(expr, ctx, item),
+            Expr::Input { .. } | Expr::Item { .. } | Expr::Own { .. } => {
+                self.place(expr, ctx, item)
+            }
             Expr::Literal { value, ty } => literal(value, ty),
             Expr::Call { method, args, .. } => {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
@@ -878,7 +899,11 @@ impl<'m> Behaviour<'m> {
                 }
                 other => {
                     let local = names::unraw(&f.field).to_string();
-                    let value = self.value(other, Ctx::Command, "");
+                    let mut value = self.value(other, Ctx::Command, "");
+                    if matches!(other, Expr::Own { .. }) && !other.ty().is_copy() {
+                        // Read from the state the method borrows.
+                        value.push_str(".clone()");
+                    }
                     out.push(assign(8, &format!("let {local}"), &value));
                     local
                 }
@@ -904,6 +929,15 @@ impl<'m> Behaviour<'m> {
         let event = self.model.event_of(command);
         let mut out = Vec::new();
         for effect in event.effects.iter().flatten() {
+            if let Effect::ChangesOwn {
+                field,
+                by,
+                increase,
+            } = effect
+            {
+                out.extend(self.own_range(command, field, by, *increase));
+                continue;
+            }
             let Effect::Changes {
                 store,
                 key,
@@ -972,6 +1006,62 @@ impl<'m> Behaviour<'m> {
             out.push(lines);
         }
         out
+    }
+
+    /// The range check of an `increases` or `decreases` of a field of the
+    /// model's `State:` (rule `<action>/<field>-in-range`).
+    fn own_range(
+        &self,
+        command: &crate::model::ir::Command,
+        field: &str,
+        by: &Expr,
+        increase: bool,
+    ) -> Option<String> {
+        let event = self.model.event_of(command);
+        let own = self.model.own.iter().find(|o| o.field.rust == field)?;
+        let by = match by {
+            Expr::Input { rust, .. } => format!("event.{rust}"),
+            other => self.value(other, Ctx::Event, ""),
+        };
+        let (op, sign) = if increase { ("add", "+") } else { ("sub", "-") };
+        let place = format!("self.as_ref().{field}");
+        let test = match own.field.ty {
+            Type::Number => format!("!({place} {sign} {by}).is_finite()"),
+            _ => format!("{place}.checked_{op}({by}).is_none()"),
+        };
+        let term = &own.field.term;
+        let verb = if increase { "increases" } else { "decreases" };
+        let said = format!("{verb} {term} by");
+        let said = event
+            .effect_lines
+            .iter()
+            .find(|l| l.starts_with(&said))
+            .cloned()
+            .unwrap_or(said);
+        let mut lines = format!(
+            "        // {}: stays in range
+",
+            super::rust::inert(&said)
+        );
+        let head = format!("        if {test} {{");
+        if width(&head) <= MAX_WIDTH {
+            lines.push_str(&head);
+        } else {
+            lines.push_str(&assign(8, "let refused", &test));
+            lines.push_str("\n        if refused {");
+        }
+        lines.push('\n');
+        let rule = self.model.computed_rule(command, term);
+        let message = string(&format!("`{term}` would go out of range"));
+        lines.push_str(&self.rejection(
+            12,
+            command,
+            &rule,
+            "Invalid",
+            &format!("{message}.to_string()"),
+        ));
+        lines.push_str("\n        }");
+        Some(lines)
     }
 
     fn rejection(
@@ -1146,6 +1236,65 @@ impl<'m> Behaviour<'m> {
                     ),
                 };
                 format!("{lookup}\n{set}\n        }}")
+            }
+            Effect::SetsOwn { field, value } => {
+                let field_ty = self
+                    .model
+                    .own
+                    .iter()
+                    .find(|o| o.field.rust == *field)
+                    .map(|o| o.field.ty.clone());
+                let wrap = matches!(field_ty, Some(Type::Optional(_)))
+                    && !matches!(value.ty(), Type::Optional(_))
+                    && !matches!(
+                        value,
+                        Expr::Literal {
+                            value: Literal::Nothing,
+                            ..
+                        }
+                    );
+                match value {
+                    Expr::Input { rust, ty } if !ty.is_copy() && !wrap => {
+                        format!("        state.{field}.clone_from(&event.{rust});")
+                    }
+                    Expr::Literal { value, ty } => {
+                        let ty = field_ty.unwrap_or_else(|| ty.clone());
+                        assign(8, &format!("state.{field}"), &literal(value, &ty))
+                    }
+                    other if wrap => assign(
+                        8,
+                        &format!("state.{field}"),
+                        &format!("Some({})", owned(other)),
+                    ),
+                    other => assign(8, &format!("state.{field}"), &owned(other)),
+                }
+            }
+            Effect::ChangesOwn {
+                field,
+                by,
+                increase,
+            } => {
+                let ty = self
+                    .model
+                    .own
+                    .iter()
+                    .find(|o| o.field.rust == *field)
+                    .map_or(Type::Integer, |o| o.field.ty.clone());
+                let by = owned(by);
+                match ty {
+                    Type::Number => {
+                        let sign = if *increase { "+=" } else { "-=" };
+                        format!("        state.{field} {sign} {by};")
+                    }
+                    _ => {
+                        let op = if *increase { "add" } else { "sub" };
+                        assign(
+                            8,
+                            &format!("state.{field}"),
+                            &format!("state.{field}.saturating_{op}({by})"),
+                        )
+                    }
+                }
             }
             Effect::Removes { store, key } => format!(
                 "        state.{}.remove({});",

@@ -74,6 +74,8 @@ fn graph(model: &Model) -> Graph {
                 | Effect::Changes { store, .. }
                 | Effect::Removes { store, .. }
                 | Effect::RemovesEach { store, .. } => *store,
+                // The model's own record is not an entity of the diagram.
+                Effect::SetsOwn { .. } | Effect::ChangesOwn { .. } => continue,
             };
             if !touched.contains(&store) {
                 touched.push(store);

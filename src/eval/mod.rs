@@ -66,6 +66,8 @@ pub struct World<'s> {
     spec: &'s Spec,
     /// Per model, per store: the entities held, in the order added.
     states: Vec<Vec<Vec<Vec<Value>>>>,
+    /// Per model, the values of its `State:` fields, in order.
+    own: Vec<Vec<Value>>,
 }
 
 /// Where the bare names of a rule are read.
@@ -86,7 +88,17 @@ impl<'s> World<'s> {
             .iter()
             .map(|m| vec![Vec::new(); m.state.as_deref().map_or(0, <[_]>::len)])
             .collect();
-        World { spec, states }
+        let own = spec
+            .models
+            .iter()
+            .map(|m| {
+                m.own
+                    .iter()
+                    .map(|o| Value::from_literal(&o.initial, &o.field.ty))
+                    .collect()
+            })
+            .collect();
+        World { spec, states, own }
     }
 
     /// The spec.
@@ -139,6 +151,12 @@ impl<'s> World<'s> {
                 .iter()
                 .find(|(name, _)| name == rust)
                 .map_or(Value::Nothing, |(_, v)| v.clone())),
+            Expr::Own { rust, .. } => Ok(m
+                .own
+                .iter()
+                .position(|o| o.field.rust == *rust)
+                .and_then(|at| self.own[model].get(at).cloned())
+                .unwrap_or(Value::Nothing)),
             Expr::Item { rust, .. } => {
                 let (values, entity) = scope
                     .item
@@ -463,6 +481,26 @@ impl<'s> World<'s> {
             item: None,
         };
         for effect in event.effects.iter().flatten() {
+            if let Effect::ChangesOwn {
+                field,
+                by,
+                increase,
+            } = effect
+            {
+                let Some(at) = m.own.iter().position(|o| o.field.rust == *field) else {
+                    continue;
+                };
+                let by = self.eval(model, by, &scope)?;
+                if change(&self.own[model][at], &by, *increase, false).is_none() {
+                    let term = &m.own[at].field.term;
+                    return reject(
+                        m.computed_rule(c, term),
+                        RejectionKind::Invalid,
+                        format!("`{term}` would go out of range"),
+                    );
+                }
+                continue;
+            }
             let Effect::Changes {
                 store,
                 key,
@@ -564,6 +602,24 @@ impl<'s> World<'s> {
                     if let (Some(entity), Some(at)) = (self.find_mut(model, *store, &key), at) {
                         if let Some(next) = change(&entity[at], &by, *increase, true) {
                             entity[at] = next;
+                        }
+                    }
+                }
+                Effect::SetsOwn { field, value } => {
+                    let value = self.eval(model, value, &scope)?;
+                    if let Some(at) = m.own.iter().position(|o| o.field.rust == *field) {
+                        self.own[model][at] = value;
+                    }
+                }
+                Effect::ChangesOwn {
+                    field,
+                    by,
+                    increase,
+                } => {
+                    let by = self.eval(model, by, &scope)?;
+                    if let Some(at) = m.own.iter().position(|o| o.field.rust == *field) {
+                        if let Some(next) = change(&self.own[model][at], &by, *increase, true) {
+                            self.own[model][at] = next;
                         }
                     }
                 }

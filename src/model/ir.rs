@@ -351,6 +351,13 @@ pub enum Expr {
         /// Its type.
         ty: Type,
     },
+    /// A field of the model's `State:`, the record its stream holds.
+    Own {
+        /// The field's Rust name.
+        rust: String,
+        /// Its type.
+        ty: Type,
+    },
     /// A field of the entity a derived query looks at.
     Item {
         /// The field's Rust name.
@@ -442,7 +449,11 @@ impl Expr {
                 left.visit(f);
                 right.visit(f);
             }
-            Expr::Input { .. } | Expr::Item { .. } | Expr::All { .. } | Expr::Literal { .. } => {}
+            Expr::Input { .. }
+            | Expr::Own { .. }
+            | Expr::Item { .. }
+            | Expr::All { .. }
+            | Expr::Literal { .. } => {}
         }
     }
 
@@ -450,6 +461,7 @@ impl Expr {
     pub fn ty(&self) -> &Type {
         match self {
             Expr::Input { ty, .. }
+            | Expr::Own { ty, .. }
             | Expr::Item { ty, .. }
             | Expr::FieldOf { ty, .. }
             | Expr::Call { ty, .. }
@@ -653,6 +665,23 @@ pub enum Effect {
         /// Up or down.
         increase: bool,
     },
+    /// `sets <field> to <value>`: a field of the model's `State:`.
+    SetsOwn {
+        /// The field's Rust name.
+        field: String,
+        /// The value.
+        value: Expr,
+    },
+    /// `increases|decreases <field> by <value>`: a field of the model's
+    /// `State:`.
+    ChangesOwn {
+        /// The field's Rust name.
+        field: String,
+        /// By how much.
+        by: Expr,
+        /// Up or down.
+        increase: bool,
+    },
     /// `removes <Entity> [key]`
     Removes {
         /// The store.
@@ -667,6 +696,16 @@ pub enum Effect {
         /// The keys.
         keys: Expr,
     },
+}
+
+/// A field of a model's `State:`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Own {
+    /// The field.
+    pub field: Field,
+    /// Its value before the stream's first event: the term's default, or
+    /// the type's empty value (`""`, `0`, `no`, `nothing`, `[]`).
+    pub initial: Literal,
 }
 
 /// An entity store of a model's state.
@@ -728,6 +767,8 @@ pub struct Event {
     pub name: String,
     /// Its current version: 1 unless the spec writes `@<n>`.
     pub version: u32,
+    /// Its name on the wire: its name, or in PascalCase (see [`Wire`]).
+    pub wire: String,
     /// The struct name (`TextChanged`).
     pub rust: String,
     /// The accepting method (`accept_text_changed`).
@@ -747,9 +788,58 @@ pub struct Event {
 
 impl Event {
     /// Its serialised tag: the name at version 1 (`created`), else the
-    /// name and the version (`created@2`).
+    /// name and the version (`created@2`); the name in PascalCase under
+    /// `Tags: PascalCase`.
     pub fn tag(&self) -> String {
-        wire_tag(&self.name, self.version)
+        wire_tag(&self.wire, self.version)
+    }
+}
+
+/// How a model's commands and events are named on the wire (`Tags:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Wire {
+    /// Tags in PascalCase (`CustomerDepositedMoney`) rather than the
+    /// spec's names (`customer-deposited-money`).
+    pub pascal: bool,
+    /// `event_version` written `<n>.0` rather than `<n>`.
+    pub dotted: bool,
+}
+
+impl Wire {
+    /// The name on the wire of an action or event named `name`.
+    pub fn name(self, name: &str) -> String {
+        if self.pascal {
+            crate::model::names::pascal(name).map_or_else(
+                |_| name.to_string(),
+                |p| crate::model::names::unraw(&p).to_string(),
+            )
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// The tag of the event named `name` at `version`.
+    pub fn tag(self, name: &str, version: u32) -> String {
+        wire_tag(&self.name(name), version)
+    }
+
+    /// The `event_version` an event at `version` is stored with.
+    pub fn version(self, version: u32) -> String {
+        if self.dotted {
+            format!("{version}.0")
+        } else {
+            version.to_string()
+        }
+    }
+
+    /// How the lock records it: `None` for the default.
+    pub fn locked(self) -> Option<String> {
+        match (self.pascal, self.dotted) {
+            (false, false) => None,
+            (true, false) => Some("PascalCase".into()),
+            (false, true) => Some("kebab-case, versions like 1.0".into()),
+            (true, true) => Some("PascalCase, versions like 1.0".into()),
+        }
     }
 }
 
@@ -793,6 +883,11 @@ pub struct Model {
     /// The state esgen keeps, one store per entity, when the model declares
     /// rules; `None` when the aggregate is written by hand.
     pub state: Option<Vec<Store>>,
+    /// How its commands and events are named on the wire.
+    pub wire: Wire,
+    /// `State: [fields]`: the record one stream of the model holds, its
+    /// fields named directly by the rules; empty when it declares none.
+    pub own: Vec<Own>,
     /// Its scenarios, in spec order.
     pub scenarios: Vec<Scenario>,
     /// How its events are split into streams for storage.

@@ -213,6 +213,20 @@ impl<'a, 'd> Lowering<'a, 'd> {
             });
         }
 
+        // `State: [fields]`: the record one stream holds. Its initial
+        // values are the rules pass's to give (they need the defaults).
+        let own: Vec<ir::Own> = model
+            .state
+            .first()
+            .map(|decl| self.fields(&mut resolver, &decl.fields))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|field| ir::Own {
+                field,
+                initial: ir::Literal::Nothing,
+            })
+            .collect();
+
         let mut queries = Vec::new();
         for query in &model.queries {
             let method = self.value_name(&query.name, "query");
@@ -285,6 +299,13 @@ impl<'a, 'd> Lowering<'a, 'd> {
         }
 
         let mut commands = Vec::new();
+        let wire = model
+            .tags
+            .first()
+            .map_or_else(ir::Wire::default, |t| ir::Wire {
+                pascal: t.pascal,
+                dotted: t.dotted,
+            });
         let mut events: Vec<ir::Event> = Vec::new();
         let mut event_index: HashMap<&str, usize> = HashMap::new();
         for action in &model.actions {
@@ -314,6 +335,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     events.push(ir::Event {
                         name: action.event.text.clone(),
                         version: action.event_version.map_or(1, |(v, _)| v),
+                        wire: wire.name(&action.event.text),
                         rust,
                         method: accept,
                         fields,
@@ -468,6 +490,8 @@ impl<'a, 'd> Lowering<'a, 'd> {
             events,
             choices,
             state: None,
+            wire,
+            own,
             scenarios: Vec::new(),
             streams: ir::Streams::Whole {
                 action: None,

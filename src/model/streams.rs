@@ -276,6 +276,9 @@ impl Scope<'_> {
             Expr::FieldOf { store, key, .. } if *store == self.store && self.is_key(key) => Ok(()),
             Expr::FieldOf { store, .. } => Err(self.other(*store)),
             Expr::All { .. } => Err(format!("every one of the {}", self.plural)),
+            Expr::Own { .. } => {
+                Err("the model's own `State:`, which every stream would need".to_string())
+            }
             Expr::IdsOf { of, .. } => self.expr(of),
             Expr::Arith { left, right, .. } => {
                 self.expr(left)?;
@@ -334,6 +337,9 @@ impl Scope<'_> {
                 Err(self.other(*store))
             }
             Effect::RemovesEach { .. } => Err(format!("several {}", self.plural)),
+            Effect::SetsOwn { .. } | Effect::ChangesOwn { .. } => {
+                Err("the model's own `State:`, which every stream would need".to_string())
+            }
             _ => Err(format!("another {}", self.entity)),
         }
     }

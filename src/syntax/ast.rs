@@ -42,6 +42,10 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     /// `Streams:` lines, in order (one is expected).
     pub streams: Vec<StreamsRequest>,
+    /// `State:` lines, in order (one at most is expected).
+    pub state: Vec<StateDecl>,
+    /// `Tags:` lines, in order (one at most is expected).
+    pub tags: Vec<TagsDecl>,
     /// Bullets of `Evolution:` sections.
     pub evolution: Vec<EvolutionItem>,
 }
@@ -122,6 +126,29 @@ pub enum Change {
         /// Its value.
         value: Value,
     },
+}
+
+/// `Tags: PascalCase, versions like 1.0`: how the model's commands and
+/// events are named on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagsDecl {
+    /// Tags in PascalCase rather than the spec's names.
+    pub pascal: bool,
+    /// `event_version` written `<n>.0` rather than `<n>`.
+    pub dotted: bool,
+    /// The line.
+    pub span: Span,
+}
+
+/// `State: [fields]`: the record one stream of the model holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateDecl {
+    /// Its fields (term names).
+    pub fields: Vec<Ident>,
+    /// Documentation from comments.
+    pub docs: Vec<String>,
+    /// The line.
+    pub span: Span,
 }
 
 /// `Streams: one per <Entity>` or `Streams: one`.
@@ -562,10 +589,14 @@ pub enum EffectKind {
 pub struct Effect {
     /// What it does.
     pub kind: EffectKind,
-    /// The entity it changes.
+    /// The entity it changes; blank when it changes the model's own
+    /// state (`sets balance to …`, see [`Effect::own`]).
     pub entity: Ident,
     /// The key (event fields); empty for `adds`.
     pub key: Vec<Ident>,
+    /// Whether it changes a field of the model's `State:` (a `sets` or
+    /// `increases` without `of <Entity> [key]`).
+    pub own: bool,
     /// The whole item.
     pub span: Span,
 }

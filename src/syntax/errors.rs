@@ -17,6 +17,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::accepted_as => "`accepted as`",
         Rule::model_header => "`Model:`",
         Rule::entity_decl => "`Entity:`",
+        Rule::tag_case => "`PascalCase` or `kebab-case`",
+        Rule::version_style => "`1.0` or `1`",
         Rule::section_header => "a section header",
         Rule::term_item => "a term",
         Rule::query_item => "a query",

@@ -1,7 +1,7 @@
 //! `esgen fmt`: one canonical layout for a spec, line by line, keeping
 //! every comment where it is.
 //!
-//! - headers (`Model:`, `Entity:`, `Streams:`, a section's `Terms:`…) at
+//! - headers (`Model:`, `Entity:`, `State:`, `Streams:`, `Tags:`, a section's `Terms:`…) at
 //!   the margin; items (`- …`, whatever the bullet was) indented two
 //!   spaces; the lines under an item (rule lines, scenario steps) four;
 //! - inside a line, one space wherever there were spaces or tabs, outside
@@ -83,7 +83,7 @@ fn place(code: &str) -> (usize, String) {
             }
         }
     }
-    let header = ["Model:", "Entity:", "Streams:"]
+    let header = ["Model:", "Entity:", "State:", "Streams:", "Tags:"]
         .iter()
         .any(|h| code.starts_with(h))
         || is_section_header(code);

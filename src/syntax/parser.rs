@@ -256,6 +256,8 @@ impl LineParser {
                     actions: Vec::new(),
                     scenarios: Vec::new(),
                     streams: Vec::new(),
+                    state: Vec::new(),
+                    tags: Vec::new(),
                     evolution: Vec::new(),
                 });
                 self.context = Context::Outside;
@@ -281,6 +283,35 @@ impl LineParser {
                 match self.model_for("`Entity:`", span) {
                     Some(model) => model.entities.push(entity),
                     None => self.orphans.push(entity),
+                }
+                self.context = Context::Outside;
+            }
+            Rule::state_decl => {
+                let fields = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::name_list)
+                    .map(|list| idents(list, offset))
+                    .unwrap_or_default();
+                if let Some(model) = self.model_for("`State:`", span) {
+                    model.state.push(StateDecl { fields, docs, span });
+                }
+                self.context = Context::Outside;
+            }
+            Rule::tags_decl => {
+                let mut decl = TagsDecl {
+                    pascal: false,
+                    dotted: false,
+                    span,
+                };
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::tag_case => decl.pascal = part.as_str() == "PascalCase",
+                        Rule::version_style => decl.dotted = part.as_str() == "1.0",
+                        _ => {}
+                    }
+                }
+                if let Some(model) = self.model_for("`Tags:`", span) {
+                    model.tags.push(decl);
                 }
                 self.context = Context::Outside;
             }
@@ -1307,6 +1338,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
             let mut key = Vec::new();
             let mut by = None;
             let mut increase = true;
+            let mut own = false;
             for part in inner.into_inner() {
                 match part.as_rule() {
                     Rule::name => names.push(ident(part, offset)),
@@ -1327,6 +1359,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 Rule::removes_each => (EffectKind::RemovesEach, names.pop().unwrap_or(blank)),
                 Rule::no_change => (EffectKind::Nothing, blank),
                 _ => {
+                    own = names.len() == 1;
                     let mut names = names.into_iter();
                     let field = names.next().unwrap_or(blank.clone());
                     let entity = names.next().unwrap_or(blank);
@@ -1346,6 +1379,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 kind,
                 entity,
                 key,
+                own,
                 span,
             })
         }

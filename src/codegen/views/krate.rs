@@ -86,7 +86,9 @@ impl CrateView {
             postgres_uses: postgres_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
-            snapshots: runtime.iter().any(|m| m.snapshot.is_some()),
+            snapshots: runtime
+                .iter()
+                .any(|m| m.snapshot.as_ref().is_some_and(|s| !s.stores.is_empty())),
             no_snapshots: runtime
                 .iter()
                 .any(|m| m.snapshot.is_none() || !m.asks.is_empty()),

@@ -88,6 +88,8 @@ pub struct ModelView {
     pub state: Option<String>,
     /// `TodosState`.
     pub state_name: String,
+    /// Whether tags are in PascalCase (`Tags: PascalCase`).
+    pub pascal: bool,
     /// Supertraits of the queries, proposing and accepting traits.
     pub queries_header: String,
     /// `pub trait …Propose…`
@@ -216,7 +218,7 @@ impl ModelView {
             .map(|c| {
                 variant(
                     inert(&format!("`{}`", c.spec_line)),
-                    &c.name,
+                    &model.wire.name(&c.name),
                     &c.rust,
                     &format!("{}Command", model.rust),
                 )
@@ -451,6 +453,19 @@ impl ModelView {
         let mut keyed = Vec::new();
         let state = model.state.as_ref().map(|stores| {
             let mut fields = Vec::new();
+            for own in &model.own {
+                let view = super::items::field_view(&own.field);
+                let mut lines = String::new();
+                for doc in &view.docs {
+                    if doc.is_empty() {
+                        lines.push_str("    ///\n");
+                    } else {
+                        lines.push_str(&format!("    /// {doc}\n"));
+                    }
+                }
+                lines.push_str(&format!("    pub {}: {},", view.name, view.ty));
+                fields.push(lines);
+            }
             for store in stores {
                 let entity = &model.entities[store.entity];
                 let key = &entity.fields[0];
@@ -473,18 +488,62 @@ impl ModelView {
                     field = key.rust
                 ));
             }
-            let doc = format!(
-                "/// The state of the `{}` model that its rules read and change: every\n/// entity it holds, by key, in the order added. The aggregate holds it\n/// and lends it out through `AsRef` and `AsMut`.",
-                model.name
-            );
-            let state = if fields.is_empty() {
-                format!("{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{}}")
+            let doc = if model.own.is_empty() {
+                format!(
+                    "/// The state of the `{}` model that its rules read and change: every\n/// entity it holds, by key, in the order added. The aggregate holds it\n/// and lends it out through `AsRef` and `AsMut`.",
+                    model.name
+                )
+            } else {
+                let held = if stores.is_empty() {
+                    ""
+                } else {
+                    ", and every entity\n/// it holds, by key, in the order added"
+                };
+                format!(
+                    "/// The state of the `{}` model that its rules read and change: the\n/// record one stream holds (`State:` in the spec){held}. The aggregate\n/// holds it and lends it out through `AsRef` and `AsMut`.",
+                    model.name
+                )
+            };
+            // The record starts from its terms' defaults: `Default` is
+            // derived when they are Rust's own.
+            let own_default = model
+                .own
+                .iter()
+                .all(|o| super::super::behaviour::is_rust_default(&o.initial, &o.field.ty));
+            let derives = if own_default {
+                "Debug, Default, Clone, PartialEq"
+            } else {
+                "Debug, Clone, PartialEq"
+            };
+            let mut state = if fields.is_empty() {
+                format!("{doc}\n#[derive({derives})]\npub struct {state_name} {{}}")
             } else {
                 format!(
-                    "{doc}\n#[derive(Debug, Default, Clone, PartialEq)]\npub struct {state_name} {{\n{}\n}}",
+                    "{doc}\n#[derive({derives})]\npub struct {state_name} {{\n{}\n}}",
                     fields.join("\n")
                 )
             };
+            if !own_default {
+                let mut values: Vec<(String, String)> = model
+                    .own
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.field.rust.clone(),
+                            super::super::behaviour::literal(&o.initial, &o.field.ty),
+                        )
+                    })
+                    .collect();
+                values.extend(
+                    stores
+                        .iter()
+                        .map(|s| (s.field.clone(), "super::Store::default()".to_string())),
+                );
+                let body = super::super::rust::struct_lit(8, "", "Self", &values, "");
+                state.push_str(&format!(
+                    "\n\n/// The record before the stream's first event: each field's default in\n/// the spec.\nimpl Default for {state_name} {{\n    fn default() -> Self {{\n{body}\n    }}\n}}"
+                ));
+            }
             // Each stored entity says which of its fields is its key.
             keyed.insert(0, state);
             keyed.join("\n\n")
@@ -569,6 +628,7 @@ impl ModelView {
             choices,
             state,
             state_name,
+            pascal: model.wire.pascal,
             queries_header,
             propose_header,
             accept_header,

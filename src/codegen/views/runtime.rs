@@ -73,6 +73,8 @@ pub struct RuntimeModel {
     pub name_literal: String,
     /// The body of `event_version`, laid out at 8.
     pub version_body: String,
+    /// The body of `event_type`, laid out at 8.
+    pub type_body: String,
     /// `migrate by <function>`: the function's Rust name.
     pub migration: Option<String>,
     /// `fn {module}_migrate<M>(…) -> …`, laid out.
@@ -93,7 +95,11 @@ pub struct SnapshotView {
     pub shape: String,
     /// Each store: the state's field and the entity's type.
     pub stores: Vec<(String, String)>,
-    /// Each store's `snapshot.serialize_field(…)?;`, laid out.
+    /// Each field of the model's `State:`: its name and type.
+    pub own: Vec<(String, String)>,
+    /// How many fields a snapshot has, `@shape` included.
+    pub len: usize,
+    /// Each field's and store's `snapshot.serialize_field(…)?;`, laid out.
     pub writes: Vec<String>,
     /// `{prefix}_cqrs_with_snapshots`'s signature, laid out.
     pub signature: String,
@@ -170,13 +176,31 @@ impl RuntimeModel {
                 use sha2::{Digest as _, Sha256};
                 // Debug output: any change to the entities, the events or
                 // their effects gives another shape.
-                let described = format!("{:?}", (&m.state, &m.entities, &m.events));
+                let described = format!("{:?}", (&m.state, &m.entities, &m.events, &m.own));
                 let hash = Sha256::digest(described.as_bytes());
                 hash[..8].iter().map(|b| format!("{b:02x}")).collect()
             },
-            writes: stores
+            own: m
+                .own
                 .iter()
-                .map(|store| {
+                .map(|o| (o.field.rust.clone(), qualified(&o.field.ty, &m.module)))
+                .collect(),
+            len: stores.len() + m.own.len() + 1,
+            writes: m
+                .own
+                .iter()
+                .map(|o| {
+                    use crate::codegen::expr::Expr;
+                    Expr::call(
+                        "snapshot.serialize_field",
+                        vec![
+                            Expr::atom(format!("\"{}\"", o.field.rust)),
+                            Expr::atom(format!("&state.{}", o.field.rust)),
+                        ],
+                    )
+                    .render(8, "", "?;")
+                })
+                .chain(stores.iter().map(|store| {
                     use crate::codegen::expr::Expr;
                     Expr::call(
                         "snapshot.serialize_field",
@@ -189,7 +213,7 @@ impl RuntimeModel {
                         ],
                     )
                     .render(8, "", "?;")
-                })
+                }))
                 .collect(),
             stores: (0..stores.len())
                 .map(|s| {
@@ -261,6 +285,7 @@ impl RuntimeModel {
             ),
             name_literal: crate::codegen::behaviour::string(&m.name),
             version_body: version_body(m),
+            type_body: type_body(m),
             migration: m.migration.clone(),
             migrate_signature: where_signature(
                 "async fn",
@@ -388,10 +413,31 @@ impl RuntimeModel {
     }
 }
 
+/// `event_type`: each event's name on the wire (`Tags:`).
+fn type_body(model: &crate::model::ir::Model) -> String {
+    if !model.wire.pascal {
+        return "        self.name().to_string()".to_string();
+    }
+    let mut out = String::from("        let name = match self {\n");
+    for event in &model.events {
+        out.push_str(&crate::codegen::rust::arm(
+            12,
+            &format!("Self::{}(_)", event.rust),
+            &format!("\"{}\"", event.wire),
+        ));
+        out.push('\n');
+    }
+    if !model.retired.is_empty() {
+        out.push_str("            Self::Retired(_) => self.name(),\n");
+    }
+    out.push_str("        };\n        name.to_string()");
+    out
+}
+
 /// `event_version`: each event's current version.
 fn version_body(model: &crate::model::ir::Model) -> String {
     if model.events.iter().all(|e| e.version == 1) {
-        return "        String::from(\"1\")".to_string();
+        return format!("        String::from(\"{}\")", model.wire.version(1));
     }
     let mut out = String::from("        let version = match self {\n");
     for event in &model.events {
@@ -405,7 +451,11 @@ fn version_body(model: &crate::model::ir::Model) -> String {
     if !model.retired.is_empty() {
         out.push_str("            Self::Retired(_) => 1,\n");
     }
-    out.push_str("        };\n        version.to_string()");
+    if model.wire.dotted {
+        out.push_str("        };\n        format!(\"{version}.0\")");
+    } else {
+        out.push_str("        };\n        version.to_string()");
+    }
     out
 }
 
@@ -559,4 +609,17 @@ pub(super) fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         }
     }
     sorted_uses(lines)
+}
+
+/// A type as the runtime module names it: the model module's own types
+/// (identities, entities, choices and the ones it re-exports) by path.
+fn qualified(ty: &crate::model::ir::Type, module: &str) -> String {
+    use crate::model::ir::Type;
+    match ty {
+        Type::Text | Type::Integer | Type::Number | Type::Boolean => ty.rust(),
+        Type::List(inner) => format!("Vec<{}>", qualified(inner, module)),
+        Type::Optional(inner) => format!("Option<{}>", qualified(inner, module)),
+        Type::Timestamp => format!("super::{module}::DateTime<super::{module}::Utc>"),
+        _ => format!("super::{module}::{}", ty.rust()),
+    }
 }

@@ -65,6 +65,11 @@ pub struct Lock {
     /// (`stored as`): that name. A model not listed stores under its name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stored_as: BTreeMap<String, String>,
+    /// Per model whose commands and events are named on the wire another
+    /// way than by the spec's names and `event_version` `<n>` (`Tags:`):
+    /// how (`PascalCase, versions like 1.0`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// One version of one event, as stored.
@@ -243,6 +248,7 @@ impl Lock {
             representation: representation(),
             models: BTreeMap::new(),
             stored_as: BTreeMap::new(),
+            tags: BTreeMap::new(),
         }
     }
 

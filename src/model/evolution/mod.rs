@@ -62,6 +62,7 @@ pub fn apply(
         }
         next.models = lock.models.clone();
         next.stored_as = lock.stored_as.clone();
+        next.tags = lock.tags.clone();
         for name in lock.models.keys() {
             if !spec.models.iter().any(|m| m.name == *name) {
                 let at = file.models.first().map(|m| m.name.span);
@@ -112,6 +113,40 @@ pub fn apply(
                     format!("[stored-as-changed] the events already stored would not be found: write `stored as {was}`, or move the stored rows first (`UPDATE events SET aggregate_type = '{}' WHERE aggregate_type = '{was}'`)", model.stored_as)
                 }),
             );
+        }
+        // Nor can the names its events are stored by.
+        let tagged = lock.and_then(|l| l.tags.get(&model.name)).cloned();
+        let now = model.wire.locked();
+        if !locked.is_empty() && tagged != now {
+            let at = source.tags.first().map_or(source.name.span, |t| t.span);
+            let said = |tags: &Option<String>| {
+                tags.clone()
+                    .unwrap_or_else(|| "kebab-case, versions like 1".to_string())
+            };
+            out.push(
+                Diagnostic::error(
+                    codes::TAGS_CHANGED,
+                    format!(
+                        "model `{}` has stored events tagged `{}`, and the spec now tags them `{}`",
+                        model.name,
+                        said(&tagged),
+                        said(&now)
+                    ),
+                )
+                .at_labelled(at, "its stored events are named otherwise")
+                .with_help(match &tagged {
+                    Some(was) => format!("[tags-changed] the events already stored would not be read: write `Tags: {was}`"),
+                    None => "[tags-changed] the events already stored would not be read: leave out `Tags:`".to_string(),
+                }),
+            );
+        }
+        match now {
+            Some(now) => {
+                next.tags.insert(model.name.clone(), now);
+            }
+            None => {
+                next.tags.remove(&model.name);
+            }
         }
         if model.stored_as == model.name {
             next.stored_as.remove(&model.name);
@@ -300,7 +335,7 @@ impl Pass<'_> {
             return;
         };
         let at = self.event_span(name);
-        let tag = ir::wire_tag(name, version);
+        let tag = self.model.wire.tag(name, version);
         let mut widened = then.clone();
         let mut edits = Vec::new();
         let mut removed_values = Vec::new();
@@ -432,7 +467,7 @@ impl Pass<'_> {
                 (from.name.text.clone(), from.number()),
                 (to.name.text.clone(), to.number()),
             );
-            let tag = |r: &(String, u32)| ir::wire_tag(&r.0, r.1);
+            let tag = |r: &(String, u32)| self.model.wire.tag(&r.0, r.1);
             if !is_locked(&f.0, f.1) {
                 let help = if is_current(&f.0, f.1) {
                     format!("`{}` is current: an upcast goes from a version stored before to a later one", tag(&f))
@@ -453,7 +488,7 @@ impl Pass<'_> {
             if !is_current(&t.0, t.1) && !is_locked(&t.0, t.1) {
                 let now: Vec<String> = current
                     .iter()
-                    .map(|(n, v, _)| ir::wire_tag(n, *v))
+                    .map(|(n, v, _)| self.model.wire.tag(n, *v))
                     .collect();
                 let help = match did_you_mean(&tag(&t), now.iter().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
@@ -521,7 +556,7 @@ impl Pass<'_> {
                 {
                     continue;
                 }
-                let tag = ir::wire_tag(name, version);
+                let tag = self.model.wire.tag(name, version);
                 match current.iter().find(|(c, _, _)| c == name) {
                     Some((_, now, _)) if *now > version => {
                         // The next version of the same event, stored or
@@ -562,7 +597,7 @@ impl Pass<'_> {
                         let help = match renamed {
                             Some((c, v, _)) => format!(
                                 "if `{c}` is `{name}` renamed, say so under `Evolution:`: `- {tag} -> {}`; if `{name}` is gone for good, `- retired {name}`",
-                                ir::wire_tag(c, *v)
+                                self.model.wire.tag(c, *v)
                             ),
                             None => format!(
                                 "keep `{name}`; or, under `Evolution:`, say what stored ones are read as (`- {tag} -> <event>`), or retire it (`- retired {name}`: stored ones are skipped)"
@@ -591,7 +626,7 @@ impl Pass<'_> {
                             codes::UPCAST_CHAIN,
                             format!(
                                 "`{}` is read as itself, round a cycle",
-                                ir::wire_tag(&step.from.0, step.from.1)
+                                self.model.wire.tag(&step.from.0, step.from.1)
                             ),
                         )
                         .at_labelled(step.span, "part of the cycle")
@@ -923,7 +958,10 @@ impl Pass<'_> {
         if step.declared {
             "this upcast".to_string()
         } else {
-            format!("read from `{}`", ir::wire_tag(&step.from.0, step.from.1))
+            format!(
+                "read from `{}`",
+                self.model.wire.tag(&step.from.0, step.from.1)
+            )
         }
     }
 }

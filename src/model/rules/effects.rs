@@ -82,6 +82,98 @@ impl Pass<'_> {
         }
     }
 
+    /// `sets <field> to <value>`, `increases|decreases <field> by
+    /// <value>`: a field of the model's `State:`.
+    fn own_effect(&mut self, effect: &ast::Effect, scope: Scope<'_>) -> Result<Effect, ()> {
+        let (field, value) = match &effect.kind {
+            ast::EffectKind::Sets(field, value) => (field, value),
+            ast::EffectKind::Changes { field, by, .. } => (field, by),
+            _ => return Err(()),
+        };
+        let Some(own) = self.model.own.iter().find(|o| o.field.term == field.text) else {
+            let names: Vec<&str> = self
+                .model
+                .own
+                .iter()
+                .map(|o| o.field.term.as_str())
+                .collect();
+            let help = match did_you_mean(&field.text, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if names.is_empty() => format!(
+                    "name the entity whose field it is: `{} {} of <Entity> [key] …`, or declare the model's own record: `State: [{} …]`",
+                    if matches!(effect.kind, ast::EffectKind::Sets(..)) { "sets" } else { "increases" },
+                    field.text,
+                    field.text
+                ),
+                None => format!("the state has: {}; or name an entity: `… {} of <Entity> [key] …`", names.join(", "), field.text),
+            };
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("the model's state has no field `{}`", field.text),
+                    field.span,
+                    "not a field of `State:`",
+                )
+                .with_help(help),
+            );
+            return Err(());
+        };
+        let f = own.field.clone();
+        let operand = ast::Operand::Value(value.clone());
+        let expr = self.operand(&operand, scope, Some(&f.ty), false)?;
+        let fits = *expr.ty() == f.ty
+            || matches!(
+                expr,
+                Expr::Literal {
+                    value: Literal::Nothing,
+                    ..
+                }
+            ) && matches!(f.ty, Type::Optional(_))
+            || matches!(&f.ty, Type::Optional(inner) if **inner == *expr.ty());
+        if !fits {
+            self.out.push(
+                err(
+                    codes::WRONG_VALUE_TYPE,
+                    format!(
+                        "this is a `{}`, but `{}` is a `{}`",
+                        expr.ty().spec(),
+                        f.term,
+                        f.ty.spec()
+                    ),
+                    value.span(),
+                    "wrong type",
+                )
+                .with_help(format!("give a `{}`", f.ty.spec())),
+            );
+            return Err(());
+        }
+        Ok(match &effect.kind {
+            ast::EffectKind::Changes { increase, .. } => {
+                if !f.ty.is_numeric() {
+                    self.out.push(
+                        err(
+                            codes::WRONG_VALUE_TYPE,
+                            format!("`{}` is a `{}`: it cannot be increased or decreased", field.text, f.ty.spec()),
+                            field.span,
+                            "not a number",
+                        )
+                        .with_help("only `integer`, `number` and `decimal` fields go up and down; use `sets … to …`"),
+                    );
+                    return Err(());
+                }
+                Effect::ChangesOwn {
+                    field: f.rust,
+                    by: expr,
+                    increase: *increase,
+                }
+            }
+            _ => Effect::SetsOwn {
+                field: f.rust,
+                value: expr,
+            },
+        })
+    }
+
     pub(super) fn effect(
         &mut self,
         effect: &ast::Effect,
@@ -89,6 +181,9 @@ impl Pass<'_> {
     ) -> Result<Option<Effect>, ()> {
         if effect.kind == ast::EffectKind::Nothing {
             return Ok(None);
+        }
+        if effect.own {
+            return self.own_effect(effect, scope).map(Some);
         }
         let store = self.store_of(&effect.entity).ok_or(())?;
         let entity = self.model.store_entity(store).clone();

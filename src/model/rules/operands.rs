@@ -35,6 +35,23 @@ impl Pass<'_> {
             })
     }
 
+    /// A bare name as a field of the model's `State:`, in a guard, a
+    /// source or an effect (where the command's parameters and the
+    /// event's fields go first), if it is one.
+    pub(super) fn own(&self, scope: Scope<'_>, name: &str) -> Option<Expr> {
+        if matches!(scope, Scope::Query(..)) {
+            return None;
+        }
+        self.model
+            .own
+            .iter()
+            .find(|own| own.field.term == name)
+            .map(|own| Expr::Own {
+                rust: own.field.rust.clone(),
+                ty: own.field.ty.clone(),
+            })
+    }
+
     /// An operand that names something (not a literal), if it does;
     /// `Err` after reporting a broken reference.
     pub(super) fn named(
@@ -50,7 +67,7 @@ impl Pass<'_> {
                 } else {
                     (Self::input(scope, &w.text), Self::item(scope, &w.text))
                 };
-                match first.or(second) {
+                match first.or(second).or_else(|| self.own(scope, &w.text)) {
                     Some(found) => Ok(Some(found)),
                     // A query without parameters needs no brackets.
                     None if self
@@ -286,7 +303,8 @@ impl Pass<'_> {
             );
             return Err(());
         };
-        let Some(expr) = Self::input(scope, &name.text) else {
+        let Some(expr) = Self::input(scope, &name.text).or_else(|| self.own(scope, &name.text))
+        else {
             self.unknown_name(name, scope);
             return Err(());
         };
@@ -445,7 +463,8 @@ impl Pass<'_> {
         }
         let mut exprs = Vec::new();
         for (arg, param) in args.iter().zip(params) {
-            let Some(expr) = Self::input(scope, &arg.text) else {
+            let Some(expr) = Self::input(scope, &arg.text).or_else(|| self.own(scope, &arg.text))
+            else {
                 self.unknown_argument(arg, scope);
                 return Err(());
             };
