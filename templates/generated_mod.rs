@@ -166,6 +166,15 @@ pub struct Problem {
     pub message: Cow<'static, str>,
 }
 
+{%- if krate.services %}
+
+/// Why a service outside the spec could not answer (a timeout, a refused
+/// connection, a reply that cannot be read): any error your client of it
+/// returns. A command whose rules ask it is then rejected as
+/// [`RejectionKind::Unavailable`], and may be sent again.
+pub type ServiceError = Box<dyn std::error::Error + Send + Sync>;
+{%- endif %}
+
 /// Why a model refused a command: where (the model and action, as the spec
 /// names them), which rule (a stable identifier, for tests and logs), what
 /// kind of refusal, a message for people, and every broken constraint.

@@ -31,6 +31,9 @@ use std::borrow::Borrow;
 {%- if !model.choices.is_empty() %}
 use std::fmt;
 {%- endif %}
+{%- if model.served %}
+use std::future::Future;
+{%- endif %}
 
 /// The model's name in the spec, as rejections name it.
 pub const MODEL: &str = "{{ model.name }}";
@@ -194,6 +197,11 @@ impl {{ model.rust }}Event {
 {{ state }}
 {%- endif %}
 
+{%- for service in model.service_traits %}
+
+{{ service }}
+{%- endfor %}
+
 /// The queries of the `{{ model.name }}` model.
 {{ model.queries_header }}
 {%- if model.queries.is_empty() %}}{% endif %}
@@ -236,6 +244,26 @@ impl {{ model.rust }}Event {
 {%- if !model.proposals.is_empty() %}
 }
 {%- endif %}
+{%- if let Some(asking) = model.asking %}
+
+{{ asking }}
+
+/// The answer of a service outside the spec, or, when it could not give
+/// one, the rejection of `action` by `rule` as
+/// [`RejectionKind::Unavailable`]: nothing was decided, and the command
+/// may be sent again.
+fn answered<T>(
+    answer: Result<T, ServiceError>,
+    action: &'static str,
+    rule: &'static str,
+    service: &str,
+) -> Result<T, Rejection> {
+    answer.map_err(|error| {
+        let message = format!("`{service}` could not answer: {error}");
+        Rejection::by_rule(MODEL, action, rule, RejectionKind::Unavailable, message)
+    })
+}
+{%- endif %}
 
 /// Accepting: one method per event of the `{{ model.name }}` model, each applying
 /// its event to the model.
@@ -269,11 +297,15 @@ impl {{ model.rust }}Event {
     /// The [`Rejection`] of the command's proposing method.
     #[inline]
 {{ model.propose_signature }}
+{%- if model.served %}
+        Asking(self).propose(command.into(), services)
+{%- else %}
         match command.into() {
 {%- for arm in model.propose_arms %}
 {{ arm }}
 {%- endfor %}
         }
+{%- endif %}
     }
 {% endif %}
     /// Accepts any event: applies it to the model.
@@ -300,11 +332,20 @@ impl {{ model.rust }}Event {
     /// The [`Rejection`] of the command's proposing method.
     #[inline]
 {{ model.execute_signature }}
+{%- if model.served %}
+        let command = command.into();
+        async move {
+            let event = self.propose(command, services).await?;
+            self.accept(&event);
+            Ok(event)
+        }
+{%- else %}
         match command.into() {
 {%- for arm in model.execute_arms %}
 {{ arm }}
 {%- endfor %}
         }
+{%- endif %}
     }
 {%- endif %}
 

@@ -18,7 +18,7 @@
 {%- endfor %}
 {%- endif %}
 {%- for model in krate.runtime_models %}
-{%- if model.asks.is_empty() %}
+{%- if !model.second %}
 
 /// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
 /// aggregate you define for it.
@@ -67,9 +67,17 @@ where
 }
 {%- else %}
 
+{%- if model.asks.is_empty() %}
+
+/// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
+/// aggregate you define for it, `Asks` what answers the queries its rules
+/// ask of services outside the spec ({{ model.services_doc }}).
+{%- else %}
+
 /// The `{{ model.name }}` model as a cqrs-es aggregate: `M` is the
 /// aggregate you define for it, `Asks` what answers the queries its rules
 /// ask of other models ([`{{ model.rust }}Services`]).
+{%- endif %}
 #[derive(Debug, Clone, PartialEq)]
 pub struct {{ model.rust }}Stream<M, Asks>(pub M, PhantomData<fn() -> Asks>);
 
@@ -88,6 +96,8 @@ impl DomainEvent for {{ model.rust }}Event {
 {{ model.version_body }}
     }
 }
+
+{%- if !model.asks.is_empty() %}
 
 /// What the rules of `{{ model.name }}` ask of other models when it proposes:
 /// the cqrs-es `Services` of [`{{ model.rust }}Stream`], read before each command.
@@ -112,11 +122,12 @@ pub trait {{ model.rust }}Services: Send + Sync {
     ) -> impl Future<Output = Result<Self::{{ ask.rust }}, Rejection>> + Send;
 {%- endfor %}
 }
+{%- endif %}
 
 impl<M, Asks> Aggregate for {{ model.rust }}Stream<M, Asks>
 where
     M: {{ model.rust }}Aggregate + Send + Sync,
-    Asks: {{ model.rust }}Services,
+    Asks: {{ model.bound }},
 {
     const TYPE: &'static str = super::{{ model.module }}::STORED_AS;
     type Command = {{ model.rust }}Command;
@@ -136,7 +147,12 @@ where
 {%- for ask in model.asks %}
         let {{ ask.method }} = services.{{ ask.method }}(&command).await?;
 {%- endfor %}
+{%- if model.served %}
+        let proposed = self.0.propose(command{% for ask in model.asks %}, &{{ ask.method }}{% endfor %}, services);
+        let event = proposed.await?;
+{%- else %}
         let event = self.0.propose(command{% for ask in model.asks %}, &{{ ask.method }}{% endfor %})?;
+{%- endif %}
         // The event is applied where it is stored, once: cqrs-es's snapshot
         // store applies the events it commits to the aggregate it loaded.
         sink.write(event, &mut Self::default()).await;
@@ -207,7 +223,7 @@ where
             state.{{ field }}.insert(entity);
         }
 {%- endfor %}
-        Ok(Self(model{% if !model.asks.is_empty() %}, PhantomData{% endif %}))
+        Ok(Self(model{% if model.second %}, PhantomData{% endif %}))
     }
 }
 {%- else %}
@@ -978,7 +994,7 @@ mod postgres {
     /// stores the event, failing with `AggregateConflict` when another
     /// writer stored one first; then hands the stored event to each of
     /// `queries`.
-{%- if model.asks.is_empty() %}
+{%- if !model.second %}
 {{ model.cqrs_signature }}
     where
 {%- if model.tables.is_empty() %}
@@ -995,18 +1011,23 @@ mod postgres {
     }
 {%- else %}
     ///
+{%- if model.asks.is_empty() %}
+    /// `services` answers what its rules ask of services outside the spec:
+    /// the app's clients of them.
+{%- else %}
     /// `services` answers what its rules ask of other models:
     /// [`{{ model.rust }}Stored`] reads them from the same database.
+{%- endif %}
 {{ model.handle_signature }}
     where
 {%- if model.tables.is_empty() %}
         M: {{ model.rust }}Aggregate + Send + Sync,
-        Asks: {{ model.rust }}Services,
+        Asks: {{ model.pg_bound }},
     {
         let store = PersistedEventStore::new_event_store(EventRepository::new(pool));
 {%- else %}
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync + 'static,
-        Asks: {{ model.rust }}Services,
+        Asks: {{ model.pg_bound }},
     {
         let rows = std::sync::Arc::new({{ model.rust }}Rows::<M>(PhantomData));
         let store = PersistedEventStore::new_event_store(EventRepository::with_tables(pool, rows));
@@ -1032,8 +1053,8 @@ mod postgres {
 {%- else %}
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync + 'static,
 {%- endif %}
-{%- if !model.asks.is_empty() %}
-        Asks: {{ model.rust }}Services,
+{%- if model.second %}
+        Asks: {{ model.pg_bound }},
 {%- endif %}
     {
 {%- if model.tables.is_empty() %}
@@ -1043,7 +1064,7 @@ mod postgres {
         let repository = EventRepository::with_tables(pool, rows);
 {%- endif %}
         let store = PersistedEventStore::new_snapshot_store(repository, every.max(1));
-        CqrsFramework::new(store, queries, {% if model.asks.is_empty() %}(){% else %}services{% endif %})
+        CqrsFramework::new(store, queries, {% if model.second %}services{% else %}(){% endif %})
     }
 {%- endif %}
 
@@ -1058,8 +1079,8 @@ mod postgres {
 {{ model.execute_signature }}
     where
         M: {{ model.rust }}Aggregate + Send + Sync,
-{%- if !model.asks.is_empty() %}
-        Asks: {{ model.rust }}Services,
+{%- if model.second %}
+        Asks: {{ model.pg_bound }},
 {%- endif %}
     {
         let stream = super::{{ model.stream_fn }}(&command);
@@ -1068,7 +1089,7 @@ mod postgres {
 {%- endif %}
 
     /// The `{{ model.name }}` model's stream `aggregate_id` as stored: its
-    /// events replayed into `M`{% if model.snapshot.is_some() && model.asks.is_empty() %} (from its latest snapshot, if any, and the
+    /// events replayed into `M`{% if model.snapshot.is_some() && !model.second %} (from its latest snapshot, if any, and the
     /// events after it){% endif %}, as a restarted program finds it.
     ///
     /// # Errors
@@ -1149,7 +1170,7 @@ mod postgres {
         Ok(streams.into_iter().map(|(stream, _)| stream).collect())
     }
 {%- endif %}
-{%- if !model.asks.is_empty() %}
+{%- if model.second %}
 
     /// `{{ model.name }}` as replayed from its events: proposing asks nothing,
     /// as nothing is proposed while loading.
@@ -1194,6 +1215,9 @@ mod postgres {
             self.0.accept(&event);
         }
     }
+
+{%- endif %}
+{%- if !model.asks.is_empty() %}
 
     /// What `{{ model.name }}` asks of other models, read from the database
     /// when a command needs it: {% for ask in model.asks %}{% if !loop.first %}; {% endif %}`{{ ask.name }}` {% if ask.stream_arms.is_empty() %}from its materialized
@@ -1285,7 +1309,7 @@ mod postgres {
     }
 
     #[async_trait]
-{%- if model.asks.is_empty() %}
+{%- if !model.second %}
     impl<M> Query<{{ model.rust }}Stream<M>> for {{ model.rust }}Tables<M>
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
@@ -1294,7 +1318,7 @@ mod postgres {
     impl<M, Asks> Query<{{ model.rust }}Stream<M, Asks>> for {{ model.rust }}Tables<M>
     where
         M: {{ model.rust }}Aggregate + AsRef<{{ model.state }}> + Send + Sync,
-        Asks: {{ model.rust }}Services,
+        Asks: {{ model.pg_bound }},
     {
 {%- endif %}
 {{ model.dispatch_signature }}

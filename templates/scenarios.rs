@@ -23,6 +23,10 @@ mod {{ model.module }} {
             {{ model.rust }}Aggregate::accept(self, event);
         }
     }
+{%- if let Some(answers) = model.answers %}
+
+{{ answers }}
+{%- endif %}
 
     impl {{ view.harness }}::Words for {{ model.rust }}Event {
         fn words(&self) -> String {
@@ -86,7 +90,8 @@ mod {{ view.harness }} {
         type Event: PartialEq + Words;
 {%- if view.others %}
         /// The other models its rules ask, as a scenario's `given … in
-        /// <Model>` events made them.
+        /// <Model>` events made them, or what stands in for the services
+        /// outside the spec it asks.
         type Others: Default;
         /// Proposes a command, asking `others`.
         fn propose(
@@ -101,6 +106,22 @@ mod {{ view.harness }} {
         /// Accepts an event.
         fn accept(&mut self, event: &Self::Event);
     }
+
+{%- if view.served %}
+
+    /// The outcome of `future`, which the services of a scenario make ready
+    /// at once: what stands in for them answers without waiting.
+    pub fn ready<F: std::future::Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+            std::thread::yield_now();
+        }
+    }
+{%- endif %}
 
     /// A value as a spec writes it.
     pub trait Words {

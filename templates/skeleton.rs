@@ -18,7 +18,7 @@ pub use crate::generated::{{ model.module }}::*;
 /// events change, kept by the rules of the spec.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct {{ model.rust }} {
-    /// The entities the model holds.
+    /// {{ model.holds }}
     state: {{ model.state_name }},
 }
 

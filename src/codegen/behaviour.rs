@@ -28,6 +28,9 @@ pub struct Behaviour<'m> {
     /// Entity lookups a guard's condition needs, hoisted into `let`s
     /// before its `if`: (lookup expression, binding).
     lookups: std::cell::RefCell<Vec<(String, String)>>,
+    /// The services asked before a guard or a source, awaited into
+    /// `let`s: (the call, its binding).
+    served: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 /// An entity lookup a condition reads through.
@@ -171,6 +174,11 @@ fn decimal(text: &str) -> String {
 }
 
 /// A value written in the spec, as an owned Rust value of `ty`.
+/// The parameter a service is handed to proposing methods by (`atm`).
+pub(super) fn service_param(service: &crate::model::ir::Service) -> String {
+    names::snake(&names::kebab(&service.name)).unwrap_or_else(|_| "service".to_string())
+}
+
 /// Whether `value` is what `Default` gives a field of type `ty`: `""`, a
 /// zero, `no`, `nothing`, `[]`.
 pub(super) fn is_rust_default(value: &Literal, ty: &Type) -> bool {
@@ -227,6 +235,7 @@ impl<'m> Behaviour<'m> {
         Behaviour {
             model,
             lookups: std::cell::RefCell::new(Vec::new()),
+            served: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -351,6 +360,84 @@ impl<'m> Behaviour<'m> {
         (text, true)
     }
 
+    /// A query of a service outside the spec, called: `atm.atm_accepts(
+    /// &command.atm_id, command.amount)`.
+    fn served_call(&self, expr: &Expr) -> String {
+        let Expr::Served {
+            service,
+            query,
+            args,
+            ..
+        } = expr
+        else {
+            return String::new();
+        };
+        let s = &self.model.services[*service];
+        let args: Vec<String> = args.iter().map(|a| self.arg(a, Ctx::Command)).collect();
+        format!(
+            "{}.{}({})",
+            service_param(s),
+            s.queries[*query].method,
+            args.join(", ")
+        )
+    }
+
+    /// Asks each service `exprs` read that is not asked yet, in order,
+    /// each answer awaited into a `let` (a failure rejects the command as
+    /// `unavailable`): lines at indentation 8.
+    fn ask_services<'e>(
+        &self,
+        command: &crate::model::ir::Command,
+        exprs: impl IntoIterator<Item = &'e Expr>,
+    ) -> String {
+        let mut out = String::new();
+        for expr in exprs {
+            expr.visit(&mut |e| {
+                let Expr::Served { service, query, .. } = e else {
+                    return;
+                };
+                let call = self.served_call(e);
+                if self.served.borrow().iter().any(|(c, _)| *c == call) {
+                    return;
+                }
+                let s = &self.model.services[*service];
+                let method = &s.queries[*query].method;
+                let mut binding = names::unraw(method).to_string();
+                let mut n = 1;
+                while self.served.borrow().iter().any(|(_, b)| *b == binding) {
+                    n += 1;
+                    binding = format!("{}_{n}", names::unraw(method));
+                }
+                let Some(open) = call.find('(') else {
+                    return;
+                };
+                let args: Vec<String> = match &call[open + 1..call.len() - 1] {
+                    "" => Vec::new(),
+                    inner => split_args(inner),
+                };
+                out.push_str(&super::rust::call(
+                    8,
+                    &format!("let asked = {}", &call[..open]),
+                    &args,
+                    ";\n",
+                ));
+                out.push_str(&super::rust::call(
+                    8,
+                    &format!("let {binding} = answered"),
+                    &[
+                        "asked.await".to_string(),
+                        format!("{}::ACTION", command.rust),
+                        string(&self.model.unavailable_rule(command, *service)),
+                        string(&s.name),
+                    ],
+                    "?;\n",
+                ));
+                self.served.borrow_mut().push((call, binding));
+            });
+        }
+        out
+    }
+
     /// The lookup of the entity of `store` under `key`, in a proposing
     /// method: `self.as_ref().accounts.get(&command.id)`.
     fn command_lookup(&self, store: usize, key: &Expr) -> String {
@@ -409,6 +496,14 @@ impl<'m> Behaviour<'m> {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
                 let model = &self.model.asks[*ask].param;
                 format!("{model}.{method}({})", args.join(", "))
+            }
+            Expr::Served { .. } => {
+                let call = self.served_call(expr);
+                let served = self.served.borrow();
+                served
+                    .iter()
+                    .find(|(c, _)| *c == call)
+                    .map_or_else(|| format!("{call}.await"), |(_, b)| b.clone())
             }
             Expr::All { store, .. } => format!(
                 "{}.{}.values().cloned().collect::<Vec<_>>()",
@@ -835,6 +930,7 @@ impl<'m> Behaviour<'m> {
 
     /// The body of a generated proposing method, at indentation 8.
     pub fn proposing(&self, command: &crate::model::ir::Command) -> String {
+        self.served.borrow_mut().clear();
         let event = self.model.event_of(command);
         let mut out = Vec::new();
         for guard in &command.guards {
@@ -845,6 +941,10 @@ impl<'m> Behaviour<'m> {
         };
         let mut fields = Vec::new();
         for f in from {
+            let asked = self.ask_services(command, [&f.expr]);
+            if !asked.is_empty() {
+                out.push(asked.trim_end().to_string());
+            }
             let value = match &f.expr {
                 Expr::Input { rust, .. } => format!("command.{rust}"),
                 Expr::FieldOf {
@@ -1084,8 +1184,10 @@ impl<'m> Behaviour<'m> {
 
     fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
         self.lookups.borrow_mut().clear();
+        let asked = self.ask_services(command, guard.condition.exprs());
         let joined = self.joined(&guard.condition, Ctx::Command, "", !guard.unless);
         let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
+        out.push_str(&asked);
         for (lookup, binding) in self.lookups.borrow().iter() {
             out.push_str(&assign(8, &format!("let {binding}"), lookup));
             out.push('\n');

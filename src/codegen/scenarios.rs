@@ -25,8 +25,12 @@ pub struct ScenariosView {
     pub models: Vec<ModelScenarios>,
     /// Some event has fields (the `Fact` words builder is used).
     pub facts: bool,
-    /// A model's rules ask another model (the harness carries them).
+    /// A model's rules ask another model or a service outside the spec
+    /// (the harness carries them).
     pub others: bool,
+    /// A model's rules ask a service outside the spec (the harness waits
+    /// for its answers).
+    pub served: bool,
     /// `given <event>` of a scenario's own model is used.
     pub given: bool,
     /// `given <event> in <Model>` is used.
@@ -75,8 +79,12 @@ pub struct ModelScenarios {
     pub timestamp_values: bool,
     /// The tests.
     pub tests: Vec<TestView>,
-    /// The other models its rules ask, as a tuple type (`(Patients,)`).
+    /// The other models its rules ask, as a tuple type (`(Patients,)`),
+    /// or what stands in for the services it asks (`Answers`).
     pub others: String,
+    /// What stands in for the services outside the spec its rules ask:
+    /// the `Answers` struct and its impls, rendered.
+    pub answers: Option<String>,
     /// The harness's `propose`, laid out.
     pub propose: String,
 }
@@ -119,7 +127,11 @@ impl ScenariosView {
         let others = spec
             .models
             .iter()
-            .any(|m| !m.scenarios.is_empty() && !m.asks.is_empty());
+            .any(|m| !m.scenarios.is_empty() && (!m.asks.is_empty() || !m.services.is_empty()));
+        let served = spec
+            .models
+            .iter()
+            .any(|m| !m.scenarios.is_empty() && !m.services.is_empty());
         let then = |f: fn(&Outcome) -> bool| all().any(|s| f(&s.then));
         Some(ScenariosView {
             spec_file: string(&spec.file_name),
@@ -131,8 +143,10 @@ impl ScenariosView {
                 .filter(|m| !m.scenarios.is_empty())
                 .any(|m| m.events.iter().any(|e| !e.fields.is_empty())),
             others,
+            served,
             given: all().any(|s| s.given.iter().any(|f| f.ask.is_none())),
-            given_others: all().any(|s| s.given.iter().any(|f| f.ask.is_some())),
+            given_others: all()
+                .any(|s| s.given.iter().any(|f| f.ask.is_some()) || !s.answers.is_empty()),
             then_event: then(|o| matches!(o, Outcome::Event { .. })),
             then_accepted: then(|o| matches!(o, Outcome::Accepted)),
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
@@ -290,19 +304,21 @@ impl ModelScenarios {
             .iter()
             .map(|ask| format!("{root}::{}::{}", ask.module, ask.rust))
             .collect();
+        let served = !model.services.is_empty();
         let others = match asked.as_slice() {
+            [] if served => "Answers".to_string(),
             [] => "()".to_string(),
             [one] => format!("({one},)"),
             many => format!("({})", many.join(", ")),
         };
         let returns = "Result<Self::Event, Rejection>";
-        let spec_has_asks = spec
+        let spec_has_others = spec
             .models
             .iter()
-            .any(|m| !m.scenarios.is_empty() && !m.asks.is_empty());
+            .any(|m| !m.scenarios.is_empty() && (!m.asks.is_empty() || !m.services.is_empty()));
         let mut params = vec!["&self".to_string(), "command: Self::Command".to_string()];
-        if spec_has_asks {
-            let name = if model.asks.is_empty() {
+        if spec_has_others {
+            let name = if model.asks.is_empty() && !served {
                 "_others"
             } else {
                 "others"
@@ -311,17 +327,31 @@ impl ModelScenarios {
         }
         let mut args = vec!["self".to_string(), "command".to_string()];
         args.extend((0..model.asks.len()).map(|i| format!("&others.{i}")));
-        let propose = format!(
-            "{}{}        }}",
-            super::rust::signature(8, "propose", &params, Some(returns), " {\n"),
-            call(
-                12,
-                &format!("{}Aggregate::propose", model.rust),
-                &args,
-                "\n"
-            )
+        if served {
+            args.push("others".to_string());
+        }
+        let proposed = call(
+            12,
+            &format!("{}Aggregate::propose", model.rust),
+            &args,
+            if served { ";\n" } else { "\n" },
         );
+        let propose = if served {
+            // What stands in for the services answers at once.
+            format!(
+                "{}{}            {harness}::ready(proposed)\n        }}",
+                super::rust::signature(8, "propose", &params, Some(returns), " {\n"),
+                proposed.replacen("            ", "            let proposed = ", 1),
+            )
+        } else {
+            format!(
+                "{}{}        }}",
+                super::rust::signature(8, "propose", &params, Some(returns), " {\n"),
+                proposed
+            )
+        };
         ModelScenarios {
+            answers: answers_view(model),
             module: model.module.clone(),
             rust: model.rust.clone(),
             uses,
@@ -349,7 +379,7 @@ impl TestView {
     fn new(spec: &Spec, model: &Model, scenario: &Scenario, harness: &str, root: &str) -> Self {
         let first = scenario.line;
         let text = &scenario.text;
-        let mutable = if scenario.given.is_empty() {
+        let mutable = if scenario.given.is_empty() && scenario.answers.is_empty() {
             ""
         } else {
             "mut "
@@ -359,6 +389,18 @@ impl TestView {
             vec![Expr::atom(first.to_string()), Expr::atom(string(text))],
         )
         .assign(8, &format!("let {mutable}run"), ";\n");
+        for answer in &scenario.answers {
+            let service = &model.services[answer.service];
+            let line = match &answer.answer {
+                Some((query, value)) => {
+                    let q = &service.queries[*query];
+                    let value = value_expr(value, &q.returns).render(0, "", "");
+                    format!("answers.{} = Some({value})", answer_field(service, q))
+                }
+                None => format!("answers.down.push({})", string(&service.name)),
+            };
+            body.push_str(&format!("        run.others(|answers| {line});\n"));
+        }
         for fact in &scenario.given {
             if let Some(ask) = fact.ask {
                 body.push_str(&foreign_given(spec, model, ask, fact, root));
@@ -484,6 +526,85 @@ fn value_expr(value: &Literal, ty: &Type) -> Expr {
 
 /// A value of a scenario as a query's argument: borrowed where the
 /// query's parameter borrows (`&str`, `&TodoId`, `&[T]`).
+/// What stands in for the services outside the spec a model's rules ask,
+/// in its scenarios: each query answers what `given <Service> answers …`
+/// says, whatever it is asked, and a service `given … cannot answer`
+/// fails.
+fn answers_view(model: &Model) -> Option<String> {
+    if model.services.is_empty() {
+        return None;
+    }
+    let mut out = format!(
+        "    /// What the services outside the spec that `{}` asks answer in a\n    /// scenario: what its `given … answers` lines say.\n    #[derive(Debug, Default)]\n    pub struct Answers {{\n",
+        inert(&model.name)
+    );
+    for service in &model.services {
+        for query in &service.queries {
+            out.push_str(&format!(
+                "        /// What `{}` answers to `{}`; `None`: nothing says.\n        pub {}: Option<{}>,\n",
+                inert(&service.name),
+                inert(&query.name),
+                answer_field(service, query),
+                query.returns.rust()
+            ));
+        }
+    }
+    out.push_str("        /// The services that cannot answer.\n        pub down: Vec<&'static str>,\n    }\n");
+    out.push_str(&format!(
+        "\n    impl Answers {{\n        /// What `service` answers to `query`: `answer`, unless it cannot answer\n        /// or nothing says.\n        fn answer<T>(\n            &self,\n            service: &'static str,\n            query: &str,\n            answer: Option<T>,\n        ) -> Result<T, ServiceError> {{\n            if self.down.contains(&service) {{\n                return Err({}.into());\n            }}\n            answer.ok_or_else(|| {{\n                let help = format!(\"add `given {{service}} answers {{query}} <value>`\");\n                format!(\"the scenario does not say what `{{service}}` answers: {{help}}\").into()\n            }})\n        }}\n    }}\n",
+        string(crate::eval::CANNOT_ANSWER)
+    ));
+    for service in &model.services {
+        out.push_str(&format!("\n    impl {} for Answers {{\n", service.rust));
+        for (i, query) in service.queries.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let params: Vec<String> = std::iter::once("&self".to_string())
+                .chain(
+                    query
+                        .params
+                        .iter()
+                        .map(|p| format!("_{}: {}", names::unraw(&p.rust), p.ty.rust_param())),
+                )
+                .collect();
+            let returns = format!("Result<{}, ServiceError>", query.returns.rust());
+            out.push_str(&super::rust::signature_with(
+                8,
+                "async fn",
+                &query.method,
+                &params,
+                Some(&returns),
+                " {\n",
+            ));
+            let field = answer_field(service, query);
+            let value = if query.returns.is_copy() {
+                format!("self.{field}")
+            } else {
+                format!("self.{field}.clone()")
+            };
+            out.push_str(&call(
+                12,
+                "self.answer",
+                &[string(&service.name), string(&query.name), value],
+                "\n",
+            ));
+            out.push_str("        }\n");
+        }
+        out.push_str("    }\n");
+    }
+    Some(out.trim_end().to_string())
+}
+
+/// The field of `Answers` that holds what `service` answers to `query`.
+fn answer_field(
+    service: &crate::model::ir::Service,
+    query: &crate::model::ir::ServiceQuery,
+) -> String {
+    let service = names::snake(&names::kebab(&service.name)).unwrap_or_else(|_| "service".into());
+    format!("{service}_{}", names::unraw(&query.method))
+}
+
 fn arg_expr(value: &Literal, ty: &Type) -> Expr {
     match (value, ty) {
         (_, ty) if ty.is_copy() => value_expr(value, ty),

@@ -43,6 +43,10 @@ pub fn out_of_range(term: &str, spec: &str) -> String {
     format!("`{term}` cannot be computed: `{spec}` is out of range, or divides by zero")
 }
 
+/// What a service that `cannot answer` in a scenario fails with: in the
+/// evaluator, and in the generated scenarios' stand-in for the service.
+pub const CANNOT_ANSWER: &str = "the scenario says it cannot answer";
+
 /// Why an evaluation stopped short of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
@@ -53,6 +57,12 @@ pub enum Stop {
     Unsupported(String),
     /// Arithmetic out of its type's range, or a division by zero.
     OutOfRange,
+    /// A service outside the spec was asked and cannot answer (the
+    /// service's index in the model's).
+    Unavailable(usize),
+    /// A service outside the spec was asked what nothing says it answers
+    /// (the service and the query, as written).
+    Unanswered(String, String),
 }
 
 type Ev<T> = Result<T, Stop>;
@@ -68,6 +78,9 @@ pub struct World<'s> {
     states: Vec<Vec<Vec<Vec<Value>>>>,
     /// Per model, the values of its `State:` fields, in order.
     own: Vec<Vec<Value>>,
+    /// Per model, per service its rules ask: what each of its queries
+    /// answers (`None`: nothing says), or `None` when it cannot answer.
+    services: Vec<Vec<Option<Vec<Option<Value>>>>>,
 }
 
 /// Where the bare names of a rule are read.
@@ -98,7 +111,44 @@ impl<'s> World<'s> {
                     .collect()
             })
             .collect();
-        World { spec, states, own }
+        let services = spec
+            .models
+            .iter()
+            .map(|m| {
+                m.services
+                    .iter()
+                    .map(|s| Some(vec![None; s.queries.len()]))
+                    .collect()
+            })
+            .collect();
+        World {
+            spec,
+            states,
+            own,
+            services,
+        }
+    }
+
+    /// What a service of a model answers to one of its queries from now
+    /// on, whatever it is asked; `None`: the service cannot answer.
+    pub fn answer(&mut self, model: usize, service: usize, answer: Option<(usize, Value)>) {
+        let Some(slot) = self
+            .services
+            .get_mut(model)
+            .and_then(|s| s.get_mut(service))
+        else {
+            return;
+        };
+        match answer {
+            None => *slot = None,
+            Some((query, value)) => {
+                let queries = self.spec.models[model].services[service].queries.len();
+                let answers = slot.get_or_insert_with(|| vec![None; queries]);
+                if let Some(place) = answers.get_mut(query) {
+                    *place = Some(value);
+                }
+            }
+        }
     }
 
     /// The spec.
@@ -151,6 +201,15 @@ impl<'s> World<'s> {
                 .iter()
                 .find(|(name, _)| name == rust)
                 .map_or(Value::Nothing, |(_, v)| v.clone())),
+            Expr::Served { service, query, .. } => {
+                let s = &m.services[*service];
+                match &self.services[model][*service] {
+                    None => Err(Stop::Unavailable(*service)),
+                    Some(answers) => answers.get(*query).cloned().flatten().ok_or_else(|| {
+                        Stop::Unanswered(s.name.clone(), s.queries[*query].name.clone())
+                    }),
+                }
+            }
             Expr::Own { rust, .. } => Ok(m
                 .own
                 .iter()
@@ -409,8 +468,19 @@ impl<'s> World<'s> {
             inputs: &inputs,
             item: None,
         };
+        let unavailable = |service: usize| {
+            let name = &m.services[service].name;
+            reject(
+                m.unavailable_rule(c, service),
+                RejectionKind::Unavailable,
+                format!("`{name}` could not answer: {CANNOT_ANSWER}"),
+            )
+        };
         for guard in &c.guards {
-            let holds = self.holds(model, &guard.condition, &scope)? == Some(true);
+            let holds = match self.holds(model, &guard.condition, &scope) {
+                Err(Stop::Unavailable(service)) => return unavailable(service),
+                other => other?,
+            } == Some(true);
             if holds != guard.unless {
                 let message = guard
                     .message
@@ -437,6 +507,7 @@ impl<'s> World<'s> {
         for f in from {
             let value = match self.eval(model, &f.expr, &scope) {
                 Ok(v) => v,
+                Err(Stop::Unavailable(service)) => return unavailable(service),
                 Err(Stop::OutOfRange) => {
                     return reject(
                         m.computed_rule(c, &f.term),

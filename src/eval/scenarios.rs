@@ -52,6 +52,16 @@ pub fn run(spec: &Spec) -> Vec<Run> {
                 Err(Stop::OutOfRange) => {
                     Ran::NotRun("it computes a number out of range, or divides by zero".into())
                 }
+                Err(Stop::Unavailable(_)) => {
+                    Ran::NotRun("a service it asks cannot answer where it is asked".into())
+                }
+                Err(Stop::Unanswered(service, query)) => Ran::Failed {
+                    line: scenario.line,
+                    expected: format!("an answer of `{service}` to `{query}`"),
+                    happened: format!(
+                        "the rules ask it, and the scenario does not say what it answers: add `given {service} answers {query} <value>` (or `given {service} cannot answer`)"
+                    ),
+                },
             };
             runs.push(Run {
                 model,
@@ -185,6 +195,13 @@ fn run_one(
             None => model,
         };
         world.accept(at, fact.index, &values(fact))?;
+    }
+    for answer in &scenario.answers {
+        let said = answer.answer.as_ref().map(|(query, literal)| {
+            let ty = &m.services[answer.service].queries[*query].returns;
+            (*query, Value::from_literal(literal, ty))
+        });
+        world.answer(model, answer.service, said);
     }
     let command = &m.commands[scenario.when.index];
     let event = m.event_of(command);

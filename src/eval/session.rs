@@ -203,6 +203,29 @@ impl<'s> Session<'s> {
                     Err(stop) => Reply::Said(vec![not_here(&stop)]),
                 }
             }
+            ast::StepKind::Answers(answer) => {
+                let (read, found) =
+                    crate::model::scenarios::read_service_answer(spec, self.model, answer, &source);
+                let Some(read) = read else {
+                    return self.wrong(line, &prefix, found);
+                };
+                let service = &spec.models[self.model].services[read.service];
+                let said = read.answer.map(|(query, literal)| {
+                    let ty = &service.queries[query].returns;
+                    (query, Value::from_literal(&literal, ty))
+                });
+                let reply = match &said {
+                    Some((query, value)) => format!(
+                        "`{}` answers `{}` {} from now on",
+                        service.name,
+                        service.queries[*query].name,
+                        value.display()
+                    ),
+                    None => format!("`{}` cannot answer from now on", service.name),
+                };
+                self.world.answer(self.model, read.service, said);
+                Reply::Said(vec![reply])
+            }
             ast::StepKind::When(fact) => {
                 let (read, found) =
                     crate::model::scenarios::read_fact(spec, self.model, fact, true, &source);
@@ -341,6 +364,10 @@ fn not_here(stop: &Stop) -> String {
     match stop {
         Stop::Unsupported(why) => format!("cannot run here: {why}; it runs in the generated crate"),
         Stop::Absent => "cannot run here: it reads an entity that is not there".into(),
+        Stop::Unavailable(_) => "cannot run here: a service it asks cannot answer".into(),
+        Stop::Unanswered(service, query) => format!(
+            "`{service}` was asked `{query}`: say what it answers first (`given {service} answers {query} <value>`)"
+        ),
         Stop::OutOfRange => {
             "cannot run here: it computes a number out of range, or divides by zero".into()
         }

@@ -397,6 +397,18 @@ pub enum Expr {
         /// What it returns.
         ty: Type,
     },
+    /// `<query> [args] from <Service>`: a query of a service outside the
+    /// spec, answered by the app when proposing.
+    Served {
+        /// The service: an index into [`Model::services`].
+        service: usize,
+        /// The query: an index into its [`Service::queries`].
+        query: usize,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// What it answers.
+        ty: Type,
+    },
     /// `ids of <query or plural>`: the keys of a list of entities.
     IdsOf {
         /// The list.
@@ -440,7 +452,7 @@ impl Expr {
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
         match self {
-            Expr::Asked { args, .. } | Expr::Call { args, .. } => {
+            Expr::Asked { args, .. } | Expr::Call { args, .. } | Expr::Served { args, .. } => {
                 args.iter().for_each(|a| a.visit(f));
             }
             Expr::FieldOf { key, .. } => key.visit(f),
@@ -466,6 +478,7 @@ impl Expr {
             | Expr::FieldOf { ty, .. }
             | Expr::Call { ty, .. }
             | Expr::Asked { ty, .. }
+            | Expr::Served { ty, .. }
             | Expr::IdsOf { ty, .. }
             | Expr::All { ty, .. }
             | Expr::Literal { ty, .. }
@@ -558,15 +571,18 @@ pub enum RejectionKind {
     Invalid,
     /// The model refuses it for another reason.
     Refused,
+    /// Nothing was decided: a service the rules ask could not answer.
+    Unavailable,
 }
 
 impl RejectionKind {
     /// Every kind.
-    pub const ALL: [RejectionKind; 4] = [
+    pub const ALL: [RejectionKind; 5] = [
         RejectionKind::NotFound,
         RejectionKind::Conflict,
         RejectionKind::Invalid,
         RejectionKind::Refused,
+        RejectionKind::Unavailable,
     ];
 
     /// As rejections serialise it and specs write it (`not-found`).
@@ -576,6 +592,7 @@ impl RejectionKind {
             RejectionKind::Conflict => "conflict",
             RejectionKind::Invalid => "invalid",
             RejectionKind::Refused => "refused",
+            RejectionKind::Unavailable => "unavailable",
         }
     }
 
@@ -586,6 +603,7 @@ impl RejectionKind {
             RejectionKind::Conflict => "Conflict",
             RejectionKind::Invalid => "Invalid",
             RejectionKind::Refused => "Refused",
+            RejectionKind::Unavailable => "Unavailable",
         }
     }
 }
@@ -895,6 +913,9 @@ pub struct Model {
     /// The other models its rules ask (`<query> [args] in <Model>`), in
     /// the order first asked.
     pub asks: Vec<Ask>,
+    /// The services outside the spec its rules ask (`<query> [args] from
+    /// <Service>`), in the order first asked.
+    pub services: Vec<Service>,
     /// The versions of its events that were stored and are not current,
     /// each read and brought up to its current event (from the lock and
     /// `Evolution:`).
@@ -982,6 +1003,32 @@ pub enum FieldValue {
     },
 }
 
+/// A service outside the spec whose queries a model's rules ask
+/// (`<query> [args] from <Service>`): a trait the app implements.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// Its name as written (`Checks`).
+    pub name: String,
+    /// Its trait's name (`Checks`).
+    pub rust: String,
+    /// Its queries, in the order first asked.
+    pub queries: Vec<ServiceQuery>,
+}
+
+/// A query of a service outside the spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceQuery {
+    /// As written (`valid-check?`).
+    pub name: String,
+    /// The trait's method (`valid_check`).
+    pub method: String,
+    /// Its parameters, named after the arguments it was first asked with.
+    pub params: Vec<Field>,
+    /// What it answers: yes or no for a name ending in `?`, else the type
+    /// of the term of its name.
+    pub returns: Type,
+}
+
 /// Another model of the spec whose queries a model's rules ask.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ask {
@@ -1041,6 +1088,27 @@ impl Model {
         found
     }
 
+    /// The services outside the spec whose queries `command`'s rules ask,
+    /// by index, in order.
+    pub fn services_of(&self, command: &Command) -> Vec<usize> {
+        let mut found = Vec::new();
+        command.visit(&mut |e| {
+            if let Expr::Served { service, .. } = e {
+                found.push(*service);
+            }
+        });
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The rule by which proposing `command` is rejected as `unavailable`
+    /// when `service` cannot answer: `<action>/from-<service>`.
+    pub fn unavailable_rule(&self, command: &Command, service: usize) -> String {
+        let name = super::names::kebab(&self.services[service].name);
+        format!("{}/from-{name}", command.name)
+    }
+
     /// The rule by which proposing `command` rejects it when the source
     /// of an event field reads an entity of `store` that is not held:
     /// `<action>/<entity>-exists` (`cancel/appointment-exists`).
@@ -1077,6 +1145,9 @@ impl Model {
         if self.state.is_none() {
             return rules;
         }
+        for service in self.services_of(command) {
+            rules.push(self.unavailable_rule(command, service));
+        }
         for source in command.proposing.iter().flatten() {
             match &source.expr {
                 Expr::FieldOf { store, .. } => rules.push(self.exists_rule(command, *store)),
@@ -1095,6 +1166,11 @@ impl Model {
             }
         }
         for effect in self.event_of(command).effects.iter().flatten() {
+            if let Effect::ChangesOwn { field, .. } = effect {
+                if let Some(own) = self.own.iter().find(|o| o.field.rust == *field) {
+                    rules.push(self.computed_rule(command, &own.field.term));
+                }
+            }
             if let Effect::Changes { store, field, .. } = effect {
                 let term = self
                     .store_entity(*store)
@@ -1209,9 +1285,22 @@ pub struct Scenario {
     pub then_line: usize,
     /// The answers expected after it.
     pub expects: Vec<Expect>,
+    /// What the services outside the spec answer (`given <Service>
+    /// answers …`, `given <Service> cannot answer`).
+    pub answers: Vec<Answer>,
     /// What it shows: the action it runs and the guard it shows
     /// rejecting, if any (rule ids).
     pub covers: Vec<String>,
+}
+
+/// What a service outside the spec answers in a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    /// The service: an index into [`Model::services`].
+    pub service: usize,
+    /// The query (an index into its queries) and what it answers,
+    /// whatever it is asked; `None` when the service cannot answer.
+    pub answer: Option<(usize, Literal)>,
 }
 
 /// An event or command of a scenario, with every value.

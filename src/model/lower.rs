@@ -498,6 +498,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 reason: String::new(),
             },
             asks: Vec::new(),
+            services: Vec::new(),
             stored: Vec::new(),
             retired: Vec::new(),
             migration: None,

@@ -285,7 +285,9 @@ impl Scope<'_> {
                 self.expr(right)
             }
             // Another model's answer: nothing of this model's state.
-            Expr::Asked { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
+            Expr::Asked { args, .. } | Expr::Served { args, .. } => {
+                args.iter().try_for_each(|a| self.expr(a))
+            }
             Expr::Call { method, args, .. } => {
                 let query = self.model.queries.iter().find(|q| q.method == *method);
                 match query.and_then(|q| q.derived.as_ref().map(|d| (q, d))) {

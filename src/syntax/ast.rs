@@ -356,6 +356,18 @@ pub enum Operand {
         /// The whole.
         span: Span,
     },
+    /// `<query> [args] from <Service>`: a query of a service outside the
+    /// spec.
+    Served {
+        /// The query.
+        query: Ident,
+        /// Its arguments.
+        args: Vec<Ident>,
+        /// The service asked.
+        service: Ident,
+        /// The whole.
+        span: Span,
+    },
 }
 
 impl Operand {
@@ -365,7 +377,8 @@ impl Operand {
             Operand::Value(v) => v.span(),
             Operand::FieldOf { span, .. }
             | Operand::Call { span, .. }
-            | Operand::Asked { span, .. } => *span,
+            | Operand::Asked { span, .. }
+            | Operand::Served { span, .. } => *span,
         }
     }
 }
@@ -679,6 +692,21 @@ pub enum StepKind {
     Then(Outcome),
     /// `and <query> [args] is <value>`
     Expect(Expectation),
+    /// `given <Service> answers <query> <value>`, `given <Service> cannot
+    /// answer`
+    Answers(ServiceAnswer),
+}
+
+/// What a service outside the spec answers in a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceAnswer {
+    /// The service.
+    pub service: Ident,
+    /// The query and its answer, whatever it is asked; `None` for
+    /// `cannot answer`.
+    pub answer: Option<(Ident, Value)>,
+    /// The whole.
+    pub span: Span,
 }
 
 /// `<name> [field: value, …]`: an event or a command, written out.

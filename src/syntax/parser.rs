@@ -1028,7 +1028,8 @@ fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
                 span,
             }
         }
-        Rule::asked => {
+        Rule::asked | Rule::served => {
+            let served = pair.as_rule() == Rule::served;
             let mut parts = pair.into_inner();
             let asked = parts.next();
             let model = parts.next().map_or(
@@ -1046,11 +1047,20 @@ fn operand(pair: Pair<'_, Rule>, offset: usize) -> Operand {
                 Some(part) => (ident(part, offset), Vec::new()),
                 None => unreachable_call(span),
             };
-            Operand::Asked {
-                query,
-                args,
-                model,
-                span,
+            if served {
+                Operand::Served {
+                    query,
+                    args,
+                    service: model,
+                    span,
+                }
+            } else {
+                Operand::Asked {
+                    query,
+                    args,
+                    model,
+                    span,
+                }
             }
         }
         Rule::call => {
@@ -1426,6 +1436,27 @@ fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
     let rule = pair.as_rule();
     let inner = first(pair);
     let kind = match (rule, inner.as_rule()) {
+        (Rule::given_step | Rule::and_step, Rule::answers | Rule::cannot) => {
+            let span = span_of(&inner, offset);
+            let answered = inner.as_rule() == Rule::answers;
+            let mut parts = inner.into_inner();
+            let service = parts.next().map_or(
+                Ident {
+                    text: String::new(),
+                    span,
+                },
+                |p| ident(p, offset),
+            );
+            let answer = match (answered, parts.next(), parts.next()) {
+                (true, Some(query), Some(v)) => Some((ident(query, offset), value(v, offset))),
+                _ => None,
+            };
+            StepKind::Answers(ServiceAnswer {
+                service,
+                answer,
+                span,
+            })
+        }
         (Rule::given_step, _) | (Rule::and_step, Rule::fact) => {
             StepKind::Given(fact(inner, offset))
         }

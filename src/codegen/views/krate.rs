@@ -24,6 +24,9 @@ pub struct CrateView {
     /// Whether any model keeps a state (the `Store` and constraint helpers
     /// are generated).
     pub stores: bool,
+    /// Whether any model's rules ask a service outside the spec (the
+    /// `ServiceError` type is generated).
+    pub services: bool,
     /// Dependencies the spec's types need, as `Cargo.toml` lines.
     pub dependencies: Vec<String>,
     /// The models cqrs-es runs: those with actions.
@@ -75,6 +78,7 @@ impl CrateView {
                     of: i.of.clone(),
                 })
                 .collect(),
+            services: spec.models.iter().any(|m| !m.services.is_empty()),
             stores: spec.models.iter().any(|m| {
                 m.state.is_some()
                     || m.commands
@@ -89,9 +93,7 @@ impl CrateView {
             snapshots: runtime
                 .iter()
                 .any(|m| m.snapshot.as_ref().is_some_and(|s| !s.stores.is_empty())),
-            no_snapshots: runtime
-                .iter()
-                .any(|m| m.snapshot.is_none() || !m.asks.is_empty()),
+            no_snapshots: runtime.iter().any(|m| m.snapshot.is_none() || m.second),
             record_arities: record_arities(spec),
             tagged_events: spec.models.iter().any(tagged_events),
             runtime_models: runtime,

@@ -7,7 +7,9 @@
 //!   [`methods`];
 //! - [`derives`]: what each generated type derives;
 //! - [`runtime`]: each model as a cqrs-es aggregate over PostgreSQL, and
-//!   [`asks`], how it reads the models its rules ask.
+//!   [`asks`], how it reads the models its rules ask;
+//! - [`services`]: the services outside the spec a model's rules ask, and
+//!   the asynchronous proposing of the actions that ask them.
 
 mod asks;
 mod derives;
@@ -16,6 +18,7 @@ mod krate;
 mod methods;
 mod model;
 mod runtime;
+mod services;
 
 pub use krate::CrateView;
 pub(super) use krate::TypeCrates;

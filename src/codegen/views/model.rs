@@ -8,6 +8,7 @@ use super::methods::{
     asks_params, call_args, derived_inputs, param, proposal_params, provided, query_method,
     MethodView,
 };
+use super::services;
 use crate::codegen::rust::{
     arm, blanket_impl, docs, execute_arm, inert, map_arm, signature, str_const, trait_header,
 };
@@ -90,6 +91,16 @@ pub struct ModelView {
     pub state_name: String,
     /// Whether tags are in PascalCase (`Tags: PascalCase`).
     pub pascal: bool,
+    /// What its state holds, in a sentence, for the skeleton's doc.
+    pub holds: &'static str,
+    /// Whether its rules ask services outside the spec: `propose` and
+    /// `execute` are then `async`.
+    pub served: bool,
+    /// Each service's trait, rendered.
+    pub service_traits: Vec<String>,
+    /// The wrapper whose `async fn`s are the bodies of the proposing
+    /// methods that ask services, rendered.
+    pub asking: Option<String>,
     /// Supertraits of the queries, proposing and accepting traits.
     pub queries_header: String,
     /// `pub trait …Propose…`
@@ -133,6 +144,10 @@ impl ModelView {
         ids.dedup();
         imports.extend(ids);
         imports.push("RejectionKind".to_string());
+        let served = !model.services.is_empty();
+        if served {
+            imports.push("ServiceError".to_string());
+        }
         imports.sort();
 
         let behaviour = crate::codegen::behaviour::Behaviour::new(model);
@@ -277,6 +292,10 @@ impl ModelView {
                     "Proposes `{}`: validates the command against the model and, if it is accepted, returns the `{}` event that records it.",
                     command.name, event.name
                 );
+                let asks_services = !model.services_of(command).is_empty();
+                if asks_services {
+                    return served_proposal(model, command, &returns, extra);
+                }
                 let errors = format!("A [`Rejection`] when the model refuses `{}`.", command.name);
                 MethodView {
                     docs: docs(&command.docs, &[extra, String::new(), "# Errors".into(), String::new(), errors]),
@@ -441,11 +460,16 @@ impl ModelView {
         if !model.retired.is_empty() {
             name_arms.push("            Self::Retired(name) => name,".to_string());
         }
-        let halves = [
+        let mut halves = vec![
             format!("{rust}Propose"),
             format!("{rust}Accept"),
             "Default".to_string(),
         ];
+        if served {
+            // Its `execute` future holds the model across the services'
+            // answers.
+            halves.extend(["Send".to_string(), "Sync".to_string()]);
+        }
         let result = format!("Result<{rust}Event, Rejection>");
         let command_param = format!("command: impl Into<{rust}Command>");
 
@@ -556,7 +580,11 @@ impl ModelView {
                 ),
                 trait_header(
                     &format!("pub trait {rust}Propose"),
-                    &[format!("{rust}Queries")],
+                    &if served {
+                        vec![format!("{rust}Queries"), "Sync".to_string()]
+                    } else {
+                        vec![format!("{rust}Queries")]
+                    },
                 ),
                 trait_header(
                     &format!("pub trait {rust}Accept"),
@@ -653,9 +681,17 @@ impl ModelView {
                 &[
                     vec!["&self".into(), command_param.clone()],
                     asks_params(model),
+                    served
+                        .then(|| services::services_param(model))
+                        .into_iter()
+                        .collect(),
                 ]
                 .concat(),
-                Some(&result),
+                Some(&if served {
+                    services::future_of(&result)
+                } else {
+                    result.clone()
+                }),
                 " {",
             ),
             accept_signature: signature(
@@ -668,10 +704,32 @@ impl ModelView {
             execute_signature: signature(
                 4,
                 "execute",
-                &[vec!["&mut self".into(), command_param], asks_params(model)].concat(),
-                Some(&result),
+                &[
+                    vec!["&mut self".into(), command_param],
+                    asks_params(model),
+                    served
+                        .then(|| services::services_param(model))
+                        .into_iter()
+                        .collect(),
+                ]
+                .concat(),
+                Some(&if served {
+                    services::future_of(&result)
+                } else {
+                    result.clone()
+                }),
                 " {",
             ),
+            served,
+            holds: match (model.own.is_empty(), model.entities.is_empty()) {
+                (true, _) => "The entities the model holds.",
+                (false, true) => "The record the model holds (`State:` in the spec).",
+                (false, false) => {
+                    "The record (`State:` in the spec) and the entities the model holds."
+                }
+            },
+            service_traits: services::service_traits(model),
+            asking: services::asking(model, &behaviour),
             name: model.name.clone(),
             module: model.module.clone(),
             file_stem: model.file_stem.clone(),
@@ -724,6 +782,76 @@ fn leaf_types(model: &Model) -> Vec<&Type> {
 }
 
 /// Whether a command has constraints to check.
+/// The proposing method of an action that asks services: `async`, its
+/// body the wrapper's ([`services::asking`]).
+fn served_proposal(
+    model: &Model,
+    command: &ir::Command,
+    returns: &str,
+    extra: String,
+) -> MethodView {
+    let errors = format!(
+        "A [`Rejection`] when the model refuses `{}`, or when a service it asks cannot answer (`unavailable`: the command may be sent again).",
+        command.name
+    );
+    let future = services::future_of(returns);
+    let params = |name: &str, prefix: &str| {
+        let mut params = proposal_params(model, command, name, prefix);
+        params.extend(services::served_params(model, command, prefix));
+        params
+    };
+    let provided = command.proposing.as_ref().map(|_| {
+        let mut args = vec!["command".to_string()];
+        args.extend(
+            model
+                .services_of(command)
+                .into_iter()
+                .map(|s| crate::codegen::behaviour::service_param(&model.services[s])),
+        );
+        let body =
+            crate::codegen::rust::call(8, &format!("Asking(self).{}", command.method), &args, "");
+        provided(
+            &signature(
+                4,
+                &command.method,
+                &params("command", ""),
+                Some(&future),
+                ";",
+            ),
+            &body,
+        )
+    });
+    MethodView {
+        docs: docs(
+            &command.docs,
+            &[
+                extra,
+                String::new(),
+                "# Errors".into(),
+                String::new(),
+                errors,
+            ],
+        ),
+        spec_line: inert(&command.spec_line),
+        many_params: false,
+        declaration: signature(
+            4,
+            &command.method,
+            &params("command", ""),
+            Some(&future),
+            ";",
+        ),
+        definition: signature(
+            4,
+            &command.method,
+            &params("_command", "_"),
+            Some(&future),
+            " {",
+        ),
+        provided,
+    }
+}
+
 fn validates(command: &ir::Command) -> bool {
     command.params.iter().any(|p| !p.checks.is_empty())
 }

@@ -61,6 +61,17 @@ pub struct RuntimeModel {
     /// The other models its rules ask: its aggregate then takes their
     /// answers as cqrs-es `Services`.
     pub asks: Vec<AskView>,
+    /// Whether its wrapper has a second parameter, its cqrs-es `Services`:
+    /// it asks other models or services outside the spec.
+    pub second: bool,
+    /// Whether its rules ask services outside the spec.
+    pub served: bool,
+    /// The bound on the `Services` parameter, in the runtime module.
+    pub bound: String,
+    /// The same bound, in its `postgres` module.
+    pub pg_bound: String,
+    /// The service traits, linked for docs (`[`Atm`](super::bank::Atm)`).
+    pub services_doc: String,
     /// `fn {module}_cqrs<M…>(…) -> …` of a model that asks others, laid
     /// out (`cqrs_signature` otherwise).
     pub handle_signature: String,
@@ -148,7 +159,20 @@ pub(super) fn runtime_models(spec: &Spec) -> Vec<RuntimeModel> {
 impl RuntimeModel {
     fn new(spec: &Spec, m: &crate::model::ir::Model) -> Self {
         let prefix = crate::model::names::unraw(&m.module).to_string();
-        let stream = if m.asks.is_empty() {
+        let second = !m.asks.is_empty() || !m.services.is_empty();
+        let bound = |path: &str| {
+            let mut bounds = Vec::new();
+            if !m.asks.is_empty() {
+                bounds.push(format!("{}Services", m.rust));
+            }
+            bounds.extend(
+                m.services
+                    .iter()
+                    .map(|s| format!("{path}{}::{}", m.module, s.rust)),
+            );
+            bounds.join(" + ")
+        };
+        let stream = if !second {
             format!("{}Stream<M>", m.rust)
         } else {
             format!("{}Stream<M, Asks>", m.rust)
@@ -163,11 +187,7 @@ impl RuntimeModel {
                 Some(ask_view(m, index, other))
             })
             .collect();
-        let generics = if m.asks.is_empty() {
-            "<M>"
-        } else {
-            "<M, Asks>"
-        };
+        let generics = if !second { "<M>" } else { "<M, Asks>" };
         let tables: Vec<TableView> = split.iter().map(|&s| table_view(m, s)).collect();
         let shapes_let = shapes_let(&tables);
         let snapshot = m.state.as_ref().map(|stores| SnapshotView {
@@ -223,7 +243,7 @@ impl RuntimeModel {
                     )
                 })
                 .collect(),
-            signature: if m.asks.is_empty() {
+            signature: if !second {
                 where_signature(
                     "fn",
                     &format!("{prefix}_cqrs_with_snapshots<M>"),
@@ -253,6 +273,16 @@ impl RuntimeModel {
             snapshot,
             shapes_let,
             asks,
+            second,
+            served: !m.services.is_empty(),
+            bound: bound("super::"),
+            pg_bound: bound("crate::generated::"),
+            services_doc: m
+                .services
+                .iter()
+                .map(|s| format!("[`{}`](super::{}::{})", s.rust, m.module, s.rust))
+                .collect::<Vec<_>>()
+                .join(", "),
             own_signature: crate::codegen::rust::signature_with(
                 0,
                 "fn",
@@ -313,7 +343,7 @@ impl RuntimeModel {
             ),
             // A model that snapshots is loaded from its latest snapshot,
             // if any, and the events after it.
-            load_store: if m.asks.is_empty() && m.state.is_some() {
+            load_store: if !second && m.state.is_some() {
                 crate::codegen::expr::Expr::call(
                     format!("PersistedEventStore::<_, {stream}>::new_snapshot_store"),
                     vec![
@@ -325,7 +355,7 @@ impl RuntimeModel {
                 crate::codegen::expr::Expr::call(
                     format!(
                         "PersistedEventStore::<_, {}>::new_event_store",
-                        if m.asks.is_empty() {
+                        if !second {
                             stream.clone()
                         } else {
                             format!("{}Replay<M>", m.rust)
@@ -548,6 +578,8 @@ pub(super) fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
     }
     if models.iter().any(|m| !m.asks.is_empty()) {
         lines.push("use std::future::Future;".into());
+    }
+    if models.iter().any(|m| m.second) {
         lines.push("use std::marker::PhantomData;".into());
     }
     lines.push("use super::Rejection;".into());
@@ -598,6 +630,8 @@ pub(super) fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         }
         if !m.asks.is_empty() {
             lines.push(format!("use super::{}Services;", m.rust));
+        }
+        if m.second {
             lines.push(format!("{generated}Command;"));
             lines.push(format!("{generated}Event;"));
         }

@@ -119,7 +119,212 @@ impl Pass<'_> {
                 model,
                 span,
             } => self.asked(query, args, model, scope, *span).map(Some),
+            ast::Operand::Served {
+                query,
+                args,
+                service,
+                span,
+            } => self.served(query, args, service, scope, *span).map(Some),
         }
+    }
+
+    /// `<query> [args] from <Service>`: a query of a service outside the
+    /// spec, asked when proposing, so in a guard or a source only. Its
+    /// parameters are its first arguments' (inputs or fields of the
+    /// state); it answers yes or no when its name ends in `?`, else a
+    /// value of the term of its name.
+    fn served(
+        &mut self,
+        query: &ast::Ident,
+        args: &[ast::Ident],
+        service: &ast::Ident,
+        scope: Scope<'_>,
+        span: Span,
+    ) -> Result<Expr, ()> {
+        if !matches!(scope, Scope::Command(_)) {
+            let here = match scope {
+                Scope::Query(..) => "a derived query",
+                _ => "an effect",
+            };
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!("a service cannot be asked in {here}"),
+                    span,
+                    "asked here",
+                )
+                .with_help("a service is asked when a command is proposed: ask it in a guard, or in a source of the event and record its answer"),
+            );
+            return Err(());
+        }
+        let model_named =
+            service.text == self.model.name || self.others.iter().any(|m| m.name == service.text);
+        if model_named {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!(
+                        "`{}` is a model of this spec, not a service outside it",
+                        service.text
+                    ),
+                    service.span,
+                    "a model",
+                )
+                .with_help(if service.text == self.model.name {
+                    format!(
+                        "ask this model's own query without `from`: `{} [...]`",
+                        query.text
+                    )
+                } else {
+                    format!(
+                        "ask another model with `in`: `{} [...] in {}`",
+                        query.text, service.text
+                    )
+                }),
+            );
+            return Err(());
+        }
+        if let Some(ask) = self.model.asks.first() {
+            self.out.push(mixed(span, &ask.name, &service.text));
+            return Err(());
+        }
+        let rust = match names::pascal(&service.text) {
+            Ok(rust) if service.text.starts_with(|c: char| c.is_ascii_uppercase()) => rust,
+            _ => {
+                self.out.push(
+                    err(
+                        codes::INVALID_NAME,
+                        format!("`{}` cannot name a service", service.text),
+                        service.span,
+                        "not a service's name",
+                    )
+                    .with_help("name a service as a model is named, capitalized: `from Checks`"),
+                );
+                return Err(());
+            }
+        };
+        let mut exprs = Vec::new();
+        for arg in args {
+            let Some(expr) = Self::input(scope, &arg.text).or_else(|| self.own(scope, &arg.text))
+            else {
+                self.unknown_argument(arg, scope);
+                return Err(());
+            };
+            exprs.push(expr);
+        }
+        let returns = if query.text.ends_with('?') {
+            Type::Boolean
+        } else if let Some(term) = self.term(&query.text) {
+            term.ty.clone()
+        } else {
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("what `{}` of `{}` answers is not said", query.text, service.text),
+                    query.span,
+                    "answers what?",
+                )
+                .with_help(format!(
+                    "end its name in `?` for a yes or no, or declare a term of its name for a value: `- {}: decimal`",
+                    query.text
+                )),
+            );
+            return Err(());
+        };
+        let service_at = match self
+            .model
+            .services
+            .iter()
+            .position(|s| s.name == service.text)
+        {
+            Some(at) => at,
+            None => {
+                self.model.services.push(ir::Service {
+                    name: service.text.clone(),
+                    rust,
+                    queries: Vec::new(),
+                });
+                self.model.services.len() - 1
+            }
+        };
+        let known = self.model.services[service_at]
+            .queries
+            .iter()
+            .position(|q| q.name == query.text);
+        let query_at = match known {
+            Some(at) => {
+                let known = &self.model.services[service_at].queries[at];
+                let same = known.params.len() == exprs.len()
+                    && known
+                        .params
+                        .iter()
+                        .zip(&exprs)
+                        .all(|(p, e)| p.ty == *e.ty());
+                if !same {
+                    let line = format!(
+                        "{} {}",
+                        known.name,
+                        names::bracket(known.params.iter().map(|p| p.term.as_str()))
+                    );
+                    self.out.push(
+                        err(
+                            codes::WRONG_VALUE_TYPE,
+                            format!(
+                                "`{}` of `{}` is asked with other arguments than before",
+                                query.text, service.text
+                            ),
+                            span,
+                            "these arguments",
+                        )
+                        .with_help(format!("it was first asked as `{line}`: give arguments of the same types, in that order")),
+                    );
+                    return Err(());
+                }
+                at
+            }
+            None => {
+                let method = match names::snake(&query.text) {
+                    Ok(method) => method,
+                    Err(_) => {
+                        self.out.push(
+                            err(
+                                codes::INVALID_NAME,
+                                format!("`{}` cannot name a service's query", query.text),
+                                query.span,
+                                "not a method name",
+                            )
+                            .with_help("use letters, digits and `-`, starting with a letter"),
+                        );
+                        return Err(());
+                    }
+                };
+                let params = args
+                    .iter()
+                    .zip(&exprs)
+                    .map(|(arg, expr)| ir::Field {
+                        term: arg.text.clone(),
+                        rust: names::snake(&arg.text).unwrap_or_else(|_| "value".to_string()),
+                        ty: expr.ty().clone(),
+                        docs: Vec::new(),
+                        checks: Vec::new(),
+                    })
+                    .collect();
+                let queries = &mut self.model.services[service_at].queries;
+                queries.push(ir::ServiceQuery {
+                    name: query.text.clone(),
+                    method,
+                    params,
+                    returns: returns.clone(),
+                });
+                queries.len() - 1
+            }
+        };
+        Ok(Expr::Served {
+            service: service_at,
+            query: query_at,
+            args: exprs,
+            ty: returns,
+        })
     }
 
     /// `<query> [args] in <Model>`: a query of another model of the spec,
@@ -261,6 +466,10 @@ impl Pass<'_> {
             q.spec_line.clone(),
         );
         let exprs = self.arguments(query, args, &params, &line, scope, span)?;
+        if let Some(service) = self.model.services.first() {
+            self.out.push(mixed(span, &other.name, &service.name));
+            return Err(());
+        }
         let ask = match self.model.asks.iter().position(|a| a.name == other.name) {
             Some(at) => at,
             None => {
@@ -774,4 +983,19 @@ fn entity_in(ty: &Type) -> Option<&str> {
         Type::List(inner) | Type::Optional(inner) => entity_in(inner),
         _ => None,
     }
+}
+
+/// A model that asks both another model and a service outside the spec:
+/// its cqrs-es `Services` would have to be both, which esgen does not
+/// generate.
+fn mixed(span: Span, model: &str, service: &str) -> crate::diagnostics::Diagnostic {
+    err(
+        codes::ASKED_WHERE_NOT_ALLOWED,
+        format!("this model asks both the model `{model}` and the service `{service}`"),
+        span,
+        "asked here",
+    )
+    .with_help(format!(
+        "esgen cannot yet hand one model both other models and services: ask `{model}`'s answer through the service (`… from {service}`), or move this rule to a model that asks only one of them"
+    ))
 }

@@ -15,6 +15,12 @@ pub(super) fn operand_text(operand: &ast::Operand) -> String {
         ast::Operand::Asked {
             query, args, model, ..
         } => format!("{} {} in {}", query.text, list(args), model.text),
+        ast::Operand::Served {
+            query,
+            args,
+            service,
+            ..
+        } => format!("{} {} from {}", query.text, list(args), service.text),
     }
 }
 

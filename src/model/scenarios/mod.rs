@@ -149,6 +149,18 @@ pub(crate) fn read_answer(
     })
 }
 
+/// What a service answers, written as a scenario writes it (`given
+/// <Service> answers <query> <value>`), typed against model `model` of a
+/// checked spec: what `esgen try` reads.
+pub(crate) fn read_service_answer(
+    spec: &ir::Spec,
+    model: usize,
+    answer: &ast::ServiceAnswer,
+    source: &Source,
+) -> (Option<ir::Answer>, Vec<Diagnostic>) {
+    reading(spec, model, &[], source, |pass| pass.answer(answer))
+}
+
 /// What `read` makes of a step against model `model`, and what it
 /// reported.
 fn reading<T>(

@@ -12,6 +12,7 @@ pub(super) struct Steps<'a> {
     pub then: &'a ast::Outcome,
     pub then_step: &'a ast::Step,
     pub expects: Vec<&'a ast::Expectation>,
+    pub answers: Vec<&'a ast::ServiceAnswer>,
 }
 
 fn shape_error(
@@ -55,6 +56,7 @@ impl Pass<'_> {
         let mut when = None;
         let mut then: Option<(&ast::Outcome, &ast::Step)> = None;
         let mut expects = Vec::new();
+        let mut answers = Vec::new();
         let mut ok = true;
         for step in &scenario.steps {
             match &step.kind {
@@ -116,6 +118,16 @@ impl Pass<'_> {
                     ok = false;
                 }
                 StepKind::Expect(expectation) => expects.push(expectation),
+                StepKind::Answers(_) if when.is_some() => {
+                    self.out.push(shape_error(
+                        "what a service answers is given before `when`",
+                        step.span,
+                        "after the command",
+                        "move this line above `when`, with the events the scenario starts from",
+                    ));
+                    ok = false;
+                }
+                StepKind::Answers(answer) => answers.push(answer),
             }
         }
         let missing = |what: &str, example: &str| {
@@ -150,6 +162,7 @@ impl Pass<'_> {
             then,
             then_step,
             expects,
+            answers,
         })
     }
 }

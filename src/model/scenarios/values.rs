@@ -51,6 +51,11 @@ impl Pass<'_> {
             .iter()
             .map(|expectation| self.expect(expectation))
             .collect();
+        let answers: Vec<Option<ir::Answer>> = steps
+            .answers
+            .iter()
+            .map(|answer| self.answer(answer))
+            .collect();
         if self.out[before..].iter().any(Diagnostic::is_error) {
             return None;
         }
@@ -71,7 +76,78 @@ impl Pass<'_> {
             then: then?,
             then_line: self.line(steps.then_step.span),
             expects: expects.into_iter().collect::<Option<_>>()?,
+            answers: answers.into_iter().collect::<Option<_>>()?,
             covers,
+        })
+    }
+
+    /// `given <Service> answers <query> <value>` or `given <Service>
+    /// cannot answer`: a service the model's rules ask, and a value of
+    /// what its query answers.
+    pub(super) fn answer(&mut self, answer: &ast::ServiceAnswer) -> Option<ir::Answer> {
+        let Some(service) = self
+            .model
+            .services
+            .iter()
+            .position(|s| s.name == answer.service.text)
+        else {
+            let names: Vec<&str> = self
+                .model
+                .services
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            let help = match crate::diagnostics::did_you_mean(
+                &answer.service.text,
+                names.iter().copied(),
+            ) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if names.is_empty() => {
+                    "the rules ask no service: a rule asks one with `<query> [args] from <Service>`"
+                        .to_string()
+                }
+                None => format!("the rules ask: {}", names.join(", ")),
+            };
+            self.out.push(
+                Diagnostic::error(
+                    codes::SCENARIO_UNKNOWN,
+                    format!(
+                        "the rules of `{}` ask no service `{}`",
+                        self.model.name, answer.service.text
+                    ),
+                )
+                .at_labelled(answer.service.span, "not a service the rules ask")
+                .with_help(help),
+            );
+            return None;
+        };
+        let Some((query, value)) = &answer.answer else {
+            return Some(ir::Answer {
+                service,
+                answer: None,
+            });
+        };
+        let queries = &self.model.services[service].queries;
+        let Some(at) = queries.iter().position(|q| q.name == query.text) else {
+            let names: Vec<String> = queries.iter().map(|q| q.name.clone()).collect();
+            self.out.push(
+                Diagnostic::error(
+                    codes::SCENARIO_UNKNOWN,
+                    format!(
+                        "the rules ask `{}` no query `{}`",
+                        answer.service.text, query.text
+                    ),
+                )
+                .at_labelled(query.span, "not asked of this service")
+                .with_help(format!("the rules ask it: {}", names.join(", "))),
+            );
+            return None;
+        };
+        let ty = queries[at].returns.clone();
+        let literal = self.value(value, &ty)?;
+        Some(ir::Answer {
+            service,
+            answer: Some((at, literal)),
         })
     }
 
