@@ -25,7 +25,9 @@ pub fn completion(
         for (word, detail) in [
             ("Model: ", "a model: an aggregate"),
             ("Entity: ", "an entity the model holds"),
+            ("State: [", "the record one stream of the model holds"),
             ("Streams: one per ", "one stream per entity"),
+            ("Tags: PascalCase", "names on the wire in PascalCase"),
             ("Terms:", "the glossary"),
             ("Queries:", "what the model answers"),
             ("Actions:", "commands and the events they are accepted as"),
@@ -93,9 +95,49 @@ pub fn completion(
             items.push(keyword(word, detail));
         }
     }
+    let rule_line = written.starts_with("rejected ") || written.contains(" = ");
+    if indent >= 4 && !first_word && rule_line {
+        for (word, detail) in [
+            ("and ", "both conditions hold"),
+            ("or ", "either condition holds"),
+            ("not ", "the condition does not hold"),
+            ("in ", "a query of another model of the spec"),
+            ("from ", "a query of a service outside the spec"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+    }
+    if indent >= 4 && (written.starts_with("given ") || written.starts_with("and ")) {
+        for (word, detail) in [
+            ("answers ", "what a service outside the spec answers"),
+            ("cannot answer", "the service fails"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+    }
     let Some(model) = model else {
         return items;
     };
+    let mut services = Vec::new();
+    for action in &model.actions {
+        for clause in &action.clauses {
+            let operands: Vec<&ast::Operand> = match clause {
+                ast::Clause::Guard { condition, .. } => condition.operands(),
+                ast::Clause::Source {
+                    from: ast::FieldSource::Operand(operand),
+                    ..
+                } => vec![operand],
+                _ => Vec::new(),
+            };
+            for operand in operands {
+                if let ast::Operand::Served { service, .. } = operand {
+                    if !services.contains(&service.text) {
+                        services.push(service.text.clone());
+                    }
+                }
+            }
+        }
+    }
     let named = |label: &str, kind, detail: &str| CompletionItem {
         label: label.to_string(),
         kind: Some(kind),
@@ -138,6 +180,14 @@ pub fn completion(
             ));
         }
     }
+    for service in &services {
+        items.push(CompletionItem {
+            label: service.clone(),
+            kind: Some(CompletionItemKind::INTERFACE),
+            detail: Some("a service outside the spec".into()),
+            ..CompletionItem::default()
+        });
+    }
     for word in ["yes", "no", "nothing"] {
         items.push(named(word, CompletionItemKind::CONSTANT, "a value"));
     }
@@ -172,5 +222,35 @@ pub fn declaration(text: &str, model: &ast::Model, term: &str) -> (usize, String
             (at, format!("Terms:\n{line}\n"))
         }
         None => (after_line(model.name.span), format!("\nTerms:\n{line}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::completion;
+
+    fn labels(before: &str) -> Vec<String> {
+        completion(None, None, before)
+            .into_iter()
+            .map(|item| item.label)
+            .collect()
+    }
+
+    #[test]
+    fn headers_joiners_and_service_answers_are_offered_where_they_fit() {
+        let headers = labels("");
+        for header in ["State: [", "Tags: PascalCase", "Model: "] {
+            assert!(
+                headers.iter().any(|l| l == header),
+                "{header} in {headers:?}"
+            );
+        }
+        let guard = labels("    rejected if amount is more than balance ");
+        for word in ["and ", "or ", "not ", "in ", "from "] {
+            assert!(guard.iter().any(|l| l == word), "{word} in {guard:?}");
+        }
+        let given = labels("    given Atm ");
+        assert!(given.iter().any(|l| l == "answers "), "{given:?}");
+        assert!(!labels("    given ").iter().any(|l| l == "from "));
     }
 }

@@ -70,21 +70,23 @@ pub(super) fn source_text(source: &ast::FieldSource) -> String {
 pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> String {
     let key = names::bracket(effect.key.iter().map(|n| n.text.as_str()));
     let entity = &effect.entity.text;
+    // A field of the model's `State:`: no `of <Entity> [key]`.
+    let of = if effect.own {
+        String::new()
+    } else {
+        format!(" of {entity} {key}")
+    };
     match &effect.kind {
         ast::EffectKind::Adds => format!("adds {entity}"),
         ast::EffectKind::Sets(field, value) => {
-            format!(
-                "sets {} of {entity} {key} to {}",
-                field.text,
-                value_text(value)
-            )
+            format!("sets {}{of} to {}", field.text, value_text(value))
         }
         ast::EffectKind::Changes {
             increase,
             field,
             by,
         } => format!(
-            "{} {} of {entity} {key} by {}",
+            "{} {}{of} by {}",
             if *increase { "increases" } else { "decreases" },
             field.text,
             value_text(by)
