@@ -142,6 +142,29 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
             continue;
         };
         let args = Value::all(c.params.iter().zip(&literals));
+        // What each service the model asks answers this time: a value of
+        // its query's type, or, once in five, nothing at all.
+        let mut answers = Vec::new();
+        for (service_at, service) in model.services.iter().enumerate() {
+            if rng.below(5) == 0 {
+                world.answer(index, service_at, None);
+                answers.push(format!("{} cannot answer", service.name));
+                continue;
+            }
+            for (query_at, query) in service.queries.iter().enumerate() {
+                let Some(said) = literal(rng, &query.returns, model, spec) else {
+                    continue;
+                };
+                let value = Value::from_literal(&said, &query.returns);
+                answers.push(format!(
+                    "{} answers {} {}",
+                    service.name,
+                    query.name,
+                    value.words()
+                ));
+                world.answer(index, service_at, Some((query_at, value)));
+            }
+        }
         let Ok(outcome) = world.propose(index, command, &args) else {
             continue;
         };
@@ -160,6 +183,10 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
                 let _ = writeln!(out, "    {word} {given} in {}", ask.name);
                 first = false;
             }
+        }
+        for answer in &answers {
+            let _ = writeln!(out, "    {} {answer}", if first { "given" } else { "and" });
+            first = false;
         }
         let _ = writeln!(out, "    when {}", fact(&c.name, &c.params, &args));
         let event = model.event_of(c);
@@ -272,7 +299,14 @@ pub fn rule_specs() -> Vec<(String, String)> {
         let path = super::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));
     }
-    for name in ["todos", "clinic", "accounts", "practice", "warehouse"] {
+    for name in [
+        "todos",
+        "clinic",
+        "accounts",
+        "practice",
+        "warehouse",
+        "bank",
+    ] {
         let path = super::root().join(format!("specs/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));
     }

@@ -119,6 +119,24 @@ impl Pass<'_> {
             return Err(());
         };
         let f = own.field.clone();
+        if let ast::Value::Word(word) = value {
+            let of_state = self.model.own.iter().any(|o| o.field.term == word.text);
+            if of_state && Self::input(scope, &word.text).is_none() {
+                self.out.push(
+                    err(
+                        codes::UNKNOWN_IN_RULE,
+                        format!("`{}` is not a field of the event", word.text),
+                        word.span,
+                        "the state's own field",
+                    )
+                    .with_help(format!(
+                        "an effect sets what the event records: add `{}` to the event's brackets",
+                        word.text
+                    )),
+                );
+                return Err(());
+            }
+        }
         let operand = ast::Operand::Value(value.clone());
         let expr = self.operand(&operand, scope, Some(&f.ty), false)?;
         let fits = *expr.ty() == f.ty

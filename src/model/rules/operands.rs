@@ -35,11 +35,12 @@ impl Pass<'_> {
             })
     }
 
-    /// A bare name as a field of the model's `State:`, in a guard, a
-    /// source or an effect (where the command's parameters and the
-    /// event's fields go first), if it is one.
+    /// A bare name as a field of the model's `State:`, in a guard or a
+    /// source (where the command's parameters go first), if it is one. An
+    /// effect's values are the event's, as for entities: what it sets is
+    /// what the event recorded.
     pub(super) fn own(&self, scope: Scope<'_>, name: &str) -> Option<Expr> {
-        if matches!(scope, Scope::Query(..)) {
+        if !matches!(scope, Scope::Command(_)) {
             return None;
         }
         self.model
@@ -942,6 +943,26 @@ impl Pass<'_> {
                         } else {
                             "`more than`, `less than`, `at least` and `at most` compare numbers, dates and timestamps of one type".to_string()
                         }),
+                    );
+                    return Err(());
+                }
+                // Both sides read the same value: the test never depends
+                // on anything (`doctor-id is doctor-id` where both name the
+                // entity's field).
+                if left == right && !matches!(left, Expr::Literal { .. }) {
+                    let always = matches!(cmp, Cmp::Eq | Cmp::Ge | Cmp::Le);
+                    self.out.push(
+                        err(
+                            codes::CONDITION_CONTRADICTS,
+                            format!(
+                                "both sides of `{}` read the same value: it {}",
+                                super::text::condition_text(condition),
+                                if always { "always holds" } else { "never holds" }
+                            ),
+                            *span,
+                            "compared with itself",
+                        )
+                        .with_help("compare with another value: a name means a parameter or a field of the entity looked at, whichever the side says first (see `esgen explain E0140`)"),
                     );
                     return Err(());
                 }
