@@ -335,7 +335,8 @@ pub mod codes {
     /// A condition whose parts contradict or repeat each other: it never
     /// holds, always holds, or says a thing twice.
     pub const CONDITION_CONTRADICTS: &str = "E0140";
-    /// Arithmetic on values that are not two numbers of one type.
+    /// Arithmetic on values that are not two numbers of one type, or where
+    /// nothing is computed (a derived query, an entity's field in a guard).
     pub const ARITHMETIC_TYPES: &str = "E0141";
     /// A `State:` that cannot be the record of the model's stream: a
     /// second one, a field without a first value, a name its entities

@@ -31,6 +31,9 @@ pub struct Behaviour<'m> {
     /// The services asked before a guard or a source, awaited into
     /// `let`s: (the call, its binding).
     served: std::cell::RefCell<Vec<(String, String)>>,
+    /// The values a guard computes, checked into `let`s before its `if`:
+    /// (the computation, its binding).
+    computed: std::cell::RefCell<Vec<(Expr, String)>>,
 }
 
 /// An entity lookup a condition reads through.
@@ -236,6 +239,7 @@ impl<'m> Behaviour<'m> {
             model,
             lookups: std::cell::RefCell::new(Vec::new()),
             served: std::cell::RefCell::new(Vec::new()),
+            computed: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -438,6 +442,43 @@ impl<'m> Behaviour<'m> {
         out
     }
 
+    /// Each value `guard` computes, checked into a `let` (a value out of
+    /// range, or a division by zero, rejects the command as `invalid` by
+    /// `<guard>-in-range`): lines at indentation 8.
+    fn compute(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
+        self.computed.borrow_mut().clear();
+        let mut out = String::new();
+        for expr in guard.condition.exprs() {
+            if !matches!(expr, Expr::Arith { .. })
+                || self.computed.borrow().iter().any(|(e, _)| e == expr)
+            {
+                continue;
+            }
+            let n = self.computed.borrow().len();
+            let binding = if n == 0 {
+                "computed".to_string()
+            } else {
+                format!("computed_{}", n + 1)
+            };
+            let checked = self.checked(expr, &[]).0;
+            out.push_str(&assign(8, &format!("let {binding}"), &checked));
+            out.push('\n');
+            out.push_str(&format!(
+                "        let Some({binding}) = {binding} else {{\n"
+            ));
+            out.push_str(&self.rejection(
+                12,
+                command,
+                &Guard::range_rule(&guard.rule),
+                "Invalid",
+                &string(&crate::eval::guard_out_of_range(&guard.rule)),
+            ));
+            out.push_str("\n        };\n");
+            self.computed.borrow_mut().push((expr.clone(), binding));
+        }
+        out
+    }
+
     /// The lookup of the entity of `store` under `key`, in a proposing
     /// method: `self.as_ref().accounts.get(&command.id)`.
     fn command_lookup(&self, store: usize, key: &Expr) -> String {
@@ -480,8 +521,15 @@ impl<'m> Behaviour<'m> {
     /// An expression's value (owned where it is not a place).
     fn value(&self, expr: &Expr, ctx: Ctx, item: &str) -> String {
         match expr {
-            // Computed only where the spec allows it, by `checked`.
-            Expr::Arith { .. } => self.checked(expr, &[]).0,
+            // Computed only where the spec allows it, by `checked`, and in
+            // a guard checked into a `let` first.
+            Expr::Arith { .. } => {
+                let computed = self.computed.borrow();
+                match computed.iter().find(|(e, _)| e == expr) {
+                    Some((_, binding)) => binding.clone(),
+                    None => self.checked(expr, &[]).0,
+                }
+            }
             Expr::Input { .. } | Expr::Item { .. } | Expr::Own { .. } => {
                 self.place(expr, ctx, item)
             }
@@ -1185,9 +1233,11 @@ impl<'m> Behaviour<'m> {
     fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
         self.lookups.borrow_mut().clear();
         let asked = self.ask_services(command, guard.condition.exprs());
+        let computed = self.compute(command, guard);
         let joined = self.joined(&guard.condition, Ctx::Command, "", !guard.unless);
         let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
         out.push_str(&asked);
+        out.push_str(&computed);
         for (lookup, binding) in self.lookups.borrow().iter() {
             out.push_str(&assign(8, &format!("let {binding}"), lookup));
             out.push('\n');

@@ -52,6 +52,11 @@ impl Expr {
     fn flat_ok(&self) -> bool {
         match self {
             Expr::Atom(_) => true,
+            // One quoted string stays on the call's line whatever its
+            // length, as long as the line fits.
+            Expr::Call(_, args) if matches!(args.as_slice(), [Expr::Atom(a)] if a.starts_with('"')) => {
+                true
+            }
             Expr::Call(_, args) => {
                 width(&join(args)) <= CALL_WIDTH && args.iter().all(Expr::flat_ok)
             }

@@ -47,6 +47,12 @@ pub fn out_of_range(term: &str, spec: &str) -> String {
 /// evaluator, and in the generated scenarios' stand-in for the service.
 pub const CANNOT_ANSWER: &str = "the scenario says it cannot answer";
 
+/// The message of a rejection by `<guard>-in-range`: the guard computes
+/// a value out of its type's range, or divides by zero.
+pub fn guard_out_of_range(rule: &str) -> String {
+    format!("`{rule}` cannot be decided: a value it computes is out of range, or divides by zero")
+}
+
 /// Why an evaluation stopped short of an answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
@@ -479,6 +485,13 @@ impl<'s> World<'s> {
         for guard in &c.guards {
             let holds = match self.holds(model, &guard.condition, &scope) {
                 Err(Stop::Unavailable(service)) => return unavailable(service),
+                Err(Stop::OutOfRange) => {
+                    return reject(
+                        crate::model::ir::Guard::range_rule(&guard.rule),
+                        RejectionKind::Invalid,
+                        guard_out_of_range(&guard.rule),
+                    );
+                }
                 other => other?,
             } == Some(true);
             if holds != guard.unless {

@@ -635,6 +635,24 @@ pub struct Guard {
     pub spec_line: String,
 }
 
+impl Guard {
+    /// The rule by which a guard that computes a value out of range (or
+    /// divides by zero) rejects the command, as `invalid`:
+    /// `<guard's rule>-in-range`.
+    pub fn range_rule(rule: &str) -> String {
+        format!("{rule}-in-range")
+    }
+
+    /// Whether its condition computes a value.
+    pub fn computes(&self) -> bool {
+        let mut found = false;
+        for expr in self.condition.exprs() {
+            expr.visit(&mut |e| found |= matches!(e, Expr::Arith { .. }));
+        }
+        found
+    }
+}
+
 /// Where an event field's value comes from.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldFrom {
@@ -1141,7 +1159,12 @@ impl Model {
         if command.params.iter().any(|p| !p.checks.is_empty()) {
             rules.push(format!("{}/constraints", command.name));
         }
-        rules.extend(command.guards.iter().map(|g| g.rule.clone()));
+        for guard in &command.guards {
+            rules.push(guard.rule.clone());
+            if guard.computes() {
+                rules.push(Guard::range_rule(&guard.rule));
+            }
+        }
         if self.state.is_none() {
             return rules;
         }

@@ -356,6 +356,9 @@ pub enum Operand {
         /// The whole.
         span: Span,
     },
+    /// `balance + overdraft`: a number computed from others, a side of a
+    /// comparison.
+    Sum(Box<Sum>),
     /// `<query> [args] from <Service>`: a query of a service outside the
     /// spec.
     Served {
@@ -379,6 +382,7 @@ impl Operand {
             | Operand::Call { span, .. }
             | Operand::Asked { span, .. }
             | Operand::Served { span, .. } => *span,
+            Operand::Sum(sum) => sum.span(),
         }
     }
 }
@@ -447,11 +451,22 @@ impl Condition {
         }
     }
 
-    /// The operands it reads, in the order written.
+    /// The operands it reads, in the order written (those a computed side
+    /// is computed from, rather than the side).
     pub fn operands(&self) -> Vec<&Operand> {
+        fn leaves(o: &Operand) -> Vec<&Operand> {
+            match o {
+                Operand::Sum(sum) => sum.operands(),
+                other => vec![other],
+            }
+        }
         match self {
             Condition::Holds(o) | Condition::Not(o, _) => vec![o],
-            Condition::Compare(left, _, right, _) => vec![left, right],
+            Condition::Compare(left, _, right, _) => {
+                let mut all = leaves(left);
+                all.extend(leaves(right));
+                all
+            }
             Condition::All(parts, _) | Condition::Any(parts, _) => {
                 parts.iter().flat_map(Condition::operands).collect()
             }

@@ -1211,6 +1211,14 @@ fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
             for part in inner.into_inner() {
                 match part.as_rule() {
                     Rule::operand => operands.push(operand(part, offset)),
+                    Rule::side => {
+                        let inner = first(part);
+                        operands.push(if inner.as_rule() == Rule::sum {
+                            Operand::Sum(Box::new(sum(inner, offset)))
+                        } else {
+                            operand(inner, offset)
+                        });
+                    }
                     Rule::is_not => comparator = Comparator::IsNot,
                     Rule::comparator => {
                         comparator = match first(part).as_rule() {

@@ -397,7 +397,17 @@ fn slug(action: &str, unless: bool, condition: &ast::Condition) -> String {
         if word.starts_with('[') {
             depth += 1;
         }
-        if depth == 0 {
+        // A computed side's operators, as words.
+        let operator = match word.trim_matches(['(', ')']) {
+            "+" => Some("plus"),
+            "-" => Some("minus"),
+            "*" | "×" => Some("times"),
+            "/" | "÷" => Some("over"),
+            _ => None,
+        };
+        if let (0, Some(operator)) = (depth, operator) {
+            words.push(operator.to_string());
+        } else if depth == 0 {
             let clean: String = word
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

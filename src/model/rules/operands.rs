@@ -126,6 +126,37 @@ impl Pass<'_> {
                 service,
                 span,
             } => self.served(query, args, service, scope, *span).map(Some),
+            ast::Operand::Sum(sum) => {
+                if !matches!(scope, Scope::Command(_)) {
+                    self.out.push(
+                        err(
+                            codes::ARITHMETIC_TYPES,
+                            "a value is computed in a guard or a source of the event only",
+                            sum.span(),
+                            "computed here",
+                        )
+                        .with_help("compute it in a source of the event (`total = price * quantity`) and use the event's field"),
+                    );
+                    return Err(());
+                }
+                let mut reads_entity = false;
+                for leaf in sum.operands() {
+                    reads_entity |= matches!(leaf, ast::Operand::FieldOf { .. });
+                }
+                if reads_entity {
+                    self.out.push(
+                        err(
+                            codes::ARITHMETIC_TYPES,
+                            "a guard computes from the command, the model's own record and its queries, not from an entity's field",
+                            sum.span(),
+                            "reads an entity's field",
+                        )
+                        .with_help("compare the field without computing (`quantity is more than stock of Item [item-id]`), or compute from the command's values and the model's own record; a source of the event may compute from an entity's field"),
+                    );
+                    return Err(());
+                }
+                self.sum(sum, scope, None).map(Some)
+            }
         }
     }
 

@@ -21,6 +21,7 @@ pub(super) fn operand_text(operand: &ast::Operand) -> String {
             service,
             ..
         } => format!("{} {} from {}", query.text, list(args), service.text),
+        ast::Operand::Sum(sum) => sum_text(sum),
     }
 }
 
