@@ -343,6 +343,36 @@ pub fn chars(text: &str) -> usize {
 pub fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+{%- if !krate.sums.is_empty() %}
+
+/// What a `sum of` query answers: `values` added up, in order; a sum past
+/// its type's range stops at the bound it passed rather than wrap or panic
+/// (a `number` sum may reach infinity).
+#[must_use]
+pub fn total<T: Total>(values: impl Iterator<Item = T>) -> T {
+    values.fold(T::ZERO, T::plus)
+}
+
+/// A number a `sum of` query adds up.
+pub trait Total: Sized {
+    /// Nothing added up yet.
+    const ZERO: Self;
+
+    /// `self` and `other` added up, at the type's bound when past it.
+    #[must_use]
+    fn plus(self, other: Self) -> Self;
+}
+{%- for (ty, zero, plus) in krate.sums %}
+
+impl Total for {{ ty }} {
+    const ZERO: Self = {{ zero }};
+
+    fn plus(self, other: Self) -> Self {
+        {{ plus }}
+    }
+}
+{%- endfor %}
+{%- endif %}
 
 /// An entity that a [`Store`] finds by one of its fields, its key.
 pub trait Keyed {

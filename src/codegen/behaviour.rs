@@ -868,6 +868,63 @@ impl<'m> Behaviour<'m> {
     pub fn query(&self, derived: &Derived) -> String {
         let state = "self.as_ref()";
         match derived {
+            Derived::Sum {
+                store,
+                field: summed,
+                filter,
+                ..
+            } => {
+                let field = self.store_field(*store);
+                let b = self.binding(*store);
+                let mut out = format!("        let {field} = {state}.{field}.values();\n");
+                let map = format!(".map(|{b}| {b}.{summed})");
+                let joined = filter
+                    .as_ref()
+                    .map(|condition| self.joined(condition, Ctx::Query, &b, true));
+                let long = joined
+                    .as_ref()
+                    .and_then(|joined| joined_filter(joined, field, &b, false));
+                match (filter, long) {
+                    (Some(_), Some(chain)) => {
+                        // The filter laid out on lines of its own: the chain
+                        // ends in the field taken, not in a list.
+                        let chain = chain
+                            .strip_suffix("\n            .cloned()\n            .collect()")
+                            .unwrap_or(&chain)
+                            .trim_start()
+                            .to_string();
+                        out.push_str(&format!(
+                            "        let matching = {chain}\n            {map};\n"
+                        ));
+                    }
+                    (Some(condition), None) => {
+                        let cond = self.condition(condition, Ctx::Query, &b);
+                        let each = if reads_item(condition) {
+                            b.as_str()
+                        } else {
+                            "_"
+                        };
+                        out.push_str(&chained(
+                            8,
+                            "let matching = ",
+                            &format!("{field}.filter(|{each}| {cond}){map}"),
+                            ";",
+                        ));
+                        out.push('\n');
+                    }
+                    (None, _) => {
+                        out.push_str(&chained(
+                            8,
+                            "let matching = ",
+                            &format!("{field}{map}"),
+                            ";",
+                        ));
+                        out.push('\n');
+                    }
+                }
+                out.push_str("        super::total(matching)");
+                out
+            }
             Derived::Has { store, key } => format!(
                 "        {state}.{}.contains({})",
                 self.store_field(*store),

@@ -90,7 +90,8 @@ fn graph(model: &Model) -> Graph {
                 | Derived::Get { store, .. }
                 | Derived::Field { store, .. }
                 | Derived::Select { store, .. }
-                | Derived::Count { store, .. },
+                | Derived::Count { store, .. }
+                | Derived::Sum { store, .. },
             ) => *store,
             None => continue,
         };

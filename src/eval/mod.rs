@@ -406,6 +406,38 @@ impl<'s> World<'s> {
                     (None, _) => Value::Nothing,
                 })
             }
+            Derived::Sum {
+                store,
+                field,
+                ty,
+                filter,
+            } => {
+                let entity = m.store_entity(*store);
+                let at = entity.fields.iter().position(|f| f.rust == *field);
+                let zero = match ty {
+                    Type::Integer => crate::model::ir::Literal::Integer(0),
+                    Type::Decimal => crate::model::ir::Literal::Decimal("0".into()),
+                    _ => crate::model::ir::Literal::Number("0".into()),
+                };
+                let mut total = Value::from_literal(&zero, ty);
+                for e in self.store(model, *store) {
+                    let keep = match filter {
+                        None => true,
+                        Some(condition) => {
+                            let scope = Scope {
+                                inputs: &inputs,
+                                item: Some((e, entity)),
+                            };
+                            self.holds(model, condition, &scope)? == Some(true)
+                        }
+                    };
+                    let value = at.and_then(|i| e.get(i));
+                    if let (true, Some(value)) = (keep, value) {
+                        total = change(&total, value, true, true).unwrap_or(total);
+                    }
+                }
+                Ok(total)
+            }
             Derived::Select { store, filter } | Derived::Count { store, filter } => {
                 let entity = m.store_entity(*store);
                 let mut chosen = Vec::new();

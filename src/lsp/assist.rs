@@ -95,6 +95,14 @@ pub fn completion(
             items.push(keyword(word, detail));
         }
     }
+    if section == Some(ast::SectionKind::Queries) && written.ends_with("= ") {
+        for (word, detail) in [
+            ("count of ", "how many entities"),
+            ("sum of ", "a number field added up"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+    }
     let rule_line = written.starts_with("rejected ") || written.contains(" = ");
     if indent >= 4 && !first_word && rule_line {
         for (word, detail) in [

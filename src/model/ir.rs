@@ -330,6 +330,18 @@ pub enum Derived {
         /// The condition on each entity.
         filter: Option<Condition>,
     },
+    /// `sum of <field> of <entities> [where …]`: a number; a sum past its
+    /// type's range stops at the bound it passed.
+    Sum {
+        /// The store.
+        store: usize,
+        /// The field's Rust name.
+        field: String,
+        /// Its type: `integer`, `number` or `decimal`.
+        ty: Type,
+        /// The condition on each entity.
+        filter: Option<Condition>,
+    },
     /// `count of <entities> [where …]`
     Count {
         /// The store.

@@ -256,6 +256,14 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 if body.count {
                     return Some((Type::Integer, "a count".to_string()));
                 }
+                if let Some(summed) = &body.sum {
+                    let plural = names::kebab(&body.plural.text);
+                    return entities
+                        .iter()
+                        .find(|e| names::plural(&names::kebab(&e.name)) == plural)
+                        .and_then(|e| e.fields.iter().find(|f| f.term == summed.text))
+                        .map(|f| (f.ty.clone(), format!("a sum of `{}`", summed.text)));
+                }
                 let plural = names::kebab(&body.plural.text);
                 entity_names
                     .iter()

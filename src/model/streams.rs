@@ -303,7 +303,10 @@ impl Scope<'_> {
                         | Derived::Get { store, .. }
                         | Derived::Field { store, .. },
                     )) if *store != self.store => Err(self.other(*store)),
-                    Some((query, Derived::Select { .. } | Derived::Count { .. })) => Err(format!(
+                    Some((
+                        query,
+                        Derived::Select { .. } | Derived::Count { .. } | Derived::Sum { .. },
+                    )) => Err(format!(
                         "`{}`, which looks at every one of them",
                         query.name
                     )),

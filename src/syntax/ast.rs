@@ -483,6 +483,8 @@ pub struct QueryBody {
     pub field_of: Option<Operand>,
     /// `count of`?
     pub count: bool,
+    /// `sum of <field> of`: the field added up.
+    pub sum: Option<Ident>,
     /// The entities' plural (`todos`).
     pub plural: Ident,
     /// The condition, if any.

@@ -1274,6 +1274,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
         return QueryBody {
             field_of: Some(operand(inner, offset)),
             count: false,
+            sum: None,
             plural: Ident {
                 text: String::new(),
                 span,
@@ -1283,10 +1284,13 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
         };
     }
     let count = inner.as_rule() == Rule::count_of;
+    let summed = inner.as_rule() == Rule::sum_of;
+    let mut sum = None;
     let mut plural = None;
     let mut filter = None;
     for part in inner.into_inner() {
         match part.as_rule() {
+            Rule::name if summed && sum.is_none() => sum = Some(ident(part, offset)),
             Rule::name => plural = Some(ident(part, offset)),
             Rule::condition => filter = Some(condition(part, offset)),
             _ => {}
@@ -1295,6 +1299,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
     QueryBody {
         field_of: None,
         count,
+        sum,
         plural: plural.unwrap_or(Ident {
             text: String::new(),
             span,

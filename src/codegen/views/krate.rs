@@ -27,6 +27,8 @@ pub struct CrateView {
     /// Whether any model's rules ask a service outside the spec (the
     /// `ServiceError` type is generated).
     pub services: bool,
+    /// The types `sum of` queries add up: (type, zero, how two add up).
+    pub sums: Vec<(&'static str, &'static str, &'static str)>,
     /// Dependencies the spec's types need, as `Cargo.toml` lines.
     pub dependencies: Vec<String>,
     /// The models cqrs-es runs: those with actions.
@@ -79,6 +81,33 @@ impl CrateView {
                 })
                 .collect(),
             services: spec.models.iter().any(|m| !m.services.is_empty()),
+            sums: {
+                let summed: Vec<&crate::model::ir::Type> = spec
+                    .models
+                    .iter()
+                    .flat_map(|m| &m.queries)
+                    .filter_map(|q| match &q.derived {
+                        Some(crate::model::ir::Derived::Sum { ty, .. }) => Some(ty),
+                        _ => None,
+                    })
+                    .collect();
+                let has = |ty: crate::model::ir::Type| summed.contains(&&ty);
+                let mut sums = Vec::new();
+                if has(crate::model::ir::Type::Integer) {
+                    sums.push(("i64", "0", "self.saturating_add(other)"));
+                }
+                if has(crate::model::ir::Type::Number) {
+                    sums.push(("f64", "0.0", "self + other"));
+                }
+                if has(crate::model::ir::Type::Decimal) {
+                    sums.push((
+                        "rust_decimal::Decimal",
+                        "rust_decimal::Decimal::ZERO",
+                        "self.saturating_add(other)",
+                    ));
+                }
+                sums
+            },
             stores: spec.models.iter().any(|m| {
                 m.state.is_some()
                     || m.commands

@@ -70,7 +70,9 @@ pub(super) fn derived_inputs(derived: &ir::Derived) -> Vec<String> {
         ir::Derived::Has { key, .. }
         | ir::Derived::Get { key, .. }
         | ir::Derived::Field { key, .. } => key.visit(&mut look),
-        ir::Derived::Select { filter, .. } | ir::Derived::Count { filter, .. } => {
+        ir::Derived::Select { filter, .. }
+        | ir::Derived::Count { filter, .. }
+        | ir::Derived::Sum { filter, .. } => {
             for expr in filter.iter().flat_map(ir::Condition::exprs) {
                 expr.visit(&mut look);
             }

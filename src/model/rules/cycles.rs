@@ -33,6 +33,10 @@ impl Pass<'_> {
                     | Derived::Count {
                         filter: Some(filter),
                         ..
+                    }
+                    | Derived::Sum {
+                        filter: Some(filter),
+                        ..
                     },
                 ) = &query.derived
                 {

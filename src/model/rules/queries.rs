@@ -35,6 +35,7 @@ impl Pass<'_> {
                         self.model.store_entity(*store).rust.clone(),
                     ))),
                     Derived::Count { .. } => Type::Integer,
+                    Derived::Sum { ty, .. } => ty.clone(),
                     Derived::Field {
                         ty: Type::Boolean, ..
                     } => Type::Boolean,
@@ -113,6 +114,44 @@ impl Pass<'_> {
             }
             None => None,
         };
+        if let Some(summed) = &body.sum {
+            let Some(f) = entity.fields.iter().find(|f| f.term == summed.text) else {
+                let names: Vec<&str> = entity.fields.iter().map(|f| f.term.as_str()).collect();
+                let help =
+                    match crate::diagnostics::did_you_mean(&summed.text, names.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("`{}` has: {}", entity.name, names.join(", ")),
+                    };
+                self.out.push(
+                    err(
+                        codes::UNKNOWN_IN_RULE,
+                        format!("`{}` has no field `{}`", entity.name, summed.text),
+                        summed.span,
+                        "unknown field",
+                    )
+                    .with_help(help),
+                );
+                return None;
+            };
+            if !matches!(f.ty, Type::Integer | Type::Number | Type::Decimal) {
+                self.out.push(
+                    err(
+                        codes::ARITHMETIC_TYPES,
+                        format!("`{}` is a `{}`: it does not add up", summed.text, f.ty.spec()),
+                        summed.span,
+                        "not a number",
+                    )
+                    .with_help("`sum of` adds up an `integer`, `number` or `decimal` field; to count the entities, write `count of`"),
+                );
+                return None;
+            }
+            return Some(Derived::Sum {
+                store,
+                field: f.rust.clone(),
+                ty: f.ty.clone(),
+                filter,
+            });
+        }
         Some(if body.count {
             Derived::Count { store, filter }
         } else {
