@@ -5,7 +5,8 @@
 //! and item, a query's answer and another model's answer; written dates,
 //! timestamps, choices and identities; ordered comparisons; sets of an
 //! optional to a value, to an optional and to nothing; increases and
-//! decreases. What `esgen check` accepts here must build clippy-clean and
+//! decreases; conditions joined by `and`, `or` and `not`, computed sides
+//! and sums. What `esgen check` accepts here must build clippy-clean and
 //! formatted (`tests/compile_generated.rs`), and every rule line must reach
 //! the model (`tests/accounted.rs`).
 
@@ -61,6 +62,11 @@ pub fn spec() -> String {
         line(format!(
             "  - answers-without-{n} [{n}] = answers where maybe-{n} is not {n}"
         ));
+        if matches!(n, "int" | "dec" | "num") {
+            line(format!(
+                "  - sum-of-{n} [{n}] = sum of {n} of answers where maybe-{n} is {n} or {n} is more than {n}"
+            ));
+        }
     }
     line("Actions:".into());
     line("  - forget-if-many [] accepted as forgotten [answer-ids]".into());
@@ -100,6 +106,17 @@ pub fn spec() -> String {
         line(format!(
             "    rejected if maybe-{n} of Answer [answer-id] is nothing: \"nothing\""
         ));
+        line(format!(
+            "    rejected if ({n} is {value} and maybe-{n} is nothing) or not (maybe-{n}-of [answer-id] is {value}): \"joined\""
+        ));
+        if matches!(n, "int" | "dec" | "num") {
+            line(format!(
+                "    rejected if {n} + {value} is more than {n} * 2 - {value}: \"computed\""
+            ));
+            line(format!(
+                "    rejected if {value} / {n} is less than {value} and {n} * {n} is at least 0: \"divided\""
+            ));
+        }
         if ordered {
             line(format!(
                 "    rejected if {n} of Answer [answer-id] is at least {n}: \"at least\""
