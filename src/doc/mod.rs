@@ -119,6 +119,52 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
             diagram::mermaid(model)
         );
     }
+    if !model.own.is_empty() {
+        let fields: Vec<String> = model
+            .own
+            .iter()
+            .map(|o| format!("`{}` ({})", o.field.term, o.field.ty.spec()))
+            .collect();
+        let _ = writeln!(
+            md,
+            "### What one stream holds\n\n{}: its own record (`State:`), one per stream.\n",
+            fields.join(", ")
+        );
+    }
+    if model.stored_as != model.name || model.wire.locked().is_some() {
+        let mut said = Vec::new();
+        if model.stored_as != model.name {
+            said.push(format!("stored as `{}`", model.stored_as));
+        }
+        if let Some(tags) = model.wire.locked() {
+            said.push(format!("tagged `{tags}`"));
+        }
+        let _ = writeln!(md, "Its events are {}.\n", said.join(", "));
+    }
+    if !model.services.is_empty() {
+        md.push_str("### Services it asks\n\n");
+        for service in &model.services {
+            let queries: Vec<String> = service
+                .queries
+                .iter()
+                .map(|q| {
+                    format!(
+                        "`{} {}` → {}",
+                        q.name,
+                        crate::model::names::bracket(q.params.iter().map(|p| p.term.as_str())),
+                        q.returns.spec()
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                md,
+                "- **{}**, outside the spec: {}",
+                service.name,
+                queries.join(", ")
+            );
+        }
+        md.push('\n');
+    }
     if !model.entities.is_empty() {
         md.push_str("### Entities\n\n");
         for entity in &model.entities {
