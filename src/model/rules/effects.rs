@@ -295,10 +295,9 @@ impl Pass<'_> {
                                 &format!("the event carries no `{}`", field.term),
                             )
                             .with_help(format!(
-                                "add `{}` to the event's brackets, or give the term a default: `- {}: {}, default …`",
-                                field.term,
-                                field.term,
-                                field.ty.spec()
+                                "if `{term}` is known when the {entity} is added, add it to the event's brackets; if it is only known later, make its term optional (`optional …`: nothing until an effect sets it); if every new one starts with the same value, give its term a default (`…, default <value>`)",
+                                term = field.term,
+                                entity = entity.name,
                             )),
                         );
                         continue;
