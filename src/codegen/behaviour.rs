@@ -1527,7 +1527,7 @@ impl<'m> Behaviour<'m> {
         let mut out = vec!["        let mut problems = super::Problems::default();".to_string()];
         for param in &command.params {
             for check in &param.checks {
-                out.push(self.check(&param.term, &param.rust, &param.ty, check));
+                out.push(self.check(param, check));
             }
         }
         out.push(call(
@@ -1543,7 +1543,8 @@ impl<'m> Behaviour<'m> {
         out.join("\n")
     }
 
-    fn check(&self, term: &str, rust: &str, ty: &Type, check: &Check) -> String {
+    fn check(&self, param: &crate::model::ir::Field, check: &Check) -> String {
+        let (term, rust, ty) = (param.term.as_str(), param.rust.as_str(), &param.ty);
         // Optional values are checked when present.
         let (open, place, close, indent) = match ty {
             Type::Optional(inner) => {
@@ -1579,7 +1580,7 @@ impl<'m> Behaviour<'m> {
             Check::Finite => format!("!{}.is_finite()", place.trim_start_matches('*')),
         };
         let bad = bad.replace("&*value", "value").replace("&value", "value");
-        let text = check.message(term);
+        let text = param.message(check);
         let pad_i = spaces(indent);
         // A range too long for the `if` line is named first.
         let (range_let, bad) = match check {

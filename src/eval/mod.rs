@@ -490,7 +490,7 @@ impl<'s> World<'s> {
         for (param, value) in c.params.iter().zip(args) {
             for check in &param.checks {
                 if value != &Value::Nothing && !passes(check, value) {
-                    problems.push(check.message(&param.term));
+                    problems.push(param.message(check));
                 }
             }
         }

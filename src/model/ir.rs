@@ -84,6 +84,9 @@ pub struct Term {
     pub checks: Vec<Check>,
     /// Its default value, if declared.
     pub default: Option<Literal>,
+    /// What a command that breaks one of its checks is told, where the
+    /// spec says it: (the check's id, the message).
+    pub said: Vec<(String, String)>,
 }
 
 /// A constraint on a term's values.
@@ -252,6 +255,21 @@ pub struct Field {
     pub docs: Vec<String>,
     /// Constraints on it (from its term).
     pub checks: Vec<Check>,
+    /// What a command that breaks a constraint is told, where the spec
+    /// says it: (the check's id, the message).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub said: Vec<(String, String)>,
+}
+
+impl Field {
+    /// What a command whose value breaks `check` is told: the spec's
+    /// words, or esgen's.
+    pub fn message(&self, check: &Check) -> String {
+        self.said
+            .iter()
+            .find(|(id, _)| id == check.id())
+            .map_or_else(|| check.message(&self.term), |(_, said)| said.clone())
+    }
 }
 
 /// An entity the model holds.

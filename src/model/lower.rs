@@ -409,6 +409,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 docs: self.term_docs(name),
                 checks: Vec::new(),
                 default: None,
+                said: Vec::new(),
             });
         }
         for term in &model.terms {
@@ -428,6 +429,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     docs: term.docs.clone(),
                     checks: Vec::new(),
                     default: None,
+                    said: Vec::new(),
                 });
                 continue;
             }
@@ -447,6 +449,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     docs: term.docs.clone(),
                     checks: Vec::new(),
                     default: None,
+                    said: Vec::new(),
                 });
             }
         }
@@ -626,6 +629,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 ty: resolved.ty,
                 docs: self.term_docs(&name.text),
                 checks: Vec::new(),
+                said: Vec::new(),
             });
         }
         self.space.field_lists.push(list);

@@ -282,6 +282,9 @@ pub enum ConstraintKind {
 pub struct Constraint {
     /// What it says.
     pub kind: ConstraintKind,
+    /// `: "<message>"`: what a command that breaks it is told, in the
+    /// spec's words, and where.
+    pub said: Option<(String, Span)>,
     /// Where.
     pub span: Span,
 }

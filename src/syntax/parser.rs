@@ -890,6 +890,12 @@ fn number(pair: Pair<'_, Rule>, offset: usize) -> Number {
 
 fn constraint(pair: Pair<'_, Rule>, offset: usize) -> Constraint {
     let span = span_of(&pair, offset);
+    let said = pair
+        .clone()
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::said)
+        .and_then(|p| p.into_inner().find(|s| s.as_rule() == Rule::string))
+        .map(|s| (unquote(&s), span_of(&s, offset)));
     let inner = first(pair);
     let rule = inner.as_rule();
     let mut numbers = inner
@@ -915,7 +921,7 @@ fn constraint(pair: Pair<'_, Rule>, offset: usize) -> Constraint {
         }
         _ => ConstraintKind::Default(value(first(inner), offset)),
     };
-    Constraint { kind, span }
+    Constraint { kind, said, span }
 }
 
 /// The text inside quotes, with `\"` and `\\` unescaped.

@@ -339,6 +339,7 @@ impl Pass<'_> {
                         ty: expr.ty().clone(),
                         docs: Vec::new(),
                         checks: Vec::new(),
+                        said: Vec::new(),
                     })
                     .collect();
                 let queries = &mut self.model.services[service_at].queries;

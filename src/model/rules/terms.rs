@@ -13,7 +13,8 @@ impl Pass<'_> {
     /// typed by convention (`new-text`) take their base term's; every
     /// field gets its term's.
     pub(super) fn term_checks(&mut self, model: &ast::Model) {
-        let mut found: HashMap<String, (Vec<Check>, Option<Literal>)> = HashMap::new();
+        type Found = (Vec<Check>, Option<Literal>, Vec<(String, String)>);
+        let mut found: HashMap<String, Found> = HashMap::new();
         for term in &model.terms {
             if found.contains_key(&term.name.text) {
                 continue;
@@ -23,19 +24,34 @@ impl Pass<'_> {
             };
             let mut checks = Vec::new();
             let mut default = None;
+            let mut said = Vec::new();
             for constraint in &term.constraints {
                 match &constraint.kind {
                     ast::ConstraintKind::Default(value) => {
                         default = self.literal(value, &ty);
+                        if let Some((_, span)) = &constraint.said {
+                            self.out.push(
+                                err(
+                                    codes::CONSTRAINT_MISFIT,
+                                    "a default refuses nothing: it has no message",
+                                    *span,
+                                    "said of a default",
+                                )
+                                .with_help("put the message after the constraint a command may break: `not blank: \"…\"`"),
+                            );
+                        }
                     }
                     kind => {
                         if let Some(check) = self.check(kind, &ty, constraint.span) {
+                            if let Some((message, _)) = &constraint.said {
+                                said.push((check.id().to_string(), message.clone()));
+                            }
                             checks.push(check);
                         }
                     }
                 }
             }
-            found.insert(term.name.text.clone(), (checks, default));
+            found.insert(term.name.text.clone(), (checks, default, said));
         }
         for term in &mut self.model.terms {
             let mut own = found.get(&term.name).cloned();
@@ -50,22 +66,25 @@ impl Pass<'_> {
                     }
                 }
             }
-            let (mut checks, default) = own.unwrap_or_default();
+            let (mut checks, default, said) = own.unwrap_or_default();
             if finite_needed(&term.ty) {
                 checks.push(Check::Finite);
             }
             term.checks = checks;
             term.default = default;
+            term.said = said;
         }
-        let by_term: HashMap<String, Vec<Check>> = self
+        let by_term: HashMap<String, (Vec<Check>, Vec<(String, String)>)> = self
             .model
             .terms
             .iter()
-            .map(|t| (t.name.clone(), t.checks.clone()))
+            .map(|t| (t.name.clone(), (t.checks.clone(), t.said.clone())))
             .collect();
         let fill = |fields: &mut Vec<ir::Field>| {
             for field in fields {
-                field.checks = by_term.get(&field.term).cloned().unwrap_or_default();
+                let (checks, said) = by_term.get(&field.term).cloned().unwrap_or_default();
+                field.checks = checks;
+                field.said = said;
             }
         };
         for command in &mut self.model.commands {
