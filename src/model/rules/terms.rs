@@ -13,7 +13,8 @@ impl Pass<'_> {
     /// typed by convention (`new-text`) take their base term's; every
     /// field gets its term's.
     pub(super) fn term_checks(&mut self, model: &ast::Model) {
-        type Found = (Vec<Check>, Option<Literal>, Vec<(String, String)>);
+        type Said = Vec<(String, String)>;
+        type Found = (Vec<Check>, Option<Literal>, Said);
         let mut found: HashMap<String, Found> = HashMap::new();
         for term in &model.terms {
             if found.contains_key(&term.name.text) {
@@ -74,7 +75,7 @@ impl Pass<'_> {
             term.default = default;
             term.said = said;
         }
-        let by_term: HashMap<String, (Vec<Check>, Vec<(String, String)>)> = self
+        let by_term: HashMap<String, (Vec<Check>, Said)> = self
             .model
             .terms
             .iter()
