@@ -1344,6 +1344,13 @@ impl<'m> Behaviour<'m> {
     }
 
     fn effect(&self, effect: &Effect) -> String {
+        self.effect_at(effect, 8)
+    }
+
+    /// An effect, at indentation `at` (8, or 12 under a condition: only a
+    /// `sets` or a `removes` is ever there).
+    fn effect_at(&self, effect: &Effect, at: usize) -> String {
+        let pad = spaces(at);
         let owned = |e: &Expr| -> String {
             match e {
                 Expr::Input { rust, ty } if ty.is_copy_or_optional_copy() => {
@@ -1354,6 +1361,31 @@ impl<'m> Behaviour<'m> {
             }
         };
         match effect {
+            Effect::When { condition, then } => {
+                self.lookups.borrow_mut().clear();
+                let joined = self.joined(condition, Ctx::Event, "", true);
+                let mut out = String::new();
+                for (lookup, binding) in self.lookups.borrow().iter() {
+                    out.push_str(&assign(8, &format!("let {binding}"), lookup));
+                    out.push('\n');
+                }
+                match &joined {
+                    Joined::Test(test) => {
+                        let head = format!("        if {test} {{");
+                        if width(&head) <= MAX_WIDTH && chain_parts(test).len() < 3 {
+                            out.push_str(&head);
+                        } else {
+                            out.push_str(&assign(8, "let applies", test));
+                            out.push_str("\n        if applies {");
+                        }
+                    }
+                    Joined::Op(..) => out.push_str(&if_joined(&joined)),
+                }
+                out.push('\n');
+                out.push_str(&self.effect_at(then, 12));
+                out.push_str("\n        }");
+                out
+            }
             Effect::Adds { store, fields } => {
                 let entity = self.model.store_entity(*store);
                 let values: Vec<(String, String)> =
@@ -1369,7 +1401,7 @@ impl<'m> Behaviour<'m> {
             } => {
                 let b = self.binding(*store);
                 let lookup = format!(
-                    "        if let Some({b}) = state.{}.get_mut({}) {{",
+                    "{pad}if let Some({b}) = state.{}.get_mut({}) {{",
                     self.store_field(*store),
                     self.key_ref(key, Ctx::Event)
                 );
@@ -1393,23 +1425,23 @@ impl<'m> Behaviour<'m> {
                     );
                 let set = match value {
                     Expr::Input { rust, ty } if !ty.is_copy() && !wrap => {
-                        format!("            {b}.{field}.clone_from(&event.{rust});")
+                        format!("{pad}    {b}.{field}.clone_from(&event.{rust});")
                     }
                     Expr::Literal { .. } => {
                         let ty = field_ty.unwrap_or_else(|| value.ty().clone());
                         let Expr::Literal { value, .. } = value else {
                             unreachable!("matched a literal")
                         };
-                        assign(12, &format!("{b}.{field}"), &literal(value, &ty))
+                        assign(at + 4, &format!("{b}.{field}"), &literal(value, &ty))
                     }
                     other if wrap => assign(
-                        12,
+                        at + 4,
                         &format!("{b}.{field}"),
                         &format!("Some({})", owned(other)),
                     ),
-                    other => assign(12, &format!("{b}.{field}"), &owned(other)),
+                    other => assign(at + 4, &format!("{b}.{field}"), &owned(other)),
                 };
-                format!("{lookup}\n{set}\n        }}")
+                format!("{lookup}\n{set}\n{pad}}}")
             }
             Effect::Changes {
                 store,
@@ -1464,18 +1496,18 @@ impl<'m> Behaviour<'m> {
                     );
                 match value {
                     Expr::Input { rust, ty } if !ty.is_copy() && !wrap => {
-                        format!("        state.{field}.clone_from(&event.{rust});")
+                        format!("{pad}state.{field}.clone_from(&event.{rust});")
                     }
                     Expr::Literal { value, ty } => {
                         let ty = field_ty.unwrap_or_else(|| ty.clone());
-                        assign(8, &format!("state.{field}"), &literal(value, &ty))
+                        assign(at, &format!("state.{field}"), &literal(value, &ty))
                     }
                     other if wrap => assign(
-                        8,
+                        at,
                         &format!("state.{field}"),
                         &format!("Some({})", owned(other)),
                     ),
-                    other => assign(8, &format!("state.{field}"), &owned(other)),
+                    other => assign(at, &format!("state.{field}"), &owned(other)),
                 }
             }
             Effect::ChangesOwn {
@@ -1506,7 +1538,7 @@ impl<'m> Behaviour<'m> {
                 }
             }
             Effect::Removes { store, key } => format!(
-                "        state.{}.remove({});",
+                "{pad}state.{}.remove({});",
                 self.store_field(*store),
                 self.key_ref(key, Ctx::Event)
             ),

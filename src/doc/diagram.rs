@@ -68,6 +68,10 @@ fn graph(model: &Model) -> Graph {
     for (i, event) in model.events.iter().enumerate() {
         let mut touched = Vec::new();
         for effect in event.effects.iter().flatten() {
+            let effect = match effect {
+                Effect::When { then, .. } => then,
+                plain => plain,
+            };
             let store = match effect {
                 Effect::Adds { store, .. }
                 | Effect::Sets { store, .. }
@@ -75,7 +79,9 @@ fn graph(model: &Model) -> Graph {
                 | Effect::Removes { store, .. }
                 | Effect::RemovesEach { store, .. } => *store,
                 // The model's own record is not an entity of the diagram.
-                Effect::SetsOwn { .. } | Effect::ChangesOwn { .. } => continue,
+                Effect::SetsOwn { .. } | Effect::ChangesOwn { .. } | Effect::When { .. } => {
+                    continue
+                }
             };
             if !touched.contains(&store) {
                 touched.push(store);

@@ -668,11 +668,25 @@ impl<'s> World<'s> {
         };
         let fields = named(&e.fields, values);
         for effect in effects {
+            self.apply(model, effect, &fields)?;
+        }
+        Ok(())
+    }
+
+    /// Applies one effect of an event whose fields are `fields`.
+    fn apply(&mut self, model: usize, effect: &Effect, fields: &[(String, Value)]) -> Ev<()> {
+        let m = self.model(model);
+        {
             let scope = Scope {
-                inputs: &fields,
+                inputs: fields,
                 item: None,
             };
             match effect {
+                Effect::When { condition, then } => {
+                    if self.holds(model, condition, &scope)? == Some(true) {
+                        self.apply(model, then, fields)?;
+                    }
+                }
                 Effect::Adds { store, fields } => {
                     let entity = fields
                         .iter()
@@ -744,11 +758,10 @@ impl<'s> World<'s> {
                     self.states[model][*store].retain(|e| e.first() != Some(&key));
                 }
                 Effect::RemovesEach { store, keys } => {
-                    let Value::List(keys) = self.eval(model, keys, &scope)? else {
-                        continue;
-                    };
-                    self.states[model][*store]
-                        .retain(|e| !e.first().is_some_and(|k| keys.contains(k)));
+                    if let Value::List(keys) = self.eval(model, keys, &scope)? {
+                        self.states[model][*store]
+                            .retain(|e| !e.first().is_some_and(|k| keys.contains(k)));
+                    }
                 }
             }
         }

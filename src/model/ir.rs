@@ -748,6 +748,15 @@ pub enum Effect {
         /// Up or down.
         increase: bool,
     },
+    /// `<effect> if <condition>`: a `sets` or a `removes` that applies
+    /// only when the condition holds, as the event is accepted (read over
+    /// the event's fields and what the model holds then).
+    When {
+        /// The condition.
+        condition: Condition,
+        /// The effect.
+        then: Box<Effect>,
+    },
     /// `removes <Entity> [key]`
     Removes {
         /// The store.

@@ -322,6 +322,10 @@ impl Scope<'_> {
 
     fn effect(&self, effect: &Effect) -> Result<(), String> {
         match effect {
+            Effect::When { condition, then } => {
+                self.condition(condition)?;
+                self.effect(then)
+            }
             Effect::Adds { store, fields } if *store == self.store => match fields.first() {
                 Some((_, key)) if self.is_key(key) => Ok(()),
                 _ => Err(format!("a {} by another key", self.entity)),

@@ -630,6 +630,8 @@ pub struct Effect {
     /// Whether it changes a field of the model's `State:` (a `sets` or
     /// `increases` without `of <Entity> [key]`).
     pub own: bool,
+    /// `if <condition>`: it applies only when this holds.
+    pub when: Option<Condition>,
     /// The whole item.
     pub span: Span,
 }

@@ -1361,6 +1361,11 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
             Clause::Source { field, from, span }
         }
         _ => {
+            let when = pair
+                .clone()
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::condition)
+                .map(|c| condition(c, offset));
             let inner = first(pair);
             let rule = inner.as_rule();
             let mut names = Vec::new();
@@ -1409,6 +1414,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 entity,
                 key,
                 own,
+                when,
                 span,
             })
         }

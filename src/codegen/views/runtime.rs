@@ -196,7 +196,19 @@ impl RuntimeModel {
                 use sha2::{Digest as _, Sha256};
                 // Debug output: any change to the entities, the events or
                 // their effects gives another shape.
-                let described = format!("{:?}", (&m.state, &m.entities, &m.events, &m.own));
+                // What a refused command is told changes no shape.
+                let mut entities = m.entities.clone();
+                let mut events = m.events.clone();
+                let mut own = m.own.clone();
+                let fields = entities
+                    .iter_mut()
+                    .flat_map(|e| &mut e.fields)
+                    .chain(events.iter_mut().flat_map(|e| &mut e.fields))
+                    .chain(own.iter_mut().map(|o| &mut o.field));
+                for field in fields {
+                    field.said.clear();
+                }
+                let described = format!("{:?}", (&m.state, &entities, &events, &own));
                 let hash = Sha256::digest(described.as_bytes());
                 hash[..8].iter().map(|b| format!("{b:02x}")).collect()
             },

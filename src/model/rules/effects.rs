@@ -198,7 +198,51 @@ impl Pass<'_> {
         scope: Scope<'_>,
     ) -> Result<Option<Effect>, ()> {
         if effect.kind == ast::EffectKind::Nothing {
+            if let Some(condition) = &effect.when {
+                self.out.push(
+                    err(
+                        codes::UNKNOWN_IN_RULE,
+                        "`changes nothing` has no condition to apply under",
+                        condition.span(),
+                        "a condition on nothing",
+                    )
+                    .with_help("leave out `if …`, or make it the condition of an effect that changes something"),
+                );
+                return Err(());
+            }
             return Ok(None);
+        }
+        if let Some(condition) = &effect.when {
+            let plain = ast::Effect {
+                when: None,
+                ..effect.clone()
+            };
+            let conditional = matches!(
+                plain.kind,
+                ast::EffectKind::Sets(..) | ast::EffectKind::Removes
+            );
+            if !conditional {
+                self.out.push(
+                    err(
+                        codes::UNKNOWN_IN_RULE,
+                        "only `sets` and `removes` apply under a condition",
+                        condition.span(),
+                        "a condition on this effect",
+                    )
+                    .with_help("an `adds`, `increases`, `decreases` or `removes each` applies to every event: give the condition to a `sets` or `removes`, or accept the action as another event"),
+                );
+                return Err(());
+            }
+            let inner = self.effect(&plain, scope)?;
+            let resolved = self.condition(condition, scope)?;
+            if let Some(found) = super::logic::check(condition, true) {
+                self.out.push(found);
+                return Err(());
+            }
+            return Ok(inner.map(|effect| Effect::When {
+                condition: resolved,
+                then: Box::new(effect),
+            }));
         }
         if effect.own {
             return self.own_effect(effect, scope).map(Some);
