@@ -369,15 +369,23 @@ impl ModelView {
                             " {}",
                         );
                     }
+                    let body = behaviour.accepting(effects);
+                    // Effects that only write values the spec gives read
+                    // nothing of the event.
+                    let name = if mentions(&body, "event") {
+                        "event"
+                    } else {
+                        "_event"
+                    };
                     provided(
                         &signature(
                             4,
                             &event.method,
-                            &["&mut self".into(), format!("event: &{}", event.rust)],
+                            &["&mut self".into(), format!("{name}: &{}", event.rust)],
                             None,
                             ";",
                         ),
-                        &behaviour.accepting(effects),
+                        &body,
                     )
                 }),
             })
@@ -850,6 +858,19 @@ fn served_proposal(
         ),
         provided,
     }
+}
+
+/// Whether `code` names `word` as a whole word.
+fn mentions(code: &str, word: &str) -> bool {
+    let part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        let before = code[..at].chars().next_back().is_none_or(|c| !part(c));
+        let after = code[at + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !part(c));
+        before && after
+    })
 }
 
 fn validates(command: &ir::Command) -> bool {
