@@ -174,6 +174,9 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
                 .map(|f| format!("`{}` ({})", f.term, f.ty.spec()))
                 .collect();
             let _ = writeln!(md, "- **{}**: {}", entity.name, fields.join(", "));
+            if !entity.docs.is_empty() {
+                let _ = writeln!(md, "  {}", entity.docs.join(" "));
+            }
         }
         md.push('\n');
     }
@@ -204,10 +207,10 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
     if !model.queries.is_empty() {
         md.push_str("### Queries\n\n");
         for query in &model.queries {
-            let how = if query.derived.is_some() {
-                "generated"
-            } else {
-                "written by hand"
+            let how = match (&query.definition, &query.derived) {
+                (Some(definition), _) => format!("`= {definition}`"),
+                (None, Some(_)) => "by convention".to_string(),
+                (None, None) => "written by hand".to_string(),
             };
             let _ = writeln!(
                 md,
@@ -215,6 +218,9 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
                 query.spec_line,
                 query.returns.spec()
             );
+            if !query.docs.is_empty() {
+                let _ = writeln!(md, "  {}", query.docs.join(" "));
+            }
         }
         md.push('\n');
     }

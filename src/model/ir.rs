@@ -309,6 +309,8 @@ pub struct Query {
     /// How it is answered from the state, when the spec says so (or a
     /// convention does); `None` when it is written by hand.
     pub derived: Option<Derived>,
+    /// Its definition as the spec writes it after `=`, if it has one.
+    pub definition: Option<String>,
 }
 
 /// A query answered from the state.

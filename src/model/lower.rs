@@ -303,6 +303,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 returns_inferred,
                 docs: query.docs.clone(),
                 derived: None,
+                definition: query.body.as_ref().map(super::rules::definition_text),
             });
         }
 

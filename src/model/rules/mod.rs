@@ -25,6 +25,7 @@ mod terms;
 mod text;
 
 pub(super) use terms::literal;
+pub(super) use text::definition_text;
 
 /// Runs every rule pass over a lowered model. Returns `false` when it
 /// reported an error.

@@ -4,7 +4,7 @@ use crate::model::ir::{self};
 use crate::model::names;
 use crate::syntax::ast;
 
-pub(super) fn operand_text(operand: &ast::Operand) -> String {
+pub(crate) fn operand_text(operand: &ast::Operand) -> String {
     let list = |names: &[ast::Ident]| names::bracket(names.iter().map(|n| n.text.as_str()));
     match operand {
         ast::Operand::Value(value) => value_text(value),
@@ -38,7 +38,7 @@ pub(super) fn value_text(value: &ast::Value) -> String {
 }
 
 /// A condition as the spec writes it.
-pub(super) fn condition_text(condition: &ast::Condition) -> String {
+pub(crate) fn condition_text(condition: &ast::Condition) -> String {
     match condition {
         ast::Condition::Holds(o) => operand_text(o),
         ast::Condition::Not(o, _) => format!("not {}", operand_text(o)),
@@ -66,6 +66,26 @@ pub(super) fn source_text(source: &ast::FieldSource) -> String {
         ast::FieldSource::IdsOf(o, _) => format!("ids of {}", operand_text(o)),
         ast::FieldSource::Sum(sum) => sum_text(sum),
     }
+}
+
+/// A derived query's definition as the spec writes it, after `=`.
+pub(crate) fn definition_text(body: &ast::QueryBody) -> String {
+    if let Some(field_of) = &body.field_of {
+        return operand_text(field_of);
+    }
+    let mut text = String::new();
+    if body.count {
+        text.push_str("count of ");
+    }
+    if let Some(summed) = &body.sum {
+        text.push_str(&format!("sum of {} of ", summed.text));
+    }
+    text.push_str(&body.plural.text);
+    if let Some(filter) = &body.filter {
+        text.push_str(" where ");
+        text.push_str(&condition_text(filter));
+    }
+    text
 }
 
 pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> String {
