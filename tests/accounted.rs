@@ -26,6 +26,7 @@ fn specs() -> Vec<(String, String)> {
         "asked-defaults",
         "parcels",
         "ledger",
+        "shop",
     ] {
         let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((

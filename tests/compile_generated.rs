@@ -193,8 +193,11 @@ const JOINED_CONDITIONS: &str = include_str!("fixtures/rules/parcels.ddd");
 /// entities read and parentheses.
 const ARITHMETIC: &str = include_str!("fixtures/rules/ledger.ddd");
 
+/// A model that is its own record and holds entities too.
+const RECORD_AND_ENTITIES: &str = include_str!("fixtures/rules/shop.ddd");
+
 /// The crates of this test.
-const CRATES: [&str; 9] = [
+const CRATES: [&str; 10] = [
     "shipping",
     "permits",
     "odd",
@@ -204,6 +207,7 @@ const CRATES: [&str; 9] = [
     "borrowers",
     "parcels",
     "ledger",
+    "shop",
 ];
 
 #[test]
@@ -219,6 +223,7 @@ fn unseen_specs_build_into_clean_crates() {
     build(OPTIONAL_AGAINST_INNER, "borrowers", workspace);
     build(JOINED_CONDITIONS, "parcels", workspace);
     build(ARITHMETIC, "ledger", workspace);
+    build(RECORD_AND_ENTITIES, "shop", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
     common::make_workspace(workspace, &CRATES);

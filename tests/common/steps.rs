@@ -295,6 +295,7 @@ pub fn rule_specs() -> Vec<(String, String)> {
         "asked-defaults",
         "parcels",
         "ledger",
+        "shop",
     ] {
         let path = super::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));

@@ -560,10 +560,12 @@ impl ModelView {
                     .own
                     .iter()
                     .map(|o| {
-                        (
-                            o.field.rust.clone(),
-                            super::super::behaviour::literal(&o.initial, &o.field.ty),
-                        )
+                        let value = match &o.initial {
+                            ir::Literal::Text(t) if t.is_empty() => "String::new()".to_string(),
+                            ir::Literal::List(items) if items.is_empty() => "Vec::new()".to_string(),
+                            initial => super::super::behaviour::literal(initial, &o.field.ty),
+                        };
+                        (o.field.rust.clone(), value)
                     })
                     .collect();
                 values.extend(
