@@ -27,6 +27,7 @@ fn specs() -> Vec<(String, String)> {
         "parcels",
         "ledger",
         "shop",
+        "lifecycle",
     ] {
         let path = common::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((
@@ -89,6 +90,13 @@ fn every_rule_line_is_in_the_model_and_explained() {
                     .iter()
                     .filter_map(|c| match c {
                         Clause::Guard { span, .. } => Some(line_of(*span)),
+                        // A move is refused unless the lifecycle allows it:
+                        // a guard of its own.
+                        Clause::Effect(effect)
+                            if matches!(effect.kind, esgen::syntax::ast::EffectKind::Moves(_)) =>
+                        {
+                            Some(line_of(effect.span))
+                        }
                         _ => None,
                     })
                     .collect();

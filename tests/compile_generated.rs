@@ -196,8 +196,11 @@ const ARITHMETIC: &str = include_str!("fixtures/rules/ledger.ddd");
 /// A model that is its own record and holds entities too.
 const RECORD_AND_ENTITIES: &str = include_str!("fixtures/rules/shop.ddd");
 
+/// A lifecycle, each action moving a parcel one step.
+const LIFECYCLE: &str = include_str!("fixtures/rules/lifecycle.ddd");
+
 /// The crates of this test.
-const CRATES: [&str; 10] = [
+const CRATES: [&str; 11] = [
     "shipping",
     "permits",
     "odd",
@@ -208,6 +211,7 @@ const CRATES: [&str; 10] = [
     "parcels",
     "ledger",
     "shop",
+    "lifecycle",
 ];
 
 #[test]
@@ -224,6 +228,7 @@ fn unseen_specs_build_into_clean_crates() {
     build(JOINED_CONDITIONS, "parcels", workspace);
     build(ARITHMETIC, "ledger", workspace);
     build(RECORD_AND_ENTITIES, "shop", workspace);
+    build(LIFECYCLE, "lifecycle", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
     common::make_workspace(workspace, &CRATES);

@@ -273,6 +273,29 @@ pub fn svg(model: &Model) -> String {
 }
 
 /// The model's diagram in Mermaid, for Markdown viewers that draw it.
+/// A choice's lifecycle as a Mermaid `stateDiagram`: its first value
+/// (or its default) where it starts, each move an arrow.
+pub fn lifecycle(choice: &crate::model::ir::Choice) -> String {
+    let id = |word: &str| word.replace('-', "_");
+    let mut out = String::from("stateDiagram-v2\n");
+    for (word, _) in &choice.values {
+        if word.contains('-') {
+            out.push_str(&format!("  state \"{word}\" as {}\n", id(word)));
+        }
+    }
+    let start = choice
+        .default
+        .and_then(|d| choice.values.get(d))
+        .or_else(|| choice.values.first());
+    if let Some((word, _)) = start {
+        out.push_str(&format!("  [*] --> {}\n", id(word)));
+    }
+    for (from, to) in &choice.moves {
+        out.push_str(&format!("  {} --> {}\n", id(from), id(to)));
+    }
+    out
+}
+
 pub fn mermaid(model: &Model) -> String {
     let graph = graph(model);
     let prefixes = ["c", "e", "s", "q"];

@@ -119,6 +119,14 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
             diagram::mermaid(model)
         );
     }
+    for choice in model.choices.iter().filter(|c| !c.moves.is_empty()) {
+        let _ = writeln!(
+            md,
+            "### The life of `{}`\n\n```mermaid\n{}```\n",
+            choice.term,
+            diagram::lifecycle(choice)
+        );
+    }
     if !model.own.is_empty() {
         let fields: Vec<String> = model
             .own

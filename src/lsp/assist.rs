@@ -85,6 +85,7 @@ pub fn completion(
             ("increases ", "the event increases a number"),
             ("decreases ", "the event decreases a number"),
             ("removes ", "the event removes an entity"),
+            ("moves ", "the event moves an entity along its lifecycle"),
             ("removes each ", "the event removes entities"),
             ("changes nothing", "the event changes nothing"),
             ("given ", "an event the scenario starts from"),

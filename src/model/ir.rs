@@ -240,6 +240,9 @@ pub struct Choice {
     pub default: Option<usize>,
     /// Documentation from the spec.
     pub docs: Vec<String>,
+    /// `moves a -> b, …`: its lifecycle, each move (from, to) as written;
+    /// empty when it declares none.
+    pub moves: Vec<(String, String)>,
 }
 
 /// A field of a struct, or a parameter: a term with its Rust name.

@@ -591,6 +591,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 values: variants,
                 default: None,
                 docs: term.docs.clone(),
+                moves: Vec::new(),
             });
         }
         choices

@@ -275,6 +275,8 @@ pub enum ConstraintKind {
     Between(Number, Number),
     /// `default <value>`
     Default(Value),
+    /// `moves a -> b | c, …`: each move a value may make (from, to).
+    Moves(Vec<(Ident, Ident)>),
 }
 
 /// A constraint with where it is written.
@@ -615,6 +617,8 @@ pub enum EffectKind {
     RemovesEach,
     /// `changes nothing`
     Nothing,
+    /// `moves <Entity> [key] to <value>`
+    Moves(Ident),
 }
 
 /// An effect line.

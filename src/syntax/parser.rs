@@ -919,6 +919,23 @@ fn constraint(pair: Pair<'_, Rule>, offset: usize) -> Constraint {
             let low = next();
             ConstraintKind::Between(low, next())
         }
+        Rule::moves_decl => {
+            let mut edges = Vec::new();
+            for chain in inner.into_inner() {
+                let groups: Vec<Vec<Ident>> = chain
+                    .into_inner()
+                    .map(|states| states.into_inner().map(|n| ident(n, offset)).collect())
+                    .collect();
+                for pair in groups.windows(2) {
+                    for from in &pair[0] {
+                        for to in &pair[1] {
+                            edges.push((from.clone(), to.clone()));
+                        }
+                    }
+                }
+            }
+            ConstraintKind::Moves(edges)
+        }
         _ => ConstraintKind::Default(value(first(inner), offset)),
     };
     Constraint { kind, said, span }
@@ -1392,6 +1409,10 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 Rule::removes => (EffectKind::Removes, names.pop().unwrap_or(blank)),
                 Rule::removes_each => (EffectKind::RemovesEach, names.pop().unwrap_or(blank)),
                 Rule::no_change => (EffectKind::Nothing, blank),
+                Rule::moves => {
+                    let to = names.pop().unwrap_or(blank.clone());
+                    (EffectKind::Moves(to), names.pop().unwrap_or(blank))
+                }
                 _ => {
                     own = names.len() == 1;
                     let mut names = names.into_iter();

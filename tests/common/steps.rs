@@ -296,6 +296,7 @@ pub fn rule_specs() -> Vec<(String, String)> {
         "parcels",
         "ledger",
         "shop",
+        "lifecycle",
     ] {
         let path = super::root().join(format!("tests/fixtures/rules/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));

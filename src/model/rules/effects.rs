@@ -43,6 +43,9 @@ impl Pass<'_> {
                     Ok(None) => {}
                     Err(()) => ok = false,
                 }
+                if let (true, ast::EffectKind::Moves(to)) = (ok, &line.kind) {
+                    ok &= self.move_guard(action, line, to).is_ok();
+                }
             }
             if !ok {
                 continue;
@@ -80,6 +83,141 @@ impl Pass<'_> {
                 }
             }
         }
+    }
+
+    /// The lifecycle field of `entity` whose choice has the value `to`:
+    /// (the field, its choice's index).
+    fn lifecycle_field(&self, entity: &ir::Entity, to: &str) -> Vec<(ir::Field, usize)> {
+        entity
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let Type::Choice(rust) = &f.ty else {
+                    return None;
+                };
+                let at = self.model.choices.iter().position(|c| c.rust == *rust)?;
+                let choice = &self.model.choices[at];
+                (!choice.moves.is_empty() && choice.values.iter().any(|(w, _)| w == to))
+                    .then(|| (f.clone(), at))
+            })
+            .collect()
+    }
+
+    /// `moves <Entity> [key] to <value>`: the guard that refuses the
+    /// command unless the entity's lifecycle field may move to the value
+    /// now, put after the action's own guards.
+    fn move_guard(
+        &mut self,
+        action: &ast::Action,
+        line: &ast::Effect,
+        to: &ast::Ident,
+    ) -> Result<(), ()> {
+        let Some(c) = self
+            .model
+            .commands
+            .iter()
+            .position(|c| c.name == action.command.text)
+        else {
+            return Err(());
+        };
+        let store = self.store_of(&line.entity).ok_or(())?;
+        let entity = self.model.store_entity(store).clone();
+        let Some((field, choice)) = self.lifecycle_field(&entity, &to.text).into_iter().next()
+        else {
+            return Err(());
+        };
+        let params = self.model.commands[c].params.clone();
+        let key = self.key(store, &line.key, Scope::Command(&params), line.span)?;
+        let Expr::Input { rust: key_rust, .. } = &key else {
+            return Err(());
+        };
+        let key_rust = key_rust.clone();
+        let choice = self.model.choices[choice].clone();
+        let from: Vec<&String> = choice
+            .moves
+            .iter()
+            .filter(|(_, t)| *t == to.text)
+            .map(|(f, _)| f)
+            .collect();
+        if from.is_empty() {
+            self.out.push(
+                err(
+                    codes::NOT_IN_CHOICE,
+                    format!("no move of `{}` leads to `{}`", choice.term, to.text),
+                    to.span,
+                    "nothing moves here",
+                )
+                .with_help(format!(
+                    "add a move to `{}` to the term's `moves`, e.g. `moves … -> {}`",
+                    to.text, to.text
+                )),
+            );
+            return Err(());
+        }
+        let test = |value: &str| {
+            let variant = choice
+                .values
+                .iter()
+                .find(|(w, _)| w == value)
+                .map_or_else(String::new, |(_, v)| v.clone());
+            ir::Condition::Compare {
+                left: Expr::FieldOf {
+                    store,
+                    field: field.rust.clone(),
+                    key: Box::new(key.clone()),
+                    ty: field.ty.clone(),
+                },
+                cmp: ir::Cmp::Eq,
+                right: Expr::Literal {
+                    value: Literal::Choice(choice.rust.clone(), variant, value.to_string()),
+                    ty: field.ty.clone(),
+                },
+            }
+        };
+        let condition = match from.as_slice() {
+            [one] => test(one),
+            many => ir::Condition::Any {
+                parts: many.iter().map(|v| test(v)).collect(),
+            },
+        };
+        let word = crate::model::names::kebab(&entity.name);
+        let allowed = match from.as_slice() {
+            [one] => format!("`{one}`"),
+            many => {
+                let (last, rest) = many.split_last().unwrap_or((&many[0], &[]));
+                format!(
+                    "{} or `{last}`",
+                    rest.iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        };
+        let spec_line = super::text::effect_text(line, &self.model.entities);
+        let command = &mut self.model.commands[c];
+        let mut rule = format!("{}/moves-{word}-to-{}", command.name, to.text);
+        let mut n = 2;
+        while command.guards.iter().any(|g| g.rule == rule) {
+            rule = format!("{}/moves-{word}-to-{}-{n}", command.name, to.text);
+            n += 1;
+        }
+        command.guards.push(ir::Guard {
+            rule,
+            unless: true,
+            condition,
+            message: vec![
+                ir::MessagePart::Text(format!("{word} ")),
+                ir::MessagePart::Param(key_rust),
+                ir::MessagePart::Text(format!(
+                    " cannot move to `{}`: it moves there only from {allowed}",
+                    to.text
+                )),
+            ],
+            kind: ir::RejectionKind::Refused,
+            spec_line,
+        });
+        Ok(())
     }
 
     /// `sets <field> to <value>`, `increases|decreases <field> by
@@ -302,6 +440,49 @@ impl Pass<'_> {
             Ok(expr)
         };
         Ok(Some(match &effect.kind {
+            ast::EffectKind::Moves(to) => {
+                let fields = self.lifecycle_field(&entity, &to.text);
+                let Some((f, choice)) = fields.first().cloned() else {
+                    self.out.push(
+                        err(
+                            codes::NOT_IN_CHOICE,
+                            format!("`{}` has no lifecycle with the value `{}`", entity.name, to.text),
+                            to.span,
+                            "no field moves to this",
+                        )
+                        .with_help("give a choice field of the entity its moves in `Terms:`: `- status: one of [a b], moves a -> b`"),
+                    );
+                    return Err(());
+                };
+                if fields.len() > 1 {
+                    self.out.push(
+                        err(
+                            codes::NOT_IN_CHOICE,
+                            format!("two fields of `{}` may move to `{}`", entity.name, to.text),
+                            to.span,
+                            "which one?",
+                        )
+                        .with_help("write `sets <field> of <Entity> [key] to <value>` for the one you mean"),
+                    );
+                    return Err(());
+                }
+                let key = self.key(store, &effect.key, scope, effect.span)?;
+                let variant = self.model.choices[choice]
+                    .values
+                    .iter()
+                    .find(|(w, _)| *w == to.text)
+                    .map_or_else(String::new, |(_, v)| v.clone());
+                let rust = self.model.choices[choice].rust.clone();
+                Effect::Sets {
+                    store,
+                    key,
+                    field: f.rust,
+                    value: Expr::Literal {
+                        value: Literal::Choice(rust, variant, to.text.clone()),
+                        ty: f.ty,
+                    },
+                }
+            }
             ast::EffectKind::Adds => {
                 let mut fields = Vec::new();
                 let mut ok = true;

@@ -9,6 +9,57 @@ use crate::syntax::ast;
 use std::collections::HashMap;
 
 impl Pass<'_> {
+    /// `moves a -> b, …` on a choice term: each value one of its own,
+    /// recorded on the choice.
+    fn lifecycle(&mut self, term: &str, ty: &Type, edges: &[(ast::Ident, ast::Ident)], span: Span) {
+        let Some(at) = self.model.choices.iter().position(|c| c.term == term) else {
+            self.out.push(
+                err(
+                    codes::CONSTRAINT_MISFIT,
+                    format!("`moves` is a lifecycle of a choice, and `{term}` is a `{}`", ty.spec()),
+                    span,
+                    "not a choice",
+                )
+                .with_help("declare the term as a choice with its values, `one of [a b c]`, then its moves"),
+            );
+            return;
+        };
+        let values: Vec<String> = self.model.choices[at]
+            .values
+            .iter()
+            .map(|(w, _)| w.clone())
+            .collect();
+        let mut moves = Vec::new();
+        for (from, to) in edges {
+            for state in [from, to] {
+                if !values.contains(&state.text) {
+                    let help = match crate::diagnostics::did_you_mean(
+                        &state.text,
+                        values.iter().map(String::as_str),
+                    ) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("`{term}` is one of: {}", values.join(", ")),
+                    };
+                    self.out.push(
+                        err(
+                            codes::NOT_IN_CHOICE,
+                            format!("`{}` is not a value of `{term}`", state.text),
+                            state.span,
+                            "not one of its values",
+                        )
+                        .with_help(help),
+                    );
+                    return;
+                }
+            }
+            let edge = (from.text.clone(), to.text.clone());
+            if !moves.contains(&edge) {
+                moves.push(edge);
+            }
+        }
+        self.model.choices[at].moves = moves;
+    }
+
     /// Constraints and defaults: checked against each term's type; terms
     /// typed by convention (`new-text`) take their base term's; every
     /// field gets its term's.
@@ -28,6 +79,9 @@ impl Pass<'_> {
             let mut said = Vec::new();
             for constraint in &term.constraints {
                 match &constraint.kind {
+                    ast::ConstraintKind::Moves(edges) => {
+                        self.lifecycle(&term.name.text, &ty, edges, constraint.span);
+                    }
                     ast::ConstraintKind::Default(value) => {
                         default = self.literal(value, &ty);
                         if let Some((_, span)) = &constraint.said {
@@ -147,6 +201,7 @@ impl Pass<'_> {
             }
         };
         match kind {
+            ast::ConstraintKind::Moves(_) => None,
             ast::ConstraintKind::NotBlank if *ty == Type::Text => Some(Check::NotBlank),
             ast::ConstraintKind::NotBlank => misfit(self, "not blank", "text"),
             ast::ConstraintKind::MaxChars(n) if *ty == Type::Text => {
