@@ -1312,11 +1312,29 @@ impl<'m> Behaviour<'m> {
             Joined::Op(..) => out.push_str(&if_joined(&joined)),
         }
         out.push('\n');
-        let message = message(&guard.message);
+        // A field the message reads: through the guard's own lookup of its
+        // entity when it made one, and `nothing` when the entity is not held.
+        let field = |expr: &Expr| {
+            let Expr::FieldOf {
+                store, field, key, ..
+            } = expr
+            else {
+                return self.value(expr, Ctx::Command, "");
+            };
+            let lookup = self.command_lookup(*store, key);
+            let b = self.binding(*store);
+            let found = self.lookups.borrow();
+            let receiver = found
+                .iter()
+                .find(|(l, _)| *l == lookup)
+                .map_or(lookup.clone(), |(_, binding)| binding.clone());
+            format!("{receiver}.map_or(\"nothing\", |{b}| {b}.{field}.as_str())")
+        };
+        let message = message(&guard.message, &field);
         if guard
             .message
             .iter()
-            .any(|p| matches!(p, MessagePart::Param(_)))
+            .any(|p| matches!(p, MessagePart::Param(_) | MessagePart::Field(_)))
         {
             let args: Vec<String> = split_args(&message);
             out.push_str(&call(12, "let message = format!", &args, ";"));
@@ -1716,8 +1734,9 @@ fn reads_item(condition: &Condition) -> bool {
     reads
 }
 
-/// A guard's message: a string literal, or the arguments of `format!`.
-fn message(parts: &[MessagePart]) -> String {
+/// A guard's message: a string literal, or the arguments of `format!`;
+/// `field` renders what a [`MessagePart::Field`] reads.
+fn message(parts: &[MessagePart], field: &dyn Fn(&Expr) -> String) -> String {
     let mut text = String::new();
     let mut args = Vec::new();
     for part in parts {
@@ -1726,6 +1745,10 @@ fn message(parts: &[MessagePart]) -> String {
             MessagePart::Param(p) => {
                 text.push_str("{}");
                 args.push(format!("command.{p}"));
+            }
+            MessagePart::Field(expr) => {
+                text.push_str("{}");
+                args.push(field(expr));
             }
         }
     }

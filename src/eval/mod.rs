@@ -536,6 +536,10 @@ impl<'s> World<'s> {
                             .iter()
                             .find(|(name, _)| name == p)
                             .map_or_else(String::new, |(_, v)| v.display()),
+                        MessagePart::Field(expr) => match self.eval(model, expr, &scope) {
+                            Ok(Value::Nothing) | Err(_) => "nothing".to_string(),
+                            Ok(value) => value.display(),
+                        },
                     })
                     .collect();
                 return reject(guard.rule.clone(), guard.kind, message);

@@ -651,6 +651,10 @@ pub enum MessagePart {
     Text(String),
     /// `{term}`: the parameter's Rust name.
     Param(String),
+    /// A choice field of an entity the command reads, as the spec writes
+    /// its value (`nothing` when the entity is not held): what a refused
+    /// move is moving from.
+    Field(Expr),
 }
 
 /// `rejected if|unless <condition>: "<message>"`.

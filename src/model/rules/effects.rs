@@ -209,10 +209,14 @@ impl Pass<'_> {
             message: vec![
                 ir::MessagePart::Text(format!("{word} ")),
                 ir::MessagePart::Param(key_rust),
-                ir::MessagePart::Text(format!(
-                    " cannot move to `{}`: it moves there only from {allowed}",
-                    to.text
-                )),
+                ir::MessagePart::Text(" is `".to_string()),
+                ir::MessagePart::Field(Expr::FieldOf {
+                    store,
+                    field: field.rust.clone(),
+                    key: Box::new(key.clone()),
+                    ty: field.ty.clone(),
+                }),
+                ir::MessagePart::Text(format!("`: it moves to `{}` only from {allowed}", to.text)),
             ],
             kind: ir::RejectionKind::Refused,
             spec_line,

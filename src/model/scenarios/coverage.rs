@@ -160,7 +160,7 @@ fn matches(parts: &[MessagePart], message: &str) -> bool {
         Some((MessagePart::Text(text), rest)) => message
             .strip_prefix(text.as_str())
             .is_some_and(|after| matches(rest, after)),
-        Some((MessagePart::Param(_), rest)) => message
+        Some((MessagePart::Param(_) | MessagePart::Field(_), rest)) => message
             .char_indices()
             .map(|(i, _)| i)
             .chain([message.len()])
