@@ -1319,7 +1319,7 @@ impl<'m> Behaviour<'m> {
                 store, field, key, ..
             } = expr
             else {
-                return self.value(expr, Ctx::Command, "");
+                return format!("{}.as_str()", self.value(expr, Ctx::Command, ""));
             };
             let lookup = self.command_lookup(*store, key);
             let b = self.binding(*store);

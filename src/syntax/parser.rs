@@ -1410,6 +1410,7 @@ fn clause(pair: Pair<'_, Rule>, offset: usize) -> Clause {
                 Rule::removes_each => (EffectKind::RemovesEach, names.pop().unwrap_or(blank)),
                 Rule::no_change => (EffectKind::Nothing, blank),
                 Rule::moves => {
+                    own = names.len() == 1;
                     let to = names.pop().unwrap_or(blank.clone());
                     (EffectKind::Moves(to), names.pop().unwrap_or(blank))
                 }

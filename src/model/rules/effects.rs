@@ -87,9 +87,8 @@ impl Pass<'_> {
 
     /// The lifecycle field of `entity` whose choice has the value `to`:
     /// (the field, its choice's index).
-    fn lifecycle_field(&self, entity: &ir::Entity, to: &str) -> Vec<(ir::Field, usize)> {
-        entity
-            .fields
+    fn lifecycle_field(&self, fields: &[ir::Field], to: &str) -> Vec<(ir::Field, usize)> {
+        fields
             .iter()
             .filter_map(|f| {
                 let Type::Choice(rust) = &f.ty else {
@@ -120,18 +119,45 @@ impl Pass<'_> {
         else {
             return Err(());
         };
-        let store = self.store_of(&line.entity).ok_or(())?;
-        let entity = self.model.store_entity(store).clone();
-        let Some((field, choice)) = self.lifecycle_field(&entity, &to.text).into_iter().next()
-        else {
-            return Err(());
+        // The field moved, as the guard reads it, and how the message names
+        // its holder: (read, word, key parameter).
+        let (choice, read, word, key_rust) = if line.own {
+            let own: Vec<ir::Field> = self.model.own.iter().map(|o| o.field.clone()).collect();
+            let Some((field, choice)) = self.lifecycle_field(&own, &to.text).into_iter().next()
+            else {
+                return Err(());
+            };
+            let read = Expr::Own {
+                rust: field.rust.clone(),
+                ty: field.ty.clone(),
+            };
+            let word = crate::model::names::kebab(&self.model.name);
+            (choice, read, word, None)
+        } else {
+            let store = self.store_of(&line.entity).ok_or(())?;
+            let entity = self.model.store_entity(store).clone();
+            let Some((field, choice)) = self
+                .lifecycle_field(&entity.fields, &to.text)
+                .into_iter()
+                .next()
+            else {
+                return Err(());
+            };
+            let params = self.model.commands[c].params.clone();
+            let key = self.key(store, &line.key, Scope::Command(&params), line.span)?;
+            let Expr::Input { rust: key_rust, .. } = &key else {
+                return Err(());
+            };
+            let key_rust = key_rust.clone();
+            let read = Expr::FieldOf {
+                store,
+                field: field.rust.clone(),
+                key: Box::new(key),
+                ty: field.ty.clone(),
+            };
+            let word = crate::model::names::kebab(&entity.name);
+            (choice, read, word, Some(key_rust))
         };
-        let params = self.model.commands[c].params.clone();
-        let key = self.key(store, &line.key, Scope::Command(&params), line.span)?;
-        let Expr::Input { rust: key_rust, .. } = &key else {
-            return Err(());
-        };
-        let key_rust = key_rust.clone();
         let choice = self.model.choices[choice].clone();
         let from: Vec<&String> = choice
             .moves
@@ -161,16 +187,11 @@ impl Pass<'_> {
                 .find(|(w, _)| w == value)
                 .map_or_else(String::new, |(_, v)| v.clone());
             ir::Condition::Compare {
-                left: Expr::FieldOf {
-                    store,
-                    field: field.rust.clone(),
-                    key: Box::new(key.clone()),
-                    ty: field.ty.clone(),
-                },
+                left: read.clone(),
                 cmp: ir::Cmp::Eq,
                 right: Expr::Literal {
                     value: Literal::Choice(choice.rust.clone(), variant, value.to_string()),
-                    ty: field.ty.clone(),
+                    ty: read.ty().clone(),
                 },
             }
         };
@@ -180,7 +201,6 @@ impl Pass<'_> {
                 parts: many.iter().map(|v| test(v)).collect(),
             },
         };
-        let word = crate::model::names::kebab(&entity.name);
         let allowed = match from.as_slice() {
             [one] => format!("`{one}`"),
             many => {
@@ -196,28 +216,33 @@ impl Pass<'_> {
         };
         let spec_line = super::text::effect_text(line, &self.model.entities);
         let command = &mut self.model.commands[c];
-        let mut rule = format!("{}/moves-{word}-to-{}", command.name, to.text);
+        let moved = if line.own {
+            String::new()
+        } else {
+            format!("{word}-")
+        };
+        let mut rule = format!("{}/moves-{moved}to-{}", command.name, to.text);
         let mut n = 2;
         while command.guards.iter().any(|g| g.rule == rule) {
-            rule = format!("{}/moves-{word}-to-{}-{n}", command.name, to.text);
+            rule = format!("{}/moves-{moved}to-{}-{n}", command.name, to.text);
             n += 1;
         }
+        let mut message = vec![ir::MessagePart::Text(format!("{word} "))];
+        if let Some(key) = key_rust {
+            message.push(ir::MessagePart::Param(key));
+            message.push(ir::MessagePart::Text(" ".to_string()));
+        }
+        message.push(ir::MessagePart::Text("is `".to_string()));
+        message.push(ir::MessagePart::Field(read));
+        message.push(ir::MessagePart::Text(format!(
+            "`: it moves to `{}` only from {allowed}",
+            to.text
+        )));
         command.guards.push(ir::Guard {
             rule,
             unless: true,
             condition,
-            message: vec![
-                ir::MessagePart::Text(format!("{word} ")),
-                ir::MessagePart::Param(key_rust),
-                ir::MessagePart::Text(" is `".to_string()),
-                ir::MessagePart::Field(Expr::FieldOf {
-                    store,
-                    field: field.rust.clone(),
-                    key: Box::new(key.clone()),
-                    ty: field.ty.clone(),
-                }),
-                ir::MessagePart::Text(format!("`: it moves to `{}` only from {allowed}", to.text)),
-            ],
+            message,
             kind: ir::RejectionKind::Refused,
             spec_line,
         });
@@ -227,6 +252,41 @@ impl Pass<'_> {
     /// `sets <field> to <value>`, `increases|decreases <field> by
     /// <value>`: a field of the model's `State:`.
     fn own_effect(&mut self, effect: &ast::Effect, scope: Scope<'_>) -> Result<Effect, ()> {
+        if let ast::EffectKind::Moves(to) = &effect.kind {
+            let own: Vec<ir::Field> = self.model.own.iter().map(|o| o.field.clone()).collect();
+            let fields = self.lifecycle_field(&own, &to.text);
+            let [(f, choice)] = fields.as_slice() else {
+                let message = if fields.is_empty() {
+                    format!(
+                        "the model's own record has no lifecycle with the value `{}`",
+                        to.text
+                    )
+                } else {
+                    format!(
+                        "two fields of the model's own record may move to `{}`",
+                        to.text
+                    )
+                };
+                self.out.push(
+                    err(codes::NOT_IN_CHOICE, message, to.span, "no one field moves to this")
+                        .with_help("give one choice field of `State:` its moves in `Terms:`: `- status: one of [a b], moves a -> b`"),
+                );
+                return Err(());
+            };
+            let choice = &self.model.choices[*choice];
+            let variant = choice
+                .values
+                .iter()
+                .find(|(w, _)| *w == to.text)
+                .map_or_else(String::new, |(_, v)| v.clone());
+            return Ok(Effect::SetsOwn {
+                field: f.rust.clone(),
+                value: Expr::Literal {
+                    value: Literal::Choice(choice.rust.clone(), variant, to.text.clone()),
+                    ty: f.ty.clone(),
+                },
+            });
+        }
         let (field, value) = match &effect.kind {
             ast::EffectKind::Sets(field, value) => (field, value),
             ast::EffectKind::Changes { field, by, .. } => (field, by),
@@ -445,7 +505,7 @@ impl Pass<'_> {
         };
         Ok(Some(match &effect.kind {
             ast::EffectKind::Moves(to) => {
-                let fields = self.lifecycle_field(&entity, &to.text);
+                let fields = self.lifecycle_field(&entity.fields, &to.text);
                 let Some((f, choice)) = fields.first().cloned() else {
                     self.out.push(
                         err(

@@ -115,6 +115,7 @@ pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> Str
         ast::EffectKind::Removes => format!("removes {entity} {key}"),
         ast::EffectKind::RemovesEach => format!("removes each {entity} {key}"),
         ast::EffectKind::Nothing => "changes nothing".into(),
+        ast::EffectKind::Moves(to) if effect.own => format!("moves to {}", to.text),
         ast::EffectKind::Moves(to) => format!("moves {entity} {key} to {}", to.text),
     }
 }
