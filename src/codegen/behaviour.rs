@@ -1287,6 +1287,31 @@ impl<'m> Behaviour<'m> {
         call(indent, "return Err(Rejection::by_rule", &args, ");")
     }
 
+    /// The entity lookups `joined` made, hoisted into `let`s, then `if
+    /// <joined> {` at indentation 8 and a new line; a single test too long
+    /// for that line is first bound to `named`.
+    fn if_head(&self, joined: &Joined, named: &str) -> String {
+        let mut out = String::new();
+        for (lookup, binding) in self.lookups.borrow().iter() {
+            out.push_str(&assign(8, &format!("let {binding}"), lookup));
+            out.push('\n');
+        }
+        match joined {
+            Joined::Test(test) => {
+                let head = format!("        if {test} {{");
+                if width(&head) <= MAX_WIDTH && chain_parts(test).len() < 3 {
+                    out.push_str(&head);
+                } else {
+                    out.push_str(&assign(8, &format!("let {named}"), test));
+                    out.push_str(&format!("\n        if {named} {{"));
+                }
+            }
+            Joined::Op(..) => out.push_str(&if_joined(joined)),
+        }
+        out.push('\n');
+        out
+    }
+
     fn guard(&self, command: &crate::model::ir::Command, guard: &Guard) -> String {
         self.lookups.borrow_mut().clear();
         let asked = self.ask_services(command, guard.condition.exprs());
@@ -1295,23 +1320,7 @@ impl<'m> Behaviour<'m> {
         let mut out = format!("        // {}\n", super::rust::inert(&guard.spec_line));
         out.push_str(&asked);
         out.push_str(&computed);
-        for (lookup, binding) in self.lookups.borrow().iter() {
-            out.push_str(&assign(8, &format!("let {binding}"), lookup));
-            out.push('\n');
-        }
-        match &joined {
-            Joined::Test(condition) => {
-                let head = format!("        if {condition} {{");
-                if width(&head) <= MAX_WIDTH && chain_parts(condition).len() < 3 {
-                    out.push_str(&head);
-                } else {
-                    out.push_str(&assign(8, "let refused", condition));
-                    out.push_str("\n        if refused {");
-                }
-            }
-            Joined::Op(..) => out.push_str(&if_joined(&joined)),
-        }
-        out.push('\n');
+        out.push_str(&self.if_head(&joined, "refused"));
         // A field the message reads: through the guard's own lookup of its
         // entity when it made one, and `nothing` when the entity is not held.
         let field = |expr: &Expr| {
@@ -1382,24 +1391,7 @@ impl<'m> Behaviour<'m> {
             Effect::When { condition, then } => {
                 self.lookups.borrow_mut().clear();
                 let joined = self.joined(condition, Ctx::Event, "", true);
-                let mut out = String::new();
-                for (lookup, binding) in self.lookups.borrow().iter() {
-                    out.push_str(&assign(8, &format!("let {binding}"), lookup));
-                    out.push('\n');
-                }
-                match &joined {
-                    Joined::Test(test) => {
-                        let head = format!("        if {test} {{");
-                        if width(&head) <= MAX_WIDTH && chain_parts(test).len() < 3 {
-                            out.push_str(&head);
-                        } else {
-                            out.push_str(&assign(8, "let applies", test));
-                            out.push_str("\n        if applies {");
-                        }
-                    }
-                    Joined::Op(..) => out.push_str(&if_joined(&joined)),
-                }
-                out.push('\n');
+                let mut out = self.if_head(&joined, "applies");
                 out.push_str(&self.effect_at(then, 12));
                 out.push_str("\n        }");
                 out

@@ -188,6 +188,35 @@ impl<'s> World<'s> {
             .find(|e| e.first() == Some(key))
     }
 
+    /// The entities of a store a derived query's condition holds for, in
+    /// the order added (every one without a condition).
+    fn chosen(
+        &self,
+        model: usize,
+        store: usize,
+        filter: Option<&Condition>,
+        inputs: &[(String, Value)],
+    ) -> Ev<Vec<&Vec<Value>>> {
+        let entity = self.model(model).store_entity(store);
+        let mut chosen = Vec::new();
+        for e in self.store(model, store) {
+            let keep = match filter {
+                None => true,
+                Some(condition) => {
+                    let scope = Scope {
+                        inputs,
+                        item: Some((e, entity)),
+                    };
+                    self.holds(model, condition, &scope)? == Some(true)
+                }
+            };
+            if keep {
+                chosen.push(e);
+            }
+        }
+        Ok(chosen)
+    }
+
     // ------------------------------------------------------------ values
 
     fn eval(&self, model: usize, expr: &Expr, scope: &Scope<'_>) -> Ev<Value> {
@@ -420,42 +449,19 @@ impl<'s> World<'s> {
                     _ => crate::model::ir::Literal::Number("0".into()),
                 };
                 let mut total = Value::from_literal(&zero, ty);
-                for e in self.store(model, *store) {
-                    let keep = match filter {
-                        None => true,
-                        Some(condition) => {
-                            let scope = Scope {
-                                inputs: &inputs,
-                                item: Some((e, entity)),
-                            };
-                            self.holds(model, condition, &scope)? == Some(true)
-                        }
-                    };
-                    let value = at.and_then(|i| e.get(i));
-                    if let (true, Some(value)) = (keep, value) {
+                for e in self.chosen(model, *store, filter.as_ref(), &inputs)? {
+                    if let Some(value) = at.and_then(|i| e.get(i)) {
                         total = change(&total, value, true, true).unwrap_or(total);
                     }
                 }
                 Ok(total)
             }
             Derived::Select { store, filter } | Derived::Count { store, filter } => {
-                let entity = m.store_entity(*store);
-                let mut chosen = Vec::new();
-                for e in self.store(model, *store) {
-                    let keep = match filter {
-                        None => true,
-                        Some(condition) => {
-                            let scope = Scope {
-                                inputs: &inputs,
-                                item: Some((e, entity)),
-                            };
-                            self.holds(model, condition, &scope)? == Some(true)
-                        }
-                    };
-                    if keep {
-                        chosen.push(Value::Entity(e.clone()));
-                    }
-                }
+                let chosen: Vec<Value> = self
+                    .chosen(model, *store, filter.as_ref(), &inputs)?
+                    .into_iter()
+                    .map(|e| Value::Entity(e.clone()))
+                    .collect();
                 Ok(if matches!(derived, Derived::Count { .. }) {
                     Value::Integer(i64::try_from(chosen.len()).unwrap_or(i64::MAX))
                 } else {

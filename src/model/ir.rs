@@ -830,6 +830,16 @@ pub struct Command {
 }
 
 impl Command {
+    /// The indices `pick` finds in the expressions of the command's rules,
+    /// sorted, each once.
+    fn indices(&self, pick: impl Fn(&Expr) -> Option<usize>) -> Vec<usize> {
+        let mut found = Vec::new();
+        self.visit(&mut |e| found.extend(pick(e)));
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// Calls `f` on every expression of the command's rules (its guards'
     /// conditions and its event fields' sources) and inside them.
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
@@ -1143,29 +1153,19 @@ impl Model {
     /// The other models a command's rules ask, as indices into
     /// [`Model::asks`], in order.
     pub fn asks_of(&self, command: &Command) -> Vec<usize> {
-        let mut found = Vec::new();
-        command.visit(&mut |e| {
-            if let Expr::Asked { ask, .. } = e {
-                found.push(*ask);
-            }
-        });
-        found.sort_unstable();
-        found.dedup();
-        found
+        command.indices(|e| match e {
+            Expr::Asked { ask, .. } => Some(*ask),
+            _ => None,
+        })
     }
 
     /// The services outside the spec whose queries `command`'s rules ask,
     /// by index, in order.
     pub fn services_of(&self, command: &Command) -> Vec<usize> {
-        let mut found = Vec::new();
-        command.visit(&mut |e| {
-            if let Expr::Served { service, .. } = e {
-                found.push(*service);
-            }
-        });
-        found.sort_unstable();
-        found.dedup();
-        found
+        command.indices(|e| match e {
+            Expr::Served { service, .. } => Some(*service),
+            _ => None,
+        })
     }
 
     /// The rule by which proposing `command` is rejected as `unavailable`

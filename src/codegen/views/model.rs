@@ -480,6 +480,21 @@ impl ModelView {
         }
         let result = format!("Result<{rust}Event, Rejection>");
         let command_param = format!("command: impl Into<{rust}Command>");
+        // `propose` and `execute`: any command, every model and service the
+        // rules ask; a future when a service is asked.
+        let whole = |name: &str, receiver: &str| {
+            let mut params = vec![receiver.to_string(), command_param.clone()];
+            params.extend(asks_params(model));
+            if served {
+                params.push(services::services_param(model));
+            }
+            let returns = if served {
+                services::future_of(&result)
+            } else {
+                result.clone()
+            };
+            signature(4, name, &params, Some(&returns), " {")
+        };
 
         let state_name = format!("{rust}State");
         let mut keyed = Vec::new();
@@ -685,25 +700,7 @@ impl ModelView {
             name_arms,
             aggregate_header: trait_header(&format!("pub trait {rust}Aggregate"), &halves),
             aggregate_impl: blanket_impl(&format!("impl<T> {rust}Aggregate for T"), &halves),
-            propose_signature: signature(
-                4,
-                "propose",
-                &[
-                    vec!["&self".into(), command_param.clone()],
-                    asks_params(model),
-                    served
-                        .then(|| services::services_param(model))
-                        .into_iter()
-                        .collect(),
-                ]
-                .concat(),
-                Some(&if served {
-                    services::future_of(&result)
-                } else {
-                    result.clone()
-                }),
-                " {",
-            ),
+            propose_signature: whole("propose", "&self"),
             accept_signature: signature(
                 4,
                 "accept",
@@ -711,25 +708,7 @@ impl ModelView {
                 None,
                 " {",
             ),
-            execute_signature: signature(
-                4,
-                "execute",
-                &[
-                    vec!["&mut self".into(), command_param],
-                    asks_params(model),
-                    served
-                        .then(|| services::services_param(model))
-                        .into_iter()
-                        .collect(),
-                ]
-                .concat(),
-                Some(&if served {
-                    services::future_of(&result)
-                } else {
-                    result.clone()
-                }),
-                " {",
-            ),
+            execute_signature: whole("execute", "&mut self"),
             served,
             holds: match (model.own.is_empty(), model.entities.is_empty()) {
                 (true, _) => "The entities the model holds.",
@@ -875,6 +854,6 @@ fn mentions(code: &str, word: &str) -> bool {
     })
 }
 
-fn validates(command: &ir::Command) -> bool {
+pub(super) fn validates(command: &ir::Command) -> bool {
     command.params.iter().any(|p| !p.checks.is_empty())
 }

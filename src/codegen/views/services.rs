@@ -171,24 +171,23 @@ fn propose_arm(model: &Model, command: &Command) -> String {
         args.push_str(", services");
     }
     let call = format!("model.{}({args})", command.method);
-    let validates = command.params.iter().any(|p| !p.checks.is_empty());
     let awaited = if served { ".await" } else { "" };
     let one = format!("{call}{awaited}.map({wrap})");
-    if validates {
-        let too_wide = width(&one) > CHAIN_WIDTH || 16 + width(&one) > MAX_WIDTH;
-        let mapped = if !too_wide {
-            one
+    // The chain one call per line, at `indent`: `model` is longer than
+    // rustfmt joins to the call after it.
+    let broken = |indent: usize| {
+        let pad = " ".repeat(indent);
+        let rest = call.strip_prefix("model.").unwrap_or(&call);
+        let awaited = if served {
+            format!("\n{pad}.await")
         } else {
-            // `model` is longer than rustfmt joins to the call after it.
-            let rest = call.strip_prefix("model.").unwrap_or(&call);
-            let deeper = " ".repeat(20);
-            let awaited = if served {
-                format!("\n{deeper}.await")
-            } else {
-                String::new()
-            };
-            format!("model\n{deeper}.{rest}{awaited}\n{deeper}.map({wrap})")
+            String::new()
         };
+        format!("model\n{pad}.{rest}{awaited}\n{pad}.map({wrap})")
+    };
+    if super::model::validates(command) {
+        let too_wide = width(&one) > CHAIN_WIDTH || 16 + width(&one) > MAX_WIDTH;
+        let mapped = if too_wide { broken(20) } else { one };
         return format!(
             "            {pattern} => {{\n                command.validate()?;\n                {mapped}\n            }}"
         );
@@ -196,12 +195,5 @@ fn propose_arm(model: &Model, command: &Command) -> String {
     if width(&one) <= CHAIN_WIDTH {
         return arm(12, &pattern, &one);
     }
-    let rest = call.strip_prefix("model.").unwrap_or(&call);
-    let inner = " ".repeat(16);
-    let awaited = if served {
-        format!("\n{inner}.await")
-    } else {
-        String::new()
-    };
-    format!("            {pattern} => model\n{inner}.{rest}{awaited}\n{inner}.map({wrap}),")
+    format!("            {pattern} => {},", broken(16))
 }

@@ -158,7 +158,8 @@ impl Pass<'_> {
             let word = crate::model::names::kebab(&entity.name);
             (choice, read, word, Some(key_rust))
         };
-        let choice = self.model.choices[choice].clone();
+        let at = choice;
+        let choice = self.model.choices[at].clone();
         let from: Vec<&String> = choice
             .moves
             .iter()
@@ -180,20 +181,10 @@ impl Pass<'_> {
             );
             return Err(());
         }
-        let test = |value: &str| {
-            let variant = choice
-                .values
-                .iter()
-                .find(|(w, _)| w == value)
-                .map_or_else(String::new, |(_, v)| v.clone());
-            ir::Condition::Compare {
-                left: read.clone(),
-                cmp: ir::Cmp::Eq,
-                right: Expr::Literal {
-                    value: Literal::Choice(choice.rust.clone(), variant, value.to_string()),
-                    ty: read.ty().clone(),
-                },
-            }
+        let test = |value: &str| ir::Condition::Compare {
+            left: read.clone(),
+            cmp: ir::Cmp::Eq,
+            right: self.choice_value(at, value, read.ty()),
         };
         let condition = match from.as_slice() {
             [one] => test(one),
@@ -249,6 +240,81 @@ impl Pass<'_> {
         Ok(())
     }
 
+    /// An effect's value for a field of type `ty`: an event field or a
+    /// written value of that type (or of its inner type, for an optional).
+    fn effect_value(
+        &mut self,
+        value: &ast::Value,
+        ty: &Type,
+        scope: Scope<'_>,
+    ) -> Result<Expr, ()> {
+        let operand = ast::Operand::Value(value.clone());
+        let expr = self.operand(&operand, scope, Some(ty), false)?;
+        let fits = expr.ty() == ty
+            || matches!(
+                expr,
+                Expr::Literal {
+                    value: Literal::Nothing,
+                    ..
+                }
+            )
+            || matches!(ty, Type::Optional(inner) if **inner == *expr.ty());
+        if !fits {
+            self.out.push(
+                err(
+                    codes::WRONG_VALUE_TYPE,
+                    format!(
+                        "this is a `{}`, but a `{}` is needed",
+                        expr.ty().spec(),
+                        ty.spec()
+                    ),
+                    value.span(),
+                    "wrong type",
+                )
+                .with_help(format!("give a `{}`", ty.spec())),
+            );
+            return Err(());
+        }
+        Ok(expr)
+    }
+
+    /// `Ok` when a field of type `ty` may go up and down; else reported.
+    fn numeric(&mut self, field: &ast::Ident, ty: &Type) -> Result<(), ()> {
+        if ty.is_numeric() {
+            return Ok(());
+        }
+        self.out.push(
+            err(
+                codes::WRONG_VALUE_TYPE,
+                format!(
+                    "`{}` is a `{}`: it cannot be increased or decreased",
+                    field.text,
+                    ty.spec()
+                ),
+                field.span,
+                "not a number",
+            )
+            .with_help(
+                "only `integer`, `number` and `decimal` fields go up and down; use `sets … to …`",
+            ),
+        );
+        Err(())
+    }
+
+    /// A value of a choice, written as the spec writes it (`delivered`).
+    fn choice_value(&self, choice: usize, word: &str, ty: &Type) -> Expr {
+        let choice = &self.model.choices[choice];
+        let variant = choice
+            .values
+            .iter()
+            .find(|(w, _)| w == word)
+            .map_or_else(String::new, |(_, v)| v.clone());
+        Expr::Literal {
+            value: Literal::Choice(choice.rust.clone(), variant, word.to_string()),
+            ty: ty.clone(),
+        }
+    }
+
     /// `sets <field> to <value>`, `increases|decreases <field> by
     /// <value>`: a field of the model's `State:`.
     fn own_effect(&mut self, effect: &ast::Effect, scope: Scope<'_>) -> Result<Effect, ()> {
@@ -273,18 +339,9 @@ impl Pass<'_> {
                 );
                 return Err(());
             };
-            let choice = &self.model.choices[*choice];
-            let variant = choice
-                .values
-                .iter()
-                .find(|(w, _)| *w == to.text)
-                .map_or_else(String::new, |(_, v)| v.clone());
             return Ok(Effect::SetsOwn {
                 field: f.rust.clone(),
-                value: Expr::Literal {
-                    value: Literal::Choice(choice.rust.clone(), variant, to.text.clone()),
-                    ty: f.ty.clone(),
-                },
+                value: self.choice_value(*choice, &to.text, &f.ty),
             });
         }
         let (field, value) = match &effect.kind {
@@ -339,48 +396,10 @@ impl Pass<'_> {
                 return Err(());
             }
         }
-        let operand = ast::Operand::Value(value.clone());
-        let expr = self.operand(&operand, scope, Some(&f.ty), false)?;
-        let fits = *expr.ty() == f.ty
-            || matches!(
-                expr,
-                Expr::Literal {
-                    value: Literal::Nothing,
-                    ..
-                }
-            ) && matches!(f.ty, Type::Optional(_))
-            || matches!(&f.ty, Type::Optional(inner) if **inner == *expr.ty());
-        if !fits {
-            self.out.push(
-                err(
-                    codes::WRONG_VALUE_TYPE,
-                    format!(
-                        "this is a `{}`, but `{}` is a `{}`",
-                        expr.ty().spec(),
-                        f.term,
-                        f.ty.spec()
-                    ),
-                    value.span(),
-                    "wrong type",
-                )
-                .with_help(format!("give a `{}`", f.ty.spec())),
-            );
-            return Err(());
-        }
+        let expr = self.effect_value(value, &f.ty, scope)?;
         Ok(match &effect.kind {
             ast::EffectKind::Changes { increase, .. } => {
-                if !f.ty.is_numeric() {
-                    self.out.push(
-                        err(
-                            codes::WRONG_VALUE_TYPE,
-                            format!("`{}` is a `{}`: it cannot be increased or decreased", field.text, f.ty.spec()),
-                            field.span,
-                            "not a number",
-                        )
-                        .with_help("only `integer`, `number` and `decimal` fields go up and down; use `sets … to …`"),
-                    );
-                    return Err(());
-                }
+                self.numeric(field, &f.ty)?;
                 Effect::ChangesOwn {
                     field: f.rust,
                     by: expr,
@@ -473,36 +492,6 @@ impl Pass<'_> {
                 }
             }
         };
-        let value_of = |this: &mut Self, value: &ast::Value, ty: &Type| -> Result<Expr, ()> {
-            let operand = ast::Operand::Value(value.clone());
-            let expr = this.operand(&operand, scope, Some(ty), false)?;
-            let fits = expr.ty() == ty
-                || matches!(
-                    expr,
-                    Expr::Literal {
-                        value: Literal::Nothing,
-                        ..
-                    }
-                )
-                || matches!(ty, Type::Optional(inner) if **inner == *expr.ty());
-            if !fits {
-                this.out.push(
-                    err(
-                        codes::WRONG_VALUE_TYPE,
-                        format!(
-                            "this is a `{}`, but a `{}` is needed",
-                            expr.ty().spec(),
-                            ty.spec()
-                        ),
-                        value.span(),
-                        "wrong type",
-                    )
-                    .with_help(format!("give a `{}`", ty.spec())),
-                );
-                return Err(());
-            }
-            Ok(expr)
-        };
         Ok(Some(match &effect.kind {
             ast::EffectKind::Moves(to) => {
                 let fields = self.lifecycle_field(&entity.fields, &to.text);
@@ -531,20 +520,11 @@ impl Pass<'_> {
                     return Err(());
                 }
                 let key = self.key(store, &effect.key, scope, effect.span)?;
-                let variant = self.model.choices[choice]
-                    .values
-                    .iter()
-                    .find(|(w, _)| *w == to.text)
-                    .map_or_else(String::new, |(_, v)| v.clone());
-                let rust = self.model.choices[choice].rust.clone();
                 Effect::Sets {
                     store,
                     key,
+                    value: self.choice_value(choice, &to.text, &f.ty),
                     field: f.rust,
-                    value: Expr::Literal {
-                        value: Literal::Choice(rust, variant, to.text.clone()),
-                        ty: f.ty,
-                    },
                 }
             }
             ast::EffectKind::Adds => {
@@ -616,7 +596,7 @@ impl Pass<'_> {
                     return Err(());
                 }
                 let key = self.key(store, &effect.key, scope, effect.span)?;
-                let value = value_of(self, value, &f.ty)?;
+                let value = self.effect_value(value, &f.ty, scope)?;
                 Effect::Sets {
                     store,
                     key,
@@ -630,20 +610,9 @@ impl Pass<'_> {
                 by,
             } => {
                 let f = field_of(self, field)?;
-                if !f.ty.is_numeric() {
-                    self.out.push(
-                        err(
-                            codes::WRONG_VALUE_TYPE,
-                            format!("`{}` is a `{}`: it cannot be increased or decreased", field.text, f.ty.spec()),
-                            field.span,
-                            "not a number",
-                        )
-                        .with_help("only `integer`, `number` and `decimal` fields go up and down; use `sets … to …`"),
-                    );
-                    return Err(());
-                }
+                self.numeric(field, &f.ty)?;
                 let key = self.key(store, &effect.key, scope, effect.span)?;
-                let by = value_of(self, by, &f.ty)?;
+                let by = self.effect_value(by, &f.ty, scope)?;
                 Effect::Changes {
                     store,
                     key,
