@@ -71,6 +71,9 @@ pub mod runtime;
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+{%- if krate.grouped.any %}
+use std::collections::BTreeMap;
+{%- endif %}
 {%- if krate.stores %}
 use std::collections::HashMap;
 {%- endif %}
@@ -343,6 +346,61 @@ pub fn chars(text: &str) -> usize {
 pub fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+{%- if krate.grouped.any %}
+
+/// The entities grouped by the key each has (`None`: it is in no group),
+/// each group in the order given, the groups in the keys' order.
+#[must_use]
+pub fn grouped<'a, E, K: Ord>(
+    entities: impl Iterator<Item = &'a E>,
+    key: impl Fn(&E) -> Option<K>,
+) -> BTreeMap<K, Vec<&'a E>> {
+    let mut groups: BTreeMap<K, Vec<&'a E>> = BTreeMap::new();
+    for entity in entities {
+        if let Some(k) = key(entity) {
+            groups.entry(k).or_default().push(entity);
+        }
+    }
+    groups
+}
+{%- endif %}
+{%- if krate.grouped.cloned %}
+
+/// What `<entities> per <field>` answers: the entities of each group.
+#[must_use]
+pub fn cloned<K: Ord, E: Clone>(groups: BTreeMap<K, Vec<&E>>) -> BTreeMap<K, Vec<E>> {
+    groups
+        .into_iter()
+        .map(|(k, entities)| (k, entities.into_iter().cloned().collect()))
+        .collect()
+}
+{%- endif %}
+{%- if krate.grouped.counted %}
+
+/// What `count of <entities> per <field>` answers: how many each group has.
+#[must_use]
+pub fn counted<K: Ord, E>(groups: BTreeMap<K, Vec<&E>>) -> BTreeMap<K, i64> {
+    groups
+        .into_iter()
+        .map(|(k, entities)| (k, count(entities.len())))
+        .collect()
+}
+{%- endif %}
+{%- if krate.grouped.summed %}
+
+/// What `sum of <field> of <entities> per <field>` answers: each group's
+/// `value`s added up, as [`total`] does.
+#[must_use]
+pub fn summed<K: Ord, E, T: Total>(
+    groups: BTreeMap<K, Vec<&E>>,
+    value: impl Fn(&E) -> T,
+) -> BTreeMap<K, T> {
+    groups
+        .into_iter()
+        .map(|(k, entities)| (k, total(entities.into_iter().map(&value))))
+        .collect()
+}
+{%- endif %}
 {%- if !krate.sums.is_empty() %}
 
 /// What a `sum of` query answers: `values` added up, in order; a sum past

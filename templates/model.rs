@@ -28,6 +28,9 @@ pub use super::{{ "{" }}{{ model.imports|join(", ") }}{{ "}" }};
 use serde::{Deserialize, Serialize};
 {%- endif %}
 use std::borrow::Borrow;
+{%- if model.maps %}
+pub use std::collections::BTreeMap;
+{%- endif %}
 {%- if !model.choices.is_empty() %}
 use std::fmt;
 {%- endif %}

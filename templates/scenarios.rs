@@ -154,6 +154,16 @@ mod {{ view.harness }} {
             self.map(Keys::keys)
         }
     }
+{%- if view.maps %}
+
+    impl<K: Ord + Words, T: Keys> Keys for ::std::collections::BTreeMap<K, T> {
+        type Key = ::std::collections::BTreeMap<K, T::Key>;
+
+        fn keys(self) -> Self::Key {
+            self.into_iter().map(|(k, v)| (k, v.keys())).collect()
+        }
+    }
+{%- endif %}
 {%- endif %}
 
     impl Words for String {
@@ -195,6 +205,18 @@ mod {{ view.harness }} {
             format!("[{}]", items.join(", "))
         }
     }
+{%- if view.maps %}
+
+    impl<K: Words, V: Words> Words for ::std::collections::BTreeMap<K, V> {
+        fn words(&self) -> String {
+            let entries: Vec<String> = self
+                .iter()
+                .map(|(k, v)| format!("{}: {}", k.words(), v.words()))
+                .collect();
+            format!("[{}]", entries.join(", "))
+        }
+    }
+{%- endif %}
 {%- for identity in view.identities %}
 
     impl Words for {{ view.root }}::generated::{{ identity }} {

@@ -220,6 +220,8 @@ pub(super) fn literal(value: &Literal, ty: &Type) -> String {
                 .join(", ")
         ),
         (Literal::List(_), _) => "Vec::new()".into(),
+        // Only scenarios write maps, through `value_expr`.
+        (Literal::Map(_), _) => "BTreeMap::new()".into(),
         // Both were checked when the spec was built, so the defaults are
         // never taken.
         (Literal::Date(y, m, d), _) => {
@@ -864,6 +866,63 @@ impl<'m> Behaviour<'m> {
 
     // ---------------------------------------------------------- queries
 
+    /// `let matching = …;`: the entities of a store that meet a derived
+    /// query's condition, each passed through `map` (`.map(|loan|
+    /// loan.amount)`, or nothing).
+    fn matching(&self, store: usize, filter: Option<&Condition>, map: &str) -> String {
+        let state = "self.as_ref()";
+        let field = self.store_field(store);
+        let b = self.binding(store);
+        let mut out = format!("        let {field} = {state}.{field}.values();\n");
+        let joined = filter.map(|condition| self.joined(condition, Ctx::Query, &b, true));
+        let long = joined
+            .as_ref()
+            .and_then(|joined| joined_filter(joined, field, &b, false));
+        match (filter, long) {
+            (Some(_), Some(chain)) => {
+                // The filter laid out on lines of its own: the chain
+                // ends in the field taken, not in a list.
+                let chain = chain
+                    .strip_suffix("\n            .cloned()\n            .collect()")
+                    .unwrap_or(&chain)
+                    .trim_start()
+                    .to_string();
+                if map.is_empty() {
+                    out.push_str(&format!("        let matching = {chain};\n"));
+                } else {
+                    out.push_str(&format!(
+                        "        let matching = {chain}\n            {map};\n"
+                    ));
+                }
+            }
+            (Some(condition), None) => {
+                let cond = self.condition(condition, Ctx::Query, &b);
+                let each = if reads_item(condition) {
+                    b.as_str()
+                } else {
+                    "_"
+                };
+                out.push_str(&chained(
+                    8,
+                    "let matching = ",
+                    &format!("{field}.filter(|{each}| {cond}){map}"),
+                    ";",
+                ));
+                out.push('\n');
+            }
+            (None, _) => {
+                out.push_str(&chained(
+                    8,
+                    "let matching = ",
+                    &format!("{field}{map}"),
+                    ";",
+                ));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     /// The body of a derived query, at method indentation (8).
     pub fn query(&self, derived: &Derived) -> String {
         let state = "self.as_ref()";
@@ -874,55 +933,60 @@ impl<'m> Behaviour<'m> {
                 filter,
                 ..
             } => {
-                let field = self.store_field(*store);
                 let b = self.binding(*store);
-                let mut out = format!("        let {field} = {state}.{field}.values();\n");
-                let map = format!(".map(|{b}| {b}.{summed})");
-                let joined = filter
-                    .as_ref()
-                    .map(|condition| self.joined(condition, Ctx::Query, &b, true));
-                let long = joined
-                    .as_ref()
-                    .and_then(|joined| joined_filter(joined, field, &b, false));
-                match (filter, long) {
-                    (Some(_), Some(chain)) => {
-                        // The filter laid out on lines of its own: the chain
-                        // ends in the field taken, not in a list.
-                        let chain = chain
-                            .strip_suffix("\n            .cloned()\n            .collect()")
-                            .unwrap_or(&chain)
-                            .trim_start()
-                            .to_string();
-                        out.push_str(&format!(
-                            "        let matching = {chain}\n            {map};\n"
-                        ));
-                    }
-                    (Some(condition), None) => {
-                        let cond = self.condition(condition, Ctx::Query, &b);
-                        let each = if reads_item(condition) {
-                            b.as_str()
-                        } else {
-                            "_"
-                        };
-                        out.push_str(&chained(
-                            8,
-                            "let matching = ",
-                            &format!("{field}.filter(|{each}| {cond}){map}"),
-                            ";",
-                        ));
-                        out.push('\n');
-                    }
-                    (None, _) => {
-                        out.push_str(&chained(
-                            8,
-                            "let matching = ",
-                            &format!("{field}{map}"),
-                            ";",
-                        ));
-                        out.push('\n');
-                    }
-                }
+                let mut out = self.matching(
+                    *store,
+                    filter.as_ref(),
+                    &format!(".map(|{b}| {b}.{summed})"),
+                );
                 out.push_str("        super::total(matching)");
+                out
+            }
+            Derived::Per {
+                field: by,
+                key,
+                optional,
+                each,
+            } => {
+                let store = derived.store();
+                let b = self.binding(store);
+                let field = self.store_field(store);
+                let (mut out, source) = match derived.filter() {
+                    Some(filter) => (self.matching(store, Some(filter), ""), "matching"),
+                    None => (
+                        format!("        let {field} = self.as_ref().{field}.values();\n"),
+                        field,
+                    ),
+                };
+                let value = if key.is_copy() {
+                    format!("{b}.{by}")
+                } else {
+                    format!("{b}.{by}.clone()")
+                };
+                let value = if *optional {
+                    value
+                } else {
+                    format!("Some({value})")
+                };
+                let grouped =
+                    format!("        let groups = super::grouped({source}, |{b}| {value});");
+                if width(&grouped) <= MAX_WIDTH {
+                    out.push_str(&grouped);
+                } else {
+                    let entity = &self.model.store_entity(store).rust;
+                    out.push_str(&format!(
+                        "        let key = |{b}: &{entity}| {value};
+        let groups = super::grouped({source}, key);"
+                    ));
+                }
+                out.push('\n');
+                out.push_str(&match each.as_ref() {
+                    Derived::Count { .. } => "        super::counted(groups)".to_string(),
+                    Derived::Sum { field: summed, .. } => {
+                        format!("        super::summed(groups, |{b}| {b}.{summed})")
+                    }
+                    _ => "        super::cloned(groups)".to_string(),
+                });
                 out
             }
             Derived::Has { store, key } => format!(

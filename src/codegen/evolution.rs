@@ -254,6 +254,8 @@ fn sample(model: &Model, ty: &Type) -> String {
         Type::Timestamp => json_string("2026-01-31T12:30:00Z"),
         Type::Decimal => json_string("12.50"),
         Type::List(inner) => format!("[{}]", sample(model, inner)),
+        // Only a grouped query answers a map; no event holds one.
+        Type::Map(..) => "{}".into(),
         Type::Optional(inner) => sample(model, inner),
         Type::Choice(rust) => model
             .choices
@@ -296,6 +298,8 @@ fn literal_json(value: &Literal, ty: &Type) -> String {
                 .join(",")
         ),
         (Literal::List(_), _) => "[]".into(),
+        // Only scenarios write maps; no event holds one.
+        (Literal::Map(_), _) => "{}".into(),
         (Literal::Date(y, m, d), _) => json_string(&format!("{y:04}-{m:02}-{d:02}")),
         (Literal::Timestamp(t), _) => json_string(t),
     }

@@ -45,6 +45,9 @@ pub struct ScenariosView {
     pub answers: bool,
     /// An answer holds entities (the `Keys` trait is used).
     pub keys: bool,
+    /// A scenario expects a grouped query's answer (`Words`, and `Keys`
+    /// when `keys`, for `BTreeMap`).
+    pub maps: bool,
     /// The crate's types use decimals (`Words` for `Decimal`).
     pub decimal: bool,
     /// The crate's types use dates (`Words` for `NaiveDate`).
@@ -152,6 +155,12 @@ impl ScenariosView {
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
             answers: all().any(|s| !s.expects.is_empty()),
             keys: models.iter().any(|m| m.keys),
+            maps: spec.models.iter().any(|m| {
+                m.scenarios
+                    .iter()
+                    .flat_map(|s| &s.expects)
+                    .any(|e| matches!(m.queries[e.query].returns, Type::Map(..)))
+            }),
             decimal: crates.decimal,
             date: crates.date,
             timestamp: crates.timestamp,
@@ -191,7 +200,7 @@ fn foreign_given(spec: &Spec, model: &Model, ask: usize, fact: &Fact, root: &str
 fn has_entity(ty: &Type) -> bool {
     match ty {
         Type::Entity(_) => true,
-        Type::List(inner) | Type::Optional(inner) => has_entity(inner),
+        Type::List(inner) | Type::Optional(inner) | Type::Map(_, inner) => has_entity(inner),
         _ => false,
     }
 }
@@ -518,6 +527,17 @@ fn value_expr(value: &Literal, ty: &Type) -> Expr {
             items.iter().map(|item| value_expr(item, inner)).collect(),
         ),
         (Literal::List(_), _) => Expr::atom("Vec::new()"),
+        (Literal::Map(entries), Type::Map(key, value)) if !entries.is_empty() => Expr::call(
+            "::std::collections::BTreeMap::from",
+            vec![Expr::List(
+                "[",
+                entries
+                    .iter()
+                    .map(|(k, v)| Expr::call("", vec![value_expr(k, key), value_expr(v, value)]))
+                    .collect(),
+            )],
+        ),
+        (Literal::Map(_), _) => Expr::atom("::std::collections::BTreeMap::new()"),
         (Literal::Date(y, m, d), _) => Expr::atom(format!("date({y}, {m}, {d})")),
         (Literal::Timestamp(text), _) => Expr::call("timestamp", vec![Expr::atom(string(text))]),
         (other, ty) => Expr::atom(super::behaviour::literal(other, ty)),

@@ -90,16 +90,8 @@ fn graph(model: &Model) -> Graph {
         }
     }
     for (i, query) in model.queries.iter().enumerate() {
-        let store = match &query.derived {
-            Some(
-                Derived::Has { store, .. }
-                | Derived::Get { store, .. }
-                | Derived::Field { store, .. }
-                | Derived::Select { store, .. }
-                | Derived::Count { store, .. }
-                | Derived::Sum { store, .. },
-            ) => *store,
-            None => continue,
+        let Some(store) = query.derived.as_ref().map(Derived::store) else {
+            continue;
         };
         edges.push((2, store, 3, i));
     }

@@ -435,13 +435,52 @@ impl<'s> World<'s> {
                     (None, _) => Value::Nothing,
                 })
             }
-            Derived::Sum {
-                store,
+            Derived::Select { .. } | Derived::Count { .. } | Derived::Sum { .. } => {
+                let chosen = self.chosen(model, derived.store(), derived.filter(), &inputs)?;
+                Ok(self.over(model, derived, &chosen))
+            }
+            Derived::Per {
                 field,
-                ty,
-                filter,
+                key,
+                optional,
+                each,
             } => {
-                let entity = m.store_entity(*store);
+                let store = derived.store();
+                let at = m
+                    .store_entity(store)
+                    .fields
+                    .iter()
+                    .position(|f| f.rust == *field);
+                let mut groups: Vec<(Value, Vec<&Vec<Value>>)> = Vec::new();
+                for e in self.chosen(model, store, derived.filter(), &inputs)? {
+                    let Some(value) = at.and_then(|i| e.get(i)) else {
+                        continue;
+                    };
+                    if *optional && *value == Value::Nothing {
+                        continue;
+                    }
+                    match groups.iter_mut().find(|(k, _)| k == value) {
+                        Some((_, members)) => members.push(e),
+                        None => groups.push((value.clone(), vec![e])),
+                    }
+                }
+                groups.sort_by(|(a, _), (b, _)| value::key_order(m, key, a, b));
+                Ok(Value::Map(
+                    groups
+                        .into_iter()
+                        .map(|(k, members)| (k, self.over(model, each, &members)))
+                        .collect(),
+                ))
+            }
+        }
+    }
+
+    /// What a selection, count or sum answers for the entities it chose.
+    fn over(&self, model: usize, derived: &Derived, chosen: &[&Vec<Value>]) -> Value {
+        let m = self.model(model);
+        match derived {
+            Derived::Sum { field, ty, .. } => {
+                let entity = m.store_entity(derived.store());
                 let at = entity.fields.iter().position(|f| f.rust == *field);
                 let zero = match ty {
                     Type::Integer => crate::model::ir::Literal::Integer(0),
@@ -449,25 +488,17 @@ impl<'s> World<'s> {
                     _ => crate::model::ir::Literal::Number("0".into()),
                 };
                 let mut total = Value::from_literal(&zero, ty);
-                for e in self.chosen(model, *store, filter.as_ref(), &inputs)? {
+                for e in chosen {
                     if let Some(value) = at.and_then(|i| e.get(i)) {
                         total = change(&total, value, true, true).unwrap_or(total);
                     }
                 }
-                Ok(total)
+                total
             }
-            Derived::Select { store, filter } | Derived::Count { store, filter } => {
-                let chosen: Vec<Value> = self
-                    .chosen(model, *store, filter.as_ref(), &inputs)?
-                    .into_iter()
-                    .map(|e| Value::Entity(e.clone()))
-                    .collect();
-                Ok(if matches!(derived, Derived::Count { .. }) {
-                    Value::Integer(i64::try_from(chosen.len()).unwrap_or(i64::MAX))
-                } else {
-                    Value::List(chosen)
-                })
+            Derived::Count { .. } => {
+                Value::Integer(i64::try_from(chosen.len()).unwrap_or(i64::MAX))
             }
+            _ => Value::List(chosen.iter().map(|e| Value::Entity((*e).clone())).collect()),
         }
     }
 

@@ -36,6 +36,9 @@ pub enum Value {
     Timestamp(DateTime<Utc>),
     /// An entity: its fields in order, the first its key.
     Entity(Vec<Value>),
+    /// What a grouped query answers: each key with its value, in the keys'
+    /// order.
+    Map(Vec<(Value, Value)>),
 }
 
 impl PartialEq for Value {
@@ -52,6 +55,10 @@ impl PartialEq for Value {
             (Value::List(a), Value::List(b)) | (Value::Entity(a), Value::Entity(b)) => a == b,
             (Value::Date(a), Value::Date(b)) => a == b,
             (Value::Timestamp(a), Value::Timestamp(b)) => a == b,
+            // Written in any order, answered in the keys' order.
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len() && a.iter().all(|entry| b.contains(entry))
+            }
             _ => false,
         }
     }
@@ -86,6 +93,18 @@ impl Value {
                     items
                         .iter()
                         .map(|i| Value::from_literal(i, inner))
+                        .collect(),
+                )
+            }
+            Literal::Map(entries) => {
+                let (key, value) = match ty {
+                    Type::Map(key, value) => (key.as_ref(), value.as_ref()),
+                    other => (other, other),
+                };
+                Value::Map(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (Value::from_literal(k, key), Value::from_literal(v, value)))
                         .collect(),
                 )
             }
@@ -133,7 +152,7 @@ impl Value {
             Value::Boolean(b) => b.to_string(),
             Value::Date(d) => d.to_string(),
             Value::Timestamp(t) => t.to_string(),
-            Value::Nothing | Value::List(_) | Value::Entity(_) => self.words(),
+            Value::Nothing | Value::List(_) | Value::Entity(_) | Value::Map(_) => self.words(),
         }
     }
 
@@ -158,6 +177,13 @@ impl Value {
                 format!("{text:?}")
             }
             Value::Entity(fields) => fields.first().map_or_else(String::new, Value::words),
+            Value::Map(entries) => {
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.words(), v.words()))
+                    .collect();
+                format!("[{}]", entries.join(", "))
+            }
         }
     }
 
@@ -167,8 +193,38 @@ impl Value {
         match self {
             Value::Entity(mut fields) if !fields.is_empty() => fields.swap_remove(0),
             Value::List(items) => Value::List(items.into_iter().map(Value::keyed).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.keyed(), v.keyed()))
+                    .collect(),
+            ),
             other => other,
         }
+    }
+}
+
+/// How two keys of a grouped query's answer compare, as the generated
+/// `BTreeMap` orders them: a choice's values in the order the spec lists
+/// them, text and identities by their bytes, `no` before `yes`.
+pub fn key_order(model: &crate::model::ir::Model, ty: &Type, a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Choice(a), Value::Choice(b)) => {
+            let values = match ty {
+                Type::Choice(rust) => model
+                    .choices
+                    .iter()
+                    .find(|c| c.rust == *rust)
+                    .map(|c| c.values.as_slice()),
+                _ => None,
+            }
+            .unwrap_or_default();
+            let at = |v: &str| values.iter().position(|(value, _)| value == v);
+            at(a).cmp(&at(b))
+        }
+        (Value::Text(a), Value::Text(b)) | (Value::Id(a), Value::Id(b)) => a.cmp(b),
+        (Value::Boolean(a), Value::Boolean(b)) => a.cmp(b),
+        _ => a.order(b).unwrap_or(Ordering::Equal),
     }
 }
 

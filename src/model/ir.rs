@@ -54,6 +54,9 @@ pub enum Type {
     Decimal,
     /// `one of [...]`: a choice (the enum's Rust name).
     Choice(String),
+    /// What a grouped query answers: a value for each key, in the keys'
+    /// order (`BTreeMap<K, V>`).
+    Map(Box<Type>, Box<Type>),
 }
 
 /// How a term's type was found.
@@ -196,6 +199,8 @@ pub enum Literal {
     Id(String, String),
     /// A list.
     List(Vec<Literal>),
+    /// What a grouped query answers: a value for each key, as written.
+    Map(Vec<(Literal, Literal)>),
     /// A `date` (`2026-12-01`), checked: year, month and day.
     Date(i32, u32, u32),
     /// A `timestamp`, checked, as written (RFC 3339).
@@ -220,6 +225,14 @@ impl Literal {
                 items
                     .iter()
                     .map(Literal::spec)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Literal::Map(entries) => format!(
+                "[{}]",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.spec(), v.spec()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -372,6 +385,45 @@ pub enum Derived {
         /// The condition on each entity.
         filter: Option<Condition>,
     },
+    /// `<entities> per <field>`, `count of … per …`, `sum of … per …`: the
+    /// answer of `each` for the entities of each value the field holds, in
+    /// the value's order; an entity whose field holds nothing is in none.
+    Per {
+        /// The field's Rust name.
+        field: String,
+        /// The type of the field's values (not optional).
+        key: Type,
+        /// Whether the field is optional.
+        optional: bool,
+        /// A [`Derived::Select`], [`Derived::Count`] or [`Derived::Sum`].
+        each: Box<Derived>,
+    },
+}
+
+impl Derived {
+    /// The store the definition reads.
+    pub fn store(&self) -> usize {
+        match self {
+            Derived::Has { store, .. }
+            | Derived::Get { store, .. }
+            | Derived::Field { store, .. }
+            | Derived::Select { store, .. }
+            | Derived::Sum { store, .. }
+            | Derived::Count { store, .. } => *store,
+            Derived::Per { each, .. } => each.store(),
+        }
+    }
+
+    /// The condition on each entity, if the definition looks at many.
+    pub fn filter(&self) -> Option<&Condition> {
+        match self {
+            Derived::Has { .. } | Derived::Get { .. } | Derived::Field { .. } => None,
+            Derived::Select { filter, .. }
+            | Derived::Sum { filter, .. }
+            | Derived::Count { filter, .. } => filter.as_ref(),
+            Derived::Per { each, .. } => each.filter(),
+        }
+    }
 }
 
 /// An expression in a rule, ready for code generation.
@@ -1444,6 +1496,7 @@ impl Type {
             Type::Date => "date".into(),
             Type::Timestamp => "timestamp".into(),
             Type::Decimal => "decimal".into(),
+            Type::Map(key, value) => format!("{} per {}", value.spec(), key.spec()),
         }
     }
 
@@ -1500,6 +1553,7 @@ impl Type {
             Type::Date => "NaiveDate".into(),
             Type::Timestamp => "DateTime<Utc>".into(),
             Type::Decimal => "Decimal".into(),
+            Type::Map(key, value) => format!("BTreeMap<{}, {}>", key.rust(), value.rust()),
         }
     }
 

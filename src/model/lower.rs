@@ -253,27 +253,23 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 if body.field_of.is_some() {
                     return field_of;
                 }
-                if body.count {
-                    return Some((Type::Integer, "a count".to_string()));
-                }
-                if let Some(summed) = &body.sum {
-                    let plural = names::kebab(&body.plural.text);
-                    return entities
-                        .iter()
-                        .find(|e| names::plural(&names::kebab(&e.name)) == plural)
-                        .and_then(|e| e.fields.iter().find(|f| f.term == summed.text))
-                        .map(|f| (f.ty.clone(), format!("a sum of `{}`", summed.text)));
-                }
+                let each = each_answers(body, &entities, &entity_names)?;
+                let Some(by) = &body.per else {
+                    return Some(each);
+                };
                 let plural = names::kebab(&body.plural.text);
-                entity_names
+                let key = entities
                     .iter()
-                    .find(|e| names::plural(&e.kebab) == plural)
-                    .map(|e| {
-                        (
-                            Type::List(Box::new(Type::Entity(e.rust.clone()))),
-                            format!("a list of `{}`", e.written),
-                        )
-                    })
+                    .find(|e| names::plural(&names::kebab(&e.name)) == plural)
+                    .and_then(|e| e.fields.iter().find(|f| f.term == by.text))
+                    .map(|f| match &f.ty {
+                        Type::Optional(inner) => (**inner).clone(),
+                        ty => ty.clone(),
+                    })?;
+                Some((
+                    Type::Map(Box::new(key), Box::new(each.0)),
+                    format!("{} per `{}`", each.1, by.text),
+                ))
             });
             let (returns, returns_inferred) = match (&query.returns, from_body) {
                 (Some(expr), _) => (resolver.expr(expr), None),
@@ -925,4 +921,33 @@ fn derive_eq(entities: &mut [ir::Entity], commands: &mut [ir::Command], events: 
             return;
         }
     }
+}
+
+/// What a query definition answers for the entities it looks at, and why:
+/// a count, a sum of one of their fields, or the entities themselves.
+fn each_answers(
+    body: &ast::QueryBody,
+    entities: &[ir::Entity],
+    entity_names: &[EntityName],
+) -> Option<(Type, String)> {
+    if body.count {
+        return Some((Type::Integer, "a count".to_string()));
+    }
+    let plural = names::kebab(&body.plural.text);
+    if let Some(summed) = &body.sum {
+        return entities
+            .iter()
+            .find(|e| names::plural(&names::kebab(&e.name)) == plural)
+            .and_then(|e| e.fields.iter().find(|f| f.term == summed.text))
+            .map(|f| (f.ty.clone(), format!("a sum of `{}`", summed.text)));
+    }
+    entity_names
+        .iter()
+        .find(|e| names::plural(&e.kebab) == plural)
+        .map(|e| {
+            (
+                Type::List(Box::new(Type::Entity(e.rust.clone()))),
+                format!("a list of `{}`", e.written),
+            )
+        })
 }

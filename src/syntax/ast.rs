@@ -309,6 +309,8 @@ pub enum Value {
     Number(Number),
     /// `[a, b]`
     List(Vec<Value>, Span),
+    /// `[north: 2, south: 1]`: a value for each key.
+    Map(Vec<(Value, Value)>, Span),
     /// A word: `yes`, `no`, `nothing`, a choice value, an identity, or a
     /// name the context gives a meaning (a parameter, a field).
     Word(Ident),
@@ -318,7 +320,7 @@ impl Value {
     /// Where the value is written.
     pub fn span(&self) -> Span {
         match self {
-            Value::Text(_, span) | Value::List(_, span) => *span,
+            Value::Text(_, span) | Value::List(_, span) | Value::Map(_, span) => *span,
             Value::Number(n) => n.span,
             Value::Word(w) => w.span,
         }
@@ -492,6 +494,8 @@ pub struct QueryBody {
     pub sum: Option<Ident>,
     /// The entities' plural (`todos`).
     pub plural: Ident,
+    /// `per <field>`: the answer grouped by a field of the entities.
+    pub per: Option<Ident>,
     /// The condition, if any.
     pub filter: Option<Condition>,
     /// The whole body.

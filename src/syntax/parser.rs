@@ -976,6 +976,24 @@ fn value(pair: Pair<'_, Rule>, offset: usize) -> Value {
                 .collect(),
             span,
         ),
+        Rule::map_value => Value::Map(
+            pair.into_inner()
+                .filter(|p| p.as_rule() == Rule::pair)
+                .map(|p| {
+                    let mut parts = p.into_inner();
+                    let key = parts.next().map(|k| value(k, offset));
+                    let val = parts.next().map(|v| value(v, offset));
+                    let empty = || {
+                        Value::Word(Ident {
+                            text: String::new(),
+                            span,
+                        })
+                    };
+                    (key.unwrap_or_else(empty), val.unwrap_or_else(empty))
+                })
+                .collect(),
+            span,
+        ),
         _ => Value::Word(ident(pair, offset)),
     }
 }
@@ -1302,6 +1320,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
                 text: String::new(),
                 span,
             },
+            per: None,
             filter: None,
             span,
         };
@@ -1310,11 +1329,13 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
     let summed = inner.as_rule() == Rule::sum_of;
     let mut sum = None;
     let mut plural = None;
+    let mut per = None;
     let mut filter = None;
     for part in inner.into_inner() {
         match part.as_rule() {
             Rule::name if summed && sum.is_none() => sum = Some(ident(part, offset)),
             Rule::name => plural = Some(ident(part, offset)),
+            Rule::per => per = Some(ident(first(part), offset)),
             Rule::condition => filter = Some(condition(part, offset)),
             _ => {}
         }
@@ -1327,6 +1348,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
             text: String::new(),
             span,
         }),
+        per,
         filter,
         span,
     }

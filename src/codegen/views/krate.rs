@@ -29,6 +29,9 @@ pub struct CrateView {
     pub services: bool,
     /// The types `sum of` queries add up: (type, zero, how two add up).
     pub sums: Vec<(&'static str, &'static str, &'static str)>,
+    /// What queries grouped `per` a field answer for each group: the
+    /// entities, a count, a sum (the helpers generated).
+    pub grouped: Grouped,
     /// Dependencies the spec's types need, as `Cargo.toml` lines.
     pub dependencies: Vec<String>,
     /// The models cqrs-es runs: those with actions.
@@ -88,6 +91,10 @@ impl CrateView {
                     .flat_map(|m| &m.queries)
                     .filter_map(|q| match &q.derived {
                         Some(crate::model::ir::Derived::Sum { ty, .. }) => Some(ty),
+                        Some(crate::model::ir::Derived::Per { each, .. }) => match each.as_ref() {
+                            crate::model::ir::Derived::Sum { ty, .. } => Some(ty),
+                            _ => None,
+                        },
                         _ => None,
                     })
                     .collect();
@@ -107,6 +114,20 @@ impl CrateView {
                     ));
                 }
                 sums
+            },
+            grouped: {
+                let mut grouped = Grouped::default();
+                for q in spec.models.iter().flat_map(|m| &m.queries) {
+                    if let Some(crate::model::ir::Derived::Per { each, .. }) = &q.derived {
+                        grouped.any = true;
+                        match each.as_ref() {
+                            crate::model::ir::Derived::Count { .. } => grouped.counted = true,
+                            crate::model::ir::Derived::Sum { .. } => grouped.summed = true,
+                            _ => grouped.cloned = true,
+                        }
+                    }
+                }
+                grouped
             },
             stores: spec.models.iter().any(|m| {
                 m.state.is_some()
@@ -196,4 +217,17 @@ fn sorted_modules(modules: impl Iterator<Item = String>) -> Vec<String> {
     let mut modules: Vec<String> = modules.collect();
     modules.sort_by(|a, b| crate::model::names::unraw(a).cmp(crate::model::names::unraw(b)));
     modules
+}
+
+/// The helpers grouped queries need.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Grouped {
+    /// Some query is grouped (`grouped`).
+    pub any: bool,
+    /// Some answers the entities of each group (`cloned`).
+    pub cloned: bool,
+    /// Some counts them (`counted`).
+    pub counted: bool,
+    /// Some adds up a field of theirs (`summed`).
+    pub summed: bool,
 }

@@ -70,10 +70,11 @@ pub(super) fn derived_inputs(derived: &ir::Derived) -> Vec<String> {
         ir::Derived::Has { key, .. }
         | ir::Derived::Get { key, .. }
         | ir::Derived::Field { key, .. } => key.visit(&mut look),
-        ir::Derived::Select { filter, .. }
-        | ir::Derived::Count { filter, .. }
-        | ir::Derived::Sum { filter, .. } => {
-            for expr in filter.iter().flat_map(ir::Condition::exprs) {
+        ir::Derived::Select { .. }
+        | ir::Derived::Count { .. }
+        | ir::Derived::Sum { .. }
+        | ir::Derived::Per { .. } => {
+            for expr in derived.filter().into_iter().flat_map(ir::Condition::exprs) {
                 expr.visit(&mut look);
             }
         }

@@ -109,6 +109,9 @@ pub struct ModelView {
     pub accept_header: String,
     /// `use` lines after the serde import.
     pub uses: Vec<String>,
+    /// Whether a query answers a map (a grouped query): `BTreeMap` is
+    /// re-exported.
+    pub maps: bool,
     /// `use super::<module>::<Model>Queries;` for each model the rules
     /// ask, sorted (before the `pub use super::{…}` line, as rustfmt puts
     /// them).
@@ -686,6 +689,10 @@ impl ModelView {
             propose_header,
             accept_header,
             uses,
+            maps: model
+                .queries
+                .iter()
+                .any(|q| matches!(q.returns, Type::Map(..))),
             ask_uses: {
                 let mut lines: Vec<String> = model
                     .asks
@@ -761,13 +768,21 @@ fn leaf_types(model: &Model) -> Vec<&Type> {
         .map(|f| &f.ty)
         .chain(model.queries.iter().map(|q| &q.returns))
     {
-        let mut leaf = ty;
-        while let Type::List(inner) | Type::Optional(inner) = leaf {
-            leaf = inner;
-        }
-        leaves.push(leaf);
+        leaves_of(ty, &mut leaves);
     }
     leaves
+}
+
+/// The types a type is made of, past lists, optionals and maps.
+fn leaves_of<'t>(ty: &'t Type, leaves: &mut Vec<&'t Type>) {
+    match ty {
+        Type::List(inner) | Type::Optional(inner) => leaves_of(inner, leaves),
+        Type::Map(key, value) => {
+            leaves_of(key, leaves);
+            leaves_of(value, leaves);
+        }
+        leaf => leaves.push(leaf),
+    }
 }
 
 /// Whether a command has constraints to check.

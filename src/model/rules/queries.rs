@@ -26,28 +26,15 @@ impl Pass<'_> {
                 None => self.conventional(lowered),
             };
             if let Some(derived) = derived {
-                let returns = match &derived {
-                    Derived::Has { .. } => Type::Boolean,
-                    Derived::Get { store, .. } => Type::Optional(Box::new(Type::Entity(
-                        self.model.store_entity(*store).rust.clone(),
-                    ))),
-                    Derived::Select { store, .. } => Type::List(Box::new(Type::Entity(
-                        self.model.store_entity(*store).rust.clone(),
-                    ))),
-                    Derived::Count { .. } => Type::Integer,
-                    Derived::Sum { ty, .. } => ty.clone(),
-                    Derived::Field {
-                        ty: Type::Boolean, ..
-                    } => Type::Boolean,
-                    Derived::Field {
-                        ty: ty @ Type::Optional(_),
-                        ..
-                    } => ty.clone(),
-                    Derived::Field { ty, .. } => Type::Optional(Box::new(ty.clone())),
-                };
+                let returns = self.answers(&derived);
                 if self.model.queries[lowered].returns != returns {
                     if query.body.is_some() {
                         let said = self.model.queries[lowered].returns.spec();
+                        let help = if matches!(returns, Type::Map(..)) {
+                            "leave `returns` out: a query grouped `per` a field answers a value for each of its values".to_string()
+                        } else {
+                            format!("write `returns {}` or leave `returns` out", returns.spec())
+                        };
                         self.out.push(
                             err(
                                 codes::WRONG_VALUE_TYPE,
@@ -59,10 +46,7 @@ impl Pass<'_> {
                                 query.body.as_ref().map_or(query.span, |b| b.span),
                                 "this gives another type",
                             )
-                            .with_help(format!(
-                                "write `returns {}` or leave `returns` out",
-                                returns.spec()
-                            )),
+                            .with_help(help),
                         );
                     }
                     continue;
@@ -74,6 +58,32 @@ impl Pass<'_> {
             }
         }
         self.circles(model);
+    }
+
+    /// What a definition answers.
+    fn answers(&self, derived: &Derived) -> Type {
+        match derived {
+            Derived::Has { .. } => Type::Boolean,
+            Derived::Get { store, .. } => Type::Optional(Box::new(Type::Entity(
+                self.model.store_entity(*store).rust.clone(),
+            ))),
+            Derived::Select { store, .. } => Type::List(Box::new(Type::Entity(
+                self.model.store_entity(*store).rust.clone(),
+            ))),
+            Derived::Count { .. } => Type::Integer,
+            Derived::Sum { ty, .. } => ty.clone(),
+            Derived::Field {
+                ty: Type::Boolean, ..
+            } => Type::Boolean,
+            Derived::Field {
+                ty: ty @ Type::Optional(_),
+                ..
+            } => ty.clone(),
+            Derived::Field { ty, .. } => Type::Optional(Box::new(ty.clone())),
+            Derived::Per { key, each, .. } => {
+                Type::Map(Box::new(key.clone()), Box::new(self.answers(each)))
+            }
+        }
     }
 
     pub(super) fn derived(
@@ -114,25 +124,85 @@ impl Pass<'_> {
             }
             None => None,
         };
-        if let Some(summed) = &body.sum {
-            let Some(f) = entity.fields.iter().find(|f| f.term == summed.text) else {
-                let names: Vec<&str> = entity.fields.iter().map(|f| f.term.as_str()).collect();
-                let help =
-                    match crate::diagnostics::did_you_mean(&summed.text, names.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("`{}` has: {}", entity.name, names.join(", ")),
-                    };
-                self.out.push(
-                    err(
-                        codes::UNKNOWN_IN_RULE,
-                        format!("`{}` has no field `{}`", entity.name, summed.text),
-                        summed.span,
-                        "unknown field",
-                    )
-                    .with_help(help),
-                );
-                return None;
+        let per = match &body.per {
+            Some(by) => Some(self.grouped_by(&entity, by)?),
+            None => None,
+        };
+        let each = self.each(body, store, &entity, filter)?;
+        Some(match per {
+            Some((field, key, optional)) => Derived::Per {
+                field,
+                key,
+                optional,
+                each: Box::new(each),
+            },
+            None => each,
+        })
+    }
+
+    /// The field a grouped query is grouped `per`: its Rust name, the type
+    /// of its values and whether it is optional.
+    fn grouped_by(&mut self, entity: &ir::Entity, by: &ast::Ident) -> Option<(String, Type, bool)> {
+        let f = self.entity_field(entity, by)?;
+        let (key, optional) = match &f.ty {
+            Type::Optional(inner) => ((**inner).clone(), true),
+            ty => (ty.clone(), false),
+        };
+        if matches!(
+            key,
+            Type::Number | Type::List(_) | Type::Entity(_) | Type::Map(..)
+        ) {
+            self.out.push(
+                err(
+                    codes::WRONG_VALUE_TYPE,
+                    format!("`{}` is a `{}`: entities cannot be grouped per its values", by.text, f.ty.spec()),
+                    by.span,
+                    "cannot group per this field",
+                )
+                .with_help("group per a field of text, a choice, an identity, a whole number, a decimal, a date or yes/no (`count of parcels per depot`)"),
+            );
+            return None;
+        }
+        Some((f.rust.clone(), key, optional))
+    }
+
+    /// A field of the entity, or a located error naming the fields it has.
+    fn entity_field<'e>(
+        &mut self,
+        entity: &'e ir::Entity,
+        name: &ast::Ident,
+    ) -> Option<&'e ir::Field> {
+        let found = entity.fields.iter().find(|f| f.term == name.text);
+        if found.is_none() {
+            let names: Vec<&str> = entity.fields.iter().map(|f| f.term.as_str()).collect();
+            let help = match crate::diagnostics::did_you_mean(&name.text, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("`{}` has: {}", entity.name, names.join(", ")),
             };
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!("`{}` has no field `{}`", entity.name, name.text),
+                    name.span,
+                    "unknown field",
+                )
+                .with_help(help),
+            );
+        }
+        found
+    }
+
+    /// What a definition answers for the entities it looks at: them, their
+    /// count or a sum of one of their fields.
+    fn each(
+        &mut self,
+        body: &ast::QueryBody,
+        store: usize,
+        entity: &ir::Entity,
+        filter: Option<ir::Condition>,
+    ) -> Option<Derived> {
+        if let Some(summed) = &body.sum {
+            let f = self.entity_field(entity, summed)?;
             if !matches!(f.ty, Type::Integer | Type::Number | Type::Decimal) {
                 self.out.push(
                     err(

@@ -34,6 +34,14 @@ pub(super) fn value_text(value: &ast::Value) -> String {
             items.iter().map(value_text).collect::<Vec<_>>().join(", ")
         ),
         ast::Value::Word(w) => w.text.clone(),
+        ast::Value::Map(entries, _) => format!(
+            "[{}]",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", value_text(k), value_text(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

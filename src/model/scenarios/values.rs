@@ -441,6 +441,16 @@ impl Pass<'_> {
                 Some(Literal::Nothing)
             }
             (_, Type::Optional(inner)) => self.value(value, inner),
+            (ast::Value::List(items, _), Type::Map(..)) if items.is_empty() => {
+                Some(Literal::Map(Vec::new()))
+            }
+            (ast::Value::Map(entries, _), Type::Map(key, value)) => entries
+                .iter()
+                .map(|(k, v)| Some((self.value(k, key)?, self.value(v, value)?)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Literal::Map),
             (ast::Value::List(items, _), Type::List(inner)) => items
                 .iter()
                 .map(|item| self.value(item, inner))
@@ -787,6 +797,7 @@ impl Pass<'_> {
                 .map_or_else(|| ty.clone(), |key| key.ty.clone()),
             Type::List(inner) => Type::List(Box::new(self.keyed(inner))),
             Type::Optional(inner) => Type::Optional(Box::new(self.keyed(inner))),
+            Type::Map(key, value) => Type::Map(key.clone(), Box::new(self.keyed(value))),
             other => other.clone(),
         }
     }
