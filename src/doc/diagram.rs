@@ -3,7 +3,8 @@
 //! read them — four columns, left to right, joined by arrows. Drawn as an
 //! SVG esgen lays out itself, and written as Mermaid for Markdown viewers.
 
-use crate::model::ir::{Derived, Effect, Model};
+use super::words::Words;
+use crate::model::ir::{Derived, Effect, Model, Spec};
 use std::fmt::Write as _;
 
 /// A box of the diagram.
@@ -25,7 +26,8 @@ const TITLES: [&str; 4] = ["Commands", "Events", "State", "Queries"];
 const FILLS: [&str; 4] = ["#dbeafe", "#ffedd5", "#dcfce7", "#f3e8ff"];
 const STROKES: [&str; 4] = ["#2563eb", "#ea580c", "#16a34a", "#9333ea"];
 
-fn graph(model: &Model) -> Graph {
+fn graph(spec: &Spec, model: &Model) -> Graph {
+    let words = Words::new(spec, model);
     let commands = model
         .commands
         .iter()
@@ -38,7 +40,7 @@ fn graph(model: &Model) -> Graph {
         .events
         .iter()
         .map(|e| Node {
-            label: e.tag(),
+            label: e.name.clone(),
             detail: bracket(e.fields.iter().map(|f| f.term.as_str())),
         })
         .collect();
@@ -58,7 +60,7 @@ fn graph(model: &Model) -> Graph {
         .iter()
         .map(|q| Node {
             label: q.name.clone(),
-            detail: format!("→ {}", q.returns.spec()),
+            detail: format!("→ {}", words.answer(q).replace('`', "")),
         })
         .collect();
     let mut edges = Vec::new();
@@ -135,8 +137,8 @@ fn shorten(text: &str) -> String {
 }
 
 /// The model's diagram as an SVG document.
-pub fn svg(model: &Model) -> String {
-    let graph = graph(model);
+pub fn svg(spec: &Spec, model: &Model) -> String {
+    let graph = graph(spec, model);
     let widths: Vec<f64> = graph
         .columns
         .iter()
@@ -264,7 +266,6 @@ pub fn svg(model: &Model) -> String {
     out
 }
 
-/// The model's diagram in Mermaid, for Markdown viewers that draw it.
 /// A choice's lifecycle as a Mermaid `stateDiagram`: its first value
 /// (or its default) where it starts, each move an arrow.
 pub fn lifecycle(choice: &crate::model::ir::Choice) -> String {
@@ -288,8 +289,9 @@ pub fn lifecycle(choice: &crate::model::ir::Choice) -> String {
     out
 }
 
-pub fn mermaid(model: &Model) -> String {
-    let graph = graph(model);
+/// The model's diagram in Mermaid, for Markdown viewers that draw it.
+pub fn mermaid(spec: &Spec, model: &Model) -> String {
+    let graph = graph(spec, model);
     let prefixes = ["c", "e", "s", "q"];
     let mut out = String::from("flowchart LR\n");
     for (c, nodes) in graph.columns.iter().enumerate() {

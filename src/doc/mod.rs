@@ -1,12 +1,20 @@
 //! `esgen doc`: a spec as a document for the people who share it — a
-//! Markdown page with the glossary and, per model, its entities, actions
-//! with their rules and events, queries, scenarios and an event-model
-//! diagram (Mermaid inline, and an SVG esgen draws, `diagram.rs`).
+//! Markdown page with how its models work together (`context.rs`), the
+//! glossary and, per model, its entities, actions with their rules and
+//! events, queries, scenarios (long runs folded, `scenarios.rs`), what
+//! older stored events read as (`history.rs`) and an event-model diagram
+//! (Mermaid inline, and an SVG esgen draws, `diagram.rs`). Types are
+//! written in words (`words.rs`), never as the Rust types they become.
 
+pub mod context;
 pub mod diagram;
+pub mod history;
+pub mod scenarios;
+pub mod words;
 
-use crate::model::ir::{Model, Origin, Spec};
+use crate::model::ir::{Derived, Model, Origin, Spec, Term, Type};
 use std::fmt::Write as _;
+use words::Words;
 
 /// A file of the documentation: its name and text.
 pub struct DocFile {
@@ -24,10 +32,11 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
     let _ = writeln!(md, "# {}\n", spec.file_name);
     let _ = writeln!(
         md,
-        "The domain of `{}`: {} model(s). Written by `esgen doc` from the spec; rebuild it when the spec changes.\n",
+        "The domain of `{}`: {}. Written by `esgen doc` from the spec; rebuild it when the spec changes.\n",
         spec.file_name,
-        spec.models.len()
+        words::count(spec.models.len(), "model", "models")
     );
+    context::section(&mut md, spec);
     md.push_str(
         "## Glossary\n\n| term | type | constraints | meaning | model |\n|---|---|---|---|---|\n",
     );
@@ -39,32 +48,17 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
                 continue;
             }
             seen.push(key);
+            let words = Words::new(spec, model);
             let mut constraints: Vec<String> = term.checks.iter().map(|c| c.spec()).collect();
             if let Some(default) = &term.default {
                 constraints.push(format!("default {}", default.spec()));
             }
             let meaning = if term.docs.is_empty() {
-                match &term.origin {
-                    Origin::Convention(why) => format!("({why})"),
-                    Origin::Fallback => "(no type declared: text)".into(),
-                    Origin::Declared => String::new(),
-                }
+                meaning(&words, term)
             } else {
                 term.docs.join(" ")
             };
-            let ty = match &term.ty {
-                crate::model::ir::Type::Choice(rust) => {
-                    model.choices.iter().find(|c| c.rust == *rust).map_or_else(
-                        || term.ty.spec(),
-                        |c| {
-                            let values: Vec<&str> =
-                                c.values.iter().map(|(v, _)| v.as_str()).collect();
-                            format!("one of [{}]", values.join(" "))
-                        },
-                    )
-                }
-                other => other.spec(),
-            };
+            let ty = words.phrase(&term.ty);
             let _ = writeln!(
                 md,
                 "| `{}` | {} | {} | {} | {} |",
@@ -78,11 +72,11 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
     }
     for model in &spec.models {
         md.push('\n');
-        model_section(&mut md, model, stem);
+        model_section(&mut md, spec, model, stem);
         if !model.commands.is_empty() {
             files.push(DocFile {
                 name: svg_name(stem, model),
-                text: diagram::svg(model),
+                text: diagram::svg(spec, model),
             });
         }
     }
@@ -100,12 +94,43 @@ fn svg_name(stem: &str, model: &Model) -> String {
     format!("{stem}.{}.svg", crate::model::names::unraw(&model.module))
 }
 
+/// What a term undocumented in the spec means, from how it is named:
+/// what an id identifies, what `new-` and `old-` are the value of; empty
+/// when its name says no more than its type.
+fn meaning(words: &Words, term: &Term) -> String {
+    if let Type::Id(of) = &term.ty {
+        return format!("identifies {}", words::article(&words.identity(of)));
+    }
+    let Origin::Convention(why) = &term.origin else {
+        return String::new();
+    };
+    if let Some(base) = why
+        .strip_prefix("has the type of `")
+        .and_then(|b| b.strip_suffix('`'))
+    {
+        let which = if term.name.starts_with("new-") {
+            "new"
+        } else {
+            "old"
+        };
+        return format!("the {which} `{base}`");
+    }
+    if let Some(one) = why
+        .strip_prefix("plural of `")
+        .and_then(|b| b.strip_suffix('`'))
+    {
+        return format!("several `{one}`");
+    }
+    String::new()
+}
+
 /// A table cell: no pipes, no line breaks.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-fn model_section(md: &mut String, model: &Model, stem: &str) {
+fn model_section(md: &mut String, spec: &Spec, model: &Model, stem: &str) {
+    let words = Words::new(spec, model);
     let _ = writeln!(md, "## {}\n", model.name);
     if !model.docs.is_empty() {
         let _ = writeln!(md, "{}\n", model.docs.join(" "));
@@ -116,7 +141,7 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
             "![The event model of {}]({})\n\n```mermaid\n{}```\n",
             model.name,
             svg_name(stem, model),
-            diagram::mermaid(model)
+            diagram::mermaid(spec, model)
         );
     }
     for choice in model.choices.iter().filter(|c| !c.moves.is_empty()) {
@@ -128,26 +153,12 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
         );
     }
     if !model.own.is_empty() {
-        let fields: Vec<String> = model
-            .own
-            .iter()
-            .map(|o| format!("`{}` ({})", o.field.term, o.field.ty.spec()))
-            .collect();
+        let fields = fields(&words, model.own.iter().map(|o| &o.field));
         let _ = writeln!(
             md,
-            "### What one stream holds\n\n{}: its own record (`State:`), one per stream.\n",
-            fields.join(", ")
+            "### What it keeps\n\nEach {} keeps a record of its own: {}.\n",
+            model.name, fields
         );
-    }
-    if model.stored_as != model.name || model.wire.locked().is_some() {
-        let mut said = Vec::new();
-        if model.stored_as != model.name {
-            said.push(format!("stored as `{}`", model.stored_as));
-        }
-        if let Some(tags) = model.wire.locked() {
-            said.push(format!("tagged `{tags}`"));
-        }
-        let _ = writeln!(md, "Its events are {}.\n", said.join(", "));
     }
     if !model.services.is_empty() {
         md.push_str("### Services it asks\n\n");
@@ -157,10 +168,10 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
                 .iter()
                 .map(|q| {
                     format!(
-                        "`{} {}` → {}",
+                        "`{} {}`, answered with {}",
                         q.name,
                         crate::model::names::bracket(q.params.iter().map(|p| p.term.as_str())),
-                        q.returns.spec()
+                        words.phrase(&q.returns)
                     )
                 })
                 .collect();
@@ -168,7 +179,7 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
                 md,
                 "- **{}**, outside the spec: {}",
                 service.name,
-                queries.join(", ")
+                queries.join("; ")
             );
         }
         md.push('\n');
@@ -176,12 +187,12 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
     if !model.entities.is_empty() {
         md.push_str("### Entities\n\n");
         for entity in &model.entities {
-            let fields: Vec<String> = entity
-                .fields
-                .iter()
-                .map(|f| format!("`{}` ({})", f.term, f.ty.spec()))
-                .collect();
-            let _ = writeln!(md, "- **{}**: {}", entity.name, fields.join(", "));
+            let _ = writeln!(
+                md,
+                "- **{}**: {}",
+                entity.name,
+                fields(&words, entity.fields.iter())
+            );
             if !entity.docs.is_empty() {
                 let _ = writeln!(md, "  {}", entity.docs.join(" "));
             }
@@ -192,11 +203,27 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
         md.push_str("### Actions\n\n");
         for command in &model.commands {
             let event = model.event_of(command);
-            let _ = writeln!(md, "- **{}** → `{}`", command.name, event.tag());
+            let _ = writeln!(md, "- **{}** → `{}`", command.name, event.name);
             if !command.docs.is_empty() {
                 let _ = writeln!(md, "  {}", command.docs.join(" "));
             }
-            let _ = writeln!(md, "  - `{}`", command.spec_line);
+            let terms = |fields: &[crate::model::ir::Field]| -> String {
+                let named: Vec<String> = fields.iter().map(|f| format!("`{}`", f.term)).collect();
+                words::and_list(&named)
+            };
+            if !command.params.is_empty() {
+                let _ = writeln!(md, "  - takes {}", terms(&command.params));
+            }
+            if event.fields.is_empty() {
+                let _ = writeln!(md, "  - records `{}`", event.name);
+            } else {
+                let _ = writeln!(
+                    md,
+                    "  - records `{}` with {}",
+                    event.name,
+                    terms(&event.fields)
+                );
+            }
             for guard in &command.guards {
                 let _ = writeln!(
                     md,
@@ -216,31 +243,49 @@ fn model_section(md: &mut String, model: &Model, stem: &str) {
         md.push_str("### Queries\n\n");
         for query in &model.queries {
             let how = match (&query.definition, &query.derived) {
-                (Some(definition), _) => format!("`= {definition}`"),
-                (None, Some(_)) => "by convention".to_string(),
-                (None, None) => "written by hand".to_string(),
+                (Some(definition), _) => format!(" (`= {definition}`)"),
+                (None, Some(derived)) => format!(" ({})", by_name(&words, model, derived)),
+                (None, None) => " (worked out outside the spec)".to_string(),
             };
-            let _ = writeln!(
-                md,
-                "- `{}` → {} ({how})",
-                query.spec_line,
-                query.returns.spec()
-            );
+            let _ = writeln!(md, "- `{}` → {}{how}", query.spec_line, words.answer(query));
             if !query.docs.is_empty() {
                 let _ = writeln!(md, "  {}", query.docs.join(" "));
             }
         }
         md.push('\n');
     }
-    if !model.scenarios.is_empty() {
-        md.push_str("### Scenarios\n\n");
-        for scenario in &model.scenarios {
-            let _ = writeln!(md, "- **{}**\n\n  ```", scenario.title);
-            for line in scenario.text.lines().skip(1) {
-                let _ = writeln!(md, "  {}", line.trim());
-            }
-            md.push_str("  ```\n");
+    scenarios::section(md, &model.scenarios);
+    history::section(md, model);
+}
+
+/// Fields in words: "`patient-id` (a Patient id), `name` (text)".
+fn fields<'a>(words: &Words, fields: impl Iterator<Item = &'a crate::model::ir::Field>) -> String {
+    fields
+        .map(|f| format!("`{}` ({})", f.term, words.phrase(&f.ty)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a query its name defines answers, in words.
+fn by_name(words: &Words, model: &Model, derived: &Derived) -> String {
+    let entity = |store: usize| {
+        let rust = &model.store_entity(store).rust;
+        (words.entity(rust, false), words.entity(rust, true))
+    };
+    match derived {
+        Derived::Has { store, .. } => {
+            format!(
+                "whether there is such {}",
+                words::article(&entity(*store).0)
+            )
         }
-        md.push('\n');
+        Derived::Get { store, .. } => {
+            format!("the {}, if there is one", entity(*store).0)
+        }
+        Derived::Select { store, .. } => format!("the {}, oldest first", entity(*store).1),
+        Derived::Count { store, .. } => format!("how many {}", entity(*store).1),
+        Derived::Field { .. } | Derived::Sum { .. } | Derived::Per { .. } => {
+            "by its name".to_string()
+        }
     }
 }
