@@ -5,6 +5,8 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic};
 use crate::source::Span;
 use pest::error::{Error, ErrorVariant, InputLocation};
 
+mod words;
+
 /// What a rule is, in the words of the spec's reader.
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
@@ -46,19 +48,32 @@ fn describe(rule: Rule) -> Option<&'static str> {
     })
 }
 
-/// What a well-formed line of this kind looks like.
+/// What a well-formed line of this kind looks like, in placeholders.
 fn example(rule: Rule) -> &'static str {
     match rule {
-        Rule::terms_line => "a term reads `- done-count: integer`",
-        Rule::queries_line => "a query reads `- get-todo [id]` or `- open-count returns integer`",
+        Rule::terms_line => {
+            "a term reads `- <name>: <type>`, and its constraints follow after commas: `- <name>: text, not blank, at most 80 characters`"
+        }
+        Rule::queries_line => {
+            "a query reads `- <name> [<parameters>] returns <type>`, or `- <name> = <entities> where <condition>`"
+        }
         Rule::actions_line => {
-            "an action reads `- create-new [id text] accepted as created [id text completed?]`; a rule under it reads `rejected if has-todo? [id]: \"…\"`, `adds Todo` or `ids = ids of done-todos`"
+            "an action reads `- <command> [<parameters>] accepted as <event> [<fields>]`; a rule under it reads `rejected if <condition>: \"…\"`, `<field> = <value>`, `adds <Entity>` or `sets <field> of <Entity> [<key>] to <value>`"
         }
         Rule::scenarios_line => {
-            "a scenario is a title (`- ids are unique`), then its steps: `given created [id: t1]`, `when create-new [id: t1]`, `then rejected: \"…\"` or `then created [id: t1]`, and `and all-todos is [t1]`"
+            "a scenario is a title (`- <what it shows>`), then its steps: `given <event> [<field>: <value>, …]`, `when <action> [<parameter>: <value>, …]`, `then <event> […]` or `then rejected: \"…\"`, and `and <query> is <value>`"
         }
-        _ => "a spec line is a header (`Model: Todos`, `Entity: Todo [id text]`, `Actions:`), a list item, or a comment",
+        _ => "a spec line is a header (`Model: <Name>`, `Entity: <Name> [<fields>]`, `Actions:`), a list item, or a comment",
     }
+}
+
+/// The line mended by the first of `candidates` that parses, without its
+/// indentation.
+fn first_that_parses(rule: Rule, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|candidate| words::failure(rule, candidate).is_none())
+        .map(|candidate| candidate.trim().to_string())
 }
 
 /// Turns a pest error on one line into a located diagnostic.
@@ -117,7 +132,13 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
     let first_char = rest.chars().next();
 
     // The common mistakes, said in the spec's words.
-    let (message, span, help) = if let Some(word) =
+    let (message, span, help) = if let Some(slip) = words::slip(rule, line, pos) {
+        (
+            slip.message,
+            at(slip.start, slip.end - slip.start),
+            slip.help,
+        )
+    } else if let Some(word) =
         header_word.filter(|w| !HEADERS.contains(w) && pos > indent + w.len())
     {
         let mut diagnostic_help =
@@ -151,7 +172,7 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             format!("expected `:` after the term, found {found}"),
             at(pos, found_len),
             format!(
-                "a term reads `- done-count: integer`; here, `{}: {}`",
+                "a term's name is followed by `:`: write `{}: {}`",
                 before.trim_start(),
                 code[pos..].trim_end()
             ),
@@ -250,10 +271,17 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
         let after = rest["accepted".len()..].trim_start();
         let after_at = line.len() - after.len();
         let len = after.find([' ', '\t', '[']).unwrap_or(after.len());
+        let code = words::code_of(line);
+        let mended = code.get(after_at..).and_then(|after| {
+            first_that_parses(
+                rule,
+                &[format!("{} as {after}", code[..after_at].trim_end())],
+            )
+        });
         (
             "expected `as` after `accepted`".to_string(),
             at(after_at, len),
-            example(rule).to_string(),
+            mended.map_or_else(|| example(rule).to_string(), |m| format!("write `{m}`")),
         )
     } else if rest.starts_with("returns") && rule == Rule::queries_line {
         (
@@ -319,7 +347,7 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
             "names are ASCII letters, digits, `-` and `_`, start with a letter and may end in `?`"
                 .to_string()
         } else {
-            example(rule).to_string()
+            mended_line(rule, line, pos, &expected).unwrap_or_else(|| example(rule).to_string())
         };
         (
             format!("expected {}, found {found}", join_or(&expected)),
@@ -330,6 +358,37 @@ pub(super) fn translate(error: &Error<Rule>, rule: Rule, line: &str, offset: usi
     Diagnostic::error(codes::SYNTAX, message)
         .at_labelled(span, "here")
         .with_help(help)
+}
+
+/// A line that misses a word or a mark, mended: `accepted` before `as`,
+/// quotes around a message, the `]` that closes a list, `-` for a mark
+/// inside a name.
+fn mended_line(rule: Rule, line: &str, pos: usize, expected: &[&str]) -> Option<String> {
+    let code = words::code_of(line);
+    let (before, rest) = (code.get(..pos)?, code.get(pos..)?);
+    if expected.contains(&"`accepted as`") && rest.starts_with("as ") {
+        let mended = first_that_parses(rule, &[format!("{before}accepted {rest}")])?;
+        return Some(format!("the event follows `accepted as`: write `{mended}`"));
+    }
+    if expected.contains(&"a quoted message") && !rest.is_empty() {
+        let mended = first_that_parses(rule, &[format!("{before}\"{rest}\"")])?;
+        return Some(format!("a message is written in quotes: `{mended}`"));
+    }
+    if expected.contains(&"`]`") && rest.is_empty() {
+        let mended = first_that_parses(rule, &[format!("{code}]")])?;
+        return Some(format!("close the list with `]`: `{mended}`"));
+    }
+    let mark = rest.chars().next()?;
+    let joins = mark.is_ascii_punctuation()
+        && before.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+    if joins {
+        let mended = first_that_parses(rule, &[format!("{before}-{}", &rest[1..])])?;
+        return Some(format!(
+            "a name is one word of letters, digits, `-` and `_`: write `{mended}`"
+        ));
+    }
+    None
 }
 
 /// The header words.
