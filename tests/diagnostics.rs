@@ -625,3 +625,170 @@ fn the_documented_json_example_is_what_esgen_writes() {
         rendered.trim_end()
     );
 }
+
+// ---------------------------------------------------------------- syntax errors in words
+
+/// The todos example the help of every syntax error once showed, whatever
+/// the line, each with a word of it: a help must speak of the line
+/// written, not of this (unless that line is about todos).
+const UNRELATED_EXAMPLE: [(&str, &str); 4] = [
+    ("- done-count: integer", "done-count"),
+    ("- create-new [id text] accepted as created", "create-new"),
+    ("- get-todo [id]", "get-todo"),
+    ("- ids are unique", "ids are unique"),
+];
+
+/// Words and forms the language does not have where a fixture writes
+/// them (the text a syntax error points at), and what its help must name
+/// instead: one of these at least.
+const SAID_INSTEAD: [(&str, &[&str]); 23] = [
+    ("and", &["commas", "on a line of its own", "another action"]),
+    ("&", &["commas"]),
+    (
+        "or",
+        &["commas", "one effect for each value", "another action"],
+    ),
+    ("more than", &["at least"]),
+    ("less than", &["at most"]),
+    (">", &["is more than", "at least"]),
+    (">=", &["is at least"]),
+    ("<=", &["is at most"]),
+    ("==", &[" is "]),
+    ("!=", &["is not"]),
+    ("equals", &[" is "]),
+    ("is greater than", &["is more than"]),
+    ("is not equal to", &["is not"]),
+    ("is one of", &["joined by `or`"]),
+    ("in [", &["joined by `or`"]),
+    ("today", &["rejected if"]),
+    ("per", &["write `"]),
+    ("when", &[" where ", " if "]),
+    ("if", &[" where "]),
+    ("otherwise", &[" if not ("]),
+    ("not more than", &["at most"]),
+    ("greater than", &["is more than"]),
+    ("not equal", &["is not"]),
+];
+
+/// The text of one line of `text`, and where it starts.
+fn line_at(text: &str, at: usize) -> (usize, &str) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    (start, text[start..end].trim_end_matches('\r'))
+}
+
+/// The code spans of a help, in order.
+fn code_spans(help: &str) -> Vec<&str> {
+    help.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn syntax_errors_say_what_the_language_offers_instead() {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut rewrites = 0;
+    let mut failures = Vec::new();
+    for path in fixtures() {
+        let outcome = run(&path);
+        let Ok(text) = std::fs::read_to_string(repo().join(&path)) else {
+            continue; // not UTF-8: its one diagnostic is not E0001
+        };
+        for diagnostic in outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::SYNTAX)
+        {
+            let shown = format!("{}: {}", path.display(), diagnostic.message);
+            let help = diagnostic.help.as_deref().unwrap_or_default();
+            let Some(span) = diagnostic.span else {
+                continue;
+            };
+            let Some(pointed) = text.get(span.start..span.end.max(span.start)) else {
+                continue;
+            };
+            let (line_start, line) = line_at(&text, span.start);
+            for (example, word) in UNRELATED_EXAMPLE {
+                if help.contains(example) && !line.contains(word) {
+                    failures.push(format!(
+                        "{shown}: the help shows an unrelated example: {help}"
+                    ));
+                }
+            }
+            // What the language says instead.
+            for (written, instead) in SAID_INSTEAD {
+                let same = pointed == written
+                    || (pointed.starts_with(written)
+                        && (written.ends_with('[')
+                            || pointed[written.len()..].starts_with([' ', '['])));
+                if same {
+                    seen.insert(written);
+                    if !instead.iter().any(|alternative| help.contains(alternative)) {
+                        failures.push(format!(
+                            "{shown}: `{pointed}` is pointed at, but the help names none of {instead:?}: {help}"
+                        ));
+                    }
+                }
+            }
+            // A rewrite of the line (a code span after `write ` or `: `
+            // that starts as the line does, with no placeholder in it, and
+            // the one after `, then ` when it is split in two) must parse
+            // in its place.
+            let content = line.trim_start();
+            let indent = &line[..line.len() - content.len()];
+            let first_word = content.split_whitespace().next().unwrap_or_default();
+            let spans = code_spans(help);
+            let Some(i) = spans.iter().position(|s| {
+                s.split_whitespace().next() == Some(first_word)
+                    && *s != content
+                    && !s.contains(['<', '…'])
+                    && (help.contains(&format!("write `{s}`"))
+                        || help.contains(&format!(": `{s}`")))
+            }) else {
+                continue;
+            };
+            let mut lines = vec![spans[i]];
+            if help.contains(&format!("`{}`, then `", spans[i])) {
+                lines.extend(spans.get(i + 1));
+            }
+            let replaced = lines
+                .iter()
+                .map(|l| format!("{indent}{l}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mended = format!(
+                "{}{replaced}{}",
+                &text[..line_start],
+                &text[line_start + line.len()..]
+            );
+            let source = esgen::source::Source::new(path.display().to_string(), mended);
+            let (_, found) = esgen::check(&source);
+            let end = line_start + replaced.len();
+            let still: Vec<&Diagnostic> = found
+                .iter()
+                .filter(|d| d.code == codes::SYNTAX)
+                .filter(|d| {
+                    d.span
+                        .is_some_and(|s| (line_start..=end).contains(&s.start))
+                })
+                .collect();
+            if still.is_empty() {
+                rewrites += 1;
+            } else {
+                failures.push(format!(
+                    "{shown}: the help's rewrite {lines:?} does not parse: {}",
+                    still[0].message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let unseen: Vec<&str> = SAID_INSTEAD
+        .iter()
+        .map(|(written, _)| *written)
+        .filter(|written| !seen.contains(written))
+        .collect();
+    assert!(
+        unseen.is_empty(),
+        "no fixture writes {unseen:?} where the language has another word"
+    );
+    assert!(rewrites >= 30, "only {rewrites} rewrites checked");
+}
