@@ -169,6 +169,38 @@ pub struct Problem {
     pub message: Cow<'static, str>,
 }
 
+{%- if krate.clock %}
+
+/// The clock a model's rules read `today` and `now` from: the system's, in
+/// UTC, unless it is fixed. The model's state holds one; fix it there
+/// (`state.clock = Clock::fixed(at)`) to run the rules at another moment,
+/// as scenarios do with `given today is "…"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Clock {
+    fixed: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Clock {
+    /// A clock that always reads `at`.
+    #[must_use]
+    pub fn fixed(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Clock { fixed: Some(at) }
+    }
+
+    /// What the rules read as `now`.
+    #[must_use]
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.fixed
+            .unwrap_or_else(|| std::time::SystemTime::now().into())
+    }
+
+    /// What the rules read as `today`: the date of `now`, in UTC.
+    #[must_use]
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
+}
+{%- endif %}
 {%- if krate.services %}
 
 /// Why a service outside the spec could not answer (a timeout, a refused

@@ -22,6 +22,15 @@ mod {{ model.module }} {
         fn accept(&mut self, event: &Self::Event) {
             {{ model.rust }}Aggregate::accept(self, event);
         }
+{%- if let Some(state) = model.clock %}
+{%- if view.clock %}
+
+        fn fix_clock(&mut self, at: ::chrono::DateTime<::chrono::Utc>) {
+            let state: &mut {{ state }} = self.as_mut();
+            state.clock = {{ view.root }}::generated::Clock::fixed(at);
+        }
+{%- endif %}
+{%- endif %}
     }
 {%- if let Some(answers) = model.answers %}
 
@@ -105,6 +114,11 @@ mod {{ view.harness }} {
 {%- endif %}
         /// Accepts an event.
         fn accept(&mut self, event: &Self::Event);
+{%- if view.clock %}
+        /// Fixes the clock its rules read `today` and `now` from (a model
+        /// that reads no clock ignores it).
+        fn fix_clock(&mut self, _at: ::chrono::DateTime<::chrono::Utc>) {}
+{%- endif %}
     }
 
 {%- if view.served %}
@@ -328,6 +342,13 @@ mod {{ view.harness }} {
             }
         }
 
+{%- if view.clock %}
+
+        /// `given today is …`, `given now is …`: what the clock reads.
+        pub fn fix_clock(&mut self, at: ::chrono::DateTime<::chrono::Utc>) {
+            self.model.fix_clock(at);
+        }
+{%- endif %}
 {%- if view.given %}
 
         /// `given`: the model accepts an event.

@@ -536,6 +536,10 @@ impl<'m> Behaviour<'m> {
                 self.place(expr, ctx, item)
             }
             Expr::Literal { value, ty } => literal(value, ty),
+            Expr::Clock { ty } => {
+                let read = if *ty == Type::Date { "today" } else { "now" };
+                format!("{}.clock.{read}()", Self::state(ctx))
+            }
             Expr::Call { method, args, .. } => {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
                 format!("self.{method}({})", args.join(", "))

@@ -45,6 +45,8 @@ pub struct ScenariosView {
     pub answers: bool,
     /// An answer holds entities (the `Keys` trait is used).
     pub keys: bool,
+    /// A scenario fixes the clock (`Run::fix_clock`).
+    pub clock: bool,
     /// A scenario expects a grouped query's answer (`Words`, and `Keys`
     /// when `keys`, for `BTreeMap`).
     pub maps: bool,
@@ -80,6 +82,9 @@ pub struct ModelScenarios {
     pub date_values: bool,
     /// A scenario writes a timestamp (the `timestamp` helper is used).
     pub timestamp_values: bool,
+    /// When its rules read the clock: its state's type, whose clock a
+    /// scenario fixes.
+    pub clock: Option<String>,
     /// The tests.
     pub tests: Vec<TestView>,
     /// The other models its rules ask, as a tuple type (`(Patients,)`),
@@ -155,6 +160,10 @@ impl ScenariosView {
             then_rejected: then(|o| matches!(o, Outcome::Rejected { .. })),
             answers: all().any(|s| !s.expects.is_empty()),
             keys: models.iter().any(|m| m.keys),
+            clock: spec
+                .models
+                .iter()
+                .any(|m| m.scenarios.iter().any(|s| s.clock.is_some())),
             maps: spec.models.iter().any(|m| {
                 m.scenarios
                     .iter()
@@ -239,6 +248,9 @@ impl ModelScenarios {
                     .iter()
                     .for_each(|v| literal_kinds(v, &mut values));
                 literal_kinds(&expect.value, &mut values);
+            }
+            if scenario.clock.is_some() {
+                values.push("timestamp");
             }
         }
         let mut uses = vec![
@@ -377,6 +389,7 @@ impl ModelScenarios {
             keys,
             date_values: values.contains(&"date"),
             timestamp_values: values.contains(&"timestamp"),
+            clock: model.reads_clock().then(|| format!("{}State", model.rust)),
             tests,
             others,
             propose,
@@ -388,16 +401,24 @@ impl TestView {
     fn new(spec: &Spec, model: &Model, scenario: &Scenario, harness: &str, root: &str) -> Self {
         let first = scenario.line;
         let text = &scenario.text;
-        let mutable = if scenario.given.is_empty() && scenario.answers.is_empty() {
-            ""
-        } else {
-            "mut "
-        };
+        let mutable =
+            if scenario.given.is_empty() && scenario.answers.is_empty() && scenario.clock.is_none()
+            {
+                ""
+            } else {
+                "mut "
+            };
         let mut body = Expr::call(
             format!("{}::Run::<{}>::new", harness, model.rust),
             vec![Expr::atom(first.to_string()), Expr::atom(string(text))],
         )
         .assign(8, &format!("let {mutable}run"), ";\n");
+        if let Some(at) = &scenario.clock {
+            body.push_str(&format!(
+                "        run.fix_clock(timestamp({}));\n",
+                string(at)
+            ));
+        }
         for answer in &scenario.answers {
             let service = &model.services[answer.service];
             let line = match &answer.answer {

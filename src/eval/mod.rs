@@ -69,6 +69,8 @@ pub enum Stop {
     /// A service outside the spec was asked what nothing says it answers
     /// (the service and the query, as written).
     Unanswered(String, String),
+    /// `today` or `now` was read, and nothing says what the clock reads.
+    Unclocked,
 }
 
 type Ev<T> = Result<T, Stop>;
@@ -87,6 +89,8 @@ pub struct World<'s> {
     /// Per model, per service its rules ask: what each of its queries
     /// answers (`None`: nothing says), or `None` when it cannot answer.
     services: Vec<Vec<Option<Vec<Option<Value>>>>>,
+    /// What the clock reads (`given today is …`); `None`: nothing says.
+    clock: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Where the bare names of a rule are read.
@@ -132,7 +136,13 @@ impl<'s> World<'s> {
             states,
             own,
             services,
+            clock: None,
         }
+    }
+
+    /// Fixes the clock the rules read `today` and `now` from.
+    pub fn fix_clock(&mut self, at: chrono::DateTime<chrono::Utc>) {
+        self.clock = Some(at);
     }
 
     /// What a service of a model answers to one of its queries from now
@@ -222,6 +232,14 @@ impl<'s> World<'s> {
     fn eval(&self, model: usize, expr: &Expr, scope: &Scope<'_>) -> Ev<Value> {
         let m = self.model(model);
         match expr {
+            Expr::Clock { ty } => {
+                let at = self.clock.ok_or(Stop::Unclocked)?;
+                Ok(if *ty == Type::Date {
+                    Value::Date(at.date_naive())
+                } else {
+                    Value::Timestamp(at)
+                })
+            }
             Expr::Arith {
                 op, left, right, ..
             } => {

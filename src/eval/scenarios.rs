@@ -55,6 +55,11 @@ pub fn run(spec: &Spec) -> Vec<Run> {
                 Err(Stop::Unavailable(_)) => {
                     Ran::NotRun("a service it asks cannot answer where it is asked".into())
                 }
+                Err(Stop::Unclocked) => Ran::Failed {
+                    line: scenario.line,
+                    expected: "a day to run on".to_string(),
+                    happened: "the rules read `today` or `now`, and the scenario does not say when it runs: add `given today is \"2026-03-02\"` (or `given now is \"2026-03-02T09:30:00Z\"`)".to_string(),
+                },
                 Err(Stop::Unanswered(service, query)) => Ran::Failed {
                     line: scenario.line,
                     expected: format!("an answer of `{service}` to `{query}`"),
@@ -185,6 +190,13 @@ fn run_one(
 ) -> Result<Ran, Stop> {
     let m = &spec.models[model];
     let mut world = World::new(spec);
+    if let Some(at) = scenario
+        .clock
+        .as_deref()
+        .and_then(|text| crate::model::calendar::clock(text, false))
+    {
+        world.fix_clock(at);
+    }
     for fact in &scenario.given {
         let at = match fact.ask {
             Some(ask) => spec

@@ -85,6 +85,20 @@ impl<'s> Session<'s> {
             self.world = World::new(spec);
             return Reply::Said(vec!["every model holds nothing again".into()]);
         }
+        if let Some(at) = clock_line(line) {
+            return match at {
+                Some(at) => {
+                    self.world.fix_clock(at);
+                    Reply::Said(vec![format!(
+                        "the clock now reads {}",
+                        at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    )])
+                }
+                None => Reply::Said(vec![
+                    "write a date or a time, quoted: `today is \"2026-03-02\"` or `now is \"2026-03-02T09:30:00Z\"`".into(),
+                ]),
+            };
+        }
         if let Some(name) = line.strip_prefix("model ") {
             let name = name.trim();
             return match spec.models.iter().position(|m| m.name == name) {
@@ -226,6 +240,17 @@ impl<'s> Session<'s> {
                 self.world.answer(self.model, read.service, said);
                 Reply::Said(vec![reply])
             }
+            ast::StepKind::Clock(fix) => match crate::model::calendar::clock(&fix.value, fix.today)
+            {
+                Some(at) => {
+                    self.world.fix_clock(at);
+                    Reply::Said(vec![format!("the clock now reads {}", fix.value)])
+                }
+                None => Reply::Said(vec![format!("`{}` is not a date or a time", fix.value)]),
+            },
+            ast::StepKind::Repeated(..) => Reply::Said(vec![
+                "here, give the events one by one: `given <event> [...]`".to_string(),
+            ]),
             ast::StepKind::When(fact) => {
                 let (read, found) =
                     crate::model::scenarios::read_fact(spec, self.model, fact, true, &source);
@@ -371,5 +396,19 @@ fn not_here(stop: &Stop) -> String {
         Stop::OutOfRange => {
             "cannot run here: it computes a number out of range, or divides by zero".into()
         }
+        Stop::Unclocked => {
+            "it reads `today` or `now`: say when it runs first (`today is \"2026-03-02\"` or `now is \"2026-03-02T09:30:00Z\"`)".into()
+        }
     }
+}
+
+/// `today is "2026-03-02"` or `now is "2026-03-02T09:30:00Z"`: where the
+/// clock is fixed (`Some(None)`: the value is not a date or a time).
+fn clock_line(line: &str) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+    let (today, rest) = match line.strip_prefix("today is ") {
+        Some(rest) => (true, rest),
+        None => (false, line.strip_prefix("now is ")?),
+    };
+    let text = rest.trim().trim_matches('"');
+    Some(crate::model::calendar::clock(text, today))
 }

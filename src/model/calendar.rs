@@ -114,6 +114,23 @@ fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
         .flatten()
 }
 
+/// What a clock fixed by `given today is "<date>"` (at midnight, UTC) or
+/// `given now is "<timestamp>"` reads; `None` when the text is not one.
+pub(crate) fn clock(text: &str, today: bool) -> Option<chrono::DateTime<chrono::Utc>> {
+    if today {
+        let (y, m, d) = date(text)?;
+        chrono::NaiveDate::from_ymd_opt(y, m, d)?
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+    } else if timestamp(text) {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.to_utc())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{date, timestamp, unix_time};

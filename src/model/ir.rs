@@ -505,6 +505,12 @@ pub enum Expr {
         /// The type of the ids' list.
         ty: Type,
     },
+    /// `today` (a `date`) or `now` (a `timestamp`): read from the clock
+    /// the model holds when a command is proposed or a query answered.
+    Clock {
+        /// `date` for `today`, `timestamp` for `now`.
+        ty: Type,
+    },
     /// Every entity of a store, in creation order.
     All {
         /// The store.
@@ -552,6 +558,7 @@ impl Expr {
             | Expr::Own { .. }
             | Expr::Item { .. }
             | Expr::All { .. }
+            | Expr::Clock { .. }
             | Expr::Literal { .. } => {}
         }
     }
@@ -568,6 +575,7 @@ impl Expr {
             | Expr::Served { ty, .. }
             | Expr::IdsOf { ty, .. }
             | Expr::All { ty, .. }
+            | Expr::Clock { ty }
             | Expr::Literal { ty, .. }
             | Expr::Arith { ty, .. } => ty,
         }
@@ -1211,6 +1219,52 @@ impl Model {
         })
     }
 
+    /// Whether an expression reads `today` or `now`, itself or through a
+    /// query of the model it asks.
+    pub fn expr_reads_clock(&self, expr: &Expr) -> bool {
+        let mut seen = Vec::new();
+        self.reads_clock_in(expr, &mut seen)
+    }
+
+    fn reads_clock_in(&self, expr: &Expr, seen: &mut Vec<String>) -> bool {
+        let mut found = false;
+        let mut calls = Vec::new();
+        expr.visit(&mut |e| match e {
+            Expr::Clock { .. } => found = true,
+            Expr::Call { method, .. } => calls.push(method.clone()),
+            _ => {}
+        });
+        found
+            || calls.into_iter().any(|method| {
+                if seen.contains(&method) {
+                    return false;
+                }
+                seen.push(method.clone());
+                let query = self.queries.iter().find(|q| q.method == method);
+                let filter = query
+                    .and_then(|q| q.derived.as_ref())
+                    .and_then(Derived::filter);
+                filter.is_some_and(|c| c.exprs().into_iter().any(|e| self.reads_clock_in(e, seen)))
+            })
+    }
+
+    /// Whether the model's rules or queries read `today` or `now`: its
+    /// state then holds the clock they read.
+    pub fn reads_clock(&self) -> bool {
+        let mut reads = false;
+        let mut look = |e: &Expr| reads |= matches!(e, Expr::Clock { .. });
+        for command in &self.commands {
+            command.visit(&mut look);
+        }
+        for query in &self.queries {
+            let filter = query.derived.as_ref().and_then(Derived::filter);
+            for expr in filter.iter().flat_map(|c| c.exprs()) {
+                expr.visit(&mut look);
+            }
+        }
+        reads
+    }
+
     /// The services outside the spec whose queries `command`'s rules ask,
     /// by index, in order.
     pub fn services_of(&self, command: &Command) -> Vec<usize> {
@@ -1411,6 +1465,9 @@ pub struct Scenario {
     /// What the services outside the spec answer (`given <Service>
     /// answers …`, `given <Service> cannot answer`).
     pub answers: Vec<Answer>,
+    /// What the clock reads (`given today is …`, `given now is …`), in
+    /// RFC 3339.
+    pub clock: Option<String>,
     /// What it shows: the action it runs and the guard it shows
     /// rejecting, if any (rule ids).
     pub covers: Vec<String>,

@@ -272,7 +272,9 @@ impl Scope<'_> {
 
     fn expr(&self, expr: &Expr) -> Result<(), String> {
         match expr {
-            Expr::Input { .. } | Expr::Item { .. } | Expr::Literal { .. } => Ok(()),
+            Expr::Input { .. } | Expr::Item { .. } | Expr::Literal { .. } | Expr::Clock { .. } => {
+                Ok(())
+            }
             Expr::FieldOf { store, key, .. } if *store == self.store && self.is_key(key) => Ok(()),
             Expr::FieldOf { store, .. } => Err(self.other(*store)),
             Expr::All { .. } => Err(format!("every one of the {}", self.plural)),

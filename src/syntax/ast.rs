@@ -725,6 +725,25 @@ pub enum StepKind {
     /// `given <Service> answers <query> <value>`, `given <Service> cannot
     /// answer`
     Answers(ServiceAnswer),
+    /// `given today is "<date>"`, `given now is "<timestamp>"`: what the
+    /// clock reads.
+    Clock(ClockFix),
+    /// `given <n> × <event> [...]`: the event `n` times, `{n}` in its
+    /// values counting from 1.
+    Repeated(u32, Fact),
+}
+
+/// `today is "2026-03-02"` or `now is "2026-03-02T09:30:00Z"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClockFix {
+    /// `today` (else `now`).
+    pub today: bool,
+    /// The date or timestamp, unquoted.
+    pub value: String,
+    /// Where the value is written.
+    pub value_span: Span,
+    /// The whole.
+    pub span: Span,
 }
 
 /// What a service outside the spec answers in a scenario.

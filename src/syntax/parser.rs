@@ -1500,6 +1500,19 @@ fn fact(pair: Pair<'_, Rule>, offset: usize) -> Fact {
     }
 }
 
+/// A fact with no name, where the grammar guarantees one.
+fn fact_placeholder(span: Span) -> Fact {
+    Fact {
+        name: Ident {
+            text: String::new(),
+            span,
+        },
+        entries: Vec::new(),
+        model: None,
+        span,
+    }
+}
+
 fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
     let span = span_of(&pair, offset);
     let rule = pair.as_rule();
@@ -1525,6 +1538,31 @@ fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
                 answer,
                 span,
             })
+        }
+        (Rule::given_step | Rule::and_step, Rule::clock_is) => {
+            let span = span_of(&inner, offset);
+            let mut parts = inner.into_inner();
+            let today = parts.next().is_some_and(|w| w.as_str() == "today");
+            let (value, value_span) = parts.next().map_or((String::new(), span), |s| {
+                (unquote(&s), span_of(&s, offset))
+            });
+            StepKind::Clock(ClockFix {
+                today,
+                value,
+                value_span,
+                span,
+            })
+        }
+        (Rule::given_step | Rule::and_step, Rule::repeated) => {
+            let mut parts = inner.into_inner();
+            let times = parts
+                .next()
+                .and_then(|t| t.as_str().parse().ok())
+                .unwrap_or(0);
+            match parts.next() {
+                Some(f) => StepKind::Repeated(times, fact(f, offset)),
+                None => StepKind::Repeated(times, fact_placeholder(span)),
+            }
         }
         (Rule::given_step, _) | (Rule::and_step, Rule::fact) => {
             StepKind::Given(fact(inner, offset))

@@ -133,6 +133,20 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
             rng.below(model.commands.len())
         };
         let c = &model.commands[command];
+        // A model that reads the clock runs each step on a day of the pool
+        // its dates come from, so that `today` meets them.
+        let today = model.reads_clock().then(|| {
+            let day = *rng
+                .pick(&["2026-12-01", "2026-12-07", "2026-12-03"])
+                .unwrap_or(&"2026-12-01");
+            let at = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc();
+            world.fix_clock(at);
+            day
+        });
         let Some(literals) = c
             .params
             .iter()
@@ -172,6 +186,10 @@ pub fn steps(spec: &ir::Spec, rng: &mut Rng, count: usize, figures: &mut Figures
         let out = &mut text[index];
         let _ = writeln!(out, "  - step {step}");
         let mut first = true;
+        if let Some(day) = today {
+            let _ = writeln!(out, "    given today is \"{day}\"");
+            first = false;
+        }
         for given in &accepted[index] {
             let _ = writeln!(out, "    {} {given}", if first { "given" } else { "and" });
             first = false;

@@ -29,6 +29,9 @@ pub struct CrateView {
     pub services: bool,
     /// The types `sum of` queries add up: (type, zero, how two add up).
     pub sums: Vec<(&'static str, &'static str, &'static str)>,
+    /// Whether a model's rules read `today` or `now` (the `Clock` is
+    /// generated).
+    pub clock: bool,
     /// What queries grouped `per` a field answer for each group: the
     /// entities, a count, a sum (the helpers generated).
     pub grouped: Grouped,
@@ -115,6 +118,7 @@ impl CrateView {
                 }
                 sums
             },
+            clock: spec.models.iter().any(crate::model::ir::Model::reads_clock),
             grouped: {
                 let mut grouped = Grouped::default();
                 for q in spec.models.iter().flat_map(|m| &m.queries) {
@@ -168,7 +172,7 @@ impl CrateView {
 fn dependencies(spec: &Spec) -> Vec<String> {
     let crates = TypeCrates::of(spec);
     let mut out = Vec::new();
-    if crates.date || crates.timestamp {
+    if crates.date || crates.timestamp || crates.clock {
         out.push(
             "# `date` and `timestamp`: ISO 8601 in JSON.\nchrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }".to_string(),
         );
@@ -189,6 +193,8 @@ pub(in crate::codegen) struct TypeCrates {
     pub timestamp: bool,
     /// rust_decimal, for `decimal`.
     pub decimal: bool,
+    /// chrono, for the clock `today` and `now` are read from.
+    pub clock: bool,
 }
 
 impl TypeCrates {
@@ -209,6 +215,7 @@ impl TypeCrates {
             date: any(&|t| *t == Type::Date),
             timestamp: any(&|t| *t == Type::Timestamp),
             decimal: any(&|t| *t == Type::Decimal),
+            clock: spec.models.iter().any(crate::model::ir::Model::reads_clock),
         }
     }
 }

@@ -516,6 +516,12 @@ impl ModelView {
                 lines.push_str(&format!("    pub {}: {},", view.name, view.ty));
                 fields.push(lines);
             }
+            if model.reads_clock() {
+                fields.push(
+                    "    /// The clock the rules read `today` and `now` from.\n    pub clock: super::Clock,"
+                        .to_string(),
+                );
+            }
             for store in stores {
                 let entity = &model.entities[store.entity];
                 let key = &entity.fields[0];
@@ -586,6 +592,9 @@ impl ModelView {
                         (o.field.rust.clone(), value)
                     })
                     .collect();
+                if model.reads_clock() {
+                    values.push(("clock".to_string(), "super::Clock::default()".to_string()));
+                }
                 values.extend(
                     stores
                         .iter()

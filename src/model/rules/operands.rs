@@ -79,6 +79,7 @@ impl Pass<'_> {
                     {
                         self.call(w, &[], scope, w.span).map(Some)
                     }
+                    None if matches!(w.text.as_str(), "today" | "now") => self.clock(w, scope),
                     None => Ok(None),
                 }
             }
@@ -734,6 +735,32 @@ impl Pass<'_> {
     }
 
     /// An operand as a value of `hint` (when it is a literal).
+    /// `today` and `now`: the clock's date and time, read when a command
+    /// is proposed or a query answered, never when an event is applied
+    /// (replaying the event on another day would change it).
+    fn clock(&mut self, word: &ast::Ident, scope: Scope<'_>) -> Result<Option<Expr>, ()> {
+        let today = word.text == "today";
+        if let Scope::Event(_) = scope {
+            let field = if today { "on" } else { "at" };
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!("an effect cannot read `{}`", word.text),
+                    word.span,
+                    "read when the event is applied",
+                )
+                .with_help(format!(
+                    "an effect is applied again each time the event is replayed, on another day; record the moment in the event (`{field} = {}` under the action) and read that field here",
+                    word.text
+                )),
+            );
+            return Err(());
+        }
+        Ok(Some(Expr::Clock {
+            ty: if today { Type::Date } else { Type::Timestamp },
+        }))
+    }
+
     pub(super) fn operand(
         &mut self,
         operand: &ast::Operand,

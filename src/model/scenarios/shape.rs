@@ -7,12 +7,42 @@ use crate::syntax::ast::{self, StepKind};
 
 /// A scenario's steps, sorted by role.
 pub(super) struct Steps<'a> {
-    pub given: Vec<&'a ast::Fact>,
+    /// Each event, and how many times it happened (`given 40 × …`).
+    pub given: Vec<(&'a ast::Fact, u32)>,
+    /// `given today is …` or `given now is …`.
+    pub clock: Option<&'a ast::ClockFix>,
     pub when: &'a ast::Fact,
     pub then: &'a ast::Outcome,
     pub then_step: &'a ast::Step,
     pub expects: Vec<&'a ast::Expectation>,
     pub answers: Vec<&'a ast::ServiceAnswer>,
+}
+
+/// How many times `given <n> × …` may give an event.
+const MAX_TIMES: u32 = 10_000;
+
+/// The `n`th of `given <times> × <fact>`: `{n}` in its values replaced by
+/// `n`.
+pub(crate) fn nth(fact: &ast::Fact, n: u32) -> ast::Fact {
+    fn value(v: &ast::Value, n: &str) -> ast::Value {
+        match v {
+            ast::Value::Text(text, span) => ast::Value::Text(text.replace("{n}", n), *span),
+            ast::Value::Word(w) => ast::Value::Word(ast::Ident {
+                text: w.text.replace("{n}", n),
+                span: w.span,
+            }),
+            ast::Value::List(items, span) => {
+                ast::Value::List(items.iter().map(|i| value(i, n)).collect(), *span)
+            }
+            other => other.clone(),
+        }
+    }
+    let n = n.to_string();
+    let mut out = fact.clone();
+    for entry in &mut out.entries {
+        entry.value = value(&entry.value, &n);
+    }
+    out
 }
 
 fn shape_error(
@@ -53,6 +83,7 @@ impl Pass<'_> {
             return None;
         }
         let mut given = Vec::new();
+        let mut clock = None;
         let mut when = None;
         let mut then: Option<(&ast::Outcome, &ast::Step)> = None;
         let mut expects = Vec::new();
@@ -78,7 +109,45 @@ impl Pass<'_> {
                     ));
                     ok = false;
                 }
-                StepKind::Given(fact) => given.push(fact),
+                StepKind::Given(fact) => given.push((fact, 1)),
+                StepKind::Repeated(..) if when.is_some() => {
+                    self.out.push(shape_error(
+                        "`given` after `when`",
+                        step.span,
+                        "the events a scenario starts from come first",
+                        "move this line above `when`",
+                    ));
+                    ok = false;
+                }
+                StepKind::Repeated(times, _) if !(1..=MAX_TIMES).contains(times) => {
+                    self.out.push(shape_error(
+                        format!("an event is given 1 to {MAX_TIMES} times"),
+                        step.span,
+                        "this many times",
+                        &format!("write a number from 1 to {MAX_TIMES} before `×`"),
+                    ));
+                    ok = false;
+                }
+                StepKind::Repeated(times, fact) => given.push((fact, *times)),
+                StepKind::Clock(_) if when.is_some() => {
+                    self.out.push(shape_error(
+                        "what the clock reads is given before `when`",
+                        step.span,
+                        "after the command",
+                        "move this line above `when`, with the events the scenario starts from",
+                    ));
+                    ok = false;
+                }
+                StepKind::Clock(_) if clock.is_some() => {
+                    self.out.push(shape_error(
+                        "a scenario sets the clock once",
+                        step.span,
+                        "a second time",
+                        "keep one `given today is \"…\"` (or `given now is \"…\"`)",
+                    ));
+                    ok = false;
+                }
+                StepKind::Clock(fix) => clock = Some(fix),
                 StepKind::When(_) if when.is_some() => {
                     self.out.push(shape_error(
                         "a scenario has one `when`",
@@ -158,6 +227,7 @@ impl Pass<'_> {
         };
         ok.then_some(Steps {
             given,
+            clock,
             when,
             then,
             then_step,

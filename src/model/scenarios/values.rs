@@ -37,11 +37,26 @@ impl Pass<'_> {
         tests: &mut Vec<String>,
     ) -> Option<ir::Scenario> {
         let before = self.out.len();
-        let given: Vec<Option<ir::Fact>> = steps
-            .given
-            .iter()
-            .map(|fact| self.fact(fact, Role::Event))
-            .collect();
+        let mut given: Vec<Option<ir::Fact>> = Vec::new();
+        for (fact, times) in &steps.given {
+            if *times == 1 {
+                given.push(self.fact(fact, Role::Event));
+                continue;
+            }
+            // `given 40 × …`: a value wrong in the first is wrong in all.
+            for n in 1..=*times {
+                let read = self.fact(&super::shape::nth(fact, n), Role::Event);
+                let failed = read.is_none();
+                given.push(read);
+                if failed {
+                    break;
+                }
+            }
+        }
+        let clock = match steps.clock {
+            Some(fix) => Some(self.clock(fix)?),
+            None => None,
+        };
         let when = self.fact(steps.when, Role::Command);
         let then = when
             .as_ref()
@@ -65,6 +80,9 @@ impl Pass<'_> {
             .map_or(scenario.span, |step| step.span);
         let text = self.whole_lines(crate::source::Span::new(scenario.span.start, last.end));
         let when = when?;
+        if clock.is_none() {
+            self.unclocked(&when, &expects, steps)?;
+        }
         let covers = self.covers(&when, then.as_ref()?);
         Some(ir::Scenario {
             title: scenario.title.clone(),
@@ -77,8 +95,70 @@ impl Pass<'_> {
             then_line: self.line(steps.then_step.span),
             expects: expects.into_iter().collect::<Option<_>>()?,
             answers: answers.into_iter().collect::<Option<_>>()?,
+            clock,
             covers,
         })
+    }
+
+    /// A scenario whose command or answers read `today` or `now` says
+    /// when it runs, else it would hold on one day and not the next.
+    fn unclocked(
+        &mut self,
+        when: &ir::Fact,
+        expects: &[Option<ir::Expect>],
+        steps: &Steps<'_>,
+    ) -> Option<()> {
+        let model = &*self.model;
+        let mut command = false;
+        model.commands[when.index].visit(&mut |e| command |= model.expr_reads_clock(e));
+        let asked = expects.iter().flatten().find(|e| {
+            let filter = model.queries[e.query]
+                .derived
+                .as_ref()
+                .and_then(ir::Derived::filter);
+            filter.is_some_and(|c| c.exprs().into_iter().any(|x| model.expr_reads_clock(x)))
+        });
+        let reader = match (command, asked) {
+            (true, _) => format!("`{}`", model.commands[when.index].name),
+            (false, Some(expect)) => format!("`{}`", model.queries[expect.query].name),
+            (false, None) => return Some(()),
+        };
+        self.out.push(
+            Diagnostic::error(
+                codes::SCENARIO_SHAPE,
+                format!("{reader} reads `today`, and the scenario does not say when it runs"),
+            )
+            .at_labelled(steps.when.span, "runs on whatever day it is".to_string())
+            .with_help(
+                "fix the clock above `when`: `given today is \"2026-03-02\"` (or `given now is \"2026-03-02T09:30:00Z\"`), so that the scenario holds on every day",
+            ),
+        );
+        None
+    }
+
+    /// `given today is "2026-03-02"` (midnight, UTC) or `given now is
+    /// "2026-03-02T09:30:00Z"`: the moment the clock reads, in RFC 3339.
+    fn clock(&mut self, fix: &ast::ClockFix) -> Option<String> {
+        let at = crate::model::calendar::clock(&fix.value, fix.today);
+        if at.is_none() {
+            let (what, example) = if fix.today {
+                ("a date", "given today is \"2026-03-02\"")
+            } else {
+                (
+                    "a timestamp",
+                    "given now is \"2026-03-02T09:30:00Z\" (RFC 3339, with its offset)",
+                )
+            };
+            self.out.push(
+                Diagnostic::error(
+                    codes::SCENARIO_VALUES,
+                    format!("`{}` is not {what}", fix.value),
+                )
+                .at_labelled(fix.value_span, format!("not {what}"))
+                .with_help(format!("write `{example}`")),
+            );
+        }
+        at.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 
     /// `given <Service> answers <query> <value>` or `given <Service>
