@@ -1466,8 +1466,21 @@ impl<'m> Behaviour<'m> {
             }
             Effect::Adds { store, fields } => {
                 let entity = self.model.store_entity(*store);
-                let values: Vec<(String, String)> =
-                    fields.iter().map(|(f, e)| (f.clone(), owned(e))).collect();
+                let values: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(f, e)| {
+                        // A field unknown until set, given at once.
+                        let starts_empty = entity.fields.iter().any(|field| {
+                            field.rust == *f
+                                && matches!(&field.ty, Type::Optional(inner) if **inner == *e.ty())
+                        });
+                        if starts_empty {
+                            (f.clone(), format!("Some({})", owned(e)))
+                        } else {
+                            (f.clone(), owned(e))
+                        }
+                    })
+                    .collect();
                 let head = format!("state.{}.insert(", self.store_field(*store));
                 struct_lit(8, &head, &entity.rust, &values, ");")
             }

@@ -15,6 +15,8 @@ struct EntitySource {
     written: String,
     rust: String,
     fields: Vec<ast::Ident>,
+    /// Fields written `optional`: unknown until set.
+    starts_empty: Vec<String>,
     docs: Vec<String>,
     inferred: Option<String>,
     span: Span,
@@ -160,6 +162,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 written: entity.name.text.clone(),
                 rust,
                 fields: entity.fields.clone(),
+                starts_empty: entity.starts_empty.iter().map(|f| f.text.clone()).collect(),
                 docs: entity.docs.clone(),
                 inferred: None,
                 span: entity.name.span,
@@ -197,7 +200,16 @@ impl<'a, 'd> Lowering<'a, 'd> {
 
         let mut entities = Vec::new();
         for source in &entity_sources {
-            let fields = self.fields(&mut resolver, &source.fields);
+            let mut fields = self.fields(&mut resolver, &source.fields);
+            // A field unknown until set holds nothing at first, whatever
+            // its term's type in commands and events.
+            for field in &mut fields {
+                if source.starts_empty.contains(&field.term)
+                    && !matches!(field.ty, Type::Optional(_))
+                {
+                    field.ty = Type::Optional(Box::new(field.ty.clone()));
+                }
+            }
             self.space.types.push((
                 source.rust.clone(),
                 format!("entity `{}`", source.written),
@@ -787,6 +799,7 @@ fn infer_entity(model: &ast::Model, singular: &str) -> Option<EntitySource> {
         written: rust.clone(),
         rust,
         fields,
+        starts_empty: Vec::new(),
         docs: Vec::new(),
         inferred: Some(why),
         span: model.name.span,

@@ -205,6 +205,8 @@ pub struct Entity {
     pub name: Ident,
     /// Its fields (term names); the first identifies it.
     pub fields: Vec<Ident>,
+    /// The fields written `optional`: unknown until an effect sets them.
+    pub starts_empty: Vec<Ident>,
     /// Documentation from comments.
     pub docs: Vec<String>,
     /// Read loosely from a line that did not parse (which was reported):

@@ -11,7 +11,7 @@ mod words;
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::name => "a name",
-        Rule::name_list => "`[`",
+        Rule::name_list | Rule::entity_fields => "`[`",
         Rule::rbracket => "`]`",
         Rule::colon => "`:`",
         Rule::comment => "a comment",

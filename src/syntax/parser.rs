@@ -265,10 +265,28 @@ impl LineParser {
             Rule::entity_decl => {
                 let mut name = None;
                 let mut fields = Vec::new();
+                let mut starts_empty = Vec::new();
                 for part in pair.into_inner() {
                     match part.as_rule() {
                         Rule::name => name = Some(ident(part, offset)),
-                        Rule::name_list => fields = idents(part, offset),
+                        Rule::entity_fields => {
+                            for field in part.into_inner() {
+                                let marked = field
+                                    .clone()
+                                    .into_inner()
+                                    .any(|p| p.as_rule() == Rule::starts_empty);
+                                let Some(named) =
+                                    field.into_inner().find(|p| p.as_rule() == Rule::name)
+                                else {
+                                    continue;
+                                };
+                                let named = ident(named, offset);
+                                if marked {
+                                    starts_empty.push(named.clone());
+                                }
+                                fields.push(named);
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -276,6 +294,7 @@ impl LineParser {
                 let entity = Entity {
                     name,
                     fields,
+                    starts_empty,
                     docs,
                     span,
                     recovered: false,
@@ -559,6 +578,7 @@ impl LineParser {
             let entity = Entity {
                 name,
                 fields,
+                starts_empty: Vec::new(),
                 docs: Vec::new(),
                 span: Span::new(offset + indent, offset + indent + content.trim_end().len()),
                 recovered: true,

@@ -532,7 +532,9 @@ impl Pass<'_> {
                 let mut ok = true;
                 for field in &entity.fields {
                     let expr = if let Some(input) = Self::input(scope, &field.term) {
-                        if *input.ty() != field.ty {
+                        let fits = *input.ty() == field.ty
+                            || matches!(&field.ty, Type::Optional(inner) if **inner == *input.ty());
+                        if !fits {
                             ok = false;
                             continue;
                         }
@@ -564,7 +566,7 @@ impl Pass<'_> {
                                 &format!("the event carries no `{}`", field.term),
                             )
                             .with_help(format!(
-                                "if `{term}` is known when the {entity} is added, add it to the event's brackets; if it is only known later, make its term optional (`optional …`: nothing until an effect sets it); if every new one starts with the same value, give its term a default (`…, default <value>`)",
+                                "if `{term}` is only known later, write it `optional` in the entity's brackets (`Entity: {entity} [… optional {term}]`): a new {entity} has none until an effect sets it, and commands and events keep `{term}` as it is; if it is known when the {entity} is added, add it to the event's brackets; if every new one starts with the same value, give its term a default (`…, default <value>`)",
                                 term = field.term,
                                 entity = entity.name,
                             )),
