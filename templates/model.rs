@@ -226,6 +226,10 @@ impl {{ model.rust }}Event {
 {%- if !model.queries.is_empty() %}
 }
 {%- endif %}
+{%- for history in model.histories %}
+
+{{ history }}
+{%- endfor %}
 
 /// Proposing: one method per action of the `{{ model.name }}` model. Each validates
 /// its command against the model and, in the same step, turns it into the

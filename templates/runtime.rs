@@ -1104,6 +1104,10 @@ mod postgres {
 {{ model.load_store }}
         Ok(store.load_aggregate(aggregate_id).await?.aggregate.0)
     }
+{%- for history in model.histories %}
+
+{{ history }}
+{%- endfor %}
 {%- if let Some(migration) = model.migration %}
 
     /// Migrates the running stream `from` of `{{ model.name }}` (`Evolution:`:

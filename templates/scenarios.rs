@@ -37,6 +37,20 @@ mod {{ model.module }} {
 {{ answers }}
 {%- endif %}
 
+{%- if model.history %}
+
+    impl {{ view.harness }}::Keys for {{ model.rust }}Event {
+        type Key = String;
+
+        fn keys(self) -> String {
+            let name = self.name();
+            name.split_once('@')
+                .map_or(name, |(name, _)| name)
+                .to_string()
+        }
+    }
+{%- endif %}
+
     impl {{ view.harness }}::Words for {{ model.rust }}Event {
         fn words(&self) -> String {
             match self {
@@ -96,7 +110,11 @@ mod {{ view.harness }} {
         /// Its commands.
         type Command;
         /// Its events.
+{%- if view.history %}
+        type Event: Clone + PartialEq + Words;
+{%- else %}
         type Event: PartialEq + Words;
+{%- endif %}
 {%- if view.others %}
         /// The other models its rules ask, as a scenario's `given … in
         /// <Model>` events made them, or what stands in for the services
@@ -311,9 +329,15 @@ mod {{ view.harness }} {
     pub struct Run<M: Model> {
         model: M,
         others: M::Others,
+{%- else if view.history %}
+    pub struct Run<M: Model> {
+        model: M,
 {%- else %}
     pub struct Run<M> {
         model: M,
+{%- endif %}
+{%- if view.history %}
+        events: Vec<M::Event>,
 {%- endif %}
         line: u32,
         text: &'static str,
@@ -323,6 +347,9 @@ mod {{ view.harness }} {
     pub struct Ran<M: Model> {
 {%- if view.answers %}
         model: M,
+{%- endif %}
+{%- if view.history %}
+        events: Vec<M::Event>,
 {%- endif %}
         outcome: Result<M::Event, Rejection>,
         line: u32,
@@ -336,6 +363,9 @@ mod {{ view.harness }} {
                 model: M::default(),
 {%- if view.others %}
                 others: M::Others::default(),
+{%- endif %}
+{%- if view.history %}
+                events: Vec::new(),
 {%- endif %}
                 line,
                 text,
@@ -353,7 +383,13 @@ mod {{ view.harness }} {
 
         /// `given`: the model accepts an event.
         pub fn given(&mut self, event: impl Into<M::Event>) {
+{%- if view.history %}
+            let event = event.into();
+            self.model.accept(&event);
+            self.events.push(event);
+{%- else %}
             self.model.accept(&event.into());
+{%- endif %}
         }
 {%- endif %}
 {%- if view.given_others %}
@@ -375,10 +411,16 @@ mod {{ view.harness }} {
 {%- endif %}
             if let Ok(event) = &outcome {
                 self.model.accept(event);
+{%- if view.history %}
+                self.events.push(event.clone());
+{%- endif %}
             }
             Ran {
 {%- if view.answers %}
                 model: self.model,
+{%- endif %}
+{%- if view.history %}
+                events: self.events,
 {%- endif %}
                 outcome,
                 line: self.line,
@@ -406,6 +448,13 @@ mod {{ view.harness }} {
         pub fn model(&self) -> &M {
             &self.model
         }
+{%- if view.history %}
+
+        /// Every event of the scenario, its own included, in order.
+        pub fn events(&self) -> &[M::Event] {
+            &self.events
+        }
+{%- endif %}
 {%- endif %}
 {%- if view.then_event %}
 

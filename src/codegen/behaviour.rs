@@ -993,6 +993,9 @@ impl<'m> Behaviour<'m> {
                 });
                 out
             }
+            // Answered from the events, not the state: a function of its
+            // own (`views::history`), never a method of the queries trait.
+            Derived::History { .. } => String::new(),
             Derived::Has { store, key } => format!(
                 "        {state}.{}.contains({})",
                 self.store_field(*store),

@@ -256,6 +256,7 @@ fn sample(model: &Model, ty: &Type) -> String {
         Type::List(inner) => format!("[{}]", sample(model, inner)),
         // Only a grouped query answers a map; no event holds one.
         Type::Map(..) => "{}".into(),
+        Type::Event(_) => "null".into(),
         Type::Optional(inner) => sample(model, inner),
         Type::Choice(rust) => model
             .choices

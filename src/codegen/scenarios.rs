@@ -47,6 +47,9 @@ pub struct ScenariosView {
     pub keys: bool,
     /// A scenario fixes the clock (`Run::fix_clock`).
     pub clock: bool,
+    /// A scenario expects a history query's answer (the runs keep their
+    /// events).
+    pub history: bool,
     /// A scenario expects a grouped query's answer (`Words`, and `Keys`
     /// when `keys`, for `BTreeMap`).
     pub maps: bool,
@@ -85,6 +88,9 @@ pub struct ModelScenarios {
     /// When its rules read the clock: its state's type, whose clock a
     /// scenario fixes.
     pub clock: Option<String>,
+    /// A scenario expects a history query's answer (`Keys` for its event
+    /// enum: each event by its name).
+    pub history: bool,
     /// The tests.
     pub tests: Vec<TestView>,
     /// The other models its rules ask, as a tuple type (`(Patients,)`),
@@ -164,6 +170,7 @@ impl ScenariosView {
                 .models
                 .iter()
                 .any(|m| m.scenarios.iter().any(|s| s.clock.is_some())),
+            history: spec.models.iter().any(history_expected),
             maps: spec.models.iter().any(|m| {
                 m.scenarios
                     .iter()
@@ -209,6 +216,7 @@ fn foreign_given(spec: &Spec, model: &Model, ask: usize, fact: &Fact, root: &str
 fn has_entity(ty: &Type) -> bool {
     match ty {
         Type::Entity(_) => true,
+        Type::Event(_) => true,
         Type::List(inner) | Type::Optional(inner) | Type::Map(_, inner) => has_entity(inner),
         _ => false,
     }
@@ -390,6 +398,7 @@ impl ModelScenarios {
             date_values: values.contains(&"date"),
             timestamp_values: values.contains(&"timestamp"),
             clock: model.reads_clock().then(|| format!("{}State", model.rust)),
+            history: history_expected(model),
             tests,
             others,
             propose,
@@ -480,7 +489,13 @@ impl TestView {
             }
         };
         body.push_str(&then.render(8, "", ";\n"));
-        if !scenario.expects.is_empty() {
+        let history = |e: &&crate::model::ir::Expect| {
+            matches!(
+                model.queries[e.query].derived,
+                Some(crate::model::ir::Derived::History { .. })
+            )
+        };
+        if scenario.expects.iter().any(|e| !history(&e)) {
             body.push_str("        let model = ran.model();\n");
         }
         for expect in &scenario.expects {
@@ -489,13 +504,15 @@ impl TestView {
                 .params
                 .iter()
                 .zip(&expect.args)
-                .map(|(param, value)| arg_expr(value, &param.ty))
-                .collect();
-            body.push_str(&Expr::call(format!("model.{}", query.method), args).assign(
-                8,
-                "let answer",
-                ";\n",
-            ));
+                .map(|(param, value)| arg_expr(value, &param.ty));
+            // A history is answered from the events the scenario made.
+            let asked = if history(&expect) {
+                let events = std::iter::once(Expr::atom("ran.events()"));
+                Expr::call(&query.method, events.chain(args).collect())
+            } else {
+                Expr::call(format!("model.{}", query.method), args.collect())
+            };
+            body.push_str(&asked.assign(8, "let answer", ";\n"));
             let actual = if has_entity(&query.returns) {
                 "answer.keys()"
             } else {
@@ -539,7 +556,9 @@ fn value_expr(value: &Literal, ty: &Type) -> Expr {
     match (value, ty) {
         (Literal::Nothing, _) => Expr::atom("None"),
         (_, Type::Optional(inner)) => Expr::call("Some", vec![value_expr(value, inner)]),
-        (Literal::Text(text), _) => Expr::call("String::from", vec![Expr::atom(string(text))]),
+        (Literal::Text(text), _) | (Literal::Choice(_, _, text), Type::Event(_)) => {
+            Expr::call("String::from", vec![Expr::atom(string(text))])
+        }
         (Literal::Id(rust, text), _) => {
             Expr::call(format!("{rust}::from"), vec![Expr::atom(string(text))])
         }
@@ -662,4 +681,14 @@ fn arg_expr(value: &Literal, ty: &Type) -> Expr {
             other => other,
         },
     }
+}
+
+/// Whether a scenario of the model expects a history query's answer.
+fn history_expected(model: &Model) -> bool {
+    model.scenarios.iter().flat_map(|s| &s.expects).any(|e| {
+        matches!(
+            model.queries[e.query].derived,
+            Some(crate::model::ir::Derived::History { .. })
+        )
+    })
 }

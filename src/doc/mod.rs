@@ -284,6 +284,10 @@ fn by_name(words: &Words, model: &Model, derived: &Derived) -> String {
         }
         Derived::Select { store, .. } => format!("the {}, oldest first", entity(*store).1),
         Derived::Count { store, .. } => format!("how many {}", entity(*store).1),
+        Derived::History { store, .. } => format!(
+            "what happened to the {}: its events, in the order they happened",
+            entity(*store).0
+        ),
         Derived::Field { .. } | Derived::Sum { .. } | Derived::Per { .. } => {
             "by its name".to_string()
         }

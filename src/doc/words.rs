@@ -68,6 +68,7 @@ impl<'a> Words<'a> {
             Type::Timestamp => counted("date and time", "dates and times"),
             Type::Id(of) => format!("{} {}", self.identity(of), counted("id", "ids")),
             Type::Entity(rust) => self.entity(rust, plural),
+            Type::Event(_) => counted("event", "events"),
             Type::Choice(rust) => self.choice(rust),
             Type::Optional(inner) => format!("optional {}", self.noun(inner, plural)),
             Type::List(inner) => format!("list of {}", self.noun(inner, true)),

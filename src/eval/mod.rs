@@ -91,6 +91,8 @@ pub struct World<'s> {
     services: Vec<Vec<Option<Vec<Option<Value>>>>>,
     /// What the clock reads (`given today is …`); `None`: nothing says.
     clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Per model, the events it accepted, in order: (event, values).
+    log: Vec<Vec<(usize, Vec<Value>)>>,
 }
 
 /// Where the bare names of a rule are read.
@@ -137,6 +139,7 @@ impl<'s> World<'s> {
             own,
             services,
             clock: None,
+            log: vec![Vec::new(); spec.models.len()],
         }
     }
 
@@ -453,6 +456,26 @@ impl<'s> World<'s> {
                     (None, _) => Value::Nothing,
                 })
             }
+            Derived::History {
+                key, field, events, ..
+            } => {
+                let key = self.eval(model, key, &scope)?;
+                let log = self.log.get(model).map_or(&[][..], Vec::as_slice);
+                let happened = log
+                    .iter()
+                    .filter(|(event, values)| {
+                        events.contains(event)
+                            && m.events[*event]
+                                .fields
+                                .iter()
+                                .position(|f| f.rust == *field)
+                                .and_then(|at| values.get(at))
+                                == Some(&key)
+                    })
+                    .map(|(event, _)| Value::Choice(m.events[*event].name.clone()))
+                    .collect();
+                Ok(Value::List(happened))
+            }
             Derived::Select { .. } | Derived::Count { .. } | Derived::Sum { .. } => {
                 let chosen = self.chosen(model, derived.store(), derived.filter(), &inputs)?;
                 Ok(self.over(model, derived, &chosen))
@@ -728,6 +751,9 @@ impl<'s> World<'s> {
         let fields = named(&e.fields, values);
         for effect in effects {
             self.apply(model, effect, &fields)?;
+        }
+        if let Some(log) = self.log.get_mut(model) {
+            log.push((event, values.to_vec()));
         }
         Ok(())
     }

@@ -57,6 +57,9 @@ pub enum Type {
     /// What a grouped query answers: a value for each key, in the keys'
     /// order (`BTreeMap<K, V>`).
     Map(Box<Type>, Box<Type>),
+    /// An event of a model (its event enum's Rust name): what a history
+    /// query answers a list of.
+    Event(String),
 }
 
 /// How a term's type was found.
@@ -385,6 +388,19 @@ pub enum Derived {
         /// The condition on each entity.
         filter: Option<Condition>,
     },
+    /// `history of <Entity> [key]`: the events of the model that carry
+    /// the entity's key field with the key's value, in the order they
+    /// happened. Read from the stored events, never from the state.
+    History {
+        /// The store.
+        store: usize,
+        /// The key: a parameter.
+        key: Expr,
+        /// The key field's Rust name, in the entity and in the events.
+        field: String,
+        /// The events that carry it, by index in [`Model::events`].
+        events: Vec<usize>,
+    },
     /// `<entities> per <field>`, `count of … per …`, `sum of … per …`: the
     /// answer of `each` for the entities of each value the field holds, in
     /// the value's order; an entity whose field holds nothing is in none.
@@ -409,7 +425,8 @@ impl Derived {
             | Derived::Field { store, .. }
             | Derived::Select { store, .. }
             | Derived::Sum { store, .. }
-            | Derived::Count { store, .. } => *store,
+            | Derived::Count { store, .. }
+            | Derived::History { store, .. } => *store,
             Derived::Per { each, .. } => each.store(),
         }
     }
@@ -417,7 +434,10 @@ impl Derived {
     /// The condition on each entity, if the definition looks at many.
     pub fn filter(&self) -> Option<&Condition> {
         match self {
-            Derived::Has { .. } | Derived::Get { .. } | Derived::Field { .. } => None,
+            Derived::Has { .. }
+            | Derived::Get { .. }
+            | Derived::Field { .. }
+            | Derived::History { .. } => None,
             Derived::Select { filter, .. }
             | Derived::Sum { filter, .. }
             | Derived::Count { filter, .. } => filter.as_ref(),
@@ -1554,6 +1574,7 @@ impl Type {
             Type::Timestamp => "timestamp".into(),
             Type::Decimal => "decimal".into(),
             Type::Map(key, value) => format!("{} per {}", value.spec(), key.spec()),
+            Type::Event(_) => "event".into(),
         }
     }
 
@@ -1611,6 +1632,7 @@ impl Type {
             Type::Timestamp => "DateTime<Utc>".into(),
             Type::Decimal => "Decimal".into(),
             Type::Map(key, value) => format!("BTreeMap<{}, {}>", key.rust(), value.rust()),
+            Type::Event(rust) => rust.clone(),
         }
     }
 

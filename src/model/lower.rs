@@ -265,6 +265,12 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 if body.field_of.is_some() {
                     return field_of;
                 }
+                if body.history.is_some() {
+                    return Some((
+                        Type::List(Box::new(Type::Event(format!("{rust}Event")))),
+                        "the events of one entity".to_string(),
+                    ));
+                }
                 let each = each_answers(body, &entities, &entity_names)?;
                 let Some(by) = &body.per else {
                     return Some(each);

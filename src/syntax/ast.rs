@@ -498,6 +498,9 @@ pub struct QueryBody {
     pub plural: Ident,
     /// `per <field>`: the answer grouped by a field of the entities.
     pub per: Option<Ident>,
+    /// `history of <Entity> [key]`: the entity and its key; `plural` is
+    /// then empty.
+    pub history: Option<(Ident, Vec<Ident>)>,
     /// The condition, if any.
     pub filter: Option<Condition>,
     /// The whole body.

@@ -1331,16 +1331,39 @@ fn condition_part(pair: Pair<'_, Rule>, offset: usize) -> Condition {
 fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
     let span = span_of(&pair, offset);
     let inner = first(pair);
+    let empty = Ident {
+        text: String::new(),
+        span,
+    };
+    if inner.as_rule() == Rule::history_of {
+        let mut entity = empty.clone();
+        let mut key = Vec::new();
+        for part in inner.into_inner() {
+            match part.as_rule() {
+                Rule::name => entity = ident(part, offset),
+                Rule::name_list => key = idents(part, offset),
+                _ => {}
+            }
+        }
+        return QueryBody {
+            field_of: None,
+            count: false,
+            sum: None,
+            plural: empty,
+            per: None,
+            history: Some((entity, key)),
+            filter: None,
+            span,
+        };
+    }
     if inner.as_rule() == Rule::field_of {
         return QueryBody {
             field_of: Some(operand(inner, offset)),
             count: false,
             sum: None,
-            plural: Ident {
-                text: String::new(),
-                span,
-            },
+            plural: empty,
             per: None,
+            history: None,
             filter: None,
             span,
         };
@@ -1369,6 +1392,7 @@ fn query_body(pair: Pair<'_, Rule>, offset: usize) -> QueryBody {
             span,
         }),
         per,
+        history: None,
         filter,
         span,
     }

@@ -81,7 +81,7 @@ pub fn literal(rng: &mut Rng, ty: &Type, model: &ir::Model, spec: &ir::Spec) -> 
             }
             Literal::List(items)
         }
-        Type::Entity(_) | Type::Map(..) => return None,
+        Type::Entity(_) | Type::Map(..) | Type::Event(_) => return None,
     })
 }
 

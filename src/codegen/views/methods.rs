@@ -69,7 +69,8 @@ pub(super) fn derived_inputs(derived: &ir::Derived) -> Vec<String> {
     match derived {
         ir::Derived::Has { key, .. }
         | ir::Derived::Get { key, .. }
-        | ir::Derived::Field { key, .. } => key.visit(&mut look),
+        | ir::Derived::Field { key, .. }
+        | ir::Derived::History { key, .. } => key.visit(&mut look),
         ir::Derived::Select { .. }
         | ir::Derived::Count { .. }
         | ir::Derived::Sum { .. }

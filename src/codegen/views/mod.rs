@@ -9,10 +9,12 @@
 //! - [`runtime`]: each model as a cqrs-es aggregate over PostgreSQL, and
 //!   [`asks`], how it reads the models its rules ask;
 //! - [`services`]: the services outside the spec a model's rules ask, and
-//!   the asynchronous proposing of the actions that ask them.
+//!   the asynchronous proposing of the actions that ask them;
+//! - [`history`]: the queries answered from the events, not the state.
 
 mod asks;
 mod derives;
+mod history;
 mod items;
 mod krate;
 mod methods;

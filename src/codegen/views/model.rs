@@ -109,6 +109,9 @@ pub struct ModelView {
     pub accept_header: String,
     /// `use` lines after the serde import.
     pub uses: Vec<String>,
+    /// The queries answered from the events: the event enum's methods
+    /// naming the entity an event concerns, then a function per query.
+    pub histories: Vec<String>,
     /// Whether a query answers a map (a grouped query): `BTreeMap` is
     /// re-exported.
     pub maps: bool,
@@ -264,6 +267,7 @@ impl ModelView {
         let queries: Vec<MethodView> = model
             .queries
             .iter()
+            .filter(|query| !super::history::is_history(query))
             .map(|query| {
                 let mut view = query_method(query);
                 if let Some(derived) = &query.derived {
@@ -698,6 +702,10 @@ impl ModelView {
             propose_header,
             accept_header,
             uses,
+            histories: super::history::event_methods(model)
+                .into_iter()
+                .chain(super::history::functions(model))
+                .collect(),
             maps: model
                 .queries
                 .iter()

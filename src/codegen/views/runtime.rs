@@ -58,6 +58,8 @@ pub struct RuntimeModel {
     pub dispatch_signature: String,
     /// The model's function prefix (`accounts`).
     pub prefix: String,
+    /// The readers of its history queries, from the stored events.
+    pub histories: Vec<String>,
     /// The other models its rules ask: its aggregate then takes their
     /// answers as cqrs-es `Services`.
     pub asks: Vec<AskView>,
@@ -450,6 +452,7 @@ impl RuntimeModel {
                 None,
                 " {",
             ),
+            histories: super::history::runtime_functions(m, &prefix),
             prefix,
         }
     }

@@ -215,6 +215,8 @@ pub fn locked_type(model: &ir::Model, ty: &Type) -> LockedType {
         Type::List(inner) => LockedType::ListOf(Box::new(locked_type(model, inner))),
         // Only a grouped query answers a map; no event holds one.
         Type::Map(_, value) => LockedType::ListOf(Box::new(locked_type(model, value))),
+        // Only a history query answers events; no event holds one.
+        Type::Event(_) => LockedType::Text,
         Type::Optional(inner) => LockedType::Optional(Box::new(locked_type(model, inner))),
         Type::Choice(rust) => match model.choices.iter().find(|c| c.rust == *rust) {
             Some(choice) => LockedType::OneOf {

@@ -663,6 +663,18 @@ impl Pass<'_> {
             );
             return Err(());
         };
+        if matches!(&q.returns, Type::List(inner) if matches!(**inner, Type::Event(_))) {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!("a rule cannot ask `{}`", query.text),
+                    query.span,
+                    "a history query",
+                )
+                .with_help("a history is read from the stored events, not from the model the rules decide on; ask a query over the entities instead (`status of Parcel [parcel-id]`), or record what the rule needs in an entity's field"),
+            );
+            return Err(());
+        }
         let (method, params, returns, line) = (
             q.method.clone(),
             q.params.clone(),

@@ -80,6 +80,9 @@ impl Pass<'_> {
                 ..
             } => ty.clone(),
             Derived::Field { ty, .. } => Type::Optional(Box::new(ty.clone())),
+            Derived::History { .. } => {
+                Type::List(Box::new(Type::Event(format!("{}Event", self.model.rust))))
+            }
             Derived::Per { key, each, .. } => {
                 Type::Map(Box::new(key.clone()), Box::new(self.answers(each)))
             }
@@ -91,6 +94,9 @@ impl Pass<'_> {
         body: &ast::QueryBody,
         params: &[ir::Field],
     ) -> Option<Derived> {
+        if let Some((entity, key)) = &body.history {
+            return self.history(entity, key, params, body.span);
+        }
         if let Some(field_of) = &body.field_of {
             let scope = Scope::Command(params);
             let Expr::FieldOf {
@@ -137,6 +143,56 @@ impl Pass<'_> {
                 each: Box::new(each),
             },
             None => each,
+        })
+    }
+
+    /// `history of <Entity> [key]`: the events that carry the entity's
+    /// key field.
+    fn history(
+        &mut self,
+        entity: &ast::Ident,
+        key: &[ast::Ident],
+        params: &[ir::Field],
+        span: crate::source::Span,
+    ) -> Option<Derived> {
+        let store = self.store_of(entity)?;
+        let key_field = self.model.store_entity(store).fields.first()?.clone();
+        let key = self.key(store, key, Scope::Command(params), span).ok()?;
+        let events: Vec<usize> = self
+            .model
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.fields
+                    .iter()
+                    .any(|f| f.term == key_field.term && f.ty == key_field.ty)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if events.is_empty() {
+            self.out.push(
+                err(
+                    codes::UNKNOWN_IN_RULE,
+                    format!(
+                        "no event of `{}` carries `{}`: nothing happens to one {}",
+                        self.model.name, key_field.term, entity.text
+                    ),
+                    entity.span,
+                    "no history",
+                )
+                .with_help(format!(
+                    "a history is made of the events that carry the entity's key: add `{}` to the brackets of the events that concern it",
+                    key_field.term
+                )),
+            );
+            return None;
+        }
+        Some(Derived::History {
+            store,
+            key,
+            field: key_field.rust,
+            events,
         })
     }
 

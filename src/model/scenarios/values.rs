@@ -521,6 +521,29 @@ impl Pass<'_> {
                 Some(Literal::Nothing)
             }
             (_, Type::Optional(inner)) => self.value(value, inner),
+            (ast::Value::Word(w), Type::Event(_)) => {
+                if self.model.events.iter().any(|e| e.name == w.text) {
+                    return Some(Literal::Choice(
+                        String::new(),
+                        String::new(),
+                        w.text.clone(),
+                    ));
+                }
+                let names: Vec<&str> = self.model.events.iter().map(|e| e.name.as_str()).collect();
+                let help = match crate::diagnostics::did_you_mean(&w.text, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("a history lists events by name: {}", names.join(", ")),
+                };
+                self.out.push(
+                    Diagnostic::error(
+                        codes::SCENARIO_VALUES,
+                        format!("`{}` has no event `{}`", self.model.name, w.text),
+                    )
+                    .at_labelled(w.span, "not an event of the model".to_string())
+                    .with_help(help),
+                );
+                None
+            }
             (ast::Value::List(items, _), Type::Map(..)) if items.is_empty() => {
                 Some(Literal::Map(Vec::new()))
             }
