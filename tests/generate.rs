@@ -157,6 +157,14 @@ fn all_names_of(spec: &esgen::model::ir::Spec) -> std::collections::BTreeSet<Str
     for model in &spec.models {
         names.extend(model.queries.iter().map(|q| q.name.clone()));
         names.extend(model.terms.iter().map(|t| t.name.clone()));
+        // A choice's values (`Status::Returned`) may share a name with
+        // another spec's event.
+        for choice in &model.choices {
+            for (word, rust) in &choice.values {
+                names.insert(word.clone());
+                names.insert(rust.clone());
+            }
+        }
     }
     names
 }

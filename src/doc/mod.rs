@@ -49,7 +49,16 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
             }
             seen.push(key);
             let words = Words::new(spec, model);
-            let mut constraints: Vec<String> = term.checks.iter().map(|c| c.spec()).collect();
+            // A constraint with its own message shows it: what a refused
+            // command is told.
+            let mut constraints: Vec<String> = term
+                .checks
+                .iter()
+                .map(|c| match term.said.iter().find(|(id, _)| id == c.id()) {
+                    Some((_, said)) => format!("{} (\"{said}\")", c.spec()),
+                    None => c.spec(),
+                })
+                .collect();
             if let Some(default) = &term.default {
                 constraints.push(format!("default {}", default.spec()));
             }
@@ -223,6 +232,16 @@ fn model_section(md: &mut String, spec: &Spec, model: &Model, stem: &str) {
                     event.name,
                     terms(&event.fields)
                 );
+            }
+            // Fields the spec computes (`attempts = … + 1`, `failed-on =
+            // today`), beside those the command gives.
+            for from in command.proposing.iter().flatten() {
+                let given = from.spec.starts_with("the command's ")
+                    || from.spec.starts_with("default ")
+                    || from.spec.starts_with("nothing ");
+                if !given {
+                    let _ = writeln!(md, "  - `{}` = {}", from.term, cell(&from.spec));
+                }
             }
             for guard in &command.guards {
                 let _ = writeln!(

@@ -326,6 +326,7 @@ pub fn rule_specs() -> Vec<(String, String)> {
         "practice",
         "warehouse",
         "bank",
+        "delivery",
     ] {
         let path = super::root().join(format!("specs/{name}.ddd"));
         found.push((name.into(), std::fs::read_to_string(path).unwrap()));

@@ -189,18 +189,19 @@ pub(super) fn runtime_functions(model: &Model, prefix: &str) -> Vec<String> {
             let args: Vec<String> = std::iter::once("&stored".to_string())
                 .chain(history.query.params.iter().map(|p| p.rust.clone()))
                 .collect();
+            // Bound first: inside `Ok(…)`, a call this long would be laid
+            // out over lines.
             let call = crate::codegen::rust::call(
                 8,
-                &format!("{module}::{}", history.query.method),
+                &format!("let history = {module}::{}", history.query.method),
                 &args,
-                "",
+                ";",
             );
             format!(
-                "    /// The query `{line}` of `{name}`, answered from the stored\n    /// events: those that concern the `{entity}`, in the order they were\n    /// stored.\n    ///\n    /// # Errors\n    ///\n    /// When the database cannot be read, or a stored event cannot be read\n    /// back as one of the model's.\n{signature}\n        let rows: Vec<(JsonValue,)> = sqlx::query_as(\n            \"SELECT payload FROM events WHERE aggregate_type = $1 ORDER BY position\",\n        )\n        .bind({module}::STORED_AS)\n        .fetch_all(pool)\n        .await?;\n        let stored = rows\n            .into_iter()\n            .map(|(payload,)| serde::Deserialize::deserialize(payload))\n            .collect::<Result<Vec<{event_enum}>, _>>()\n            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;\n        Ok({call})\n    }}",
+                "    /// The query `{line}` of `{name}`, answered from the stored\n    /// events: those that concern the `{entity}`, in the order they were\n    /// stored.\n    ///\n    /// # Errors\n    ///\n    /// When the database cannot be read, or a stored event cannot be read\n    /// back as one of the model's.\n{signature}\n        let rows: Vec<(JsonValue,)> = sqlx::query_as(\n            \"SELECT payload FROM events WHERE aggregate_type = $1 ORDER BY position\",\n        )\n        .bind({module}::STORED_AS)\n        .fetch_all(pool)\n        .await?;\n        let stored = rows\n            .into_iter()\n            .map(|(payload,)| serde::Deserialize::deserialize(payload))\n            .collect::<Result<Vec<{event_enum}>, _>>()\n            .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;\n{call}\n        Ok(history)\n    }}",
                 line = crate::codegen::rust::inert(&history.query.spec_line),
                 name = model.name,
                 entity = entity.name,
-                call = call.trim_start(),
             )
         })
         .collect()

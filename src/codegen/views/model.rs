@@ -150,6 +150,9 @@ impl ModelView {
         ids.dedup();
         imports.extend(ids);
         imports.push("RejectionKind".to_string());
+        if model.reads_clock() {
+            imports.push("Clock".to_string());
+        }
         let served = !model.services.is_empty();
         if served {
             imports.push("ServiceError".to_string());

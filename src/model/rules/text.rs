@@ -81,6 +81,10 @@ pub(crate) fn definition_text(body: &ast::QueryBody) -> String {
     if let Some(field_of) = &body.field_of {
         return operand_text(field_of);
     }
+    if let Some((entity, key)) = &body.history {
+        let key = names::bracket(key.iter().map(|n| n.text.as_str()));
+        return format!("history of {} {key}", entity.text);
+    }
     let mut text = String::new();
     if body.count {
         text.push_str("count of ");
@@ -89,6 +93,10 @@ pub(crate) fn definition_text(body: &ast::QueryBody) -> String {
         text.push_str(&format!("sum of {} of ", summed.text));
     }
     text.push_str(&body.plural.text);
+    if let Some(per) = &body.per {
+        text.push_str(" per ");
+        text.push_str(&per.text);
+    }
     if let Some(filter) = &body.filter {
         text.push_str(" where ");
         text.push_str(&condition_text(filter));
@@ -105,7 +113,7 @@ pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> Str
     } else {
         format!(" of {entity} {key}")
     };
-    match &effect.kind {
+    let done = match &effect.kind {
         ast::EffectKind::Adds => format!("adds {entity}"),
         ast::EffectKind::Sets(field, value) => {
             format!("sets {}{of} to {}", field.text, value_text(value))
@@ -125,6 +133,10 @@ pub(super) fn effect_text(effect: &ast::Effect, _entities: &[ir::Entity]) -> Str
         ast::EffectKind::Nothing => "changes nothing".into(),
         ast::EffectKind::Moves(to) if effect.own => format!("moves to {}", to.text),
         ast::EffectKind::Moves(to) => format!("moves {entity} {key} to {}", to.text),
+    };
+    match &effect.when {
+        Some(condition) => format!("{done} if {}", condition_text(condition)),
+        None => done,
     }
 }
 
