@@ -753,7 +753,7 @@ impl Pass<'_> {
     fn clock(&mut self, word: &ast::Ident, scope: Scope<'_>) -> Result<Option<Expr>, ()> {
         let today = word.text == "today";
         if let Scope::Event(_) = scope {
-            let field = if today { "on" } else { "at" };
+            let field = if today { "failed-on" } else { "failed-at" };
             self.out.push(
                 err(
                     codes::ASKED_WHERE_NOT_ALLOWED,
@@ -762,7 +762,7 @@ impl Pass<'_> {
                     "read when the event is applied",
                 )
                 .with_help(format!(
-                    "an effect is applied again each time the event is replayed, on another day; record the moment in the event (`{field} = {}` under the action) and read that field here",
+                    "an effect is applied again each time the event is replayed, on another day: put the moment in the event instead, a field in its brackets filled under the action (`{field} = {}`), and set this from that field",
                     word.text
                 )),
             );
