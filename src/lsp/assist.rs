@@ -100,6 +100,19 @@ pub fn completion(
         for (word, detail) in [
             ("count of ", "how many entities"),
             ("sum of ", "a number field added up"),
+            ("history of ", "the events of one entity, in order"),
+        ] {
+            items.push(keyword(word, detail));
+        }
+    }
+    // After `= <entities>` (or `count of`, `sum of … of`): grouping.
+    if section == Some(ast::SectionKind::Queries)
+        && written.contains(" = ")
+        && written.ends_with(' ')
+    {
+        for (word, detail) in [
+            ("per ", "a value for each value of a field"),
+            ("where ", "the entities a condition holds for"),
         ] {
             items.push(keyword(word, detail));
         }
@@ -112,6 +125,8 @@ pub fn completion(
             ("not ", "the condition does not hold"),
             ("in ", "a query of another model of the spec"),
             ("from ", "a query of a service outside the spec"),
+            ("today", "the date, from the model's clock"),
+            ("now", "the date and time, from the model's clock"),
         ] {
             items.push(keyword(word, detail));
         }
@@ -120,6 +135,8 @@ pub fn completion(
         for (word, detail) in [
             ("answers ", "what a service outside the spec answers"),
             ("cannot answer", "the service fails"),
+            ("today is \"", "the day the scenario runs on"),
+            ("now is \"", "the moment the scenario runs at"),
         ] {
             items.push(keyword(word, detail));
         }
@@ -255,11 +272,13 @@ mod tests {
             );
         }
         let guard = labels("    rejected if amount is more than balance ");
-        for word in ["and ", "or ", "not ", "in ", "from "] {
+        for word in ["and ", "or ", "not ", "in ", "from ", "today", "now"] {
             assert!(guard.iter().any(|l| l == word), "{word} in {guard:?}");
         }
         let given = labels("    given Atm ");
         assert!(given.iter().any(|l| l == "answers "), "{given:?}");
+        let day = labels("    given ");
+        assert!(day.iter().any(|l| l == "today is \""), "{day:?}");
         assert!(!labels("    given ").iter().any(|l| l == "from "));
     }
 }
