@@ -212,8 +212,49 @@ impl LineParser {
         self.item(item, docs, offset);
     }
 
+    /// A bracket list of names with `and` or `or` written between them
+    /// (`[parcel-id and status]`): reported, with the line rewritten, and
+    /// the word left out of the list.
+    fn listed(&mut self, lists: Vec<Vec<Ident>>, item: &str, item_start: usize) -> Vec<Vec<Ident>> {
+        let joining = |n: &Ident| matches!(n.text.as_str(), "and" | "or");
+        let words: Vec<&Ident> = lists.iter().flatten().filter(|n| joining(n)).collect();
+        if let Some(word) = words.first() {
+            let mut rewritten = item.to_string();
+            let mut dropped = 0;
+            for n in &words {
+                let at = n.span.start.saturating_sub(item_start + dropped);
+                let end = at + n.text.len();
+                if end > rewritten.len() || !rewritten.is_char_boundary(at) {
+                    continue;
+                }
+                let from = rewritten[..at].trim_end().len();
+                rewritten.replace_range(from..end, "");
+                dropped += end - from;
+            }
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    format!(
+                        "the names in brackets are listed, not joined by `{}`",
+                        word.text
+                    ),
+                )
+                .at_labelled(word.span, "not a name of the list")
+                .with_help(format!(
+                    "list them, separated by spaces or commas: `{}`",
+                    rewritten.trim_end()
+                )),
+            );
+        }
+        lists
+            .into_iter()
+            .map(|names| names.into_iter().filter(|n| !joining(n)).collect())
+            .collect()
+    }
+
     fn item(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>, offset: usize) {
         let span = span_of(&pair, offset);
+        let text = pair.as_str();
         if pair.as_rule() != Rule::clause {
             self.clause_target = false;
             self.clause_target_broken = false;
@@ -291,6 +332,10 @@ impl LineParser {
                     }
                 }
                 let Some(name) = name else { return };
+                let fields = self
+                    .listed(vec![fields], text, span.start)
+                    .pop()
+                    .unwrap_or_default();
                 let entity = Entity {
                     name,
                     fields,
@@ -441,6 +486,7 @@ impl LineParser {
                         _ => {}
                     }
                 }
+                let lists = self.listed(lists, text, span.start);
                 let mut names = names.into_iter();
                 let mut lists = lists.into_iter();
                 if let (Some(model), Some(command), Some(event), Some(params), Some(fields)) = (
