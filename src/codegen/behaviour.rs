@@ -536,9 +536,10 @@ impl<'m> Behaviour<'m> {
                 self.place(expr, ctx, item)
             }
             Expr::Literal { value, ty } => literal(value, ty),
+            // The queries trait's readings of the state's clock.
             Expr::Clock { ty } => {
                 let read = if *ty == Type::Date { "today" } else { "now" };
-                format!("{}.clock.{read}()", Self::state(ctx))
+                format!("self.{read}()")
             }
             Expr::Call { method, args, .. } => {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
@@ -623,6 +624,20 @@ impl<'m> Behaviour<'m> {
             Cmp::Lt => "<",
             Cmp::Ge => ">=",
             Cmp::Le => "<=",
+            // Days apart, at most or more than `n`: an optional date that
+            // is nothing is within no days of anything.
+            Cmp::Within(n) | Cmp::Beyond(n) => {
+                let (op, test) = if matches!(cmp, Cmp::Within(_)) {
+                    ("<=", "is_some_and")
+                } else {
+                    (">", "is_none_or")
+                };
+                return if matches!(left.ty(), Type::Optional(_)) {
+                    format!("{l}.{test}(|day| (day - {r}).num_days().abs() {op} {n})")
+                } else {
+                    format!("({l} - {r}).num_days().abs() {op} {n}")
+                };
+            }
         };
         let literal_of = |e: &Expr| match e {
             Expr::Literal { value, .. } => Some(value.clone()),
@@ -779,6 +794,11 @@ impl<'m> Behaviour<'m> {
             Condition::Compare { left, cmp, right } => {
                 let mut l = self.lookup(left, ctx, item, &mut wraps);
                 let mut r = self.lookup(right, ctx, item, &mut wraps);
+                // Days apart: the dates as they are.
+                if matches!(cmp, Cmp::Within(_) | Cmp::Beyond(_)) {
+                    let test = self.compare(left, *cmp, right, &l, &r);
+                    return (wraps, test);
+                }
                 // A query's optional parameter is borrowed inside
                 // (`Option<&T>`, `Option<&str>`): the other side is too.
                 let borrowed = |e: &Expr| {
@@ -859,6 +879,8 @@ impl<'m> Behaviour<'m> {
                     Cmp::Le => Cmp::Gt,
                     Cmp::Lt => Cmp::Ge,
                     Cmp::Ge => Cmp::Lt,
+                    Cmp::Within(n) => Cmp::Beyond(*n),
+                    Cmp::Beyond(n) => Cmp::Within(*n),
                 },
                 right: right.clone(),
             },

@@ -486,8 +486,17 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
         }
         return one;
     }
-    let mut out = format!("{}{prefix}{}", spaces(indent), parts[0]);
-    for part in &parts[1..] {
+    // rustfmt keeps adding the next element to a root no wider than a tab
+    // less what precedes it on its line (`loan.reminded_on`, `self.as_ref()`
+    // at the start of a statement).
+    let mut root = parts[0].to_string();
+    let mut next = 1;
+    while width(&root) <= TAB.saturating_sub(width(prefix)) && next < parts.len() {
+        root.push_str(parts[next]);
+        next += 1;
+    }
+    let mut out = format!("{}{prefix}{root}", spaces(indent));
+    for part in &parts[next..] {
         out.push('\n');
         let line = format!("{}{part}", spaces(indent + 4));
         match closure_block(indent + 4, "", part, "") {

@@ -388,6 +388,22 @@ impl<'s> World<'s> {
                 Some(match cmp {
                     Cmp::Eq => l == r,
                     Cmp::Ne => l != r,
+                    // An optional date that is nothing is within no days
+                    // of anything.
+                    Cmp::Within(n) | Cmp::Beyond(n) => {
+                        let apart = match (&l, &r) {
+                            (Value::Date(a), Value::Date(b)) => {
+                                Some((*a - *b).num_days().unsigned_abs())
+                            }
+                            _ => None,
+                        };
+                        let within = apart.is_some_and(|d| d <= u64::from(*n));
+                        if matches!(cmp, Cmp::Within(_)) {
+                            within
+                        } else {
+                            !within
+                        }
+                    }
                     _ => {
                         let order = l.order(&r);
                         match cmp {

@@ -618,6 +618,10 @@ pub enum Cmp {
     Ge,
     /// `is at most`
     Le,
+    /// `is within <n> days of`: two dates at most `n` days apart.
+    Within(u32),
+    /// `is not within <n> days of`.
+    Beyond(u32),
 }
 
 /// A yes/no condition.

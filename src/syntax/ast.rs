@@ -411,18 +411,25 @@ pub enum Comparator {
     AtLeast,
     /// `is at most`
     AtMost,
+    /// `is within <n> days of`: two dates at most `n` days apart.
+    Within(u32),
+    /// `is not within <n> days of`: more than `n` days apart.
+    Beyond(u32),
 }
 
 impl Comparator {
     /// As the spec writes it.
-    pub fn words(self) -> &'static str {
+    pub fn words(self) -> std::borrow::Cow<'static, str> {
+        let days = |n: u32| if n == 1 { "day" } else { "days" };
         match self {
-            Comparator::Is => "is",
-            Comparator::IsNot => "is not",
-            Comparator::MoreThan => "is more than",
-            Comparator::LessThan => "is less than",
-            Comparator::AtLeast => "is at least",
-            Comparator::AtMost => "is at most",
+            Comparator::Is => "is".into(),
+            Comparator::IsNot => "is not".into(),
+            Comparator::MoreThan => "is more than".into(),
+            Comparator::LessThan => "is less than".into(),
+            Comparator::AtLeast => "is at least".into(),
+            Comparator::AtMost => "is at most".into(),
+            Comparator::Within(n) => format!("is within {n} {} of", days(n)).into(),
+            Comparator::Beyond(n) => format!("is not within {n} {} of", days(n)).into(),
         }
     }
 }

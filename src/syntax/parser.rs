@@ -1328,10 +1328,27 @@ fn condition(pair: Pair<'_, Rule>, offset: usize) -> Condition {
                     }
                     Rule::is_not => comparator = Comparator::IsNot,
                     Rule::comparator => {
-                        comparator = match first(part).as_rule() {
+                        let how = first(part);
+                        comparator = match how.as_rule() {
                             Rule::more_than => Comparator::MoreThan,
                             Rule::less_than => Comparator::LessThan,
                             Rule::at_least_cmp => Comparator::AtLeast,
+                            Rule::within_cmp => {
+                                let mut not = false;
+                                let mut days = 0;
+                                for p in how.into_inner() {
+                                    match p.as_rule() {
+                                        Rule::within_not => not = true,
+                                        Rule::days => days = p.as_str().parse().unwrap_or(u32::MAX),
+                                        _ => {}
+                                    }
+                                }
+                                if not {
+                                    Comparator::Beyond(days)
+                                } else {
+                                    Comparator::Within(days)
+                                }
+                            }
                             _ => Comparator::AtMost,
                         }
                     }

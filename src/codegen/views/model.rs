@@ -292,6 +292,37 @@ impl ModelView {
                 view
             })
             .collect();
+        // The clock's readings, for the rules: `self.today()`, `self.now()`.
+        let mut queries = queries;
+        if model.reads_clock() {
+            for (method, returns, what, doc) in [
+                (
+                    "today",
+                    "chrono::NaiveDate",
+                    "today",
+                    "Today's date, as the rules read `today`: from the clock the state holds.",
+                ),
+                (
+                    "now",
+                    "chrono::DateTime<chrono::Utc>",
+                    "now",
+                    "The moment, as the rules read `now`: from the clock the state holds.",
+                ),
+            ] {
+                let declaration = signature(4, method, &["&self".to_string()], Some(returns), ";");
+                queries.push(MethodView {
+                    docs: vec![doc.to_string()],
+                    spec_line: String::new(),
+                    many_params: false,
+                    definition: declaration.clone(),
+                    provided: Some(provided(
+                        &declaration,
+                        &format!("        self.as_ref().clock.{what}()"),
+                    )),
+                    declaration,
+                });
+            }
+        }
         let proposals: Vec<MethodView> = model
             .commands
             .iter()

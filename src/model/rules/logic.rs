@@ -65,6 +65,8 @@ fn opposite(cmp: Comparator) -> Comparator {
         Comparator::AtMost => Comparator::MoreThan,
         Comparator::LessThan => Comparator::AtLeast,
         Comparator::AtLeast => Comparator::LessThan,
+        Comparator::Within(n) => Comparator::Beyond(n),
+        Comparator::Beyond(n) => Comparator::Within(n),
     }
 }
 
@@ -100,7 +102,7 @@ fn bound(test: &Condition, positive: bool) -> Option<(String, f64, bool, bool)> 
         Comparator::AtLeast => Some((value, n, true, false)),
         Comparator::LessThan => Some((value, n, false, true)),
         Comparator::AtMost => Some((value, n, false, false)),
-        Comparator::Is | Comparator::IsNot => None,
+        Comparator::Is | Comparator::IsNot | Comparator::Within(_) | Comparator::Beyond(_) => None,
     }
 }
 

@@ -972,6 +972,8 @@ impl Pass<'_> {
                     ast::Comparator::LessThan => Cmp::Lt,
                     ast::Comparator::AtLeast => Cmp::Ge,
                     ast::Comparator::AtMost => Cmp::Le,
+                    ast::Comparator::Within(n) => Cmp::Within(*n),
+                    ast::Comparator::Beyond(n) => Cmp::Beyond(*n),
                 };
                 let fits = match cmp {
                     Cmp::Eq | Cmp::Ne => {
@@ -985,6 +987,13 @@ impl Pass<'_> {
                             )
                             || matches!(left.ty(), Type::Optional(inner) if **inner == *right.ty())
                             || matches!(right.ty(), Type::Optional(inner) if **inner == *left.ty())
+                    }
+                    // Two dates; the left one may be nothing (then it is
+                    // within no days of anything).
+                    Cmp::Within(_) | Cmp::Beyond(_) => {
+                        *right.ty() == Type::Date && matches!(left.ty(), Type::Date)
+                            || matches!(left.ty(), Type::Optional(inner) if **inner == Type::Date)
+                                && *right.ty() == Type::Date
                     }
                     _ => left.ty() == right.ty() && left.ty().is_ordered(),
                 };
@@ -1003,6 +1012,8 @@ impl Pass<'_> {
                         )
                         .with_help(if matches!(cmp, Cmp::Eq | Cmp::Ne) {
                             "compare values of one type".to_string()
+                        } else if matches!(cmp, Cmp::Within(_) | Cmp::Beyond(_)) {
+                            "`within <n> days of` compares two dates: a `date` (or an optional one) on the left, a `date` on the right (`due is within 3 days of today`)".to_string()
                         } else if let Some(optional) = [&left, &right]
                             .into_iter()
                             .find(|e| matches!(e.ty(), Type::Optional(_)))
@@ -1021,7 +1032,7 @@ impl Pass<'_> {
                 // on anything (`doctor-id is doctor-id` where both name the
                 // entity's field).
                 if left == right && !matches!(left, Expr::Literal { .. }) {
-                    let always = matches!(cmp, Cmp::Eq | Cmp::Ge | Cmp::Le);
+                    let always = matches!(cmp, Cmp::Eq | Cmp::Ge | Cmp::Le | Cmp::Within(_));
                     self.out.push(
                         err(
                             codes::CONDITION_CONTRADICTS,
