@@ -108,11 +108,11 @@ fn bracket<'a>(names: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Text widths in the diagram's font, estimated per character.
-fn text_width(text: &str, size: f64) -> f64 {
+pub(super) fn text_width(text: &str, size: f64) -> f64 {
     text.chars().count() as f64 * size * 0.58
 }
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -127,7 +127,7 @@ const GAP_Y: f64 = 14.0;
 const TOP: f64 = 84.0;
 const MAX_LABEL: usize = 38;
 
-fn shorten(text: &str) -> String {
+pub(super) fn shorten(text: &str) -> String {
     if text.chars().count() <= MAX_LABEL {
         text.to_string()
     } else {
@@ -263,29 +263,6 @@ pub fn svg(spec: &Spec, model: &Model) -> String {
         }
     }
     out.push_str("</svg>\n");
-    out
-}
-
-/// A choice's lifecycle as a Mermaid `stateDiagram`: its first value
-/// (or its default) where it starts, each move an arrow.
-pub fn lifecycle(choice: &crate::model::ir::Choice) -> String {
-    let id = |word: &str| word.replace('-', "_");
-    let mut out = String::from("stateDiagram-v2\n");
-    for (word, _) in &choice.values {
-        if word.contains('-') {
-            out.push_str(&format!("  state \"{word}\" as {}\n", id(word)));
-        }
-    }
-    let start = choice
-        .default
-        .and_then(|d| choice.values.get(d))
-        .or_else(|| choice.values.first());
-    if let Some((word, _)) = start {
-        out.push_str(&format!("  [*] --> {}\n", id(word)));
-    }
-    for (from, to) in &choice.moves {
-        out.push_str(&format!("  {} --> {}\n", id(from), id(to)));
-    }
     out
 }
 

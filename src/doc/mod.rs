@@ -3,16 +3,19 @@
 //! glossary and, per model, its entities, actions with their rules and
 //! events, queries, scenarios (long runs folded, `scenarios.rs`), what
 //! older stored events read as (`history.rs`) and an event-model diagram
-//! (Mermaid inline, and an SVG esgen draws, `diagram.rs`). Types are
-//! written in words (`words.rs`), never as the Rust types they become.
+//! (Mermaid inline, and an SVG esgen draws, `diagram.rs`), and each
+//! lifecycle a choice declares as a state diagram (the same two ways,
+//! `lifecycle.rs`). Types are written in words (`words.rs`), never as the
+//! Rust types they become.
 
 pub mod context;
 pub mod diagram;
 pub mod history;
+pub mod lifecycle;
 pub mod scenarios;
 pub mod words;
 
-use crate::model::ir::{Derived, Model, Origin, Spec, Term, Type};
+use crate::model::ir::{Choice, Derived, Model, Origin, Spec, Term, Type};
 use std::fmt::Write as _;
 use words::Words;
 
@@ -24,8 +27,9 @@ pub struct DocFile {
     pub text: String,
 }
 
-/// The documentation of a checked spec: `<stem>.md` and one
-/// `<stem>.<model>.svg` per model with actions.
+/// The documentation of a checked spec: `<stem>.md`, one
+/// `<stem>.<model>.svg` per model with actions and one
+/// `<stem>.<model>.<term>.svg` per lifecycle (a choice's `moves`).
 pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
     let mut files = Vec::new();
     let mut md = String::new();
@@ -88,6 +92,12 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
                 text: diagram::svg(spec, model),
             });
         }
+        for choice in model.choices.iter().filter(|c| !c.moves.is_empty()) {
+            files.push(DocFile {
+                name: lifecycle_svg_name(stem, model, choice),
+                text: lifecycle::svg(model, choice),
+            });
+        }
     }
     files.insert(
         0,
@@ -101,6 +111,14 @@ pub fn document(spec: &Spec, stem: &str) -> Vec<DocFile> {
 
 fn svg_name(stem: &str, model: &Model) -> String {
     format!("{stem}.{}.svg", crate::model::names::unraw(&model.module))
+}
+
+fn lifecycle_svg_name(stem: &str, model: &Model, choice: &Choice) -> String {
+    format!(
+        "{stem}.{}.{}.svg",
+        crate::model::names::unraw(&model.module),
+        choice.term
+    )
 }
 
 /// What a term undocumented in the spec means, from how it is named:
@@ -156,9 +174,11 @@ fn model_section(md: &mut String, spec: &Spec, model: &Model, stem: &str) {
     for choice in model.choices.iter().filter(|c| !c.moves.is_empty()) {
         let _ = writeln!(
             md,
-            "### The life of `{}`\n\n```mermaid\n{}```\n",
+            "### The life of `{}`\n\n![The life of {}]({})\n\n```mermaid\n{}```\n",
             choice.term,
-            diagram::lifecycle(choice)
+            choice.term,
+            lifecycle_svg_name(stem, model, choice),
+            lifecycle::mermaid(choice)
         );
     }
     if !model.own.is_empty() {
