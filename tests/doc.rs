@@ -3,7 +3,10 @@
 //! event as the spec names it; each SVG is well-formed XML whose text
 //! names every command and event of its model. The page maps how the
 //! models work together, says what older stored events read as, writes
-//! no Rust in its domain sections and folds long scenarios.
+//! no Rust in its domain sections and folds long scenarios. Each lifecycle
+//! is drawn as an SVG state diagram the page links: a box per state, an
+//! arrow per move and one from the start, final states marked, moves back
+//! under the boxes.
 
 mod common;
 
@@ -548,4 +551,275 @@ fn every_page_is_balanced_markdown() {
             );
         }
     }
+}
+
+/// A rect's or a path's numbers, by attribute.
+fn number(node: roxmltree::Node, attribute: &str) -> f64 {
+    node.attribute(attribute)
+        .unwrap_or_else(|| panic!("no {attribute}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{attribute}: {e}"))
+}
+
+/// The points of a path's `d`: every pair of numbers in it.
+fn points(path: roxmltree::Node) -> Vec<(f64, f64)> {
+    let numbers: Vec<f64> = path
+        .attribute("d")
+        .expect("a path's d")
+        .split([' ', ','])
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    numbers.chunks(2).map(|p| (p[0], p[1])).collect()
+}
+
+#[test]
+fn every_lifecycle_is_drawn_as_a_state_diagram() {
+    let mut drawn = Vec::new();
+    for path in ["specs/delivery.ddd", "tests/fixtures/rules/lifecycle.ddd"] {
+        let path = common::root().join(path);
+        let source = esgen::read_spec(&path).expect("a readable spec");
+        let (spec, diagnostics) = esgen::check(&source);
+        let spec = spec.unwrap_or_else(|| panic!("{}: {diagnostics:?}", path.display()));
+        let files = esgen::doc::document(&spec, source.stem());
+        let markdown = &files[0].text;
+        for model in &spec.models {
+            for choice in model.choices.iter().filter(|c| !c.moves.is_empty()) {
+                let name = format!("{}.{}.{}.svg", source.stem(), model.file_stem, choice.term);
+                let svg = files
+                    .iter()
+                    .find(|f| f.name == name)
+                    .unwrap_or_else(|| panic!("no {name}"));
+                drawn.push(name.clone());
+                // Linked under its heading, in its model's section, before
+                // the Mermaid.
+                let life = section(
+                    section(markdown, &format!("## {}", model.name)),
+                    &format!("### The life of `{}`", choice.term),
+                );
+                let link = life
+                    .find(&format!("\n![The life of {}]({name})\n", choice.term))
+                    .unwrap_or_else(|| panic!("{name} is not linked in:\n{life}"));
+                let mermaid = life
+                    .find("```mermaid\nstateDiagram-v2\n")
+                    .expect("the Mermaid lifecycle");
+                assert!(link < mermaid, "{life}");
+
+                let document = roxmltree::Document::parse(&svg.text)
+                    .unwrap_or_else(|e| panic!("{name}: not well-formed: {e}"));
+                let root = document.root_element();
+                assert_eq!(root.tag_name().name(), "svg");
+                let (width, height) = (number(root, "width"), number(root, "height"));
+                assert_eq!(
+                    root.attribute("viewBox"),
+                    Some(format!("0 0 {width} {height}").as_str())
+                );
+                let with_class = |tag: &str, class: &str| -> Vec<roxmltree::Node> {
+                    document
+                        .descendants()
+                        .filter(|n| n.has_tag_name(tag))
+                        .filter(|n| {
+                            n.attribute("class")
+                                .is_some_and(|c| c.split(' ').any(|w| w == class))
+                        })
+                        .collect()
+                };
+                // A box per state, holding its name, inside the picture and
+                // overlapping no other.
+                let boxes = with_class("rect", "state");
+                assert_eq!(boxes.len(), choice.values.len(), "{name}");
+                let box_of = |state: &str| -> roxmltree::Node {
+                    let named: Vec<roxmltree::Node> = boxes
+                        .iter()
+                        .copied()
+                        .filter(|b| {
+                            b.parent().is_some_and(|g| {
+                                g.children()
+                                    .any(|t| t.has_tag_name("text") && t.text() == Some(state))
+                            })
+                        })
+                        .collect();
+                    assert_eq!(named.len(), 1, "{name}: the box of {state}");
+                    named[0]
+                };
+                let area = |b: roxmltree::Node| {
+                    let (x, y) = (number(b, "x"), number(b, "y"));
+                    (x, y, x + number(b, "width"), y + number(b, "height"))
+                };
+                for (i, a) in boxes.iter().enumerate() {
+                    let (x1, y1, x2, y2) = area(*a);
+                    assert!(x1 > 0.0 && y1 > 0.0 && x2 < width && y2 < height, "{name}");
+                    for b in &boxes[i + 1..] {
+                        let (u1, v1, u2, v2) = area(*b);
+                        assert!(x2 <= u1 || u2 <= x1 || y2 <= v1 || v2 <= y1, "{name}");
+                    }
+                }
+                let texts: Vec<&str> = document
+                    .descendants()
+                    .filter(|n| n.has_tag_name("text"))
+                    .filter_map(|n| n.text())
+                    .collect();
+                for (state, _) in &choice.values {
+                    assert_eq!(
+                        texts.iter().filter(|t| **t == state.as_str()).count(),
+                        1,
+                        "{name}: {state}"
+                    );
+                    box_of(state);
+                }
+                // An arrow per move, and one from the start dot.
+                let arrows: Vec<roxmltree::Node> = document
+                    .descendants()
+                    .filter(|n| n.has_tag_name("path") && n.attribute("marker-end").is_some())
+                    .collect();
+                assert_eq!(arrows.len(), choice.moves.len() + 1, "{name}");
+                assert_eq!(with_class("path", "move").len(), choice.moves.len());
+                for (from, to) in &choice.moves {
+                    let titled = format!("{from} → {to}");
+                    assert!(
+                        arrows.iter().any(|a| a
+                            .children()
+                            .any(|t| t.has_tag_name("title") && t.text() == Some(&titled))),
+                        "{name}: no arrow {titled}"
+                    );
+                }
+                // The start: the default, else the first value, its arrow
+                // from a dot on its left to its left side.
+                let first = choice
+                    .default
+                    .map_or(&choice.values[0].0, |d| &choice.values[d].0);
+                let (x1, y1, _, y2) = area(box_of(first));
+                let dot = with_class("circle", "start");
+                assert_eq!(dot.len(), 1, "{name}");
+                assert!(number(dot[0], "cx") < x1);
+                let start = with_class("path", "start");
+                assert_eq!(start.len(), 1, "{name}");
+                let &(end_x, end_y) = points(start[0]).last().expect("an end");
+                assert!((x1 - 4.0..=x1).contains(&end_x), "{name}: {end_x}");
+                assert!((y1..=y2).contains(&end_y), "{name}: {end_y}");
+                // Final states, which no move leaves, have a second border.
+                let finals: Vec<&str> = choice
+                    .values
+                    .iter()
+                    .map(|(v, _)| v.as_str())
+                    .filter(|v| !choice.moves.iter().any(|(from, _)| from == v))
+                    .collect();
+                assert!(!finals.is_empty(), "{name}");
+                assert_eq!(with_class("rect", "final").len(), finals.len(), "{name}");
+                for state in &finals {
+                    let parent = box_of(state).parent().expect("its group");
+                    assert!(
+                        parent
+                            .children()
+                            .any(|r| r.attribute("class") == Some("final")),
+                        "{name}: {state} is not drawn final"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        drawn,
+        [
+            "delivery.parcels.status.svg",
+            "lifecycle.parcels.status.svg",
+            "lifecycle.account.status.svg"
+        ]
+    );
+}
+
+/// The delivery spec's lifecycle: a column per step from `registered`,
+/// `delivered` and `failed` one above the other, and the move back from
+/// `failed` to `out-for-delivery` under every box.
+#[test]
+fn a_move_back_runs_under_the_states() {
+    let path = common::root().join("specs/delivery.ddd");
+    let source = esgen::read_spec(&path).expect("a readable spec");
+    let (spec, diagnostics) = esgen::check(&source);
+    let spec = spec.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let files = esgen::doc::document(&spec, source.stem());
+    let svg = files
+        .iter()
+        .find(|f| f.name == "delivery.parcels.status.svg")
+        .expect("the lifecycle's SVG");
+    let document = roxmltree::Document::parse(&svg.text).expect("well-formed");
+    let boxes: Vec<(String, f64, f64, f64)> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("state"))
+        .map(|r| {
+            let label = r
+                .parent()
+                .and_then(|g| g.children().find(|t| t.has_tag_name("text")))
+                .and_then(|t| t.text())
+                .expect("a name")
+                .to_string();
+            let y = number(r, "y");
+            (label, number(r, "x"), y, y + number(r, "height"))
+        })
+        .collect();
+    let at = |state: &str| {
+        boxes
+            .iter()
+            .find(|b| b.0 == state)
+            .unwrap_or_else(|| panic!("no {state}"))
+    };
+    let order = [
+        "registered",
+        "picked-up",
+        "at-depot",
+        "out-for-delivery",
+        "failed",
+        "returned",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]).1 < at(pair[1]).1, "{pair:?}");
+    }
+    assert_eq!(at("delivered").1, at("failed").1);
+    assert!(at("delivered").3 <= at("failed").2);
+    let lowest = boxes.iter().map(|b| b.3).fold(0.0, f64::max);
+    let back = document
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("path")
+                && n.children()
+                    .any(|t| t.text() == Some("failed → out-for-delivery"))
+        })
+        .expect("the move back");
+    assert_eq!(back.attribute("class"), Some("move back"));
+    let below = points(back).iter().map(|p| p.1).fold(0.0, f64::max);
+    assert!(below > lowest, "{below} is not under {lowest}");
+    // No forward move goes under the boxes.
+    for forward in document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("move"))
+    {
+        assert!(points(forward).iter().all(|p| p.1 < lowest));
+    }
+    insta::assert_snapshot!("delivery-lifecycle", svg.text);
+}
+
+#[test]
+fn doc_writes_a_lifecycle_beside_the_model_diagrams() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::root().join("tests/fixtures/rules/lifecycle.ddd"),
+        tmp.path().join("lifecycle.ddd"),
+    )
+    .unwrap();
+    let output = common::esgen(&["doc", "lifecycle.ddd", "--out", "doc"], tmp.path());
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let mut written: Vec<String> = std::fs::read_dir(tmp.path().join("doc"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "lifecycle.account.status.svg",
+            "lifecycle.account.svg",
+            "lifecycle.md",
+            "lifecycle.parcels.status.svg",
+            "lifecycle.parcels.svg"
+        ]
+    );
 }
