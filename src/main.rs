@@ -98,8 +98,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a spec's documentation: a Markdown page (glossary, models,
-    /// rules, scenarios, a Mermaid diagram) and an SVG diagram per model.
+    /// Write a spec's documentation: a Markdown page (how the models work
+    /// together, glossary, models, rules, scenarios, Mermaid diagrams), an
+    /// SVG diagram per model and one per lifecycle.
     Doc {
         /// The spec.
         #[arg(value_name = "SPEC")]

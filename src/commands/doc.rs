@@ -1,5 +1,5 @@
-//! `esgen doc`: a spec's documentation, a Markdown page and an SVG
-//! diagram per model.
+//! `esgen doc`: a spec's documentation, a Markdown page, an SVG diagram
+//! per model and one per lifecycle.
 
 use super::{count, read, report_diagnostics, Status, Ui};
 use esgen::diagnostics::codes;
