@@ -437,6 +437,17 @@ fn records(line: &mut impl FnMut(String)) {
             }
             line(format!("    old-{n} = {n}"));
         }
+        if n == "day" {
+            line("    rejected if maybe-day is today: \"the record's is today\"".into());
+            line(
+                "    rejected if maybe-day is within 1 day of today: \"the record's is within a day\""
+                    .into(),
+            );
+            line("    rejected if new-day is not within 3 days of today: \"too far\"".into());
+        }
+        if n == "at" {
+            line("    rejected if now is maybe-at: \"the record's is now\"".into());
+        }
         if old_maybe {
             line(format!("    old-maybe-{n} = maybe-{n}"));
         }
@@ -450,6 +461,11 @@ fn records(line: &mut impl FnMut(String)) {
         line(format!(
             "    sets maybe-{n} to nothing if new-{n} is {value}"
         ));
+        if n == "day" {
+            line(
+                "    sets maybe-day to new-day if new-maybe-day is within 2 days of new-day".into(),
+            );
+        }
         if old && matches!(t, "integer" | "decimal" | "number") {
             line(format!("    increases {n} by new-{n}"));
             line(format!("    decreases {n} by {value}"));
