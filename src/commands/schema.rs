@@ -1,5 +1,5 @@
 //! `esgen schema`: the contracts of every stored event version, as JSON
-//! Schema or AsyncAPI.
+//! Schema or AsyncAPI, and the service's, as OpenAPI.
 
 use super::{count, read, report_diagnostics, Status, Ui};
 use esgen::diagnostics::codes;
@@ -12,6 +12,8 @@ pub enum SchemaFormat {
     Jsonschema,
     /// AsyncAPI 3.0.
     Asyncapi,
+    /// OpenAPI 3.1: the service's routes, bodies, answers and problems.
+    Openapi,
 }
 
 /// `esgen schema`: the contracts of every locked event version, and the
@@ -22,9 +24,9 @@ pub fn run(path: &Path, format: SchemaFormat, out: Option<&Path>, ui: &Ui) -> St
         Ok(source) => source,
         Err(status) => return status,
     };
-    let (_, lock, diagnostics) = esgen::check_locked(&source);
+    let (spec, lock, diagnostics) = esgen::check_locked(&source);
     report_diagnostics(ui, &source, &diagnostics);
-    let Some(lock) = lock else {
+    let (Some(spec), Some(lock)) = (spec, lock) else {
         eprintln!(
             "{}: {}; no schema was written",
             source.name,
@@ -46,6 +48,17 @@ pub fn run(path: &Path, format: SchemaFormat, out: Option<&Path>, ui: &Ui) -> St
             print!("{}", pretty(&contracts::asyncapi(&lock)));
             return Status::Ok;
         }
+        (SchemaFormat::Openapi, None) => {
+            print!(
+                "{}",
+                pretty(&esgen::model::evolution::openapi::openapi(&spec, &lock))
+            );
+            return Status::Ok;
+        }
+        (SchemaFormat::Openapi, Some(_)) => vec![(
+            "openapi.json".to_string(),
+            pretty(&esgen::model::evolution::openapi::openapi(&spec, &lock)),
+        )],
         (SchemaFormat::Jsonschema, Some(_)) => contracts::event_schemas(&lock)
             .into_iter()
             .map(|(name, schema)| {

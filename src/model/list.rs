@@ -34,6 +34,22 @@ pub struct ModelListing {
     pub streams: String,
     /// The other models its rules ask, in the order first asked.
     pub asks: Vec<String>,
+    /// The routes its service answers (`http` feature), in order.
+    pub routes: Vec<RouteListing>,
+}
+
+/// A route of the service, with what it takes.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteListing {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    /// Its path.
+    pub path: String,
+    /// What it takes: a JSON body's fields (`{id text}`), query-string
+    /// parameters (`?id`), or nothing.
+    pub takes: String,
+    /// What it does.
+    pub summary: String,
 }
 
 /// A command and the event it is accepted as.
@@ -108,6 +124,16 @@ pub fn list(spec: &Spec) -> Listing {
                     })
                     .collect(),
                 asks: model.asks.iter().map(|a| a.name.clone()).collect(),
+                routes: super::routes::routes(spec)
+                    .into_iter()
+                    .filter(|r| r.model == model.name)
+                    .map(|r| RouteListing {
+                        method: r.method.as_str(),
+                        takes: takes(model, &r.kind),
+                        path: r.path,
+                        summary: r.summary,
+                    })
+                    .collect(),
                 streams: match &model.streams {
                     Streams::Whole { .. } => "one for the model".to_string(),
                     Streams::PerEntity { .. } => {
@@ -121,6 +147,33 @@ pub fn list(spec: &Spec) -> Listing {
                 },
             })
             .collect(),
+    }
+}
+
+/// What a route takes, in a few characters.
+fn takes(model: &super::ir::Model, kind: &super::routes::RouteKind) -> String {
+    use super::routes::RouteKind;
+    let wire = |fields: &[super::ir::Field]| -> Vec<String> {
+        fields
+            .iter()
+            .map(|f| super::names::unraw(&f.rust).to_string())
+            .collect()
+    };
+    match kind {
+        RouteKind::Command { command } => {
+            format!("{{{}}}", wire(&model.commands[*command].params).join(" "))
+        }
+        RouteKind::Query { query } => {
+            let params = wire(&model.queries[*query].params);
+            if params.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", params.join("&"))
+            }
+        }
+        RouteKind::Events => "?after&limit".to_string(),
+        RouteKind::Follow => "?after".to_string(),
+        RouteKind::Stream => String::new(),
     }
 }
 
@@ -171,6 +224,14 @@ pub fn render(listing: &Listing) -> String {
             };
             let _ = writeln!(out, "  query {}{params} -> {}", query.name, query.returns);
         }
+        for route in &model.routes {
+            let takes = if route.takes.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", route.takes)
+            };
+            let _ = writeln!(out, "  route {} {}{takes}", route.method, route.path);
+        }
     }
     out
 }
@@ -203,6 +264,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("  query open-count -> integer\n"), "{text}");
+        assert!(
+            text.contains("  route POST /api/todos/commands/create-new {id text}\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  route GET /api/todos/queries/has-todo ?id\n"),
+            "{text}"
+        );
         let json = serde_json::to_value(&listing).unwrap();
         assert_eq!(json["models"][0]["commands"][0]["event"], "created");
         assert_eq!(json["models"][0]["events"][4]["fields"][0], "ids");

@@ -15,6 +15,7 @@ pub mod list;
 mod lower;
 pub mod names;
 mod namespace;
+pub mod routes;
 mod rules;
 pub(crate) mod scenarios;
 mod streams;

@@ -15,6 +15,7 @@
 //! `E0307`); each upcast's fields (`E0303`–`E0305`, `W0004`).
 
 pub mod lock;
+pub mod openapi;
 pub mod schema;
 
 use super::ir::{self, FieldValue, Literal, Next, StoredField, StoredVersion, Type, Upcast};

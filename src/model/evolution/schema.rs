@@ -69,7 +69,7 @@ fn fields_schema(fields: &[LockedField]) -> Value {
 }
 
 /// The schema of a field's type, as serde writes it.
-fn type_schema(ty: &LockedType) -> Value {
+pub(super) fn type_schema(ty: &LockedType) -> Value {
     match ty {
         LockedType::Text | LockedType::IdOf(_) => json!({ "type": "string" }),
         LockedType::Integer => json!({ "type": "integer" }),
