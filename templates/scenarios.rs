@@ -90,7 +90,7 @@ mod {{ model.module }} {
 
     /// {{ test.doc }}
     #[test]
-    fn {{ test.name }}() {
+{{ test.head }}
 {{ test.body }}
     }
 {%- endfor %}

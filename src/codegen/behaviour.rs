@@ -1198,7 +1198,7 @@ impl<'m> Behaviour<'m> {
                 other => {
                     let local = names::unraw(&f.field).to_string();
                     let mut value = self.value(other, Ctx::Command, "");
-                    if matches!(other, Expr::Own { .. }) && !other.ty().is_copy() {
+                    if matches!(other, Expr::Own { .. }) && !other.ty().is_copy_or_optional_copy() {
                         // Read from the state the method borrows.
                         value.push_str(".clone()");
                     }

@@ -8,7 +8,7 @@
 
 use super::behaviour::{literal, string};
 use super::expr::Expr;
-use super::rust::inert;
+use super::rust::{inert, test_head};
 use crate::model::ir::{FieldValue, Literal, Model, Next, Spec, StoredVersion, Type, Upcast};
 use crate::model::names::unraw;
 
@@ -119,9 +119,9 @@ pub fn tests(spec: &Spec) -> Option<String> {
         for event in &model.events {
             let sample = object(&event.tag(), &samples(model, &event.fields));
             out.push_str(&format!(
-                "\n    /// `{}` is read, and written back as it was.\n    #[test]\n    fn {}_is_read_and_written_back() {{\n{}        let written = serde_json::to_value(read(sample)).expect(\"the event is written\");\n        let sample: serde_json::Value = serde_json::from_str(sample).expect(\"JSON\");\n        assert_eq!(written, sample);\n    }}\n",
+                "\n    /// `{}` is read, and written back as it was.\n    #[test]\n{}\n{}        let written = serde_json::to_value(read(sample)).expect(\"the event is written\");\n        let sample: serde_json::Value = serde_json::from_str(sample).expect(\"JSON\");\n        assert_eq!(written, sample);\n    }}\n",
                 inert(&event.tag()),
-                test_name(&event.tag()),
+                test_head(4, &format!("{}_is_read_and_written_back", test_name(&event.tag()))),
                 let_raw("sample", &sample),
             ));
         }
@@ -134,19 +134,21 @@ pub fn tests(spec: &Spec) -> Option<String> {
             let stored = object(&version.tag, &fields);
             let Some((tag, current)) = read_as(model, index, &fields) else {
                 out.push_str(&format!(
-                    "\n    /// `{}` as stored is read through the function you write.\n    #[test]\n    fn {}_is_read() {{\n{}        let _ = read(stored);\n    }}\n",
+                    "\n    /// `{}` as stored is read through the function you write.\n    #[test]\n{}\n{}        let _ = read(stored);\n    }}\n",
                     inert(&version.tag),
-                    test_name(&version.tag),
+                    test_head(4, &format!("{}_is_read", test_name(&version.tag))),
                     let_raw("stored", &stored),
                 ));
                 continue;
             };
             out.push_str(&format!(
-                "\n    /// `{}` as stored is read as `{}`.\n    #[test]\n    fn {}_is_read_as_{}() {{\n{}{}        assert_eq!(read(stored), read(current));\n    }}\n",
+                "\n    /// `{}` as stored is read as `{}`.\n    #[test]\n{}\n{}{}        assert_eq!(read(stored), read(current));\n    }}\n",
                 inert(&version.tag),
                 inert(&tag),
-                test_name(&version.tag),
-                test_name(&tag),
+                test_head(
+                    4,
+                    &format!("{}_is_read_as_{}", test_name(&version.tag), test_name(&tag))
+                ),
                 let_raw("stored", &stored),
                 let_raw("current", &object(&tag, &current)),
             ));
@@ -154,9 +156,9 @@ pub fn tests(spec: &Spec) -> Option<String> {
         for tag in &model.retired {
             let event = tag.split('@').next().unwrap_or(tag);
             out.push_str(&format!(
-                "\n    /// `{}` as stored is read as retired: it changes nothing.\n    #[test]\n    fn {}_is_read_as_retired() {{\n{}        assert_eq!(read(stored), {}Event::Retired({}));\n    }}\n",
+                "\n    /// `{}` as stored is read as retired: it changes nothing.\n    #[test]\n{}\n{}        assert_eq!(read(stored), {}Event::Retired({}));\n    }}\n",
                 inert(tag),
-                test_name(tag),
+                test_head(4, &format!("{}_is_read_as_retired", test_name(tag))),
                 let_raw("stored", &object(tag, &[])),
                 model.rust,
                 string(event)

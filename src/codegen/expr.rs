@@ -74,13 +74,15 @@ impl Expr {
     /// not fit after `=` but fits on one line of its own, rustfmt puts it
     /// on the next line rather than breaking it.
     pub fn assign(&self, indent: usize, lhs: &str, suffix: &str) -> String {
+        // A line's width, without the line break a suffix may end in.
+        let line_width = |line: &str| width(line.trim_end_matches('\n'));
         let same = format!("{lhs} = ");
         let one = format!("{}{same}{}{suffix}", spaces(indent), self.flat());
-        if width(&one) <= MAX_WIDTH && self.flat_ok() {
+        if line_width(&one) <= MAX_WIDTH && self.flat_ok() {
             return one;
         }
         let next = format!("{}{}{suffix}", spaces(indent + 4), self.flat());
-        if self.flat_ok() && width(&next) <= MAX_WIDTH && !matches!(self, Expr::Struct(..)) {
+        if self.flat_ok() && line_width(&next) <= MAX_WIDTH && !matches!(self, Expr::Struct(..)) {
             return format!("{}{lhs} =\n{next}", spaces(indent));
         }
         self.render(indent, &same, suffix)
@@ -89,7 +91,8 @@ impl Expr {
     /// `{prefix}{self}{suffix}` at `indent`, laid out.
     pub fn render(&self, indent: usize, prefix: &str, suffix: &str) -> String {
         let one = format!("{}{prefix}{}{suffix}", spaces(indent), self.flat());
-        if matches!(self, Expr::Atom(_)) || (self.flat_ok() && width(&one) <= MAX_WIDTH) {
+        let fits = width(one.trim_end_matches('\n')) <= MAX_WIDTH;
+        if matches!(self, Expr::Atom(_)) || (self.flat_ok() && fits) {
             return one;
         }
         match self {

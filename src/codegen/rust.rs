@@ -486,6 +486,9 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
         }
         return one;
     }
+    if let Some(overflowed) = overflow_last(indent, prefix, &parts, suffix) {
+        return overflowed;
+    }
     // rustfmt keeps adding the next element to a root no wider than a tab
     // less what precedes it on its line (`loan.reminded_on`, `self.as_ref()`
     // at the start of a statement).
@@ -506,6 +509,40 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
     }
     out.push_str(suffix);
     out
+}
+
+/// `fn <name>() {` at `indent`, a test's head: rustfmt puts the brace on
+/// a line of its own when the line is too long.
+pub fn test_head(indent: usize, name: &str) -> String {
+    let head = format!("{}fn {name}() {{", spaces(indent));
+    if width(&head) <= MAX_WIDTH {
+        head
+    } else {
+        format!("{}fn {name}()\n{}{{", spaces(indent), spaces(indent))
+    }
+}
+
+/// A chain on one line up to its last call, a closure whose body goes in a
+/// block below (`state.notes.get(&key).is_some_and(|note| {`), as rustfmt
+/// lays it out when that first line fits and the call, put on a line of
+/// its own instead, would still need a block; `None` otherwise.
+fn overflow_last(indent: usize, prefix: &str, parts: &[&str], suffix: &str) -> Option<String> {
+    let (last, head) = parts.split_last()?;
+    if head.len() < 2 {
+        return None;
+    }
+    let over = closure_block(indent, &format!("{prefix}{}", head.concat()), last, suffix)?;
+    if over.lines().next().map_or(usize::MAX, width) > MAX_WIDTH {
+        return None;
+    }
+    if over.lines().count() >= 5 {
+        return Some(over);
+    }
+    // On a line of its own, the call fits whole: rustfmt breaks the chain.
+    if width(&format!("{}{last}{suffix}", spaces(indent + 4))) <= MAX_WIDTH {
+        return None;
+    }
+    Some(over)
 }
 
 /// `{prefix}.method(|x| body){suffix}` with the closure's body in a block

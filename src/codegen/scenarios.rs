@@ -107,8 +107,8 @@ pub struct ModelScenarios {
 pub struct TestView {
     /// Doc line.
     pub doc: String,
-    /// The function's name.
-    pub name: String,
+    /// `fn <name>() {`, laid out.
+    pub head: String,
     /// Its body, laid out, at an indent of 8.
     pub body: String,
 }
@@ -534,7 +534,7 @@ impl TestView {
         body.truncate(body.trim_end().len());
         TestView {
             doc: format!("{} (line {first})", super::rust::prose(&scenario.title)),
-            name: scenario.test.clone(),
+            head: super::rust::test_head(4, &scenario.test),
             body,
         }
     }

@@ -254,18 +254,11 @@ pub fn spec() -> String {
                 "    sets {n} of Answer [answer-id] to {n} if {n} of Answer [answer-id] is more than {n}"
             ));
         }
-        // Not yet a query of the model in the condition (`… if has-answer?
-        // [answer-id]`): the generated accepting method asks `self` for it,
-        // and `<Model>Accept` is not `<Model>Queries` (E0599).
-        // Not yet a date's or a timestamp's written value against an
-        // entity's field in a joined condition: the generated
-        // `let test_1 = state.answers.get(…).is_some_and(|answer| {…})` is
-        // not laid out as rustfmt lays it out.
-        if !matches!(n, "day" | "at") {
-            line(format!(
-                "    sets maybe-{n} of Answer [answer-id] to maybe-{n} if maybe-{n} of Answer [answer-id] is {value} and {n} is not {value}"
-            ));
-        }
+        // A query of the model in the condition is E0136: an effect reads
+        // the event and the entities, never the model's queries.
+        line(format!(
+            "    sets maybe-{n} of Answer [answer-id] to maybe-{n} if maybe-{n} of Answer [answer-id] is {value} and {n} is not {value}"
+        ));
         line(format!(
             "    removes Answer [answer-id] if maybe-{n} of Answer [answer-id] is {n} and {n} is {value}"
         ));
@@ -402,10 +395,8 @@ fn records(line: &mut impl FnMut(String)) {
     line("Actions:".into());
     for (n, t, value, ordered) in TYPES {
         let old = in_record(n);
-        // Not yet a source reading the record's optional field of a type
-        // that is `Copy` (`old-maybe-int = maybe-int`): the generated code
-        // clones it (clippy's `clone_on_copy`). Text and identities only.
-        let old_maybe = matches!(n, "txt" | "ref");
+        // A source reading the record's optional field, of every type.
+        let old_maybe = true;
         let olds = match (old, old_maybe) {
             (true, true) => format!(" old-{n} old-maybe-{n}"),
             (true, false) => format!(" old-{n}"),

@@ -663,6 +663,21 @@ impl Pass<'_> {
             );
             return Err(());
         };
+        if let Scope::Event(_) = scope {
+            self.out.push(
+                err(
+                    codes::ASKED_WHERE_NOT_ALLOWED,
+                    format!("an effect cannot ask `{}`", query.text),
+                    query.span,
+                    "a query, asked where the event is applied",
+                )
+                .with_help(format!(
+                    "an effect reads the event and the entities it changes: compare a field (`<field> of <Entity> [key]`), or record the answer in the event under the action (`<field> = {} […]`) and read that field here",
+                    query.text
+                )),
+            );
+            return Err(());
+        }
         if matches!(&q.returns, Type::List(inner) if matches!(**inner, Type::Event(_))) {
             self.out.push(
                 err(
