@@ -80,6 +80,25 @@ impl Pass<'_> {
                         self.call(w, &[], scope, w.span).map(Some)
                     }
                     None if matches!(w.text.as_str(), "today" | "now") => self.clock(w, scope),
+                    // The record's field, where an effect reads only its
+                    // event.
+                    None if matches!(scope, Scope::Event(_))
+                        && self.model.own.iter().any(|o| o.field.term == w.text) =>
+                    {
+                        self.out.push(
+                            err(
+                                codes::UNKNOWN_IN_RULE,
+                                format!("`{}` is the record's, and an effect reads its event", w.text),
+                                w.span,
+                                "the record's field",
+                            )
+                            .with_help(format!(
+                                "record it in the event under the action (`old-{0} = {0}`, with `old-{0}` in the event's brackets) and read that field here",
+                                w.text
+                            )),
+                        );
+                        Err(())
+                    }
                     None => Ok(None),
                 }
             }
