@@ -536,10 +536,13 @@ impl<'m> Behaviour<'m> {
                 self.place(expr, ctx, item)
             }
             Expr::Literal { value, ty } => literal(value, ty),
-            // The queries trait's readings of the state's clock.
+            // Read once, at the top of the method (`clock_reads`).
             Expr::Clock { ty } => {
-                let read = if *ty == Type::Date { "today" } else { "now" };
-                format!("self.{read}()")
+                if *ty == Type::Date {
+                    "today".to_string()
+                } else {
+                    "now".to_string()
+                }
             }
             Expr::Call { method, args, .. } => {
                 let args: Vec<String> = args.iter().map(|a| self.arg(a, ctx)).collect();
@@ -951,6 +954,12 @@ impl<'m> Behaviour<'m> {
 
     /// The body of a derived query, at method indentation (8).
     pub fn query(&self, derived: &Derived) -> String {
+        let exprs: Vec<&Expr> = derived.filter().map(Condition::exprs).unwrap_or_default();
+        let body = self.query_body(derived);
+        format!("{}{body}", clock_reads(exprs))
+    }
+
+    fn query_body(&self, derived: &Derived) -> String {
         let state = "self.as_ref()";
         match derived {
             Derived::Sum {
@@ -1131,6 +1140,16 @@ impl<'m> Behaviour<'m> {
         self.served.borrow_mut().clear();
         let event = self.model.event_of(command);
         let mut out = Vec::new();
+        let mut read = Vec::new();
+        command.visit(&mut |e| {
+            if matches!(e, Expr::Clock { .. }) {
+                read.push(e.clone());
+            }
+        });
+        let reads = clock_reads(read.iter().collect());
+        if !reads.is_empty() {
+            out.push(reads.trim_end().to_string());
+        }
         for guard in &command.guards {
             out.push(self.guard(command, guard));
         }
@@ -1819,6 +1838,32 @@ fn joined_filter(joined: &Joined, field: &str, each: &str, count: bool) -> Optio
     } else {
         format!("        {field}\n{filter}\n            .cloned()\n            .collect()")
     })
+}
+
+/// `let today = self.today();` (and `now`) for the clock readings among
+/// `exprs` and inside them: a method reads the clock once, so that every
+/// rule in it sees one moment.
+fn clock_reads(exprs: Vec<&Expr>) -> String {
+    let (mut today, mut now) = (false, false);
+    for expr in exprs {
+        expr.visit(&mut |e| {
+            if let Expr::Clock { ty } = e {
+                if *ty == Type::Date {
+                    today = true;
+                } else {
+                    now = true;
+                }
+            }
+        });
+    }
+    let mut out = String::new();
+    if today {
+        out.push_str("        let today = self.today();\n");
+    }
+    if now {
+        out.push_str("        let now = self.now();\n");
+    }
+    out
 }
 
 /// Whether a derived query's condition reads the entity it looks at
