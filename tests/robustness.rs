@@ -138,6 +138,18 @@ const TOKENS: &[&str] = &[
     "date",
     "decimal",
     "timestamp",
+    "per",
+    "today",
+    "now",
+    "history of",
+    "within 3 days of",
+    "sum of",
+    "moves",
+    "->",
+    "|",
+    "×",
+    "{n}",
+    "State:",
 ];
 
 /// A spec with entities, a choice and counters, whose actions get rule
@@ -151,12 +163,18 @@ Terms:
   - count: integer, default 0
   - note: optional text
   - name: text
+  - due: date
 Queries:
   - has-task? [id]
   - get-task [id]
   - all-tasks
   - done-tasks = tasks where done?
   - open-count = count of tasks where status is open
+  - per-status = count of tasks per status where not done?
+  - per-note = tasks per note
+  - counted = sum of count of tasks per status
+  - task-history [id] = history of Task [id]
+  - due-soon [due] = tasks where count is at least 1 and due is within 2 days of today
 Actions:
 ";
 
@@ -206,6 +224,15 @@ const RULE_LINES: &[&str] = &[
     "    rejected unless has-person? [owner-id] in People: \"no one {owner-id}\"",
     "    rejected if is-away? [owner-id] in People: \"away\"",
     "    rejected unless has-task? [id] in Tasks: \"itself\"",
+    "    rejected if today is more than due: \"late\"",
+    "    rejected unless due is within 3 days of today: \"far\"",
+    "    rejected if task-history [id] is []: \"history\"",
+    "    due = today",
+    "    sets status of Task [id] to closed if count of Task [id] is at least 3",
+    "    sets note of Task [id] to nothing if today is due",
+    "    removes Task [id] if open-count is 0",
+    "    moves Task [id] to closed",
+    "    moves to closed",
     "    rejected unless has-person? [id] in Peeple: \"typo\"",
     "    name = name-of [owner-id] in People",
     "Model: People\nEntity: Person [owner-id name away?]\nQueries:\n  - has-person? [owner-id]\n  - is-away? [owner-id] = away? of Person [owner-id]\n  - name-of [owner-id] = name of Person [owner-id]\nActions:\n  - join [owner-id name] accepted as joined [owner-id name]\n    adds Person",
@@ -233,6 +260,12 @@ const SCENARIO_LINES: &[&str] = &[
     "    given created [id: t1, text: \"a\", done?: yes]",
     "    and created [id: t2, text: \"b\", done?: maybe]",
     "    given closed [id: t1]",
+    "    given today is \"2026-03-02\"",
+    "    given now is \"2026-02-30T10:00:00Z\"",
+    "    given 3 × created [id: t{n}, text: \"t{n}\"]",
+    "    and 0 × closed [id: t{n}]",
+    "    and per-status is [open: 2]",
+    "    and task-history [t1] is [created, closed]",
     "    given create [id: t1]",
     "    when create [id: t1, text: \"again\"]",
     "    when create [id: t1, txt: \"x\", id: t2]",
