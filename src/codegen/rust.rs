@@ -468,6 +468,15 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
     }
     let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
     let parts = chain_parts(expr);
+    // The right side of `let x = ` too long for its line goes whole on
+    // the next, when it fits there on one line (a chain of more than one
+    // call only within rustfmt's chain width).
+    if width(&one) > MAX_WIDTH && prefix.ends_with(" = ") {
+        let next = format!("{}{expr}{suffix}", spaces(indent + 4));
+        if width(&next) <= MAX_WIDTH && (parts.len() <= 2 || width(expr) <= CHAIN_WIDTH) {
+            return format!("{}{}\n{next}", spaces(indent), prefix.trim_end());
+        }
+    }
     if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
         if width(&one) > MAX_WIDTH && parts.len() == 2 && width(parts[0]) >= TAB {
             // A root as wide as a tab stays alone on its line when the
