@@ -395,6 +395,9 @@ impl<'s> World<'s> {
                             (Value::Date(a), Value::Date(b)) => {
                                 Some((*a - *b).num_days().unsigned_abs())
                             }
+                            (Value::Timestamp(a), Value::Timestamp(b)) => {
+                                Some((*a - *b).num_days().unsigned_abs())
+                            }
                             _ => None,
                         };
                         let within = apart.is_some_and(|d| d <= u64::from(*n));

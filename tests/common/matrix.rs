@@ -72,6 +72,7 @@ pub fn spec() -> String {
         "  - count-today = count of answers where maybe-day is today and not (today is day)".into(),
     );
     line("  - answers-within = answers where day is within 2 days of today".into());
+    line("  - answers-near-now = answers where maybe-at is within 1 day of now".into());
     line(
         "  - count-not-within = count of answers where maybe-day is not within 1 day of today"
             .into(),
@@ -205,6 +206,11 @@ pub fn spec() -> String {
             line("    rejected if maybe-at of Answer [answer-id] is now: \"answered now\"".into());
             line(
                 "    rejected if now is at least at of Answer [answer-id]: \"answered before now\""
+                    .into(),
+            );
+            line("    rejected if at is within 1 day of now: \"within a day of now\"".into());
+            line(
+                "    rejected if maybe-at of Answer [answer-id] is not within 2 days of at: \"apart\""
                     .into(),
             );
         }

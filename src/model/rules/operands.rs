@@ -1025,9 +1025,12 @@ impl Pass<'_> {
                     // Two dates; the left one may be nothing (then it is
                     // within no days of anything).
                     Cmp::Within(_) | Cmp::Beyond(_) => {
-                        *right.ty() == Type::Date && matches!(left.ty(), Type::Date)
-                            || matches!(left.ty(), Type::Optional(inner) if **inner == Type::Date)
-                                && *right.ty() == Type::Date
+                        let moment = matches!(right.ty(), Type::Date | Type::Timestamp);
+                        let left_inner = match left.ty() {
+                            Type::Optional(inner) => inner.as_ref(),
+                            other => other,
+                        };
+                        moment && left_inner == right.ty()
                     }
                     _ => left.ty() == right.ty() && left.ty().is_ordered(),
                 };
@@ -1047,7 +1050,7 @@ impl Pass<'_> {
                         .with_help(if matches!(cmp, Cmp::Eq | Cmp::Ne) {
                             "compare values of one type".to_string()
                         } else if matches!(cmp, Cmp::Within(_) | Cmp::Beyond(_)) {
-                            "`within <n> days of` compares two dates: a `date` (or an optional one) on the left, a `date` on the right (`due is within 3 days of today`)".to_string()
+                            "`within <n> days of` compares two dates or two timestamps: one (or an optional one) on the left, one of the same type on the right (`due is within 3 days of today`)".to_string()
                         } else if let Some(optional) = [&left, &right]
                             .into_iter()
                             .find(|e| matches!(e.ty(), Type::Optional(_)))
