@@ -489,13 +489,8 @@ impl TestView {
             }
         };
         body.push_str(&then.render(8, "", ";\n"));
-        let history = |e: &&crate::model::ir::Expect| {
-            matches!(
-                model.queries[e.query].derived,
-                Some(crate::model::ir::Derived::History { .. })
-            )
-        };
-        if scenario.expects.iter().any(|e| !history(&e)) {
+        let history = |e: &crate::model::ir::Expect| model.queries[e.query].is_history();
+        if scenario.expects.iter().any(|e| !history(e)) {
             body.push_str("        let model = ran.model();\n");
         }
         for expect in &scenario.expects {
@@ -506,7 +501,7 @@ impl TestView {
                 .zip(&expect.args)
                 .map(|(param, value)| arg_expr(value, &param.ty));
             // A history is answered from the events the scenario made.
-            let asked = if history(&expect) {
+            let asked = if history(expect) {
                 let events = std::iter::once(Expr::atom("ran.events()"));
                 Expr::call(&query.method, events.chain(args).collect())
             } else {
@@ -685,10 +680,9 @@ fn arg_expr(value: &Literal, ty: &Type) -> Expr {
 
 /// Whether a scenario of the model expects a history query's answer.
 fn history_expected(model: &Model) -> bool {
-    model.scenarios.iter().flat_map(|s| &s.expects).any(|e| {
-        matches!(
-            model.queries[e.query].derived,
-            Some(crate::model::ir::Derived::History { .. })
-        )
-    })
+    model
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.expects)
+        .any(|e| model.queries[e.query].is_history())
 }

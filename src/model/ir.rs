@@ -332,6 +332,14 @@ pub struct Query {
     pub definition: Option<String>,
 }
 
+impl Query {
+    /// Whether it is answered from the events (`history of …`), not from
+    /// the state: no method of the queries trait, and no rule asks it.
+    pub fn is_history(&self) -> bool {
+        matches!(self.derived, Some(Derived::History { .. }))
+    }
+}
+
 /// A query answered from the state.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "derived", rename_all = "kebab-case")]

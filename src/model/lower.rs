@@ -275,15 +275,10 @@ impl<'a, 'd> Lowering<'a, 'd> {
                 let Some(by) = &body.per else {
                     return Some(each);
                 };
-                let plural = names::kebab(&body.plural.text);
-                let key = entities
-                    .iter()
-                    .find(|e| names::plural(&names::kebab(&e.name)) == plural)
-                    .and_then(|e| e.fields.iter().find(|f| f.term == by.text))
-                    .map(|f| match &f.ty {
-                        Type::Optional(inner) => (**inner).clone(),
-                        ty => ty.clone(),
-                    })?;
+                let key = plural_field(body, &entities, by).map(|f| match &f.ty {
+                    Type::Optional(inner) => (**inner).clone(),
+                    ty => ty.clone(),
+                })?;
                 Some((
                     Type::Map(Box::new(key), Box::new(each.0)),
                     format!("{} per `{}`", each.1, by.text),
@@ -952,14 +947,11 @@ fn each_answers(
     if body.count {
         return Some((Type::Integer, "a count".to_string()));
     }
-    let plural = names::kebab(&body.plural.text);
     if let Some(summed) = &body.sum {
-        return entities
-            .iter()
-            .find(|e| names::plural(&names::kebab(&e.name)) == plural)
-            .and_then(|e| e.fields.iter().find(|f| f.term == summed.text))
+        return plural_field(body, entities, summed)
             .map(|f| (f.ty.clone(), format!("a sum of `{}`", summed.text)));
     }
+    let plural = names::kebab(&body.plural.text);
     entity_names
         .iter()
         .find(|e| names::plural(&e.kebab) == plural)
@@ -969,4 +961,17 @@ fn each_answers(
                 format!("a list of `{}`", e.written),
             )
         })
+}
+
+/// The field `name` of the entities a definition names by their plural.
+fn plural_field<'e>(
+    body: &ast::QueryBody,
+    entities: &'e [ir::Entity],
+    name: &ast::Ident,
+) -> Option<&'e ir::Field> {
+    let plural = names::kebab(&body.plural.text);
+    entities
+        .iter()
+        .find(|e| names::plural(&names::kebab(&e.name)) == plural)
+        .and_then(|e| e.fields.iter().find(|f| f.term == name.text))
 }

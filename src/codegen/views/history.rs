@@ -12,6 +12,8 @@ use crate::model::names;
 struct History<'m> {
     query: &'m ir::Query,
     store: usize,
+    /// The parameter the key is (its Rust name).
+    key: &'m str,
     field: &'m str,
     events: &'m [usize],
 }
@@ -23,12 +25,13 @@ fn histories(model: &Model) -> Vec<History<'_>> {
         .filter_map(|query| match &query.derived {
             Some(Derived::History {
                 store,
+                key: ir::Expr::Input { rust, .. },
                 field,
                 events,
-                ..
             }) => Some(History {
                 query,
                 store: *store,
+                key: rust,
                 field,
                 events,
             }),
@@ -37,24 +40,12 @@ fn histories(model: &Model) -> Vec<History<'_>> {
         .collect()
 }
 
-/// Whether a query is answered from the events (not a method of the
-/// queries trait).
-pub(super) fn is_history(query: &ir::Query) -> bool {
-    matches!(query.derived, Some(Derived::History { .. }))
-}
-
 /// `about_parcel`: the event enum's method naming the entity of `store`
 /// an event concerns.
 fn about(model: &Model, store: usize) -> String {
     let entity = &model.store_entity(store).name;
     let snake = names::snake(&names::kebab(entity)).unwrap_or_else(|_| "entity".into());
     format!("about_{}", names::unraw(&snake))
-}
-
-/// The key's type as the history functions take it: borrowed unless it
-/// is `Copy`.
-fn key_param(ty: &Type) -> String {
-    ty.rust_param()
 }
 
 /// `impl <Model>Event { … }`: for each entity a history query reads, the
@@ -77,7 +68,7 @@ pub(super) fn event_methods(model: &Model) -> Option<String> {
         let Some(key) = entity.fields.first() else {
             continue;
         };
-        let param = key_param(&key.ty);
+        let param = key.ty.rust_param();
         let field = history.field;
         let value = if key.ty.is_copy() {
             format!("event.{field}")
@@ -126,13 +117,9 @@ pub(super) fn functions(model: &Model) -> Vec<String> {
         .into_iter()
         .map(|history| {
             let entity = model.store_entity(history.store);
-            let key = history.query.params.iter().find(|p| {
-                matches!(&history.query.derived, Some(Derived::History { key: ir::Expr::Input { rust, .. }, .. }) if *rust == p.rust)
-            });
-            let key_name = key.map_or_else(|| "key".to_string(), |k| k.rust.clone());
             let mut params = vec![format!("events: impl IntoIterator<Item = &'e {event_enum}>")];
             for p in &history.query.params {
-                let name = if p.rust == key_name {
+                let name = if p.rust == history.key {
                     p.rust.clone()
                 } else {
                     format!("_{}", names::unraw(&p.rust))
@@ -147,11 +134,11 @@ pub(super) fn functions(model: &Model) -> Vec<String> {
                 Some(&format!("Vec<{event_enum}>")),
                 " {",
             );
-            let key_arg = key_name;
             format!(
-                "/// The query `{line}`: the events that concern one `{entity}`, in\n/// the order given (a scenario's, or those the runtime reads from the\n/// store).\n#[must_use]\n{signature}\n    events\n        .into_iter()\n        .filter(|event| event.{about}() == Some({key_arg}))\n        .cloned()\n        .collect()\n}}",
+                "/// The query `{line}`: the events that concern one `{entity}`, in\n/// the order given (a scenario's, or those the runtime reads from the\n/// store).\n#[must_use]\n{signature}\n    events\n        .into_iter()\n        .filter(|event| event.{about}() == Some({key}))\n        .cloned()\n        .collect()\n}}",
                 line = crate::codegen::rust::inert(&history.query.spec_line),
                 entity = entity.name,
+                key = history.key,
                 about = about(model, history.store),
             )
         })

@@ -270,7 +270,7 @@ impl ModelView {
         let queries: Vec<MethodView> = model
             .queries
             .iter()
-            .filter(|query| !super::history::is_history(query))
+            .filter(|query| !query.is_history())
             .map(|query| {
                 let mut view = query_method(query);
                 if let Some(derived) = &query.derived {

@@ -141,19 +141,7 @@ fn value_schema(model: &Model, ty: &Type, schemas: &mut Map<String, Value>) -> V
             "type": "object",
             "additionalProperties": value_schema(model, value, schemas),
         }),
-        // Any event of the model, at its current version.
-        Type::Event(_) => {
-            let name = format!("{}.event", model.name);
-            if !schemas.contains_key(&name) {
-                let any: Vec<Value> = model
-                    .events
-                    .iter()
-                    .map(|e| reference(&definition_name(&model.name, &e.name, e.version)))
-                    .collect();
-                schemas.insert(name.clone(), json!({ "oneOf": any }));
-            }
-            reference(&name)
-        }
+        Type::Event(_) => any_event(model, schemas),
         Type::Entity(rust) => {
             let name = format!("{}.{rust}", model.name);
             if !schemas.contains_key(&name) {
@@ -164,6 +152,21 @@ fn value_schema(model: &Model, ty: &Type, schemas: &mut Map<String, Value>) -> V
         }
         other => type_schema(&lock::locked_type(model, other)),
     }
+}
+
+/// Any event of the model, at its current version: a reference to the
+/// union, added once.
+fn any_event(model: &Model, schemas: &mut Map<String, Value>) -> Value {
+    let name = format!("{}.event", model.name);
+    if !schemas.contains_key(&name) {
+        let any: Vec<Value> = model
+            .events
+            .iter()
+            .map(|e| reference(&definition_name(&model.name, &e.name, e.version)))
+            .collect();
+        schemas.insert(name.clone(), json!({ "oneOf": any }));
+    }
+    reference(&name)
 }
 
 /// The constraints of a command's field as JSON Schema keywords.
@@ -367,7 +370,7 @@ fn query_operation(model: &Model, index: usize, schemas: &mut Map<String, Value>
 /// An event as the event routes answer it: where it is stored, and the
 /// event.
 fn stored_event(model: &Model, schemas: &mut Map<String, Value>) -> Value {
-    let event = value_schema(model, &Type::Event(String::new()), schemas);
+    let event = any_event(model, schemas);
     json!({
         "type": "object",
         "properties": {
