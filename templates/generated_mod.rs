@@ -68,6 +68,12 @@ pub mod {{ module }};
 /// The models run by cqrs-es, and stored in PostgreSQL.
 #[cfg(feature = "cqrs")]
 pub mod runtime;
+{%- if !krate.runtime_models.is_empty() %}
+
+/// The models served over HTTP, with their OpenAPI document and console.
+#[cfg(feature = "http")]
+pub mod http;
+{%- endif %}
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;

@@ -155,7 +155,7 @@ fn the_openapi_documents_are_valid_and_take_the_scenarios_commands() {
         };
         let stem = source.stem().to_string();
         let runs = esgen::eval::scenarios::run(&spec);
-        let document = esgen::model::evolution::openapi::openapi(&spec, &lock);
+        let document = esgen::model::evolution::openapi::openapi(&spec);
         let schemas = document["components"]["schemas"]
             .as_object()
             .expect("schemas");

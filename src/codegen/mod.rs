@@ -87,6 +87,19 @@ struct RuntimeRs<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "http.rs", escape = "none")]
+struct HttpRs<'a> {
+    krate: &'a CrateView,
+    http: &'a views::HttpView,
+}
+
+#[derive(Template)]
+#[template(path = "console.html", escape = "html")]
+struct ConsoleHtml<'a> {
+    console: &'a views::ConsoleView,
+}
+
+#[derive(Template)]
 #[template(path = "schema.sql", escape = "none")]
 struct SchemaSql<'a> {
     krate: &'a CrateView,
@@ -166,6 +179,20 @@ fn crate_files(spec: &Spec, krate: &CrateView) -> Vec<GeneratedFile> {
         ),
         generated_sql("schema.sql", &krate.spec_file, render(&SchemaSql { krate })),
     ];
+    if !krate.runtime_models.is_empty() {
+        let http = &views::HttpView::new(spec);
+        files.push(generated(
+            "src/generated/http.rs",
+            &krate.spec_file,
+            render(&HttpRs { krate, http }),
+        ));
+        let console = &views::ConsoleView::new(spec);
+        files.push(generated_html(
+            "src/generated/console.html",
+            &krate.spec_file,
+            render(&ConsoleHtml { console }),
+        ));
+    }
     if let Some(skeleton) = evolution::skeleton(spec) {
         files.push(file(EVOLUTION_FUNCTIONS_PATH, Owner::User, skeleton));
     }
@@ -267,6 +294,21 @@ fn generated_sql(path: &str, spec_file: &str, body: String) -> GeneratedFile {
     let header: String = header
         .lines()
         .map(|line| format!("--{}\n", line.strip_prefix("//").unwrap_or(line)))
+        .collect();
+    file(path, Owner::Esgen, format!("{header}{body}"))
+}
+
+/// An esgen-owned HTML file: the same header as a Rust file's, in HTML
+/// comments, with the checksum of everything after it.
+fn generated_html(path: &str, spec_file: &str, body: String) -> GeneratedFile {
+    let body = format!("\n{}", file(path, Owner::Esgen, body).contents);
+    let header = render(&Header {
+        spec_file,
+        checksum: &checksum::of(&body),
+    });
+    let header: String = header
+        .lines()
+        .map(|line| format!("<!--{} -->\n", line.strip_prefix("//").unwrap_or(line)))
         .collect();
     file(path, Owner::Esgen, format!("{header}{body}"))
 }

@@ -51,13 +51,13 @@ pub fn run(path: &Path, format: SchemaFormat, out: Option<&Path>, ui: &Ui) -> St
         (SchemaFormat::Openapi, None) => {
             print!(
                 "{}",
-                pretty(&esgen::model::evolution::openapi::openapi(&spec, &lock))
+                pretty(&esgen::model::evolution::openapi::openapi(&spec))
             );
             return Status::Ok;
         }
         (SchemaFormat::Openapi, Some(_)) => vec![(
             "openapi.json".to_string(),
-            pretty(&esgen::model::evolution::openapi::openapi(&spec, &lock)),
+            pretty(&esgen::model::evolution::openapi::openapi(&spec)),
         )],
         (SchemaFormat::Jsonschema, Some(_)) => contracts::event_schemas(&lock)
             .into_iter()

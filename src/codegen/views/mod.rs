@@ -13,8 +13,10 @@
 //! - [`history`]: the queries answered from the events, not the state.
 
 mod asks;
+mod console;
 mod derives;
 mod history;
+mod http;
 mod items;
 mod krate;
 mod methods;
@@ -22,6 +24,8 @@ mod model;
 mod runtime;
 mod services;
 
+pub use console::ConsoleView;
+pub use http::HttpView;
 pub use krate::CrateView;
 pub(super) use krate::TypeCrates;
 pub use model::ModelView;

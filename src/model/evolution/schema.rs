@@ -30,7 +30,7 @@ pub fn event_schemas(lock: &Lock) -> Vec<(String, Value)> {
 
 /// The schema of one stored event version: an object with one key, its
 /// tag, holding its fields.
-fn event_schema(model: &str, event: &str, version: u32, locked: &LockedEvent) -> Value {
+pub fn event_schema(model: &str, event: &str, version: u32, locked: &LockedEvent) -> Value {
     json!({
         "title": format!("`{event}` of `{model}`, version {version}"),
         "description": format!(

@@ -1,0 +1,646 @@
+//! The HTTP service (`src/generated/http.rs`, feature `http`): each
+//! model's routes of [`crate::model::routes`], their handlers, and the
+//! router that serves them with the OpenAPI document and the console.
+
+use crate::codegen::expr::Expr;
+use crate::codegen::rust::{call, chained, inert, signature_with};
+use crate::model::ir::{Model, Query, Spec, Type};
+use crate::model::names;
+use crate::model::routes::{self, Route, RouteKind};
+
+/// The service as a whole.
+pub struct HttpView {
+    /// The served models, in spec order.
+    pub models: Vec<HttpModel>,
+    /// `pub fn router(…) -> Router {`, laid out.
+    pub router_signature: String,
+    /// The `where` bounds of `router`, one per line, when it takes the
+    /// services of models that ask outside the spec.
+    pub router_bounds: Vec<String>,
+    /// The `.merge(…)` lines of `router`, laid out.
+    pub merges: Vec<String>,
+    /// `esgen list`'s routes, for the module's docs: `METHOD path`.
+    pub routes: Vec<String>,
+    /// The `use` lines of the module's runtime items.
+    pub uses: Vec<String>,
+    /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
+    pub openapi: String,
+    /// Whether a query takes parameters (`Params` is generated).
+    pub params: bool,
+    /// The methods of `Params` the queries call.
+    pub params_methods: Vec<&'static str>,
+}
+
+/// `Params::one`.
+const ONE: &str = r#"    /// The one value of `name`.
+    fn one<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
+        self.maybe::<T>(name)?
+            .ok_or_else(|| Problem::malformed(format!("the parameter `{name}` is missing")))
+    }"#;
+
+/// `Params::maybe`.
+const MAYBE: &str = r#"    /// The value of `name`, if given.
+    fn maybe<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let mut values = self.0.iter().filter(|(n, _)| n == name);
+        let Some((_, first)) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            let message = format!("the parameter `{name}` is given more than once");
+            return Err(Problem::malformed(message));
+        }
+        parameter(name, first).map(Some)
+    }"#;
+
+/// `Params::all`.
+const ALL: &str = r#"    /// Every value of `name`, in order.
+    fn all<T: DeserializeOwned>(&self, name: &str) -> Result<Vec<T>, Problem> {
+        let values = self.0.iter().filter(|(n, _)| n == name);
+        values.map(|(_, value)| parameter(name, value)).collect()
+    }"#;
+
+/// One served model.
+pub struct HttpModel {
+    /// As written, made inert.
+    pub name: String,
+    /// Its aggregate trait's prefix (`Todos`).
+    pub rust: String,
+    /// Its module (`todos`).
+    pub module: String,
+    /// Its function prefix (`todos`).
+    pub prefix: String,
+    /// The path under which it is served (`/api/todos`).
+    pub base: String,
+    /// `fn todos_routes<M>(…) -> Router`, laid out, without its `where`.
+    pub routes_signature: String,
+    /// The bounds of `M` (and `Asks`).
+    pub bounds: Vec<String>,
+    /// `let cqrs = …;`, laid out at 4.
+    pub cqrs_let: String,
+    /// How a command's stream is named: `todos_stream` when each entity
+    /// is a stream, else `None` (the model is one stream, [`Self::whole`]).
+    pub stream_fn: Option<String>,
+    /// The name of the one stream of a model that is not split.
+    pub whole: String,
+    /// The command routes, laid out as `.route(…)` lines at 8.
+    pub command_routes: Vec<String>,
+    /// The query routes, likewise.
+    pub query_routes: Vec<String>,
+    /// Each command's `impl Body for …` block.
+    pub bodies: Vec<String>,
+    /// Each query's handler, whole.
+    pub queries: Vec<String>,
+    /// The signature of the function that loads what the queries read
+    /// (`todos_model<M>(pool: &PgPool) -> Result<M, Problem>`), laid out.
+    pub model_signature: String,
+    /// Its body, laid out at 4.
+    pub model_body: String,
+    /// Whether a query needs the model loaded (not only histories).
+    pub loads: bool,
+}
+
+impl HttpView {
+    /// The service of a spec.
+    pub fn new(spec: &Spec) -> Self {
+        let all = routes::routes(spec);
+        let models: Vec<HttpModel> = spec
+            .models
+            .iter()
+            .filter(|m| !m.commands.is_empty())
+            .map(|m| HttpModel::new(spec, m, &all))
+            .collect();
+        let served: Vec<&Model> = spec
+            .models
+            .iter()
+            .filter(|m| !m.commands.is_empty() && !m.services.is_empty())
+            .collect();
+        let mut params = vec!["pool: PgPool".to_string()];
+        params.extend(
+            served
+                .iter()
+                .map(|m| format!("{}: {}Asks", m.module_prefix(), m.rust)),
+        );
+        let generics: Vec<String> = served.iter().map(|m| format!("{}Asks", m.rust)).collect();
+        let name = if generics.is_empty() {
+            "router".to_string()
+        } else {
+            format!("router<{}>", generics.join(", "))
+        };
+        let router_signature = signature_with(0, "pub fn", &name, &params, Some("Router"), "");
+        let router_bounds = served
+            .iter()
+            .map(|m| bound_line(&format!("{}Asks", m.rust), &services_bound(m)))
+            .collect();
+        let merges = models
+            .iter()
+            .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
+            .map(|(view, m)| {
+                let mut args = vec!["pool.clone()".to_string()];
+                let turbofish = if !m.services.is_empty() {
+                    args.push(m.module_prefix());
+                    format!("{}::<{}, _>", view.routes_fn(), aggregate(m))
+                } else if !m.asks.is_empty() {
+                    args.push(format!("{}::new(pool.clone())", stored_type(spec, m)));
+                    format!("{}::<{}, _>", view.routes_fn(), aggregate(m))
+                } else {
+                    format!("{}::<{}>", view.routes_fn(), aggregate(m))
+                };
+                let inner = Expr::call(turbofish.clone(), args.iter().map(Expr::atom).collect());
+                let flat = inner.flat();
+                if crate::codegen::rust::width(&flat) <= 60 {
+                    format!("        .merge({flat})")
+                } else {
+                    // The call overflows `.merge(`, its arguments one per
+                    // line, as rustfmt lays out a last argument too wide.
+                    let mut out = format!("        .merge({turbofish}(\n");
+                    for arg in &args {
+                        out.push_str(&format!("            {arg},\n"));
+                    }
+                    out.push_str("        ))");
+                    out
+                }
+            })
+            .collect();
+        let mut uses: Vec<String> = [
+            "super::runtime::PgPool",
+            "super::runtime::PostgresCqrs",
+            "super::Rejection",
+            "axum::body::Bytes",
+            "axum::extract::rejection::QueryRejection",
+            "axum::http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER}",
+            "axum::http::StatusCode",
+            "axum::response::sse::{Event as Sse, KeepAlive}",
+            "axum::response::{Html, IntoResponse, Response}",
+            "axum::routing::{get, post}",
+            "axum::{Json, Router}",
+            "cqrs_es::{Aggregate, AggregateError, EventEnvelope}",
+            "serde::de::DeserializeOwned",
+            "serde::Serialize",
+            "serde_json::Value",
+            "sqlx::Row",
+            "std::cell::RefCell",
+            "std::convert::Infallible",
+            "std::sync::Arc",
+            "std::time::{Duration, Instant}",
+            "tracing::Instrument as _",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (view, m) in models
+            .iter()
+            .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
+        {
+            uses.push(format!("super::runtime::{}", view.stream_type_name()));
+            uses.push(format!("super::runtime::{}_cqrs", view.prefix));
+            uses.push(format!("super::{}::{}Aggregate", m.module, m.rust));
+            uses.push(format!("super::{}::{}Event", m.module, m.rust));
+            if !m.asks.is_empty() {
+                uses.push(format!("super::runtime::{}Services", m.rust));
+                if m.services.is_empty() {
+                    uses.push(format!("super::runtime::{}Stored", m.rust));
+                }
+            }
+            if view.stream_fn.is_some() {
+                uses.push(format!("super::runtime::{}_stream", view.prefix));
+            }
+            if view.loads {
+                if m.split_stores().is_empty() {
+                    uses.push(format!("super::runtime::{}_load", view.prefix));
+                } else {
+                    uses.push(format!("super::runtime::{}_tables_into", view.prefix));
+                }
+            }
+            if view.loads {
+                uses.push(format!("super::{}::{}Queries", m.module, m.rust));
+            }
+        }
+        let params: Vec<&Type> = spec
+            .models
+            .iter()
+            .filter(|m| !m.commands.is_empty())
+            .flat_map(|m| &m.queries)
+            .flat_map(|q| &q.params)
+            .map(|p| &p.ty)
+            .collect();
+        let mut reads = Vec::new();
+        let one = params
+            .iter()
+            .any(|t| !matches!(t, Type::List(_) | Type::Optional(_)));
+        if one {
+            reads.push(ONE);
+        }
+        if one || params.iter().any(|t| matches!(t, Type::Optional(_))) {
+            reads.push(MAYBE);
+        }
+        if params.iter().any(|t| matches!(t, Type::List(_))) {
+            reads.push(ALL);
+        }
+        if reads.is_empty() {
+            uses.push("axum::extract::{DefaultBodyLimit, Path, Query, State}".into());
+        } else {
+            uses.push(
+                "axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State}".into(),
+            );
+            uses.push("axum::http::request::Parts".into());
+        }
+        let mut uses: Vec<String> = uses.into_iter().map(|u| format!("use {u};")).collect();
+        uses.sort_by_key(|u| crate::codegen::rust::use_order(u));
+        uses.dedup();
+        HttpView {
+            models,
+            router_signature,
+            router_bounds,
+            merges,
+            routes: all
+                .iter()
+                .map(|r| format!("{} {}", r.method.as_str(), inert(&r.path)))
+                .collect(),
+            uses,
+            openapi: openapi_const(spec),
+            params: !reads.is_empty(),
+            params_methods: reads,
+        }
+    }
+}
+
+/// The user's aggregate of a model, as the skeleton defines it.
+fn aggregate(model: &Model) -> String {
+    format!("crate::{}::{}", model.module, model.rust)
+}
+
+/// The generated `<Model>Stored` of a model that asks others, with the
+/// skeleton's aggregate of each.
+fn stored_type(spec: &Spec, model: &Model) -> String {
+    let asked: Vec<String> = model
+        .asks
+        .iter()
+        .filter_map(|ask| spec.models.iter().find(|o| o.name == ask.name))
+        .map(aggregate)
+        .collect();
+    format!("{}Stored::<{}>", model.rust, asked.join(", "))
+}
+
+/// What a model's `Asks` must be: its services of other models and
+/// outside the spec.
+fn services_bound(model: &Model) -> String {
+    let mut bounds = Vec::new();
+    if !model.asks.is_empty() {
+        bounds.push(format!("{}Services", model.rust));
+    }
+    bounds.extend(
+        model
+            .services
+            .iter()
+            .map(|s| format!("super::{}::{}", model.module, s.rust)),
+    );
+    bounds.push("'static".to_string());
+    bounds.join(" + ")
+}
+
+trait Prefix {
+    fn module_prefix(&self) -> String;
+}
+
+impl Prefix for Model {
+    fn module_prefix(&self) -> String {
+        names::unraw(&self.module).to_string()
+    }
+}
+
+impl HttpModel {
+    fn new(spec: &Spec, m: &Model, all: &[Route]) -> Self {
+        let prefix = m.module_prefix();
+        let second = !m.asks.is_empty() || !m.services.is_empty();
+        let stream_type = if second {
+            format!("{}Stream<M, Asks>", m.rust)
+        } else {
+            format!("{}Stream<M>", m.rust)
+        };
+        let queries_bound = if m.queries.iter().any(|q| !q.is_history()) {
+            format!(" + {}Queries", m.rust)
+        } else {
+            String::new()
+        };
+        let split = !m.split_stores().is_empty();
+        let state_bound = if split {
+            format!(" + AsRef<super::{}::{}State>", m.module, m.rust)
+        } else {
+            String::new()
+        };
+        let mut bounds = vec![bound_line(
+            "M",
+            &format!(
+                "{}Aggregate{queries_bound}{state_bound} + Send + Sync + 'static",
+                m.rust
+            ),
+        )];
+        if second {
+            bounds.push(bound_line("Asks", &services_bound(m)));
+        }
+        let mut params = vec!["pool: PgPool".to_string()];
+        if second {
+            params.push("asks: Asks".to_string());
+        }
+        let generics = if second { "<M, Asks>" } else { "<M>" };
+        let routes_signature = signature_with(
+            0,
+            "pub fn",
+            &format!("{prefix}_routes{generics}"),
+            &params,
+            Some("Router"),
+            "",
+        );
+        let mut cqrs_args = vec![Expr::atom("pool.clone()"), Expr::atom("vec![committed()]")];
+        if second {
+            cqrs_args.push(Expr::atom("asks"));
+        }
+        let cqrs_let = Expr::call(format!("{prefix}_cqrs"), cqrs_args).assign(4, "let cqrs", ";");
+        let base = format!("/api/{}", routes::model_segment(m));
+        let mut command_routes = Vec::new();
+        let mut query_routes = Vec::new();
+        for route in all.iter().filter(|r| r.model == m.name) {
+            match &route.kind {
+                RouteKind::Command { command } => {
+                    let command = &m.commands[*command];
+                    let handler = format!(
+                        "post(command::<{stream_type}, super::{}::{}>)",
+                        m.module, command.rust
+                    );
+                    command_routes.push(call(
+                        8,
+                        ".route",
+                        &[string(&route.path), handler],
+                        "",
+                    ));
+                }
+                RouteKind::Query { query } => {
+                    let query = &m.queries[*query];
+                    let handler = if second && !query.is_history() {
+                        format!("get({}_{}::<M>)", prefix, names::unraw(&query.method))
+                    } else if query.is_history() {
+                        format!("get({}_{})", prefix, names::unraw(&query.method))
+                    } else {
+                        format!("get({}_{}::<M>)", prefix, names::unraw(&query.method))
+                    };
+                    query_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
+                }
+                RouteKind::Events | RouteKind::Stream | RouteKind::Follow => {
+                    let handler = match route.kind {
+                        RouteKind::Events => "events",
+                        RouteKind::Stream => "stream",
+                        _ => "live",
+                    };
+                    let handler = format!("get({handler}::<{}Event>)", m.rust);
+                    query_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
+                }
+            }
+        }
+        let bodies = m
+            .commands
+            .iter()
+            .map(|c| {
+                let list: Vec<String> = c
+                    .params
+                    .iter()
+                    .map(|p| string(names::unraw(&p.rust)))
+                    .collect();
+                let array = array_const(4, "const FIELDS: &'static [&'static str] = &", &list);
+                format!(
+                    "impl Body for super::{}::{} {{\n    const ACTION: &'static str = {};\n{array}\n}}",
+                    m.module,
+                    c.rust,
+                    string(&c.name),
+                )
+            })
+            .collect();
+        let loads = m.queries.iter().any(|q| !q.is_history());
+        let model_signature = signature_with(
+            0,
+            "async fn",
+            &format!("{prefix}_model<M>"),
+            &["pool: &PgPool"],
+            Some("Result<M, Problem>"),
+            "",
+        );
+        let whole = routes::model_segment(m);
+        let model_body = if split {
+            chained(
+                4,
+                "",
+                &format!("{prefix}_tables_into::<M>(pool).await.map_err(Problem::store)"),
+                "",
+            )
+        } else {
+            chained(
+                4,
+                "",
+                &format!(
+                    "{prefix}_load::<M>(pool, {}).await.map_err(Problem::aggregate)",
+                    string(&whole)
+                ),
+                "",
+            )
+        };
+        let queries = m
+            .queries
+            .iter()
+            .map(|q| query_handler(m, &prefix, q))
+            .collect();
+        let _ = spec;
+        HttpModel {
+            name: inert(&m.name),
+            rust: m.rust.clone(),
+            module: m.module.clone(),
+            prefix: prefix.clone(),
+            base,
+            routes_signature,
+            bounds,
+            cqrs_let,
+            stream_fn: split.then(|| format!("{prefix}_stream")),
+            whole,
+            command_routes,
+            query_routes,
+            bodies,
+            queries,
+            model_signature,
+            model_body,
+            loads,
+        }
+    }
+
+    fn routes_fn(&self) -> String {
+        format!("{}_routes", self.prefix)
+    }
+
+    fn stream_type_name(&self) -> String {
+        format!("{}Stream", self.rust)
+    }
+}
+
+/// `{name}: {bounds},` in a `where` clause (after its 4 spaces): on one
+/// line if it fits, else a bound per line, as rustfmt lays it out.
+fn bound_line(name: &str, bounds: &str) -> String {
+    let one = format!("{name}: {bounds},");
+    if crate::codegen::rust::width(&one) + 4 <= 100 {
+        return one;
+    }
+    let mut out = format!("{name}: ");
+    for (i, bound) in bounds.split(" + ").enumerate() {
+        if i > 0 {
+            out.push_str("\n        + ");
+        }
+        out.push_str(bound);
+    }
+    out.push(',');
+    out
+}
+
+/// A Rust string literal of `text`.
+fn string(text: &str) -> String {
+    crate::codegen::behaviour::string(text)
+}
+
+/// `{head}[a, b];` at `indent`: on one line if it fits, else one element
+/// per line.
+fn array_const(indent: usize, head: &str, items: &[String]) -> String {
+    let pad = " ".repeat(indent);
+    let joined = items.join(", ");
+    let one = format!("{pad}{head}[{joined}];");
+    if crate::codegen::rust::width(&one) <= 100 && crate::codegen::rust::width(&joined) <= 60 {
+        return one;
+    }
+    let mut out = format!("{pad}{head}[\n");
+    for item in items {
+        out.push_str(&format!("{pad}    {item},\n"));
+    }
+    out.push_str(&format!("{pad}];"));
+    out
+}
+
+/// How a query's handler passes an owned parameter `name` of `ty` to its
+/// method, which borrows it as [`Type::rust_param`] says.
+fn argument(name: &str, ty: &Type) -> String {
+    match ty {
+        _ if ty.is_copy() => name.to_string(),
+        Type::Optional(inner) if inner.is_copy() => name.to_string(),
+        Type::Optional(inner) if matches!(**inner, Type::Text | Type::List(_)) => {
+            format!("{name}.as_deref()")
+        }
+        Type::Optional(_) => format!("{name}.as_ref()"),
+        _ => format!("&{name}"),
+    }
+}
+
+/// A query's handler: reads its parameters, asks the model (or, for a
+/// history, the stored events) and answers with JSON.
+fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
+    let method = names::unraw(&query.method);
+    let history = query.is_history();
+    let name = if history {
+        format!("{prefix}_{method}")
+    } else {
+        format!("{prefix}_{method}<M>")
+    };
+    let mut out = format!("/// `{}`.\n", inert(&query.spec_line));
+    let params: &[&str] = if query.params.is_empty() {
+        &["State(store): State<Store>"]
+    } else {
+        &["State(store): State<Store>", "params: Params"]
+    };
+    out.push_str(&signature_with(
+        0,
+        "async fn",
+        &name,
+        params,
+        Some("Answer"),
+        "",
+    ));
+    if history {
+        out.push_str(" {\n");
+    } else {
+        // Split models read their tables, which need the state.
+        let state = if model.split_stores().is_empty() {
+            String::new()
+        } else {
+            format!(" + AsRef<super::{}::{}State>", model.module, model.rust)
+        };
+        let bound = bound_line(
+            "M",
+            &format!(
+                "{0}Aggregate + {0}Queries{state} + Send + Sync",
+                model.rust
+            ),
+        );
+        out.push_str(&format!("\nwhere\n    {bound}\n{{\n"));
+    }
+    let mut args = Vec::new();
+    for param in &query.params {
+        let wire = names::unraw(&param.rust);
+        let read = if matches!(param.ty, Type::List(_)) {
+            "params.all"
+        } else if matches!(param.ty, Type::Optional(_)) {
+            "params.maybe"
+        } else {
+            "params.one"
+        };
+        let ty = qualified(&param.ty, &model.module);
+        out.push_str(&chained(
+            4,
+            &format!("let {}: {ty} = ", param.rust),
+            &format!("{read}({})?", string(wire)),
+            ";",
+        ));
+        out.push('\n');
+        args.push(Expr::atom(argument(&param.rust, &param.ty)));
+    }
+    if history {
+        let args: Vec<String> = std::iter::once("&store.pool".to_string())
+            .chain(args.iter().map(Expr::flat))
+            .collect();
+        out.push_str(&chained(
+            4,
+            "let answer = ",
+            &format!(
+                "super::runtime::{prefix}_{method}({}).await.map_err(Problem::store)?",
+                args.join(", ")
+            ),
+            ";",
+        ));
+        out.push_str("\n    answer_with(&answer)\n}");
+    } else {
+        out.push_str(&format!(
+            "    let model: M = {prefix}_model(&store.pool).await?;\n"
+        ));
+        let call = Expr::call(format!("model.{}", query.method), args);
+        out.push_str(&call.render(4, "answer_with(&", ")"));
+        out.push_str("\n}");
+    }
+    out
+}
+
+/// A type as the http module names it: the model's own types through its
+/// module.
+fn qualified(ty: &Type, module: &str) -> String {
+    match ty {
+        Type::Id(of) => format!("super::{of}Id"),
+        Type::Entity(rust) | Type::Choice(rust) => format!("super::{module}::{rust}"),
+        Type::List(inner) => format!("Vec<{}>", qualified(inner, module)),
+        Type::Optional(inner) => format!("Option<{}>", qualified(inner, module)),
+        Type::Date => "chrono::NaiveDate".into(),
+        Type::Timestamp => "chrono::DateTime<chrono::Utc>".into(),
+        Type::Decimal => "rust_decimal::Decimal".into(),
+        other => other.rust(),
+    }
+}
+
+/// The OpenAPI document as a raw string constant, with as many `#` as it
+/// needs.
+fn openapi_const(spec: &Spec) -> String {
+    let document = crate::model::evolution::openapi::openapi(spec);
+    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
+    let mut hashes = "#".to_string();
+    while json.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("pub const OPENAPI: &str = r{hashes}\"{json}\"{hashes};")
+}
