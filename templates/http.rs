@@ -216,8 +216,9 @@ where
     A::Command: Clone,
     C: Body + Into<A::Command>,
 {
-    let command: A::Command = read::<C>(&body)?.into();
-    let key = idempotency_key(&headers)?;
+    let (command, request) = read::<C>(&body)?;
+    let key = idempotency_key(&headers)?.map(|id| Key { id, request });
+    let command: A::Command = command.into();
     let stream = (served.stream)(&command);
     let span = tracing::info_span!(
         "command",
@@ -228,7 +229,7 @@ where
         rule = tracing::field::Empty,
     );
     let started = Instant::now();
-    let done = execute(&served, &stream, key.as_deref(), command)
+    let done = execute(&served, &stream, key.as_ref(), command)
         .instrument(span.clone())
         .await;
     let elapsed = started.elapsed();
@@ -245,32 +246,54 @@ where
 }
 
 /// Executes `command` on `stream`, again while another writer stores
-/// first; with a `key`, once per key (`execute_once`): a retry answers
-/// with the event the first stored.
+/// first. With a `key`, once per key: the key and the request are stored
+/// with the event, in its row (`schema.sql` keeps the key unique per
+/// model), so a retry of the same request, even one racing the first,
+/// stores nothing and is answered with the event the first stored; the key
+/// sent with another request conflicts with the first (`409`).
 async fn execute<A>(
     served: &Served<A>,
     stream: &str,
-    key: Option<&str>,
+    key: Option<&Key>,
     command: A::Command,
 ) -> Result<Value, Problem>
 where
     A: Aggregate<Error = Rejection>,
     A::Command: Clone,
 {
-    use super::runtime::execute_once;
+    if let Some(key) = key {
+        if let Some(event) = executed(&served.pool, A::TYPE, key).await? {
+            return Ok(event);
+        }
+    }
     for _ in 0..TRIES {
         let command = command.clone();
         let run = async {
             let done = match key {
-                Some(key) => execute_once(&served.cqrs, &served.pool, stream, key, command).await,
+                Some(key) => {
+                    let metadata = key.metadata();
+                    let cqrs = &served.cqrs;
+                    cqrs.execute_with_metadata(stream, command, metadata).await
+                }
                 None => served.cqrs.execute(stream, command).await,
             };
             (done, COMMITTED.with(|slot| slot.borrow_mut().take()))
         };
         match COMMITTED.scope(RefCell::new(None), run).await {
             (Ok(()), Some(event)) => return Ok(event),
-            (Ok(()), None) => return stored_for(&served.pool, A::TYPE, key).await,
-            (Err(AggregateError::AggregateConflict), _) => continue,
+            (Ok(()), None) => {
+                let message = "the command was stored, but not handed back";
+                return Err(Problem::failed(message));
+            }
+            (Err(AggregateError::AggregateConflict), _) => {
+                // Another writer stored first: perhaps this very request,
+                // sent twice at once.
+                if let Some(key) = key {
+                    if let Some(event) = executed(&served.pool, A::TYPE, key).await? {
+                        return Ok(event);
+                    }
+                }
+            }
             (Err(error), _) => return Err(Problem::aggregate(error)),
         }
     }
@@ -281,22 +304,62 @@ where
     ))
 }
 
-/// The event stored for the command with `key`, which was executed
-/// before.
-async fn stored_for(pool: &PgPool, model: &str, key: Option<&str>) -> Result<Value, Problem> {
-    let found: Option<Value> = sqlx::query_scalar(
-        "SELECT payload FROM events WHERE aggregate_type = $1 AND metadata ->> 'command_id' = $2",
+/// A command's `Idempotency-Key`, with the request it came with.
+struct Key {
+    /// The key.
+    id: String,
+    /// The action and the command, as read.
+    request: Value,
+}
+
+impl Key {
+    /// What is stored with the command's event: its id (the runtime's
+    /// `COMMAND_ID`) and its request.
+    fn metadata(&self) -> std::collections::HashMap<String, String> {
+        let mut metadata = std::collections::HashMap::new();
+        metadata.insert(COMMAND_ID.to_string(), self.id.clone());
+        metadata.insert(REQUEST.to_string(), self.request.to_string());
+        metadata
+    }
+}
+
+/// The metadata key under which a command's request is stored with its
+/// event, beside its id.
+const REQUEST: &str = "request";
+
+/// The event stored for the command with `key`, when one was: the same
+/// request's, or a refusal when the key came with another.
+async fn executed(pool: &PgPool, model: &str, key: &Key) -> Result<Option<Value>, Problem> {
+    let row = sqlx::query(
+        "SELECT payload, metadata ->> 'request' AS request FROM events \
+         WHERE aggregate_type = $1 AND metadata ->> 'command_id' = $2",
     )
     .bind(model)
-    .bind(key.unwrap_or_default())
+    .bind(&key.id)
     .fetch_optional(pool)
     .await
     .map_err(Problem::store)?;
-    found.ok_or_else(|| Problem::failed("the command was stored, but its event cannot be found"))
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let payload: Value = row.try_get("payload").map_err(Problem::store)?;
+    let request: Option<String> = row.try_get("request").map_err(Problem::store)?;
+    let same = request
+        .and_then(|r| serde_json::from_str::<Value>(&r).ok())
+        .is_some_and(|r| r == key.request);
+    if !same {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "this `Idempotency-Key` came with another request: a new command needs a new key",
+        ));
+    }
+    Ok(Some(payload))
 }
 
-/// The command a body holds.
-fn read<C: Body>(body: &[u8]) -> Result<C, Problem> {
+/// The command a body holds, and the request as the service keeps it
+/// with an `Idempotency-Key`: the action and the command's fields.
+fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
     if depth(body) > MAX_DEPTH {
         return Err(Problem::malformed(format!(
             "the body nests deeper than {MAX_DEPTH} arrays or objects"
@@ -309,14 +372,33 @@ fn read<C: Body>(body: &[u8]) -> Result<C, Problem> {
             "the body is not a JSON object of the command's fields",
         ));
     };
+    if holds_nul(&value) {
+        return Err(Problem::malformed(
+            "a text of the body holds the character U+0000, which the store cannot keep",
+        ));
+    }
     if let Some(unknown) = fields.keys().find(|k| !C::FIELDS.contains(&k.as_str())) {
         return Err(Problem::malformed(format!(
             "`{}` has no field `{unknown}`",
             C::ACTION
         )));
     }
-    serde_json::from_value(value)
-        .map_err(|e| Problem::malformed(format!("the body is not a `{}`: {e}", C::ACTION)))
+    let command = serde_json::from_value(value.clone())
+        .map_err(|e| Problem::malformed(format!("the body is not a `{}`: {e}", C::ACTION)))?;
+    let request = serde_json::json!({ "action": C::ACTION, "command": value });
+    Ok((command, request))
+}
+
+/// Whether a string of `value` holds U+0000.
+fn holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(holds_nul),
+        Value::Object(fields) => fields
+            .iter()
+            .any(|(name, value)| name.contains('\0') || holds_nul(value)),
+        _ => false,
+    }
 }
 
 /// How deeply `json` nests arrays and objects, strings left out: checked
@@ -352,15 +434,13 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value
-        .to_str()
-        .map_err(|_| Problem::malformed("`Idempotency-Key` is not visible ASCII"))?;
-    if key.is_empty() || key.chars().count() > MAX_KEY {
+    let key = value.as_bytes();
+    if key.is_empty() || key.len() > MAX_KEY || !key.iter().all(u8::is_ascii_graphic) {
         return Err(Problem::malformed(format!(
-            "`Idempotency-Key` is empty or longer than {MAX_KEY} characters"
+            "`Idempotency-Key` is 1 to {MAX_KEY} visible ASCII characters, without spaces"
         )));
     }
-    Ok(Some(key.to_string()))
+    Ok(Some(String::from_utf8_lossy(key).into_owned()))
 }
 {%- if http.params %}
 
@@ -375,6 +455,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let query: Result<Query<Vec<(String, String)>>, QueryRejection> =
             Query::from_request_parts(parts, state).await;
         match query {
+            Ok(Query(pairs)) if pairs.iter().any(|(_, value)| value.contains('\0')) => Err(
+                Problem::malformed("a parameter holds U+0000, which no value of the model holds"),
+            ),
             Ok(Query(pairs)) => Ok(Self(pairs)),
             Err(e) => Err(Problem::malformed(format!("the query string: {e}"))),
         }
@@ -628,8 +711,14 @@ impl Problem {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "failed", title)
     }
 
-    /// The store could not be read: `503`, worth retrying.
+    /// The store could not be read: `503`, worth retrying; or it cannot
+    /// hold a value of the request (a data exception): `400`.
     fn store(error: sqlx::Error) -> Self {
+        let code = error.as_database_error().and_then(|e| e.code());
+        if code.is_some_and(|c| c.starts_with("22")) {
+            let message = format!("the store cannot hold a value of the request: {error}");
+            return Self::malformed(message);
+        }
         tracing::warn!(%error, "the store could not be read");
         let mut problem = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -90,7 +90,10 @@ mod tests {
             Verdict::Unknown
         );
         let page = "\n<p>a</p>\n";
-        let html = format!("<!-- x -->\n<!-- x -->\n{HTML_PREFIX}{}{HTML_SUFFIX}\n{page}", of(page));
+        let html = format!(
+            "<!-- x -->\n<!-- x -->\n{HTML_PREFIX}{}{HTML_SUFFIX}\n{page}",
+            of(page)
+        );
         assert_eq!(verify(&html), Verdict::Intact);
         assert_eq!(verify(&html.replace("<p>a", "<p>b")), Verdict::Edited);
     }

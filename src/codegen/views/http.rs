@@ -164,6 +164,7 @@ impl HttpView {
         let mut uses: Vec<String> = [
             "super::runtime::PgPool",
             "super::runtime::PostgresCqrs",
+            "super::runtime::COMMAND_ID",
             "super::Rejection",
             "axum::body::Bytes",
             "axum::extract::rejection::QueryRejection",
@@ -366,12 +367,7 @@ impl HttpModel {
                         "post(command::<{stream_type}, super::{}::{}>)",
                         m.module, command.rust
                     );
-                    command_routes.push(call(
-                        8,
-                        ".route",
-                        &[string(&route.path), handler],
-                        "",
-                    ));
+                    command_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
                 }
                 RouteKind::Query { query } => {
                     let query = &m.queries[*query];
@@ -566,10 +562,7 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
         };
         let bound = bound_line(
             "M",
-            &format!(
-                "{0}Aggregate + {0}Queries{state} + Send + Sync",
-                model.rust
-            ),
+            &format!("{0}Aggregate + {0}Queries{state} + Send + Sync", model.rust),
         );
         out.push_str(&format!("\nwhere\n    {bound}\n{{\n"));
     }

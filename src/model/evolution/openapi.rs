@@ -162,6 +162,41 @@ fn any_event(model: &Model, schemas: &mut Map<String, Value>) -> Value {
     reference(&name)
 }
 
+/// A text's pattern when it may hold anything but U+0000, which the store
+/// cannot keep (the service refuses it).
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+/// A text's pattern when it is not blank, nor holds U+0000.
+const NOT_BLANK_NO_NUL: &str = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$";
+
+/// The texts of a request's `schema` (inline, not by reference) refuse
+/// U+0000, as the service does.
+fn no_nul(schema: &mut Value) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    let text = map.get("type") == Some(&json!("string")) && !map.contains_key("format");
+    if text {
+        match map.get("pattern").and_then(Value::as_str) {
+            None => {
+                map.insert("pattern".into(), json!(NO_NUL));
+            }
+            Some("\\S") => {
+                map.insert("pattern".into(), json!(NOT_BLANK_NO_NUL));
+            }
+            Some(_) => {}
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = map.get_mut(key) {
+            no_nul(inner);
+        }
+    }
+    if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+        any.iter_mut().for_each(no_nul);
+    }
+}
+
 /// The constraints of a command's field as JSON Schema keywords.
 fn constrained(mut schema: Value, checks: &[Check]) -> Value {
     let number = |n: &Literal| -> Option<Value> {
@@ -217,6 +252,7 @@ fn command_operation(model: &Model, index: usize, schemas: &mut Map<String, Valu
             Type::Optional(_) => schema,
             _ => constrained(schema, &param.checks),
         };
+        no_nul(&mut schema);
         if let Value::Object(map) = &mut schema {
             map.insert("description".into(), json!(format!("`{}`", param.term)));
         }
@@ -268,7 +304,7 @@ fn command_operation(model: &Model, index: usize, schemas: &mut Map<String, Valu
             problem_response(match kind {
                 RejectionKind::NotFound => "Something the command needs does not exist.",
                 RejectionKind::Conflict | RejectionKind::Refused => {
-                    "The command clashes with what exists, or the model refuses it as it stands."
+                    "The command clashes with what exists, or the model refuses it as it stands; or other writers kept storing first; or its `Idempotency-Key` came with another request."
                 }
                 RejectionKind::Invalid => "The command's values break a constraint.",
                 RejectionKind::Unavailable => {
@@ -288,8 +324,8 @@ fn command_operation(model: &Model, index: usize, schemas: &mut Map<String, Valu
             "name": "Idempotency-Key",
             "in": "header",
             "required": false,
-            "description": "The command's id: a retry with the same key is applied once.",
-            "schema": { "type": "string", "maxLength": 200 },
+            "description": "The command's id: a retry of the request with the same key is applied once, and answered as the first was; the key sent with another request is refused (409).",
+            "schema": { "type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$" },
         }],
         "requestBody": {
             "required": true,
@@ -305,7 +341,8 @@ fn query_operation(model: &Model, index: usize, schemas: &mut Map<String, Value>
         .params
         .iter()
         .map(|param| {
-            let schema = value_schema(model, &param.ty, schemas);
+            let mut schema = value_schema(model, &param.ty, schemas);
+            no_nul(&mut schema);
             let mut parameter = json!({
                 "name": wire(param),
                 "in": "query",
@@ -383,7 +420,7 @@ fn events_operation(model: &Model, schemas: &mut Map<String, Value>) -> Value {
         "parameters": [
             { "name": "after", "in": "query", "required": false,
               "description": "The position after which to read (0, or the last one read).",
-              "schema": { "type": "integer", "minimum": 0 } },
+              "schema": { "type": "integer", "minimum": 0, "maximum": i64::MAX } },
             { "name": "limit", "in": "query", "required": false,
               "description": "At most this many events (100 unless said, at most 1000).",
               "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } },
@@ -413,7 +450,7 @@ fn stream_operation(model: &Model, schemas: &mut Map<String, Value>) -> Value {
         "parameters": [
             { "name": "stream", "in": "path", "required": true,
               "description": "The stream's name (`todo/t1`, or the model's own stream).",
-              "schema": { "type": "string" } },
+              "schema": { "type": "string", "pattern": NO_NUL } },
         ],
         "responses": {
             "200": {
@@ -431,7 +468,7 @@ fn follow_operation(model: &Model) -> Value {
         "parameters": [
             { "name": "after", "in": "query", "required": false,
               "description": "The position after which to follow (the latest when left out).",
-              "schema": { "type": "integer", "minimum": 0 } },
+              "schema": { "type": "integer", "minimum": 0, "maximum": i64::MAX } },
         ],
         "responses": {
             "200": {

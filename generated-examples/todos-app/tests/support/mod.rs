@@ -1,0 +1,105 @@
+//! A fresh database for each test, on the cluster `scripts/test.sh`
+//! starts, and requests handed to the router in process.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use todos::generated::runtime::{connect, migrate, PgPool};
+use tower::ServiceExt;
+
+/// A new, empty database with the crate's schema applied: these tests
+/// never pass without one.
+pub async fn database() -> PgPool {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let url = std::env::var("ESGEN_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!(
+            "these tests store events in PostgreSQL and ESGEN_TEST_DATABASE_URL is not set: \
+             run them with `bash scripts/test.sh`, which installs PostgreSQL when it is \
+             missing and starts a throwaway cluster"
+        )
+    });
+    let admin = connect(&url, 1)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {url}: {e}"));
+    let name = format!(
+        "todos_app_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("a test database");
+    admin.close().await;
+    let (server, _) = url.rsplit_once('/').expect("a URL ending in /<database>");
+    let pool = connect(&format!("{server}/{name}"), 16)
+        .await
+        .expect("a connection");
+    migrate(&pool).await.expect("the schema applies");
+    pool
+}
+
+/// An answer: its status, headers and body (JSON when it is JSON, else a
+/// string).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `content-type` header.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Sends `method path` with `body` and extra `headers` to `app`.
+pub async fn send(
+    app: &Router,
+    method: &str,
+    path: &str,
+    body: impl Into<Body>,
+    headers: &[(&str, &str)],
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(body.into()).expect("a request");
+    let response = app.clone().oneshot(request).await.expect("an answer");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// `POST path` with a JSON body.
+pub async fn post(app: &Router, path: &str, body: Value) -> Answer {
+    send(app, "POST", path, body.to_string(), &[]).await
+}
+
+/// `GET path`.
+pub async fn get(app: &Router, path: &str) -> Answer {
+    send(app, "GET", path, Body::empty(), &[]).await
+}
