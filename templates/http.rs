@@ -71,6 +71,27 @@ where
         .route("/", get(console))
         .fallback(unknown)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(unwinding))
+}
+
+/// A request whose handler panics (a method of the aggregate still
+/// `todo!()`, say) is answered `500` with a problem, and the service goes
+/// on.
+async fn unwinding(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use futures_util::FutureExt as _;
+    let run = std::panic::AssertUnwindSafe(next.run(request));
+    match run.catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let said = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(panic = %said, "a request's handler panicked");
+            Problem::failed(format!("the service failed on this request: {said}")).into_response()
+        }
+    }
 }
 
 /// The OpenAPI document.
@@ -367,6 +388,8 @@ fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
     }
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Problem::malformed(format!("the body is not JSON: {e}")))?;
+    let mut value = value;
+    integral(&mut value);
     let Value::Object(fields) = &value else {
         return Err(Problem::malformed(
             "the body is not a JSON object of the command's fields",
@@ -387,6 +410,24 @@ fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
         .map_err(|e| Problem::malformed(format!("the body is not a `{}`: {e}", C::ACTION)))?;
     let request = serde_json::json!({ "action": C::ACTION, "command": value });
     Ok((command, request))
+}
+
+/// Numbers written with a fraction of zero (`2.0`) as the integers they
+/// are, as JSON Schema reads them: an integer field takes them.
+fn integral(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            // 2^63: the integers of i64 are from its negative to below it.
+            const BOUND: f64 = 9_223_372_036_854_775_808.0;
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && (-BOUND..BOUND).contains(&f) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral),
+        Value::Object(fields) => fields.values_mut().for_each(integral),
+        _ => {}
+    }
 }
 
 /// Whether a string of `value` holds U+0000.

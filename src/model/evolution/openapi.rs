@@ -169,12 +169,16 @@ const NO_NUL: &str = "^[^\\u0000]*$";
 /// A text's pattern when it is not blank, nor holds U+0000.
 const NOT_BLANK_NO_NUL: &str = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$";
 
-/// The texts of a request's `schema` (inline, not by reference) refuse
-/// U+0000, as the service does.
-fn no_nul(schema: &mut Value) {
+/// A request's `schema` (inline, not by reference) as the service reads
+/// it: its texts refuse U+0000, its integers are those of 64 bits.
+fn as_read(schema: &mut Value) {
     let Value::Object(map) = schema else {
         return;
     };
+    if map.get("type") == Some(&json!("integer")) {
+        map.entry("minimum").or_insert(json!(i64::MIN));
+        map.entry("maximum").or_insert(json!(i64::MAX));
+    }
     let text = map.get("type") == Some(&json!("string")) && !map.contains_key("format");
     if text {
         match map.get("pattern").and_then(Value::as_str) {
@@ -189,11 +193,11 @@ fn no_nul(schema: &mut Value) {
     }
     for key in ["items", "additionalProperties"] {
         if let Some(inner) = map.get_mut(key) {
-            no_nul(inner);
+            as_read(inner);
         }
     }
     if let Some(Value::Array(any)) = map.get_mut("anyOf") {
-        any.iter_mut().for_each(no_nul);
+        any.iter_mut().for_each(as_read);
     }
 }
 
@@ -207,8 +211,27 @@ fn constrained(mut schema: Value, checks: &[Check]) -> Value {
         }
     };
     if let Value::Object(map) = &mut schema {
+        // A decimal is written as a string, which `minimum` and `maximum`
+        // do not bound: `at least 0` is said by its pattern; another bound
+        // is left to the service, which answers `422`.
+        if map.get("type") == Some(&json!("string")) {
+            let zero = |n: &Literal| match n {
+                Literal::Integer(i) => *i == 0,
+                Literal::Number(t) | Literal::Decimal(t) => t.parse::<f64>() == Ok(0.0),
+                _ => false,
+            };
+            if checks
+                .iter()
+                .any(|c| matches!(c, Check::AtLeast { n } if zero(n)))
+            {
+                map.insert("pattern".into(), json!("^[0-9]+(\\.[0-9]+)?$"));
+            }
+        }
+        let numeric = map.get("type") != Some(&json!("string"));
         for check in checks {
             match check {
+                Check::AtLeast { .. } | Check::AtMost { .. } | Check::Between { .. }
+                    if !numeric => {}
                 Check::NotBlank => {
                     map.insert("pattern".into(), json!("\\S"));
                 }
@@ -252,7 +275,7 @@ fn command_operation(model: &Model, index: usize, schemas: &mut Map<String, Valu
             Type::Optional(_) => schema,
             _ => constrained(schema, &param.checks),
         };
-        no_nul(&mut schema);
+        as_read(&mut schema);
         if let Value::Object(map) = &mut schema {
             map.insert("description".into(), json!(format!("`{}`", param.term)));
         }
@@ -342,7 +365,7 @@ fn query_operation(model: &Model, index: usize, schemas: &mut Map<String, Value>
         .iter()
         .map(|param| {
             let mut schema = value_schema(model, &param.ty, schemas);
-            no_nul(&mut schema);
+            as_read(&mut schema);
             let mut parameter = json!({
                 "name": wire(param),
                 "in": "query",

@@ -9,12 +9,17 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use todos::generated::runtime::{connect, migrate, PgPool};
+use todos::generated::runtime::{connect, PgPool};
 use tower::ServiceExt;
 
-/// A new, empty database with the crate's schema applied: these tests
-/// never pass without one.
+/// A new, empty database with the todos crate's schema applied: these
+/// tests never pass without one.
 pub async fn database() -> PgPool {
+    database_with(todos::generated::runtime::SCHEMA).await
+}
+
+/// A new, empty database with `schema` (a crate's `schema.sql`) applied.
+pub async fn database_with(schema: &str) -> PgPool {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let url = std::env::var("ESGEN_TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!(
@@ -40,7 +45,10 @@ pub async fn database() -> PgPool {
     let pool = connect(&format!("{server}/{name}"), 16)
         .await
         .expect("a connection");
-    migrate(&pool).await.expect("the schema applies");
+    sqlx::raw_sql(schema)
+        .execute(&pool)
+        .await
+        .expect("the schema applies");
     pool
 }
 
