@@ -171,7 +171,8 @@ fn all_names_of(spec: &esgen::model::ir::Spec) -> std::collections::BTreeSet<Str
 
 /// Names esgen's own generated code has in every crate (a spec may give
 /// one too: `store` is an action in one).
-const ESGEN_OWN: [&str; 9] = [
+const ESGEN_OWN: [&str; 10] = [
+    "open",
     "Store",
     "Rejection",
     "RejectionKind",

@@ -87,9 +87,15 @@ struct RuntimeRs<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "http.rs", escape = "none")]
-struct HttpRs<'a> {
+#[template(path = "http_mod.rs", escape = "none")]
+struct HttpMod<'a> {
     krate: &'a CrateView,
+    http: &'a views::HttpView,
+}
+
+#[derive(Template)]
+#[template(path = "http_store.rs", escape = "none")]
+struct HttpStore<'a> {
     http: &'a views::HttpView,
 }
 
@@ -102,6 +108,12 @@ struct ConsoleHtml<'a> {
 #[derive(Template)]
 #[template(path = "schema.sql", escape = "none")]
 struct SchemaSql<'a> {
+    krate: &'a CrateView,
+}
+
+#[derive(Template)]
+#[template(path = "schema.sqlite.sql", escape = "none")]
+struct SqliteSql<'a> {
     krate: &'a CrateView,
 }
 
@@ -178,14 +190,28 @@ fn crate_files(spec: &Spec, krate: &CrateView) -> Vec<GeneratedFile> {
             render(&RuntimeRs { krate }),
         ),
         generated_sql("schema.sql", &krate.spec_file, render(&SchemaSql { krate })),
+        generated_sql(
+            "schema.sqlite.sql",
+            &krate.spec_file,
+            render(&SqliteSql { krate }),
+        ),
     ];
     if !krate.runtime_models.is_empty() {
-        let http = &views::HttpView::new(spec);
-        files.push(generated(
-            "src/generated/http.rs",
-            &krate.spec_file,
-            render(&HttpRs { krate, http }),
-        ));
+        for store in ["postgres", "sqlite"] {
+            let http = &views::HttpView::new(spec, store);
+            if store == "postgres" {
+                files.push(generated(
+                    "src/generated/http/mod.rs",
+                    &krate.spec_file,
+                    render(&HttpMod { krate, http }),
+                ));
+            }
+            files.push(generated(
+                &format!("src/generated/http/{store}.rs"),
+                &krate.spec_file,
+                render(&HttpStore { http }),
+            ));
+        }
         let console = &views::ConsoleView::new(spec);
         files.push(generated_html(
             "src/generated/console.html",

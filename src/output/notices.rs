@@ -543,6 +543,12 @@ fn manifest_gaps(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec<Stri
                 .to_string(),
         );
     }
+    if declares(&wanted.contents, "sqlite") && !declares(&mine, "sqlite") {
+        notices.push(
+            "`Cargo.toml` lacks the feature `sqlite` of the generated runtime's SQLite store: add the `sqlite = [...]` line a new crate's `Cargo.toml` has, and `\"sqlx/postgres\"` to its `postgres` feature (the `sqlx` line no longer names a database); until then rustc warns of an unexpected `cfg`"
+                .to_string(),
+        );
+    }
     if declares(&wanted.contents, "http") && !declares(&mine, "http") {
         notices.push(
             "`Cargo.toml` lacks the feature `http` of the generated service (`src/generated/http.rs`): add the `http = [...]` line and the optional `axum`, `tokio`, `serde_json`, `futures-util` and `tracing` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"

@@ -1,6 +1,6 @@
 //! The todos of `specs/todos.ddd` as a service: the router the generated
-//! crate serves (`todos::generated::http::router`), behind a bearer token
-//! for the commands when one is set.
+//! crate serves (`todos::generated::http`), behind a bearer token for the
+//! commands when one is set.
 //!
 //! The generated router is a plain axum `Router`; this crate shows how an
 //! app wraps it in a layer of its own. Reads (queries, events, the console
@@ -13,13 +13,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::sync::Arc;
-use todos::generated::http::router;
-use todos::generated::runtime::PgPool;
 
-/// The service over the database of `pool`: with a `token`, a command
-/// without `Authorization: Bearer <token>` is answered `401`.
-pub fn app(pool: PgPool, token: Option<String>) -> Router {
-    let service = router(pool);
+/// Where the events are kept unless `DATABASE_URL` says otherwise: an
+/// SQLite file in the directory the service runs in.
+pub const DEFAULT_DATABASE: &str = "sqlite://todos.db";
+
+/// `service` (the generated router), and with a `token`, a command without
+/// `Authorization: Bearer <token>` is answered `401`.
+pub fn app(service: Router, token: Option<String>) -> Router {
     match token {
         None => service,
         Some(token) => {

@@ -12,7 +12,7 @@ use support::database;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_works_in_a_browser() {
-    let url = serve(todos_app::app(database().await, None)).await;
+    let url = serve(todos::generated::http::postgres::router(database().await)).await;
     let shots = root().join("target/console");
     std::fs::create_dir_all(&shots).expect("a directory for the screenshot");
     let shot = shots.join("todos.png");

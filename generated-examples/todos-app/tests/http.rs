@@ -1,16 +1,54 @@
-//! The generated HTTP service over PostgreSQL: commands answered with
-//! their events, refusals as RFC 9457 problems with a status by kind,
-//! malformed and oversized requests refused with a problem and never a
-//! 500, a retried command stored once, queries, event pages, streams and
-//! the live feed. Needs the cluster `scripts/test.sh` starts.
+//! The generated HTTP service, each test over PostgreSQL and over SQLite:
+//! commands answered with their events, refusals as RFC 9457 problems
+//! with a status by kind, malformed and oversized requests refused with a
+//! problem and never a 500, a retried command stored once, queries, event
+//! pages, streams and the live feed. The PostgreSQL tests need the cluster
+//! `scripts/test.sh` starts.
 
 mod support;
 
+use axum::Router;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{database, get, post, send, Answer};
+use support::{get, post, send, Answer};
 use todos::generated::http::{MAX_BODY, OPENAPI};
 use todos_app::app;
+
+/// Each test, once over each store.
+macro_rules! on_both_stores {
+    ($($test:ident),+ $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let service = super::support::Service::new(super::support::Store::Postgres).await;
+                    super::$test(service.app.clone()).await;
+                }
+            )+
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let service = super::support::Service::new(super::support::Store::Sqlite).await;
+                    super::$test(service.app.clone()).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_stores!(
+    a_command_is_answered_with_its_event_and_queries_see_it,
+    refusals_are_problems_with_their_rule_and_a_status_by_kind,
+    malformed_requests_are_refused_with_a_problem_never_a_server_error,
+    a_retried_command_is_stored_once_and_answered_alike,
+    concurrent_commands_on_one_stream_are_each_stored_once_or_refused,
+    events_are_read_a_page_at_a_time_in_order,
+    the_live_feed_sends_each_event_as_it_is_stored,
+    the_service_serves_its_openapi_document_and_console,
+    with_a_token_a_command_without_it_is_refused,
+);
 
 const CREATE: &str = "/api/todos/commands/create-new";
 
@@ -27,9 +65,7 @@ fn problem(answer: &Answer, status: u16, kind: &str) {
     assert!(answer.body["type"].is_string(), "{answer:?}");
 }
 
-#[tokio::test]
-async fn a_command_is_answered_with_its_event_and_queries_see_it() {
-    let app = app(database().await, None);
+async fn a_command_is_answered_with_its_event_and_queries_see_it(app: Router) {
     let created = post(&app, CREATE, json!({"id": "t1", "text": "buy milk"})).await;
     assert_eq!(created.status, 200, "{created:?}");
     assert_eq!(
@@ -58,9 +94,7 @@ async fn a_command_is_answered_with_its_event_and_queries_see_it() {
     assert_eq!(cleared.body, json!({"done-cleared": {"ids": ["t1"]}}));
 }
 
-#[tokio::test]
-async fn refusals_are_problems_with_their_rule_and_a_status_by_kind() {
-    let app = app(database().await, None);
+async fn refusals_are_problems_with_their_rule_and_a_status_by_kind(app: Router) {
     post(&app, CREATE, json!({"id": "t1", "text": "buy milk"})).await;
     let again = post(&app, CREATE, json!({"id": "t1", "text": "again"})).await;
     problem(&again, 409, "conflict");
@@ -80,9 +114,7 @@ async fn refusals_are_problems_with_their_rule_and_a_status_by_kind() {
     assert_eq!(missing.body["detail"], "there is no todo `nowhere`");
 }
 
-#[tokio::test]
-async fn malformed_requests_are_refused_with_a_problem_never_a_server_error() {
-    let app = app(database().await, None);
+async fn malformed_requests_are_refused_with_a_problem_never_a_server_error(app: Router) {
     let cases: Vec<(&str, String)> = vec![
         ("not JSON", "{\"id\": ".to_string()),
         ("not an object", "[1, 2]".to_string()),
@@ -138,9 +170,7 @@ async fn malformed_requests_are_refused_with_a_problem_never_a_server_error() {
     assert_eq!(events.body["events"], json!([]));
 }
 
-#[tokio::test]
-async fn a_retried_command_is_stored_once_and_answered_alike() {
-    let app = app(database().await, None);
+async fn a_retried_command_is_stored_once_and_answered_alike(app: Router) {
     let body = json!({"id": "t1", "text": "buy milk"}).to_string();
     let key = [("idempotency-key", "request-1")];
     let first = send(&app, "POST", CREATE, body.clone(), &key).await;
@@ -155,9 +185,7 @@ async fn a_retried_command_is_stored_once_and_answered_alike() {
     assert_eq!(stream.body.as_array().map(Vec::len), Some(1), "{stream:?}");
 }
 
-#[tokio::test]
-async fn concurrent_commands_on_one_stream_are_each_stored_once_or_refused() {
-    let app = app(database().await, None);
+async fn concurrent_commands_on_one_stream_are_each_stored_once_or_refused(app: Router) {
     let mut sent = Vec::new();
     for n in 0..16 {
         let app = app.clone();
@@ -188,9 +216,7 @@ async fn concurrent_commands_on_one_stream_are_each_stored_once_or_refused() {
     assert_eq!(sequences, (1..=accepted as i64).collect::<Vec<_>>());
 }
 
-#[tokio::test]
-async fn events_are_read_a_page_at_a_time_in_order() {
-    let app = app(database().await, None);
+async fn events_are_read_a_page_at_a_time_in_order(app: Router) {
     for n in 1..=5 {
         let body = json!({"id": format!("t{n}"), "text": "x"});
         assert_eq!(post(&app, CREATE, body).await.status, 200);
@@ -212,11 +238,9 @@ async fn events_are_read_a_page_at_a_time_in_order() {
     assert_eq!(ids, ["t3", "t4", "t5"]);
 }
 
-#[tokio::test]
-async fn the_live_feed_sends_each_event_as_it_is_stored() {
+async fn the_live_feed_sends_each_event_as_it_is_stored(app: Router) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let app = app(database().await, None);
     post(&app, CREATE, json!({"id": "t1", "text": "before"})).await;
     let request = axum::http::Request::get("/api/todos/events/live")
         .body(axum::body::Body::empty())
@@ -245,9 +269,7 @@ async fn the_live_feed_sends_each_event_as_it_is_stored() {
     assert!(seen.contains("id: 2"), "{seen}");
 }
 
-#[tokio::test]
-async fn the_service_serves_its_openapi_document_and_console() {
-    let app = app(database().await, None);
+async fn the_service_serves_its_openapi_document_and_console(app: Router) {
     let document = get(&app, "/api/openapi.json").await;
     assert_eq!(document.status, 200);
     let expected: Value = serde_json::from_str(OPENAPI).unwrap();
@@ -259,9 +281,8 @@ async fn the_service_serves_its_openapi_document_and_console() {
     assert!(page.contains("data-path=\"/api/todos/commands/create-new\""));
 }
 
-#[tokio::test]
-async fn with_a_token_a_command_without_it_is_refused() {
-    let app = app(database().await, Some("s3cret".to_string()));
+async fn with_a_token_a_command_without_it_is_refused(service: Router) {
+    let app = app(service, Some("s3cret".to_string()));
     let body = json!({"id": "t1", "text": "x"}).to_string();
     let refused = send(&app, "POST", CREATE, body.clone(), &[]).await;
     assert_eq!(refused.status, 401, "{refused:?}");

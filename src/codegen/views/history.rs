@@ -154,7 +154,7 @@ pub(super) fn runtime_functions(model: &Model, prefix: &str) -> Vec<String> {
         .into_iter()
         .map(|history| {
             let entity = model.store_entity(history.store);
-            let params: Vec<String> = std::iter::once("pool: &PgPool".to_string())
+            let params: Vec<String> = std::iter::once("pool: &Pool".to_string())
                 .chain(history.query.params.iter().map(|p| {
                     let ty = p.ty.rust_param();
                     let ty = match &p.ty {

@@ -21,8 +21,17 @@ pub struct HttpView {
     pub merges: Vec<String>,
     /// `esgen list`'s routes, for the module's docs: `METHOD path`.
     pub routes: Vec<String>,
-    /// The `use` lines of the module's runtime items.
+    /// The `use` lines of a store's module.
     pub uses: Vec<String>,
+    /// The `use` lines of the shared module.
+    pub mod_uses: Vec<String>,
+    /// Whether `open` is generated: no model asks a service outside the
+    /// spec, which only the app can give.
+    pub opens: bool,
+    /// The `<model>_heal` calls of `open`, laid out at 4.
+    pub heals: Vec<String>,
+    /// Whether the store is SQLite (else PostgreSQL).
+    pub sqlite: bool,
     /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
     pub openapi: String,
     /// Whether a query takes parameters (`Params` is generated).
@@ -100,8 +109,21 @@ pub struct HttpModel {
 }
 
 impl HttpView {
-    /// The service of a spec.
-    pub fn new(spec: &Spec) -> Self {
+    /// The service of a spec over `store` (`postgres` or `sqlite`).
+    pub fn new(spec: &Spec, store: &str) -> Self {
+        let opens = spec.models.iter().all(|m| m.services.is_empty());
+        let heals: Vec<String> = spec
+            .models
+            .iter()
+            .filter(|m| !m.commands.is_empty() && !m.split_stores().is_empty())
+            .map(|m| {
+                format!(
+                    "    {}_heal::<{}>(&pool).await?;",
+                    m.module_prefix(),
+                    aggregate(m)
+                )
+            })
+            .collect();
         let all = routes::routes(spec);
         let models: Vec<HttpModel> = spec
             .models
@@ -114,7 +136,7 @@ impl HttpView {
             .iter()
             .filter(|m| !m.commands.is_empty() && !m.services.is_empty())
             .collect();
-        let mut params = vec!["pool: PgPool".to_string()];
+        let mut params = vec!["pool: Pool".to_string()];
         params.extend(
             served
                 .iter()
@@ -161,58 +183,94 @@ impl HttpView {
                 }
             })
             .collect();
+        let runtime = format!("crate::generated::runtime::{store}");
         let mut uses: Vec<String> = [
-            "super::runtime::PgPool",
-            "super::runtime::PostgresCqrs",
-            "super::runtime::COMMAND_ID",
-            "super::Rejection",
+            "super::answer_with",
+            "super::committed",
+            "super::console",
+            "super::idempotency_key",
+            "super::openapi",
+            "super::read",
+            "super::unknown",
+            "super::unwinding",
+            "super::Answer",
+            "super::Events",
+            "super::Key",
+            "super::Page",
+            "super::Positioned",
+            "super::Problem",
+            "super::COMMITTED",
+            "super::MAX_BODY",
+            "super::MAX_PAGE",
+            "super::PAGE",
+            "super::POLL",
+            "super::TRIES",
+            "super::Body",
+            "crate::generated::Rejection",
             "axum::body::Bytes",
             "axum::extract::rejection::QueryRejection",
-            "axum::http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER}",
-            "axum::http::StatusCode",
+            "axum::extract::{DefaultBodyLimit, Path, Query, State}",
+            "axum::http::{HeaderMap, StatusCode}",
             "axum::response::sse::{Event as Sse, KeepAlive}",
-            "axum::response::{Html, IntoResponse, Response}",
+            "axum::response::IntoResponse",
             "axum::routing::{get, post}",
             "axum::{Json, Router}",
-            "cqrs_es::{Aggregate, AggregateError, EventEnvelope}",
+            "cqrs_es::{Aggregate, AggregateError}",
             "serde::de::DeserializeOwned",
             "serde::Serialize",
             "serde_json::Value",
-            "sqlx::Row",
+            "sqlx::Row as _",
             "std::cell::RefCell",
             "std::convert::Infallible",
             "std::sync::Arc",
-            "std::time::{Duration, Instant}",
+            "std::time::Instant",
             "tracing::Instrument as _",
         ]
         .map(String::from)
         .to_vec();
+        for item in ["Cqrs", "Pool", "Row", "COMMAND_ID"] {
+            uses.push(format!("{runtime}::{item}"));
+        }
+        if opens {
+            uses.push(format!("{runtime}::{{connect, migrate}}"));
+        }
         for (view, m) in models
             .iter()
             .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
         {
-            uses.push(format!("super::runtime::{}", view.stream_type_name()));
-            uses.push(format!("super::runtime::{}_cqrs", view.prefix));
-            uses.push(format!("super::{}::{}Aggregate", m.module, m.rust));
-            uses.push(format!("super::{}::{}Event", m.module, m.rust));
+            uses.push(format!(
+                "crate::generated::runtime::{}",
+                view.stream_type_name()
+            ));
+            uses.push(format!("{runtime}::{}_cqrs", view.prefix));
+            uses.push(format!(
+                "crate::generated::{}::{}Aggregate",
+                m.module, m.rust
+            ));
+            uses.push(format!("crate::generated::{}::{}Event", m.module, m.rust));
             if !m.asks.is_empty() {
-                uses.push(format!("super::runtime::{}Services", m.rust));
+                uses.push(format!("crate::generated::runtime::{}Services", m.rust));
                 if m.services.is_empty() {
-                    uses.push(format!("super::runtime::{}Stored", m.rust));
+                    uses.push(format!("{runtime}::{}Stored", m.rust));
                 }
             }
             if view.stream_fn.is_some() {
-                uses.push(format!("super::runtime::{}_stream", view.prefix));
+                uses.push(format!("crate::generated::runtime::{}_stream", view.prefix));
             }
             if view.loads {
                 if m.split_stores().is_empty() {
-                    uses.push(format!("super::runtime::{}_load", view.prefix));
+                    uses.push(format!("{runtime}::{}_load", view.prefix));
                 } else {
-                    uses.push(format!("super::runtime::{}_tables_into", view.prefix));
+                    uses.push(format!("{runtime}::{}_tables_into", view.prefix));
                 }
+                uses.push(format!("crate::generated::{}::{}Queries", m.module, m.rust));
             }
-            if view.loads {
-                uses.push(format!("super::{}::{}Queries", m.module, m.rust));
+            for query in m.queries.iter().filter(|q| q.is_history()) {
+                let method = names::unraw(&query.method);
+                uses.push(format!("{runtime}::{}_{method}", view.prefix));
+            }
+            if opens && !m.split_stores().is_empty() {
+                uses.push(format!("{runtime}::{}_heal", view.prefix));
             }
         }
         let params: Vec<&Type> = spec
@@ -236,17 +294,34 @@ impl HttpView {
         if params.iter().any(|t| matches!(t, Type::List(_))) {
             reads.push(ALL);
         }
-        if reads.is_empty() {
-            uses.push("axum::extract::{DefaultBodyLimit, Path, Query, State}".into());
-        } else {
-            uses.push(
-                "axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State}".into(),
-            );
-            uses.push("axum::http::request::Parts".into());
+        if !reads.is_empty() {
+            uses.push("super::Params".into());
         }
-        let mut uses: Vec<String> = uses.into_iter().map(|u| format!("use {u};")).collect();
-        uses.sort_by_key(|u| crate::codegen::rust::use_order(u));
-        uses.dedup();
+        let mut mod_uses: Vec<String> = [
+            "super::Rejection",
+            "axum::http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER}",
+            "axum::http::StatusCode",
+            "axum::response::{Html, IntoResponse, Response}",
+            "axum::Json",
+            "cqrs_es::{Aggregate, AggregateError, EventEnvelope}",
+            "serde::de::DeserializeOwned",
+            "serde::Serialize",
+            "serde_json::Value",
+            "std::cell::RefCell",
+            "std::time::Duration",
+        ]
+        .map(String::from)
+        .to_vec();
+        if opens {
+            mod_uses.push("axum::Router".into());
+        }
+        if !reads.is_empty() {
+            mod_uses.push("axum::extract::rejection::QueryRejection".into());
+            mod_uses.push("axum::extract::{FromRequestParts, Query}".into());
+            mod_uses.push("axum::http::request::Parts".into());
+        }
+        let uses = sorted_uses(uses);
+        let mod_uses = sorted_uses(mod_uses);
         HttpView {
             models,
             router_signature,
@@ -257,11 +332,23 @@ impl HttpView {
                 .map(|r| format!("{} {}", r.method.as_str(), inert(&r.path)))
                 .collect(),
             uses,
+            mod_uses,
+            opens,
+            heals,
+            sqlite: store == "sqlite",
             openapi: openapi_const(spec),
             params: !reads.is_empty(),
             params_methods: reads,
         }
     }
+}
+
+/// `use` lines in rustfmt's order.
+fn sorted_uses(uses: Vec<String>) -> Vec<String> {
+    let mut uses: Vec<String> = uses.into_iter().map(|u| format!("use {u};")).collect();
+    uses.sort_by_key(|u| crate::codegen::rust::use_order(u));
+    uses.dedup();
+    uses
 }
 
 /// The user's aggregate of a model, as the skeleton defines it.
@@ -292,7 +379,7 @@ fn services_bound(model: &Model) -> String {
         model
             .services
             .iter()
-            .map(|s| format!("super::{}::{}", model.module, s.rust)),
+            .map(|s| format!("crate::generated::{}::{}", model.module, s.rust)),
     );
     bounds.push("'static".to_string());
     bounds.join(" + ")
@@ -324,7 +411,7 @@ impl HttpModel {
         };
         let split = !m.split_stores().is_empty();
         let state_bound = if split {
-            format!(" + AsRef<super::{}::{}State>", m.module, m.rust)
+            format!(" + AsRef<crate::generated::{}::{}State>", m.module, m.rust)
         } else {
             String::new()
         };
@@ -338,7 +425,7 @@ impl HttpModel {
         if second {
             bounds.push(bound_line("Asks", &services_bound(m)));
         }
-        let mut params = vec!["pool: PgPool".to_string()];
+        let mut params = vec!["pool: Pool".to_string()];
         if second {
             params.push("asks: Asks".to_string());
         }
@@ -364,7 +451,7 @@ impl HttpModel {
                 RouteKind::Command { command } => {
                     let command = &m.commands[*command];
                     let handler = format!(
-                        "post(command::<{stream_type}, super::{}::{}>)",
+                        "post(command::<{stream_type}, crate::generated::{}::{}>)",
                         m.module, command.rust
                     );
                     command_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
@@ -372,11 +459,19 @@ impl HttpModel {
                 RouteKind::Query { query } => {
                     let query = &m.queries[*query];
                     let handler = if second && !query.is_history() {
-                        format!("get({}_{}::<M>)", prefix, names::unraw(&query.method))
+                        format!(
+                            "get(answer_{}_{}::<M>)",
+                            prefix,
+                            names::unraw(&query.method)
+                        )
                     } else if query.is_history() {
-                        format!("get({}_{})", prefix, names::unraw(&query.method))
+                        format!("get(answer_{}_{})", prefix, names::unraw(&query.method))
                     } else {
-                        format!("get({}_{}::<M>)", prefix, names::unraw(&query.method))
+                        format!(
+                            "get(answer_{}_{}::<M>)",
+                            prefix,
+                            names::unraw(&query.method)
+                        )
                     };
                     query_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
                 }
@@ -414,7 +509,7 @@ impl HttpModel {
             0,
             "async fn",
             &format!("{prefix}_model<M>"),
-            &["pool: &PgPool"],
+            &["pool: &Pool"],
             Some("Result<M, Problem>"),
             "",
         );
@@ -480,6 +575,9 @@ fn bound_line(name: &str, bounds: &str) -> String {
     if crate::codegen::rust::width(&one) + 4 <= 100 {
         return one;
     }
+    if crate::codegen::rust::width(bounds) + 9 <= 100 {
+        return format!("{name}:\n        {bounds},");
+    }
     let mut out = format!("{name}: ");
     for (i, bound) in bounds.split(" + ").enumerate() {
         if i > 0 {
@@ -533,9 +631,9 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     let method = names::unraw(&query.method);
     let history = query.is_history();
     let name = if history {
-        format!("{prefix}_{method}")
+        format!("answer_{prefix}_{method}")
     } else {
-        format!("{prefix}_{method}<M>")
+        format!("answer_{prefix}_{method}<M>")
     };
     let mut out = format!("/// `{}`.\n", inert(&query.spec_line));
     let params: &[&str] = if query.params.is_empty() {
@@ -558,7 +656,10 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
         let state = if model.split_stores().is_empty() {
             String::new()
         } else {
-            format!(" + AsRef<super::{}::{}State>", model.module, model.rust)
+            format!(
+                " + AsRef<crate::generated::{}::{}State>",
+                model.module, model.rust
+            )
         };
         let bound = bound_line(
             "M",
@@ -594,7 +695,7 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
             4,
             "let answer = ",
             &format!(
-                "super::runtime::{prefix}_{method}({}).await.map_err(Problem::store)?",
+                "{prefix}_{method}({}).await.map_err(Problem::store)?",
                 args.join(", ")
             ),
             ";",
@@ -615,8 +716,8 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
 /// module.
 fn qualified(ty: &Type, module: &str) -> String {
     match ty {
-        Type::Id(of) => format!("super::{of}Id"),
-        Type::Entity(rust) | Type::Choice(rust) => format!("super::{module}::{rust}"),
+        Type::Id(of) => format!("crate::generated::{of}Id"),
+        Type::Entity(rust) | Type::Choice(rust) => format!("crate::generated::{module}::{rust}"),
         Type::List(inner) => format!("Vec<{}>", qualified(inner, module)),
         Type::Optional(inner) => format!("Option<{}>", qualified(inner, module)),
         Type::Date => "chrono::NaiveDate".into(),

@@ -2,7 +2,7 @@
 //! `src/generated/mod.rs` show, and the crates the spec's types need.
 
 use super::derives::{record_arities, tagged_events};
-use super::runtime::{postgres_uses, runtime_models, runtime_uses, RuntimeModel};
+use super::runtime::{postgres_uses, runtime_models, runtime_uses, sqlite_uses, RuntimeModel};
 use crate::codegen::rust::inert;
 use crate::model::ir::{Spec, Type};
 
@@ -44,6 +44,8 @@ pub struct CrateView {
     pub runtime_uses: Vec<String>,
     /// `use` lines of its `postgres` module.
     pub postgres_uses: Vec<String>,
+    /// `use` lines of its `sqlite` module.
+    pub sqlite_uses: Vec<String>,
     /// Whether a model has materialized tables.
     pub has_tables: bool,
     /// Some model's rules ask another model.
@@ -142,6 +144,7 @@ impl CrateView {
             dependencies: dependencies(spec),
             runtime_uses: runtime_uses(&runtime),
             postgres_uses: postgres_uses(&runtime),
+            sqlite_uses: sqlite_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
             snapshots: runtime

@@ -262,23 +262,23 @@ impl RuntimeModel {
                     "fn",
                     &format!("{prefix}_cqrs_with_snapshots<M>"),
                     &[
-                        "pool: PgPool",
+                        "pool: Pool",
                         &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
                         "every: usize",
                     ],
-                    &format!("PostgresCqrs<{stream}>"),
+                    &format!("Cqrs<{stream}>"),
                 )
             } else {
                 where_signature(
                     "fn",
                     &format!("{prefix}_cqrs_with_snapshots<M, Asks>"),
                     &[
-                        "pool: PgPool",
+                        "pool: Pool",
                         &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
                         "services: Asks",
                         "every: usize",
                     ],
-                    &format!("PostgresCqrs<{stream}>"),
+                    &format!("Cqrs<{stream}>"),
                 )
             },
         });
@@ -312,7 +312,7 @@ impl RuntimeModel {
                 "async fn",
                 &format!("{prefix}_execute{generics}"),
                 &[
-                    &format!("cqrs: &PostgresCqrs<{stream}>"),
+                    &format!("cqrs: &Cqrs<{stream}>"),
                     &format!("command: super::{}Command", m.rust),
                 ],
                 "Result<(), AggregateError<Rejection>>",
@@ -321,11 +321,11 @@ impl RuntimeModel {
                 "fn",
                 &format!("{prefix}_cqrs<M, Asks>"),
                 &[
-                    "pool: PgPool",
+                    "pool: Pool",
                     &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
                     "services: Asks",
                 ],
-                &format!("PostgresCqrs<{stream}>"),
+                &format!("Cqrs<{stream}>"),
             ),
             name_literal: crate::codegen::behaviour::string(&m.name),
             version_body: version_body(m),
@@ -334,7 +334,7 @@ impl RuntimeModel {
             migrate_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_migrate<M>"),
-                &["pool: &PgPool", "from: &str"],
+                &["pool: &Pool", "from: &str"],
                 "Result<Vec<String>, AggregateError<Rejection>>",
             ),
             name: inert(&m.name),
@@ -344,15 +344,15 @@ impl RuntimeModel {
                 "fn",
                 &format!("{prefix}_cqrs<M>"),
                 &[
-                    "pool: PgPool",
+                    "pool: Pool",
                     &format!("queries: Vec<Box<dyn Query<{stream}>>>"),
                 ],
-                &format!("PostgresCqrs<{stream}>"),
+                &format!("Cqrs<{stream}>"),
             ),
             load_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_load<M>"),
-                &["pool: &PgPool", "aggregate_id: &str"],
+                &["pool: &Pool", "aggregate_id: &str"],
                 "Result<M, AggregateError<Rejection>>",
             ),
             // A model that snapshots is loaded from its latest snapshot,
@@ -411,32 +411,32 @@ impl RuntimeModel {
             refresh_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_refresh<M>"),
-                &["pool: &PgPool", "aggregate_id: &str"],
+                &["pool: &Pool", "aggregate_id: &str"],
                 "Result<(), AggregateError<Rejection>>",
             ),
             into_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_tables_into<M>"),
-                &["pool: &PgPool"],
+                &["pool: &Pool"],
                 "Result<M, sqlx::Error>",
             ),
             rebuild_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_rebuild<M>"),
-                &["pool: &PgPool"],
+                &["pool: &Pool"],
                 "Result<usize, AggregateError<Rejection>>",
             ),
             heal_signature: where_signature(
                 "async fn",
                 &format!("{prefix}_heal<M>"),
-                &["pool: &PgPool"],
+                &["pool: &Pool"],
                 "Result<usize, AggregateError<Rejection>>",
             ),
             view_signature: crate::codegen::rust::signature_with(
                 4,
                 "pub async fn",
                 &format!("{prefix}_view"),
-                &["pool: &PgPool"],
+                &["pool: &Pool"],
                 Some(&format!("Result<{}View, sqlx::Error>", m.rust)),
                 " {",
             ),
@@ -606,11 +606,32 @@ pub(super) fn runtime_uses(models: &[RuntimeModel]) -> Vec<String> {
 
 /// The `use` lines of its `postgres` module.
 pub(super) fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
-    let mut lines = vec![
-        "use sqlx::postgres::{PgConnectOptions, PgPoolOptions};".to_string(),
-        "use std::time::Duration;".into(),
-        "pub use sqlx::PgPool;".into(),
-    ];
+    store_uses(
+        models,
+        &[
+            "use sqlx::postgres::{PgConnectOptions, PgPoolOptions};",
+            "pub use sqlx::PgPool;",
+        ],
+    )
+}
+
+/// The `use` lines of its `sqlite` module.
+pub(super) fn sqlite_uses(models: &[RuntimeModel]) -> Vec<String> {
+    store_uses(
+        models,
+        &[
+            "use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};",
+            "use sqlx::sqlite::{SqlitePoolOptions, SqliteSynchronous};",
+            "pub use sqlx::SqlitePool;",
+        ],
+    )
+}
+
+/// The `use` lines of a store's module: those of its database, then
+/// those of the models.
+fn store_uses(models: &[RuntimeModel], database: &[&str]) -> Vec<String> {
+    let mut lines: Vec<String> = database.iter().map(|l| (*l).to_string()).collect();
+    lines.push("use std::time::Duration;".into());
     if !models.is_empty() {
         lines.push("use crate::generated::Rejection;".into());
         lines.push("use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore, PersistenceError};".into());
@@ -619,7 +640,7 @@ pub(super) fn postgres_uses(models: &[RuntimeModel]) -> Vec<String> {
         );
         lines.push("use cqrs_es::{AggregateError, CqrsFramework, EventStore, Query};".into());
         lines.push("use sqlx::types::JsonValue;".into());
-        lines.push("use sqlx::Row;".into());
+        lines.push("use sqlx::Row as _;".into());
         lines.push("use async_trait::async_trait;".into());
     }
     if models.iter().any(|m| !m.tables.is_empty()) {

@@ -188,6 +188,12 @@ fn as_read(schema: &mut Value) {
             Some("\\S") => {
                 map.insert("pattern".into(), json!(NOT_BLANK_NO_NUL));
             }
+            // A decimal of at most 28 digits before its point, which the
+            // service's decimals hold (more after it are rounded).
+            Some(pattern) if pattern.ends_with("[0-9]+(\\.[0-9]+)?$") => {
+                let bounded = pattern.replacen("[0-9]+(", "[0-9]{1,28}(", 1);
+                map.insert("pattern".into(), json!(bounded));
+            }
             Some(_) => {}
         }
     }

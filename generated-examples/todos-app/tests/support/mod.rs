@@ -9,6 +9,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use todos::generated::runtime::sqlite::SqlitePool;
 use todos::generated::runtime::{connect, PgPool};
 use tower::ServiceExt;
 
@@ -50,6 +51,57 @@ pub async fn database_with(schema: &str) -> PgPool {
         .await
         .expect("the schema applies");
     pool
+}
+
+/// A store for a test's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// A new database on the cluster `scripts/test.sh` starts.
+    Postgres,
+    /// A new SQLite file in a directory of its own.
+    Sqlite,
+}
+
+/// The todos service over a new, empty store, and what keeps the store
+/// alive until the test ends.
+pub struct Service {
+    /// The generated router.
+    pub app: Router,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Service {
+    /// The service over a new `store`.
+    pub async fn new(store: Store) -> Self {
+        match store {
+            Store::Postgres => Self {
+                app: todos::generated::http::postgres::router(database().await),
+                _dir: None,
+            },
+            Store::Sqlite => {
+                let (pool, dir) = sqlite_database(todos::generated::runtime::sqlite::SCHEMA).await;
+                Self {
+                    app: todos::generated::http::sqlite::router(pool),
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+}
+
+/// A new SQLite file with `schema` (a crate's `schema.sqlite.sql`)
+/// applied, in a directory removed when the returned guard drops.
+pub async fn sqlite_database(schema: &str) -> (SqlitePool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a directory for the database");
+    let path = dir.path().join("events.db");
+    let pool = todos::generated::runtime::sqlite::connect(path.to_str().unwrap(), 16)
+        .await
+        .expect("an SQLite file");
+    sqlx::raw_sql(schema)
+        .execute(&pool)
+        .await
+        .expect("the schema applies");
+    (pool, dir)
 }
 
 /// An answer: its status, headers and body (JSON when it is JSON, else a

@@ -3,8 +3,10 @@
 //! as, a query a `GET` answered with its JSON, and a model's events can be
 //! read a page at a time or followed as they are stored. A refusal is an
 //! RFC 9457 problem (`application/problem+json`) carrying the rule that
-//! refused. [`router`] serves every model, the OpenAPI document at
-//! `/api/openapi.json` and the console at `/`:
+//! refused. The `router` of [`postgres`] (feature `postgres`) or of
+//! [`sqlite`] (feature `sqlite`) serves every model, the OpenAPI document
+//! at `/api/openapi.json` and the console at `/`{% if http.opens %}; [`open`] picks one by
+//! the database's address{% endif %}:
 //!
 //! ```text
 {%- for route in http.routes %}
@@ -17,16 +19,24 @@
 //! The router is a plain axum `Router`: wrap it in your own layers
 //! (authentication, tracing, timeouts) before serving it.
 
-{%- for line in http.uses %}
+{%- for line in http.mod_uses %}
 {{ line }}
 {%- endfor %}
+
+/// The service over PostgreSQL.
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
+/// The service over SQLite.
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 /// The OpenAPI 3.1 document of the service, as `esgen schema --format
 /// openapi` writes it.
 {{ http.openapi }}
 
 /// The console: a page per model, served at `/`.
-pub const CONSOLE: &str = include_str!("console.html");
+pub const CONSOLE: &str = include_str!("../console.html");
 
 /// The largest request body the service reads: 64 KiB. A larger one is
 /// answered `413`.
@@ -50,29 +60,46 @@ const MAX_PAGE: i64 = 1000;
 
 /// How often a live feed looks for new events.
 const POLL: Duration = Duration::from_millis(200);
+{%- if http.opens %}
 
-/// Every model's routes, the OpenAPI document at `/api/openapi.json` and
-/// the console at `/`, over the database of `pool`. Each model is the
-/// aggregate its file of `src/` defines.
-{{ http.router_signature }}
-{%- if !http.router_bounds.is_empty() %}
-where
-{%- for bound in http.router_bounds %}
-    {{ bound }}
-{%- endfor %}
-{
-{%- else %} {
-{%- endif %}
-    Router::new()
-{%- for line in http.merges %}
-{{ line }}
-{%- endfor %}
-        .route("/api/openapi.json", get(openapi))
-        .route("/", get(console))
-        .fallback(unknown)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(axum::middleware::from_fn(unwinding))
+/// The service over the database at `url`, made ready (tables created
+/// when missing and brought up to date): PostgreSQL for a `postgres://…`
+/// address (feature `postgres`), else SQLite, in the file it names
+/// (`sqlite://events.db`, or a path; feature `sqlite`), created when
+/// missing.
+///
+/// # Errors
+///
+/// When the database cannot be reached or its tables written, or the crate
+/// is built without the feature of the database `url` names.
+pub async fn open(url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        open_postgres(url).await
+    } else {
+        open_sqlite(url).await
+    }
 }
+
+#[cfg(feature = "postgres")]
+async fn open_postgres(url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    postgres::open(url).await
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn open_postgres(_url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    Err("a PostgreSQL address, and the crate is built without its `postgres` feature".into())
+}
+
+#[cfg(feature = "sqlite")]
+async fn open_sqlite(url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    sqlite::open(url).await
+}
+
+#[cfg(not(feature = "sqlite"))]
+async fn open_sqlite(_url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
+    Err("an SQLite file, and the crate is built without its `sqlite` feature".into())
+}
+{%- endif %}
 
 /// A request whose handler panics (a method of the aggregate still
 /// `todo!()`, say) is answered `500` with a problem, and the service goes
@@ -110,76 +137,11 @@ async fn unknown() -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "not-found", "no such route")
 }
 {%- for model in http.models %}
-
-/// The `{{ model.name }}` model's routes, under `{{ model.base }}`:
-/// its commands, its queries and its events.
-{{ model.routes_signature }}
-where
-{%- for bound in model.bounds %}
-    {{ bound }}
-{%- endfor %}
-{
-{{ model.cqrs_let }}
-    let served = Arc::new(Served {
-        pool: pool.clone(),
-        cqrs,
-{%- match model.stream_fn %}
-{%- when Some with (stream_fn) %}
-        stream: {{ stream_fn }},
-{%- when None %}
-        stream: |_| String::from("{{ model.whole }}"),
-{%- endmatch %}
-    });
-    let commands = Router::new()
-{%- for line in model.command_routes %}
-{{ line }}
-{%- endfor %}
-        .with_state(served);
-    let queries = Router::new()
-{%- for line in model.query_routes %}
-{{ line }}
-{%- endfor %}
-        .with_state(Store {
-            pool,
-            model: super::{{ model.module }}::STORED_AS,
-        });
-    commands.merge(queries)
-}
 {%- for body in model.bodies %}
 
 {{ body }}
 {%- endfor %}
-{%- if model.loads %}
-
-/// `{{ model.name }}` as its queries read it.
-{{ model.model_signature }}
-where
-    M: {{ model.rust }}Aggregate + Send + Sync,
-{
-{{ model.model_body }}
-}
-{%- endif %}
-{%- for query in model.queries %}
-
-{{ query }}
 {%- endfor %}
-{%- endfor %}
-
-/// What a model's command routes share.
-struct Served<A: Aggregate> {
-    pool: PgPool,
-    cqrs: PostgresCqrs<A>,
-    /// The stream a command is stored in.
-    stream: fn(&A::Command) -> String,
-}
-
-/// What a model's query and event routes share.
-#[derive(Clone)]
-struct Store {
-    pool: PgPool,
-    /// The model's `aggregate_type`.
-    model: &'static str,
-}
 
 /// A command's body as the service reads it: a JSON object of the
 /// command's fields, by their wire names, and nothing else.
@@ -225,106 +187,6 @@ impl<A: Aggregate> cqrs_es::Query<A> for Committed {
     }
 }
 
-/// `POST …/commands/<action>`: reads the command, executes it once per
-/// `Idempotency-Key`, and answers with the event it was accepted as.
-async fn command<A, C>(
-    State(served): State<Arc<Served<A>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer
-where
-    A: Aggregate<Error = Rejection>,
-    A::Command: Clone,
-    C: Body + Into<A::Command>,
-{
-    let (command, request) = read::<C>(&body)?;
-    let key = idempotency_key(&headers)?.map(|id| Key { id, request });
-    let command: A::Command = command.into();
-    let stream = (served.stream)(&command);
-    let span = tracing::info_span!(
-        "command",
-        model = A::TYPE,
-        action = C::ACTION,
-        stream = %stream,
-        outcome = tracing::field::Empty,
-        rule = tracing::field::Empty,
-    );
-    let started = Instant::now();
-    let done = execute(&served, &stream, key.as_ref(), command)
-        .instrument(span.clone())
-        .await;
-    let elapsed = started.elapsed();
-    match &done {
-        Ok(_) => span.record("outcome", "accepted"),
-        Err(problem) => {
-            span.record("outcome", problem.kind.as_str());
-            let rule = problem.rejection.as_ref().map(|r| &*r.rule);
-            span.record("rule", rule.unwrap_or_default())
-        }
-    };
-    tracing::debug!(parent: &span, ?elapsed, "answered");
-    done.map(|event| Json(event).into_response())
-}
-
-/// Executes `command` on `stream`, again while another writer stores
-/// first. With a `key`, once per key: the key and the request are stored
-/// with the event, in its row (`schema.sql` keeps the key unique per
-/// model), so a retry of the same request, even one racing the first,
-/// stores nothing and is answered with the event the first stored; the key
-/// sent with another request conflicts with the first (`409`).
-async fn execute<A>(
-    served: &Served<A>,
-    stream: &str,
-    key: Option<&Key>,
-    command: A::Command,
-) -> Result<Value, Problem>
-where
-    A: Aggregate<Error = Rejection>,
-    A::Command: Clone,
-{
-    if let Some(key) = key {
-        if let Some(event) = executed(&served.pool, A::TYPE, key).await? {
-            return Ok(event);
-        }
-    }
-    for _ in 0..TRIES {
-        let command = command.clone();
-        let run = async {
-            let done = match key {
-                Some(key) => {
-                    let metadata = key.metadata();
-                    let cqrs = &served.cqrs;
-                    cqrs.execute_with_metadata(stream, command, metadata).await
-                }
-                None => served.cqrs.execute(stream, command).await,
-            };
-            (done, COMMITTED.with(|slot| slot.borrow_mut().take()))
-        };
-        match COMMITTED.scope(RefCell::new(None), run).await {
-            (Ok(()), Some(event)) => return Ok(event),
-            (Ok(()), None) => {
-                let message = "the command was stored, but not handed back";
-                return Err(Problem::failed(message));
-            }
-            (Err(AggregateError::AggregateConflict), _) => {
-                // Another writer stored first: perhaps this very request,
-                // sent twice at once.
-                if let Some(key) = key {
-                    if let Some(event) = executed(&served.pool, A::TYPE, key).await? {
-                        return Ok(event);
-                    }
-                }
-            }
-            (Err(error), _) => return Err(Problem::aggregate(error)),
-        }
-    }
-    Err(Problem::new(
-        StatusCode::CONFLICT,
-        "conflict",
-        "other writers kept storing on this stream first: send the command again",
-    ))
-}
-
 /// A command's `Idempotency-Key`, with the request it came with.
 struct Key {
     /// The key.
@@ -334,11 +196,11 @@ struct Key {
 }
 
 impl Key {
-    /// What is stored with the command's event: its id (the runtime's
-    /// `COMMAND_ID`) and its request.
-    fn metadata(&self) -> std::collections::HashMap<String, String> {
+    /// What is stored with the command's event: its id, under the
+    /// runtime's `command_id` key, and its request.
+    fn metadata(&self, command_id: &str) -> std::collections::HashMap<String, String> {
         let mut metadata = std::collections::HashMap::new();
-        metadata.insert(COMMAND_ID.to_string(), self.id.clone());
+        metadata.insert(command_id.to_string(), self.id.clone());
         metadata.insert(REQUEST.to_string(), self.request.to_string());
         metadata
     }
@@ -347,36 +209,6 @@ impl Key {
 /// The metadata key under which a command's request is stored with its
 /// event, beside its id.
 const REQUEST: &str = "request";
-
-/// The event stored for the command with `key`, when one was: the same
-/// request's, or a refusal when the key came with another.
-async fn executed(pool: &PgPool, model: &str, key: &Key) -> Result<Option<Value>, Problem> {
-    let row = sqlx::query(
-        "SELECT payload, metadata ->> 'request' AS request FROM events \
-         WHERE aggregate_type = $1 AND metadata ->> 'command_id' = $2",
-    )
-    .bind(model)
-    .bind(&key.id)
-    .fetch_optional(pool)
-    .await
-    .map_err(Problem::store)?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let payload: Value = row.try_get("payload").map_err(Problem::store)?;
-    let request: Option<String> = row.try_get("request").map_err(Problem::store)?;
-    let same = request
-        .and_then(|r| serde_json::from_str::<Value>(&r).ok())
-        .is_some_and(|r| r == key.request);
-    if !same {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            "this `Idempotency-Key` came with another request: a new command needs a new key",
-        ));
-    }
-    Ok(Some(payload))
-}
 
 /// The command a body holds, and the request as the service keeps it
 /// with an `Idempotency-Key`: the action and the command's fields.
@@ -543,139 +375,6 @@ struct Page {
 struct Events {
     events: Vec<Positioned>,
     next: i64,
-}
-
-/// `GET …/events?after=<position>&limit=<n>`: the model's events after
-/// `after`, in the order stored. No event is skipped: one whose
-/// transaction may still commit with a lower position is held back until
-/// it has.
-async fn events<E>(State(store): State<Store>, page: Result<Query<Page>, QueryRejection>) -> Answer
-where
-    E: DeserializeOwned + Serialize,
-{
-    let Query(page) = page.map_err(|e| Problem::malformed(format!("the query string: {e}")))?;
-    let after = page.after.unwrap_or(0);
-    let limit = page.limit.unwrap_or(PAGE);
-    if after < 0 || !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Problem::malformed(format!(
-            "`after` is at least 0 and `limit` between 1 and {MAX_PAGE}"
-        )));
-    }
-    let events = page_of::<E>(&store, after, limit).await?;
-    let next = events.last().map_or(after, |e| e.position);
-    answer_with(&Events { events, next })
-}
-
-/// The events of `model` after `after`, at most `limit`, each read as the
-/// model's event and written at its current version.
-async fn page_of<E>(store: &Store, after: i64, limit: i64) -> Result<Vec<Positioned>, Problem>
-where
-    E: DeserializeOwned + Serialize,
-{
-    let rows = sqlx::query(
-        "SELECT position, aggregate_id, sequence, payload FROM events \
-         WHERE aggregate_type = $1 AND position > $2 \
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-         ORDER BY position LIMIT $3",
-    )
-    .bind(store.model)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(&store.pool)
-    .await
-    .map_err(Problem::store)?;
-    rows.iter().map(positioned::<E>).collect()
-}
-
-/// A row of the events table, its payload read as an `E`.
-fn positioned<E>(row: &sqlx::postgres::PgRow) -> Result<Positioned, Problem>
-where
-    E: DeserializeOwned + Serialize,
-{
-    let position: i64 = row.try_get("position").map_err(Problem::store)?;
-    let stream: String = row.try_get("aggregate_id").map_err(Problem::store)?;
-    let sequence: i64 = row.try_get("sequence").map_err(Problem::store)?;
-    let payload: Value = row.try_get("payload").map_err(Problem::store)?;
-    let unreadable = |e: serde_json::Error| {
-        Problem::failed(format!(
-            "event {sequence} of the stream `{stream}` cannot be read: {e}"
-        ))
-    };
-    let event: E = serde_json::from_value(payload).map_err(unreadable)?;
-    let event = serde_json::to_value(event).map_err(unreadable)?;
-    Ok(Positioned {
-        position,
-        stream,
-        sequence,
-        event,
-    })
-}
-
-/// `GET …/streams/{stream}/events`: one stream's events, in order.
-async fn stream<E>(State(store): State<Store>, Path(stream): Path<String>) -> Answer
-where
-    E: DeserializeOwned + Serialize,
-{
-    let rows = sqlx::query(
-        "SELECT position, aggregate_id, sequence, payload FROM events \
-         WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY sequence",
-    )
-    .bind(store.model)
-    .bind(&stream)
-    .fetch_all(&store.pool)
-    .await
-    .map_err(Problem::store)?;
-    let events: Vec<Positioned> = rows.iter().map(positioned::<E>).collect::<Result<_, _>>()?;
-    answer_with(&events)
-}
-
-/// `GET …/events/live?after=<position>`: the model's events as they are
-/// stored, as server-sent events whose ids are their positions; from the
-/// latest when `after` is left out. A failed read is sent as an `error`
-/// event, and reading goes on.
-async fn live<E>(State(store): State<Store>, page: Result<Query<Page>, QueryRejection>) -> Answer
-where
-    E: DeserializeOwned + Serialize + Send + 'static,
-{
-    let Query(page) = page.map_err(|e| Problem::malformed(format!("the query string: {e}")))?;
-    let after = match page.after {
-        Some(after) if after >= 0 => after,
-        Some(_) => return Err(Problem::malformed("`after` is at least 0")),
-        None => latest(&store).await?,
-    };
-    let ready = std::collections::VecDeque::<Positioned>::new();
-    let state = (store, after, ready);
-    let feed = futures_util::stream::unfold(state, |(store, after, mut ready)| async move {
-        loop {
-            if let Some(event) = ready.pop_front() {
-                let message = Sse::default()
-                    .id(event.position.to_string())
-                    .json_data(&event)
-                    .unwrap_or_else(|_| Sse::default().event("error"));
-                return Some((Ok::<_, Infallible>(message), (store, event.position, ready)));
-            }
-            match page_of::<E>(&store, after, PAGE).await {
-                Ok(page) if page.is_empty() => tokio::time::sleep(POLL).await,
-                Ok(page) => ready.extend(page),
-                Err(problem) => {
-                    let message = Sse::default().event("error").data(problem.title);
-                    tokio::time::sleep(POLL).await;
-                    return Some((Ok(message), (store, after, ready)));
-                }
-            }
-        }
-    });
-    let sse = axum::response::sse::Sse::new(feed).keep_alive(KeepAlive::default());
-    Ok(sse.into_response())
-}
-
-/// The position of the model's latest event, 0 when it has none.
-async fn latest(store: &Store) -> Result<i64, Problem> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events WHERE aggregate_type = $1")
-        .bind(store.model)
-        .fetch_one(&store.pool)
-        .await
-        .map_err(Problem::store)
 }
 
 /// What kind of problem a [`Problem`] is.
