@@ -101,6 +101,89 @@ async fn open_sqlite(_url: &str) -> Result<Router, Box<dyn std::error::Error + S
 }
 {%- endif %}
 
+/// The service's metrics, shared by every router of the process, in
+/// Prometheus's text format at `/metrics`: commands by model, action and
+/// outcome (`accepted`, or the problem's kind), their latencies, and the
+/// events stored by model.
+struct Metrics {
+    registry: Registry,
+    commands: Family<Labels<3>, Counter>,
+    latency: Family<Labels<2>, Histogram, fn() -> Histogram>,
+    events: Family<Labels<1>, Counter>,
+}
+
+/// A metric's labels: `N` names, each with its value.
+type Labels<const N: usize> = [(&'static str, &'static str); N];
+
+impl Metrics {
+    /// The metrics of the process.
+    fn get() -> &'static Self {
+        static METRICS: std::sync::OnceLock<Metrics> = std::sync::OnceLock::new();
+        METRICS.get_or_init(Self::new)
+    }
+
+    fn new() -> Self {
+        let mut registry = Registry::default();
+        let commands = Family::default();
+        registry.register(
+            "esgen_commands",
+            "Commands answered, by model, action and outcome",
+            commands.clone(),
+        );
+        // From half a millisecond to about 16 seconds.
+        let buckets: fn() -> Histogram = || Histogram::new(exponential_buckets(0.0005, 2.0, 16));
+        let latency = Family::new_with_constructor(buckets);
+        registry.register(
+            "esgen_command_duration_seconds",
+            "How long commands took to answer, by model and action",
+            latency.clone(),
+        );
+        let events = Family::default();
+        registry.register(
+            "esgen_events_stored",
+            "Events stored, by model",
+            events.clone(),
+        );
+        Self {
+            registry,
+            commands,
+            latency,
+            events,
+        }
+    }
+
+    /// Records a command of `model`'s `action`, answered with `outcome`
+    /// after `elapsed`.
+    fn command(
+        model: &'static str,
+        action: &'static str,
+        outcome: &'static str,
+        elapsed: Duration,
+    ) {
+        let metrics = Self::get();
+        let labels = [("model", model), ("action", action), ("outcome", outcome)];
+        metrics.commands.get_or_create(&labels).inc();
+        let labels = [("model", model), ("action", action)];
+        metrics
+            .latency
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+        if outcome == "accepted" {
+            metrics.events.get_or_create(&[("model", model)]).inc();
+        }
+    }
+}
+
+/// `GET /metrics`.
+async fn metrics() -> Response {
+    let mut text = String::new();
+    if encode(&mut text, &Metrics::get().registry).is_err() {
+        return Problem::failed("the metrics could not be written").into_response();
+    }
+    let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    ([(CONTENT_TYPE, HeaderValue::from_static(kind))], text).into_response()
+}
+
 /// A request whose handler panics (a method of the aggregate still
 /// `todo!()`, say) is answered `500` with a problem, and the service goes
 /// on.

@@ -39,6 +39,7 @@ where
 {{ line }}
 {%- endfor %}
         .route("/api/openapi.json", get(openapi))
+        .route("/metrics", get(metrics))
         .route("/", get(console))
         .fallback(unknown)
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -143,6 +144,11 @@ where
         .instrument(span.clone())
         .await;
     let elapsed = started.elapsed();
+    let outcome = match &done {
+        Ok(_) => "accepted",
+        Err(problem) => problem.kind.as_str(),
+    };
+    Metrics::command(A::TYPE, C::ACTION, outcome, elapsed);
     match &done {
         Ok(_) => span.record("outcome", "accepted"),
         Err(problem) => {

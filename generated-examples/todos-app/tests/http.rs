@@ -48,6 +48,7 @@ on_both_stores!(
     the_live_feed_sends_each_event_as_it_is_stored,
     the_service_serves_its_openapi_document_and_console,
     with_a_token_a_command_without_it_is_refused,
+    the_metrics_count_commands_by_outcome,
 );
 
 const CREATE: &str = "/api/todos/commands/create-new";
@@ -306,4 +307,58 @@ async fn with_a_token_a_command_without_it_is_refused(service: Router) {
     assert_eq!(allowed.status, 200, "{allowed:?}");
     // Reads stay open.
     assert_eq!(get(&app, "/api/todos/queries/all-todos").await.status, 200);
+}
+
+async fn the_metrics_count_commands_by_outcome(app: Router) {
+    post(&app, CREATE, json!({"id": "m1", "text": "x"})).await;
+    post(&app, CREATE, json!({"id": "m1", "text": "x"})).await;
+    let answer = support::send(&app, "GET", "/metrics", axum::body::Body::empty(), &[]).await;
+    assert_eq!(answer.status, 200);
+    let text = answer.body.as_str().unwrap_or_default().to_string();
+    for line in [
+        "esgen_commands_total{model=\"Todos\",action=\"create-new\",outcome=\"accepted\"}",
+        "esgen_commands_total{model=\"Todos\",action=\"create-new\",outcome=\"conflict\"}",
+        "esgen_command_duration_seconds_count{model=\"Todos\",action=\"create-new\"}",
+        "esgen_events_stored_total{model=\"Todos\"}",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+}
+
+/// A model whose accounts are streams of their own, over SQLite: a
+/// stream's events by its name, and a query over every account read from
+/// the materialized table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_of_their_own_and_their_tables_over_sqlite() {
+    let (pool, _dir) = support::sqlite_database(accounts::generated::runtime::sqlite::SCHEMA).await;
+    let app = accounts::generated::http::sqlite::router(pool);
+    let opened = post(
+        &app,
+        "/api/accounts/commands/open",
+        json!({"id": "ann", "owner": "Ann"}),
+    )
+    .await;
+    assert_eq!(opened.status, 200, "{opened:?}");
+    let deposited = post(
+        &app,
+        "/api/accounts/commands/deposit",
+        json!({"id": "ann", "amount": 500}),
+    )
+    .await;
+    assert_eq!(deposited.status, 200, "{deposited:?}");
+    let stream = get(&app, "/api/accounts/streams/account%2Fann/events").await;
+    let sequences: Vec<i64> = stream
+        .body
+        .as_array()
+        .unwrap_or_else(|| panic!("{stream:?}"))
+        .iter()
+        .map(|e| e["sequence"].as_i64().unwrap())
+        .collect();
+    assert_eq!(sequences, [1, 2]);
+    let open = get(&app, "/api/accounts/queries/open-accounts").await;
+    assert_eq!(open.body[0]["balance"], 500, "{open:?}");
+    let closed = post(&app, "/api/accounts/commands/close", json!({"id": "ann"})).await;
+    assert_eq!(closed.status, 200);
+    let open = get(&app, "/api/accounts/queries/open-accounts").await;
+    assert_eq!(open.body, json!([]));
 }

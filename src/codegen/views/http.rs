@@ -189,6 +189,7 @@ impl HttpView {
             "super::committed",
             "super::console",
             "super::idempotency_key",
+            "super::metrics",
             "super::openapi",
             "super::read",
             "super::unknown",
@@ -196,6 +197,7 @@ impl HttpView {
             "super::Answer",
             "super::Events",
             "super::Key",
+            "super::Metrics",
             "super::Page",
             "super::Positioned",
             "super::Problem",
@@ -309,6 +311,11 @@ impl HttpView {
             "serde_json::Value",
             "std::cell::RefCell",
             "std::time::Duration",
+            "prometheus_client::encoding::text::encode",
+            "prometheus_client::metrics::counter::Counter",
+            "prometheus_client::metrics::family::Family",
+            "prometheus_client::metrics::histogram::{exponential_buckets, Histogram}",
+            "prometheus_client::registry::Registry",
         ]
         .map(String::from)
         .to_vec();
