@@ -219,21 +219,13 @@ async fn console() -> Html<&'static str> {
 async fn unknown() -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "not-found", "no such route")
 }
-{%- for model in http.models %}
-{%- for body in model.bodies %}
+/// Each action of a model, and its fields' wire names: what a command's
+/// body may hold.
+type Commands = &'static [(&'static str, &'static [&'static str])];
+{%- for table in http.commands %}
 
-{{ body }}
+{{ table }}
 {%- endfor %}
-{%- endfor %}
-
-/// A command's body as the service reads it: a JSON object of the
-/// command's fields, by their wire names, and nothing else.
-pub trait Body: DeserializeOwned + Send {
-    /// The action, as the spec names it.
-    const ACTION: &'static str;
-    /// The fields' wire names.
-    const FIELDS: &'static [&'static str];
-}
 
 /// The answer of a query or a command.
 type Answer = Result<Response, Problem>;
@@ -293,9 +285,14 @@ impl Key {
 /// event, beside its id.
 const REQUEST: &str = "request";
 
-/// The command a body holds, and the request as the service keeps it
-/// with an `Idempotency-Key`: the action and the command's fields.
-fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
+/// The command `action` a body holds (a JSON object of exactly `fields`),
+/// and the request as the service keeps it with an `Idempotency-Key`: the
+/// action and the command's fields.
+fn read<C: DeserializeOwned>(
+    body: &[u8],
+    action: &'static str,
+    fields: &[&str],
+) -> Result<(C, Value), Problem> {
     if depth(body) > MAX_DEPTH {
         return Err(Problem::malformed(format!(
             "the body nests deeper than {MAX_DEPTH} arrays or objects"
@@ -305,7 +302,7 @@ fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
         .map_err(|e| Problem::malformed(format!("the body is not JSON: {e}")))?;
     let mut value = value;
     integral(&mut value);
-    let Value::Object(fields) = &value else {
+    let Value::Object(given) = &value else {
         return Err(Problem::malformed(
             "the body is not a JSON object of the command's fields",
         ));
@@ -315,15 +312,16 @@ fn read<C: Body>(body: &[u8]) -> Result<(C, Value), Problem> {
             "a text of the body holds the character U+0000, which the store cannot keep",
         ));
     }
-    if let Some(unknown) = fields.keys().find(|k| !C::FIELDS.contains(&k.as_str())) {
+    if let Some(unknown) = given.keys().find(|k| !fields.contains(&k.as_str())) {
         return Err(Problem::malformed(format!(
-            "`{}` has no field `{unknown}`",
-            C::ACTION
+            "`{action}` has no field `{unknown}`"
         )));
     }
-    let command = serde_json::from_value(value.clone())
-        .map_err(|e| Problem::malformed(format!("the body is not a `{}`: {e}", C::ACTION)))?;
-    let request = serde_json::json!({ "action": C::ACTION, "command": value });
+    let mut tagged = serde_json::Map::new();
+    tagged.insert(action.to_string(), value.clone());
+    let command = serde_json::from_value(Value::Object(tagged))
+        .map_err(|e| Problem::malformed(format!("the body is not a `{action}`: {e}")))?;
+    let request = serde_json::json!({ "action": action, "command": value });
     Ok((command, request))
 }
 

@@ -47,15 +47,22 @@ where
 }
 
 {%- for model in http.models %}
+{%- for alias in model.aliases %}
+
+{{ alias }}
+{%- endfor %}
 
 /// The `{{ model.name }}` model's routes, under `{{ model.base }}`:
 /// its commands, its queries and its events.
 {{ model.routes_signature }}
+{%- if !model.bounds.is_empty() %}
 where
 {%- for bound in model.bounds %}
     {{ bound }}
 {%- endfor %}
 {
+{%- else %} {
+{%- endif %}
 {{ model.cqrs_let }}
     let served = Arc::new(Served {
         pool: pool.clone(),
@@ -68,9 +75,7 @@ where
 {%- endmatch %}
     });
     let commands = Router::new()
-{%- for line in model.command_routes %}
-{{ line }}
-{%- endfor %}
+{{ model.command_route }}
         .with_state(served);
     let queries = Router::new()
 {%- for line in model.query_routes %}
@@ -78,18 +83,27 @@ where
 {%- endfor %}
         .with_state(Store {
             pool,
-            model: crate::generated::{{ model.module }}::STORED_AS,
+            model: {{ model.stored_as }},
         });
     commands.merge(queries)
 }
 
+/// `POST {{ model.base }}/commands/{action}`.
+{{ model.command_signature }}
+{%- if !model.bounds.is_empty() %}
+where
+{%- for bound in model.bounds %}
+    {{ bound }}
+{%- endfor %}
+{
+{%- else %} {
+{%- endif %}
+{{ model.command_body }}
+}
 {%- if model.loads %}
 
 /// `{{ model.name }}` as its queries read it.
 {{ model.model_signature }}
-where
-    M: {{ model.rust }}Aggregate + Send + Sync,
-{
 {{ model.model_body }}
 }
 {%- endif %}
@@ -115,32 +129,36 @@ struct Store {
     model: &'static str,
 }
 
-/// `POST …/commands/<action>`: reads the command, executes it once per
-/// `Idempotency-Key`, and answers with the event it was accepted as.
-async fn command<A, C>(
-    State(served): State<Arc<Served<A>>>,
-    headers: HeaderMap,
-    body: Bytes,
+/// `POST …/commands/<action>`: reads the command `action` (one of
+/// `commands`), executes it once per `Idempotency-Key`, and answers with
+/// the event it was accepted as.
+async fn command<A>(
+    served: &Served<A>,
+    commands: Commands,
+    action: &str,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> Answer
 where
     A: Aggregate<Error = Rejection>,
-    A::Command: Clone,
-    C: Body + Into<A::Command>,
+    A::Command: Clone + DeserializeOwned,
 {
-    let (command, request) = read::<C>(&body)?;
-    let key = idempotency_key(&headers)?.map(|id| Key { id, request });
-    let command: A::Command = command.into();
+    let Some(&(action, fields)) = commands.iter().find(|(name, _)| *name == action) else {
+        return Err(unknown().await);
+    };
+    let (command, request) = read::<A::Command>(body, action, fields)?;
+    let key = idempotency_key(headers)?.map(|id| Key { id, request });
     let stream = (served.stream)(&command);
     let span = tracing::info_span!(
         "command",
         model = A::TYPE,
-        action = C::ACTION,
+        action = action,
         stream = %stream,
         outcome = tracing::field::Empty,
         rule = tracing::field::Empty,
     );
     let started = Instant::now();
-    let done = execute(&served, &stream, key.as_ref(), command)
+    let done = execute(served, &stream, key.as_ref(), command)
         .instrument(span.clone())
         .await;
     let elapsed = started.elapsed();
@@ -148,7 +166,7 @@ where
         Ok(_) => "accepted",
         Err(problem) => problem.kind.as_str(),
     };
-    Metrics::command(A::TYPE, C::ACTION, outcome, elapsed);
+    Metrics::command(A::TYPE, action, outcome, elapsed);
     match &done {
         Ok(_) => span.record("outcome", "accepted"),
         Err(problem) => {

@@ -637,7 +637,8 @@ pub fn use_order(line: &str) -> Vec<(u8, String)> {
                 s if s.starts_with(|c: char| c.is_ascii_uppercase()) => 5,
                 _ => 4,
             };
-            (rank, segment.trim_start_matches("r#").to_string())
+            // rustfmt compares a raw identifier with its `r#`.
+            (rank, segment.to_string())
         }))
         .collect()
 }

@@ -34,6 +34,8 @@ pub struct HttpView {
     pub sqlite: bool,
     /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
     pub openapi: String,
+    /// Each model's table of commands, laid out.
+    pub commands: Vec<String>,
     /// Whether a query takes parameters (`Params` is generated).
     pub params: bool,
     /// The methods of `Params` the queries call.
@@ -72,17 +74,16 @@ const ALL: &str = r#"    /// Every value of `name`, in order.
 pub struct HttpModel {
     /// As written, made inert.
     pub name: String,
-    /// Its aggregate trait's prefix (`Todos`).
-    pub rust: String,
-    /// Its module (`todos`).
-    pub module: String,
-    /// Its function prefix (`todos`).
-    pub prefix: String,
     /// The path under which it is served (`/api/todos`).
     pub base: String,
-    /// `fn todos_routes<M>(…) -> Router`, laid out, without its `where`.
+    /// Its type aliases (`type TodosModel = crate::todos::Todos;`…), laid
+    /// out.
+    pub aliases: Vec<String>,
+    /// `fn todos_routes(…) -> Router`, laid out, without its `where` or
+    /// brace.
     pub routes_signature: String,
-    /// The bounds of `M` (and `Asks`).
+    /// The `where` bounds of its generic functions (a model whose rules
+    /// ask outside the spec is generic over what answers them).
     pub bounds: Vec<String>,
     /// `let cqrs = …;`, laid out at 4.
     pub cqrs_let: String,
@@ -91,21 +92,25 @@ pub struct HttpModel {
     pub stream_fn: Option<String>,
     /// The name of the one stream of a model that is not split.
     pub whole: String,
-    /// The command routes, laid out as `.route(…)` lines at 8.
-    pub command_routes: Vec<String>,
-    /// The query routes, likewise.
+    /// Its command route, laid out as a `.route(…)` line at 8.
+    pub command_route: String,
+    /// `async fn todos_command(…) -> Answer`, laid out.
+    pub command_signature: String,
+    /// `command(&served, TODOS_COMMANDS, …).await`, laid out at 4.
+    pub command_body: String,
+    /// The query and event routes, laid out as `.route(…)` lines at 8.
     pub query_routes: Vec<String>,
-    /// Each command's `impl Body for …` block.
-    pub bodies: Vec<String>,
     /// Each query's handler, whole.
     pub queries: Vec<String>,
     /// The signature of the function that loads what the queries read
-    /// (`todos_model<M>(pool: &PgPool) -> Result<M, Problem>`), laid out.
+    /// (`async fn todos_model(pool: &Pool) -> Result<TodosModel, Problem>`).
     pub model_signature: String,
     /// Its body, laid out at 4.
     pub model_body: String,
     /// Whether a query needs the model loaded (not only histories).
     pub loads: bool,
+    /// `crate::generated::todos::STORED_AS`.
+    pub stored_as: String,
 }
 
 impl HttpView {
@@ -153,34 +158,17 @@ impl HttpView {
             .iter()
             .map(|m| bound_line(&format!("{}Asks", m.rust), &services_bound(m)))
             .collect();
-        let merges = models
+        let merges = spec
+            .models
             .iter()
-            .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
-            .map(|(view, m)| {
-                let mut args = vec!["pool.clone()".to_string()];
-                let turbofish = if !m.services.is_empty() {
-                    args.push(m.module_prefix());
-                    format!("{}::<{}, _>", view.routes_fn(), aggregate(m))
-                } else if !m.asks.is_empty() {
-                    args.push(format!("{}::new(pool.clone())", stored_type(spec, m)));
-                    format!("{}::<{}, _>", view.routes_fn(), aggregate(m))
-                } else {
-                    format!("{}::<{}>", view.routes_fn(), aggregate(m))
-                };
-                let inner = Expr::call(turbofish.clone(), args.iter().map(Expr::atom).collect());
-                let flat = inner.flat();
-                if crate::codegen::rust::width(&flat) <= 60 {
-                    format!("        .merge({flat})")
-                } else {
-                    // The call overflows `.merge(`, its arguments one per
-                    // line, as rustfmt lays out a last argument too wide.
-                    let mut out = format!("        .merge({turbofish}(\n");
-                    for arg in &args {
-                        out.push_str(&format!("            {arg},\n"));
-                    }
-                    out.push_str("        ))");
-                    out
+            .filter(|m| !m.commands.is_empty())
+            .map(|m| {
+                let mut args = vec![Expr::atom("pool.clone()")];
+                if !m.services.is_empty() {
+                    args.push(Expr::atom(m.module_prefix()));
                 }
+                let routes = Expr::call(format!("{}_routes", m.module_prefix()), args);
+                Expr::call(".merge", vec![routes]).render(8, "", "")
             })
             .collect();
         let runtime = format!("crate::generated::runtime::{store}");
@@ -207,7 +195,7 @@ impl HttpView {
             "super::PAGE",
             "super::POLL",
             "super::TRIES",
-            "super::Body",
+            "super::Commands",
             "crate::generated::Rejection",
             "axum::body::Bytes",
             "axum::extract::rejection::QueryRejection",
@@ -240,39 +228,40 @@ impl HttpView {
             .iter()
             .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
         {
-            uses.push(format!(
-                "crate::generated::runtime::{}",
-                view.stream_type_name()
-            ));
-            uses.push(format!("{runtime}::{}_cqrs", view.prefix));
-            uses.push(format!(
-                "crate::generated::{}::{}Aggregate",
-                m.module, m.rust
-            ));
+            uses.push(format!("crate::generated::runtime::{}Stream", m.rust));
+            uses.push(format!("{runtime}::{}_cqrs", m.module_prefix()));
             uses.push(format!("crate::generated::{}::{}Event", m.module, m.rust));
+            uses.push(format!("super::{}", commands_const(m)));
             if !m.asks.is_empty() {
-                uses.push(format!("crate::generated::runtime::{}Services", m.rust));
+                if !m.services.is_empty() {
+                    uses.push(format!("crate::generated::runtime::{}Services", m.rust));
+                }
                 if m.services.is_empty() {
                     uses.push(format!("{runtime}::{}Stored", m.rust));
                 }
             }
             if view.stream_fn.is_some() {
-                uses.push(format!("crate::generated::runtime::{}_stream", view.prefix));
+                uses.push(format!(
+                    "crate::generated::runtime::{}_stream",
+                    m.module_prefix()
+                ));
             }
             if view.loads {
                 if m.split_stores().is_empty() {
-                    uses.push(format!("{runtime}::{}_load", view.prefix));
+                    uses.push(format!("{runtime}::{}_load", m.module_prefix()));
                 } else {
-                    uses.push(format!("{runtime}::{}_tables_into", view.prefix));
+                    uses.push(format!("{runtime}::{}_tables_into", m.module_prefix()));
                 }
-                uses.push(format!("crate::generated::{}::{}Queries", m.module, m.rust));
+                if m.queries.iter().any(|q| !q.is_history()) {
+                    uses.push(format!("crate::generated::{}::{}Queries", m.module, m.rust));
+                }
             }
             for query in m.queries.iter().filter(|q| q.is_history()) {
                 let method = names::unraw(&query.method);
-                uses.push(format!("{runtime}::{}_{method}", view.prefix));
+                uses.push(format!("{runtime}::{}_{method}", m.module_prefix()));
             }
             if opens && !m.split_stores().is_empty() {
-                uses.push(format!("{runtime}::{}_heal", view.prefix));
+                uses.push(format!("{runtime}::{}_heal", m.module_prefix()));
             }
         }
         let params: Vec<&Type> = spec
@@ -344,6 +333,12 @@ impl HttpView {
             heals,
             sqlite: store == "sqlite",
             openapi: openapi_const(spec),
+            commands: spec
+                .models
+                .iter()
+                .filter(|m| !m.commands.is_empty())
+                .map(commands_table)
+                .collect(),
             params: !reads.is_empty(),
             params_methods: reads,
         }
@@ -372,7 +367,7 @@ fn stored_type(spec: &Spec, model: &Model) -> String {
         .filter_map(|ask| spec.models.iter().find(|o| o.name == ask.name))
         .map(aggregate)
         .collect();
-    format!("{}Stored::<{}>", model.rust, asked.join(", "))
+    format!("{}Stored<{}>", model.rust, asked.join(", "))
 }
 
 /// What a model's `Asks` must be: its services of other models and
@@ -405,138 +400,146 @@ impl Prefix for Model {
 impl HttpModel {
     fn new(spec: &Spec, m: &Model, all: &[Route]) -> Self {
         let prefix = m.module_prefix();
-        let second = !m.asks.is_empty() || !m.services.is_empty();
-        let stream_type = if second {
-            format!("{}Stream<M, Asks>", m.rust)
-        } else {
-            format!("{}Stream<M>", m.rust)
-        };
-        let queries_bound = if m.queries.iter().any(|q| !q.is_history()) {
-            format!(" + {}Queries", m.rust)
-        } else {
-            String::new()
-        };
-        let split = !m.split_stores().is_empty();
-        let state_bound = if split {
-            format!(" + AsRef<crate::generated::{}::{}State>", m.module, m.rust)
-        } else {
-            String::new()
-        };
-        let mut bounds = vec![bound_line(
-            "M",
-            &format!(
-                "{}Aggregate{queries_bound}{state_bound} + Send + Sync + 'static",
-                m.rust
-            ),
+        let generic = !m.services.is_empty();
+        let asks = !m.asks.is_empty();
+        let model_alias = format!("{}Model", m.rust);
+        let served = format!("{}Served", m.rust);
+        let mut aliases = vec![format!(
+            "/// Your aggregate of `{}` (`src/{}.rs`), which the service runs.\n{}",
+            inert(&m.name),
+            names::unraw(&m.module),
+            Expr::atom(aggregate(m)).assign(0, &format!("type {model_alias}"), ";")
         )];
-        if second {
-            bounds.push(bound_line("Asks", &services_bound(m)));
-        }
+        let (served_generics, stream_args) = if generic {
+            ("<Asks>", format!("{model_alias}, Asks"))
+        } else if asks {
+            aliases.push(format!(
+                "/// What answers the queries `{}` asks of other models: their\n/// stored streams and tables.\n{}",
+                inert(&m.name),
+                Expr::atom(stored_type(spec, m)).assign(0, &format!("type {}Asks", m.rust), ";")
+            ));
+            ("", format!("{model_alias}, {}Asks", m.rust))
+        } else {
+            ("", model_alias.clone())
+        };
+        aliases.push(format!(
+            "/// What the command route of `{}` shares.\n{}",
+            inert(&m.name),
+            Expr::atom(format!("Served<{}Stream<{stream_args}>>", m.rust)).assign(
+                0,
+                &format!("type {served}{served_generics}"),
+                ";"
+            )
+        ));
+        let bounds = if generic {
+            vec![bound_line("Asks", &services_bound(m))]
+        } else {
+            Vec::new()
+        };
         let mut params = vec!["pool: Pool".to_string()];
-        if second {
+        if generic {
             params.push("asks: Asks".to_string());
         }
-        let generics = if second { "<M, Asks>" } else { "<M>" };
         let routes_signature = signature_with(
             0,
             "pub fn",
-            &format!("{prefix}_routes{generics}"),
+            &format!("{prefix}_routes{served_generics}"),
             &params,
             Some("Router"),
             "",
         );
         let mut cqrs_args = vec![Expr::atom("pool.clone()"), Expr::atom("vec![committed()]")];
-        if second {
+        if generic {
             cqrs_args.push(Expr::atom("asks"));
+        } else if asks {
+            cqrs_args.push(Expr::atom(format!("{}Asks::new(pool.clone())", m.rust)));
         }
         let cqrs_let = Expr::call(format!("{prefix}_cqrs"), cqrs_args).assign(4, "let cqrs", ";");
         let base = format!("/api/{}", routes::model_segment(m));
-        let mut command_routes = Vec::new();
+        let command_handler = if generic {
+            format!("{prefix}_command::<Asks>")
+        } else {
+            format!("{prefix}_command")
+        };
+        let command_route = route_line(
+            &format!("{base}/commands/{{action}}"),
+            "post",
+            &command_handler,
+        );
+        let command_signature = signature_with(
+            0,
+            "async fn",
+            &format!("{prefix}_command{served_generics}"),
+            &[
+                format!("State(served): State<Arc<{served}{served_generics}>>"),
+                "Path(action): Path<String>".to_string(),
+                "headers: HeaderMap".to_string(),
+                "body: Bytes".to_string(),
+            ],
+            Some("Answer"),
+            "",
+        );
+        let command_body = Expr::call(
+            "command",
+            vec![
+                Expr::atom("&served"),
+                Expr::atom(commands_const(m)),
+                Expr::atom("&action"),
+                Expr::atom("&headers"),
+                Expr::atom("&body"),
+            ],
+        )
+        .render(4, "", "");
+        // `.await` after a call broken over lines goes on a line of its own.
+        let command_body = if command_body.contains('\n') {
+            format!("{command_body}\n    .await")
+        } else {
+            format!("{command_body}.await")
+        };
         let mut query_routes = Vec::new();
         for route in all.iter().filter(|r| r.model == m.name) {
-            match &route.kind {
-                RouteKind::Command { command } => {
-                    let command = &m.commands[*command];
-                    let handler = format!(
-                        "post(command::<{stream_type}, crate::generated::{}::{}>)",
-                        m.module, command.rust
-                    );
-                    command_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
-                }
+            let handler = match &route.kind {
+                RouteKind::Command { .. } => continue,
                 RouteKind::Query { query } => {
-                    let query = &m.queries[*query];
-                    let handler = if second && !query.is_history() {
-                        format!(
-                            "get(answer_{}_{}::<M>)",
-                            prefix,
-                            names::unraw(&query.method)
-                        )
-                    } else if query.is_history() {
-                        format!("get(answer_{}_{})", prefix, names::unraw(&query.method))
-                    } else {
-                        format!(
-                            "get(answer_{}_{}::<M>)",
-                            prefix,
-                            names::unraw(&query.method)
-                        )
-                    };
-                    query_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
+                    format!(
+                        "answer_{prefix}_{}",
+                        names::unraw(&m.queries[*query].method)
+                    )
                 }
-                RouteKind::Events | RouteKind::Stream | RouteKind::Follow => {
-                    let handler = match route.kind {
-                        RouteKind::Events => "events",
-                        RouteKind::Stream => "stream",
-                        _ => "live",
-                    };
-                    let handler = format!("get({handler}::<{}Event>)", m.rust);
-                    query_routes.push(call(8, ".route", &[string(&route.path), handler], ""));
-                }
-            }
+                RouteKind::Events => format!("events::<{}Event>", m.rust),
+                RouteKind::Stream => format!("stream::<{}Event>", m.rust),
+                RouteKind::Follow => format!("live::<{}Event>", m.rust),
+            };
+            query_routes.push(route_line(&route.path, "get", &handler));
         }
-        let bodies = m
-            .commands
-            .iter()
-            .map(|c| {
-                let list: Vec<String> = c
-                    .params
-                    .iter()
-                    .map(|p| string(names::unraw(&p.rust)))
-                    .collect();
-                let array = array_const(4, "const FIELDS: &'static [&'static str] = &", &list);
-                format!(
-                    "impl Body for super::{}::{} {{\n    const ACTION: &'static str = {};\n{array}\n}}",
-                    m.module,
-                    c.rust,
-                    string(&c.name),
-                )
-            })
-            .collect();
         let loads = m.queries.iter().any(|q| !q.is_history());
         let model_signature = signature_with(
             0,
             "async fn",
-            &format!("{prefix}_model<M>"),
+            &format!("{prefix}_model"),
             &["pool: &Pool"],
-            Some("Result<M, Problem>"),
-            "",
+            Some(&format!("Result<{model_alias}, Problem>")),
+            " {",
         );
         let whole = routes::model_segment(m);
+        let split = !m.split_stores().is_empty();
         let model_body = if split {
             chained(
                 4,
                 "",
-                &format!("{prefix}_tables_into::<M>(pool).await.map_err(Problem::store)"),
+                &format!("{prefix}_tables_into(pool).await.map_err(Problem::store)"),
                 "",
             )
         } else {
-            chained(
-                4,
-                "",
-                &format!(
-                    "{prefix}_load::<M>(pool, {}).await.map_err(Problem::aggregate)",
-                    string(&whole)
-                ),
-                "",
+            format!(
+                "{}\n{}",
+                Expr::atom(string(&whole)).assign(4, "let stream", ";"),
+                chained(
+                    4,
+                    "",
+                    &format!("{prefix}_load(pool, stream).await.map_err(Problem::aggregate)"),
+                    "",
+                )
             )
         };
         let queries = m
@@ -544,35 +547,70 @@ impl HttpModel {
             .iter()
             .map(|q| query_handler(m, &prefix, q))
             .collect();
-        let _ = spec;
         HttpModel {
             name: inert(&m.name),
-            rust: m.rust.clone(),
-            module: m.module.clone(),
-            prefix: prefix.clone(),
             base,
+            aliases,
             routes_signature,
             bounds,
             cqrs_let,
             stream_fn: split.then(|| format!("{prefix}_stream")),
             whole,
-            command_routes,
+            command_route,
+            command_signature,
+            command_body,
             query_routes,
-            bodies,
             queries,
             model_signature,
             model_body,
             loads,
+            stored_as: format!("crate::generated::{}::STORED_AS", m.module),
         }
     }
+}
 
-    fn routes_fn(&self) -> String {
-        format!("{}_routes", self.prefix)
-    }
+/// The name of a model's table of commands (`TODOS_COMMANDS`).
+fn commands_const(model: &Model) -> String {
+    format!("{}_COMMANDS", model.module_prefix().to_uppercase())
+}
 
-    fn stream_type_name(&self) -> String {
-        format!("{}Stream", self.rust)
+/// A model's table of commands: each action, and its fields' wire names.
+fn commands_table(model: &Model) -> String {
+    let rows = model
+        .commands
+        .iter()
+        .map(|c| {
+            let fields = c
+                .params
+                .iter()
+                .map(|p| Expr::atom(string(names::unraw(&p.rust))))
+                .collect();
+            Expr::call(
+                "",
+                vec![Expr::atom(string(&c.name)), Expr::List("&[", fields)],
+            )
+        })
+        .collect();
+    format!(
+        "/// The commands of `{}`: each action, and its fields' wire names.\n{}",
+        inert(&model.name),
+        Expr::List("&[", rows).assign(
+            0,
+            &format!("const {}: Commands", commands_const(model)),
+            ";"
+        )
+    )
+}
+
+/// `.route("{path}", {method}({handler}))` at 8, as rustfmt lays it out:
+/// on one line if it fits, else one argument per line, and the handler on
+/// a line of its own when even that is too long.
+fn route_line(path: &str, method: &str, handler: &str) -> String {
+    let mut wrapped = format!("{method}({handler})");
+    if crate::codegen::rust::width(&wrapped) + 13 > 100 {
+        wrapped = format!("{method}(\n    {handler},\n)");
     }
+    call(8, ".route", &[string(path), wrapped], "")
 }
 
 /// `{name}: {bounds},` in a `where` clause (after its 4 spaces): on one
@@ -601,23 +639,6 @@ fn string(text: &str) -> String {
     crate::codegen::behaviour::string(text)
 }
 
-/// `{head}[a, b];` at `indent`: on one line if it fits, else one element
-/// per line.
-fn array_const(indent: usize, head: &str, items: &[String]) -> String {
-    let pad = " ".repeat(indent);
-    let joined = items.join(", ");
-    let one = format!("{pad}{head}[{joined}];");
-    if crate::codegen::rust::width(&one) <= 100 && crate::codegen::rust::width(&joined) <= 60 {
-        return one;
-    }
-    let mut out = format!("{pad}{head}[\n");
-    for item in items {
-        out.push_str(&format!("{pad}    {item},\n"));
-    }
-    out.push_str(&format!("{pad}];"));
-    out
-}
-
 /// How a query's handler passes an owned parameter `name` of `ty` to its
 /// method, which borrows it as [`Type::rust_param`] says.
 fn argument(name: &str, ty: &Type) -> String {
@@ -636,12 +657,6 @@ fn argument(name: &str, ty: &Type) -> String {
 /// history, the stored events) and answers with JSON.
 fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     let method = names::unraw(&query.method);
-    let history = query.is_history();
-    let name = if history {
-        format!("answer_{prefix}_{method}")
-    } else {
-        format!("answer_{prefix}_{method}<M>")
-    };
     let mut out = format!("/// `{}`.\n", inert(&query.spec_line));
     let params: &[&str] = if query.params.is_empty() {
         &["State(store): State<Store>"]
@@ -651,29 +666,12 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     out.push_str(&signature_with(
         0,
         "async fn",
-        &name,
+        &format!("answer_{prefix}_{method}"),
         params,
         Some("Answer"),
-        "",
+        " {",
     ));
-    if history {
-        out.push_str(" {\n");
-    } else {
-        // Split models read their tables, which need the state.
-        let state = if model.split_stores().is_empty() {
-            String::new()
-        } else {
-            format!(
-                " + AsRef<crate::generated::{}::{}State>",
-                model.module, model.rust
-            )
-        };
-        let bound = bound_line(
-            "M",
-            &format!("{0}Aggregate + {0}Queries{state} + Send + Sync", model.rust),
-        );
-        out.push_str(&format!("\nwhere\n    {bound}\n{{\n"));
-    }
+    out.push('\n');
     let mut args = Vec::new();
     for param in &query.params {
         let wire = names::unraw(&param.rust);
@@ -694,7 +692,7 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
         out.push('\n');
         args.push(Expr::atom(argument(&param.rust, &param.ty)));
     }
-    if history {
+    if query.is_history() {
         let args: Vec<String> = std::iter::once("&store.pool".to_string())
             .chain(args.iter().map(Expr::flat))
             .collect();
@@ -707,15 +705,18 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
             ),
             ";",
         ));
-        out.push_str("\n    answer_with(&answer)\n}");
     } else {
-        out.push_str(&format!(
-            "    let model: M = {prefix}_model(&store.pool).await?;\n"
+        out.push_str(&chained(
+            4,
+            "let model = ",
+            &format!("{prefix}_model(&store.pool).await?"),
+            ";",
         ));
+        out.push('\n');
         let call = Expr::call(format!("model.{}", query.method), args);
-        out.push_str(&call.render(4, "answer_with(&", ")"));
-        out.push_str("\n}");
+        out.push_str(&call.assign(4, "let answer", ";"));
     }
+    out.push_str("\n    answer_with(&answer)\n}");
     out
 }
 
