@@ -14,3 +14,6 @@ cargo bench -p esgen-runtime-bench --bench latency "$@" >/dev/null
 # One command on a 100,000-event stream, and eight writers on one stream,
 # with and without snapshots.
 cargo bench -p esgen-runtime-bench --bench long_streams "$@" >/dev/null
+# The generated HTTP service against a hand-written axum handler, on
+# SQLite and on PostgreSQL.
+cargo bench -p esgen-runtime-bench --bench service "$@" >/dev/null
