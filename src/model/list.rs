@@ -15,6 +15,10 @@ pub struct Listing {
     pub spec: String,
     /// Its models, in spec order.
     pub models: Vec<ModelListing>,
+    /// The routes the service answers beside the models' (`http` feature):
+    /// the console (the HTML file it serves), the OpenAPI document and the
+    /// metrics; none when no model has actions.
+    pub service: Vec<RouteListing>,
 }
 
 /// One model: an aggregate.
@@ -147,6 +151,23 @@ pub fn list(spec: &Spec) -> Listing {
                 },
             })
             .collect(),
+        service: if spec.models.iter().any(|m| !m.commands.is_empty()) {
+            [
+                ("/", "console.html", "the console: a page per model"),
+                ("/api/openapi.json", "", "the OpenAPI document"),
+                ("/metrics", "", "the metrics, in Prometheus's text format"),
+            ]
+            .into_iter()
+            .map(|(path, takes, summary)| RouteListing {
+                method: "GET",
+                path: path.to_string(),
+                takes: takes.to_string(),
+                summary: summary.to_string(),
+            })
+            .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -233,6 +254,17 @@ pub fn render(listing: &Listing) -> String {
             let _ = writeln!(out, "  route {} {}{takes}", route.method, route.path);
         }
     }
+    if !listing.service.is_empty() {
+        out.push_str("Service (feature `http`)\n");
+        for route in &listing.service {
+            let file = if route.takes.is_empty() {
+                String::new()
+            } else {
+                format!(" -> {}", route.takes)
+            };
+            let _ = writeln!(out, "  route {} {}{file}", route.method, route.path);
+        }
+    }
     out
 }
 
@@ -269,7 +301,8 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("  route GET /api/todos/queries/has-todo ?id\n"),
+            text.contains("  route GET /api/todos/queries/has-todo ?id\n")
+                && text.contains("Service (feature `http`)\n  route GET / -> console.html\n"),
             "{text}"
         );
         let json = serde_json::to_value(&listing).unwrap();
