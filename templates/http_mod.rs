@@ -57,6 +57,12 @@ const TRIES: usize = 3;
 /// most.
 const PAGE: i64 = 100;
 const MAX_PAGE: i64 = 1000;
+{%- if http.snapshots %}
+
+/// How many events of a stream a snapshot is taken after, for a model
+/// whose state is generated.
+const SNAPSHOT_EVERY: usize = 100;
+{%- endif %}
 
 /// How often a live feed looks for new events.
 const POLL: Duration = Duration::from_millis(200);

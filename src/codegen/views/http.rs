@@ -34,6 +34,8 @@ pub struct HttpView {
     pub sqlite: bool,
     /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
     pub openapi: String,
+    /// Whether a served model is snapshotted (`SNAPSHOT_EVERY`).
+    pub snapshots: bool,
     /// Each model's table of commands, laid out.
     pub commands: Vec<String>,
     /// Whether a query takes parameters (`Params` is generated).
@@ -229,7 +231,12 @@ impl HttpView {
             .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
         {
             uses.push(format!("crate::generated::runtime::{}Stream", m.rust));
-            uses.push(format!("{runtime}::{}_cqrs", m.module_prefix()));
+            if m.state.is_some() {
+                uses.push(format!("{runtime}::{}_cqrs_with_snapshots", m.module_prefix()));
+                uses.push("super::SNAPSHOT_EVERY".to_string());
+            } else {
+                uses.push(format!("{runtime}::{}_cqrs", m.module_prefix()));
+            }
             uses.push(format!("crate::generated::{}::{}Event", m.module, m.rust));
             uses.push(format!("super::{}", commands_const(m)));
             if !m.asks.is_empty() {
@@ -333,6 +340,10 @@ impl HttpView {
             heals,
             sqlite: store == "sqlite",
             openapi: openapi_const(spec),
+            snapshots: spec
+                .models
+                .iter()
+                .any(|m| !m.commands.is_empty() && m.state.is_some()),
             commands: spec
                 .models
                 .iter()
@@ -454,7 +465,16 @@ impl HttpModel {
         } else if asks {
             cqrs_args.push(Expr::atom(format!("{}Asks::new(pool.clone())", m.rust)));
         }
-        let cqrs_let = Expr::call(format!("{prefix}_cqrs"), cqrs_args).assign(4, "let cqrs", ";");
+        // A model whose state is generated is snapshotted: a command, and
+        // a query of a model kept in one stream, load the latest snapshot
+        // and the events after it.
+        let cqrs_fn = if m.state.is_some() {
+            cqrs_args.push(Expr::atom("SNAPSHOT_EVERY"));
+            format!("{prefix}_cqrs_with_snapshots")
+        } else {
+            format!("{prefix}_cqrs")
+        };
+        let cqrs_let = Expr::call(cqrs_fn, cqrs_args).assign(4, "let cqrs", ";");
         let base = format!("/api/{}", routes::model_segment(m));
         let command_handler = if generic {
             format!("{prefix}_command::<Asks>")
