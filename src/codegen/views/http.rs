@@ -232,7 +232,10 @@ impl HttpView {
         {
             uses.push(format!("crate::generated::runtime::{}Stream", m.rust));
             if m.state.is_some() {
-                uses.push(format!("{runtime}::{}_cqrs_with_snapshots", m.module_prefix()));
+                uses.push(format!(
+                    "{runtime}::{}_cqrs_with_snapshots",
+                    m.module_prefix()
+                ));
                 uses.push("super::SNAPSHOT_EVERY".to_string());
             } else {
                 uses.push(format!("{runtime}::{}_cqrs", m.module_prefix()));
