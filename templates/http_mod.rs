@@ -13,13 +13,13 @@
 //! {{ route }}
 {%- endfor %}
 //! GET /api/openapi.json
+//! GET /metrics
 //! GET /
 //! ```
 //!
 //! The router is a plain axum `Router`: wrap it in your own layers
 //! (authentication, tracing, timeouts) before serving it.
-
-{%- for line in http.mod_uses %}
+{% for line in http.mod_uses %}
 {{ line }}
 {%- endfor %}
 

@@ -1,7 +1,6 @@
 //! The service over {% if http.sqlite %}SQLite{% else %}PostgreSQL{% endif %} (feature `{% if http.sqlite %}sqlite{% else %}postgres{% endif %}`): [`router`] serves
 //! the models stored in the database of a pool.
-
-{%- for line in http.uses %}
+{% for line in http.uses %}
 {{ line }}
 {%- endfor %}
 {%- if http.opens %}
