@@ -71,7 +71,7 @@ pub mod runtime;
 {%- if !krate.runtime_models.is_empty() %}
 
 /// The models served over HTTP, with their OpenAPI document and console.
-#[cfg(all(feature = "http", any(feature = "postgres", feature = "sqlite")))]
+#[cfg(feature = "http")]
 pub mod http;
 {%- endif %}
 

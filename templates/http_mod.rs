@@ -3,8 +3,8 @@
 //! as, a query a `GET` answered with its JSON, and a model's events can be
 //! read a page at a time or followed as they are stored. A refusal is an
 //! RFC 9457 problem (`application/problem+json`) carrying the rule that
-//! refused. The `router` of [`postgres`] (feature `postgres`) or of
-//! [`sqlite`] (feature `sqlite`) serves every model, the OpenAPI document
+//! refused. The `router` of [`sqlite`] or of [`postgres`] (feature
+//! `postgres`) serves every model, the OpenAPI document
 //! at `/api/openapi.json` and the console at `/`{% if http.opens %}; [`open`] picks one by
 //! the database's address{% endif %}:
 //!
@@ -28,7 +28,6 @@
 pub mod postgres;
 
 /// The service over SQLite.
-#[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 /// The OpenAPI 3.1 document of the service, as `esgen schema --format
@@ -71,8 +70,7 @@ const POLL: Duration = Duration::from_millis(200);
 /// The service over the database at `url`, made ready (tables created
 /// when missing and brought up to date): PostgreSQL for a `postgres://…`
 /// address (feature `postgres`), else SQLite, in the file it names
-/// (`sqlite://events.db`, or a path; feature `sqlite`), created when
-/// missing.
+/// (`sqlite://events.db`, or a path), created when missing.
 ///
 /// # Errors
 ///
@@ -82,7 +80,7 @@ pub async fn open(url: &str) -> Result<Router, Box<dyn std::error::Error + Send 
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         open_postgres(url).await
     } else {
-        open_sqlite(url).await
+        sqlite::open(url).await
     }
 }
 
@@ -94,16 +92,6 @@ async fn open_postgres(url: &str) -> Result<Router, Box<dyn std::error::Error + 
 #[cfg(not(feature = "postgres"))]
 async fn open_postgres(_url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
     Err("a PostgreSQL address, and the crate is built without its `postgres` feature".into())
-}
-
-#[cfg(feature = "sqlite")]
-async fn open_sqlite(url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
-    sqlite::open(url).await
-}
-
-#[cfg(not(feature = "sqlite"))]
-async fn open_sqlite(_url: &str) -> Result<Router, Box<dyn std::error::Error + Send + Sync>> {
-    Err("an SQLite file, and the crate is built without its `sqlite` feature".into())
 }
 {%- endif %}
 
