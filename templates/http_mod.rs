@@ -59,7 +59,7 @@ const MAX_PAGE: i64 = 1000;
 {%- if http.snapshots %}
 
 /// How many events of a stream a snapshot is taken after, for a model
-/// whose state is generated.
+/// kept in one stream whose state is generated.
 const SNAPSHOT_EVERY: usize = 100;
 {%- endif %}
 

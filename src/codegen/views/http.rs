@@ -231,7 +231,7 @@ impl HttpView {
             .zip(spec.models.iter().filter(|m| !m.commands.is_empty()))
         {
             uses.push(format!("crate::generated::runtime::{}Stream", m.rust));
-            if m.state.is_some() {
+            if snapshotted(m) {
                 uses.push(format!(
                     "{runtime}::{}_cqrs_with_snapshots",
                     m.module_prefix()
@@ -346,7 +346,7 @@ impl HttpView {
             snapshots: spec
                 .models
                 .iter()
-                .any(|m| !m.commands.is_empty() && m.state.is_some()),
+                .any(|m| !m.commands.is_empty() && snapshotted(m)),
             commands: spec
                 .models
                 .iter()
@@ -468,10 +468,11 @@ impl HttpModel {
         } else if asks {
             cqrs_args.push(Expr::atom(format!("{}Asks::new(pool.clone())", m.rust)));
         }
-        // A model whose state is generated is snapshotted: a command, and
-        // a query of a model kept in one stream, load the latest snapshot
-        // and the events after it.
-        let cqrs_fn = if m.state.is_some() {
+        // A model kept in one stream, whose state is generated, is
+        // snapshotted: a command and a query load the latest snapshot and
+        // the events after it. A stream per entity stays short, and a
+        // snapshot would cost each command one more read.
+        let cqrs_fn = if snapshotted(m) {
             cqrs_args.push(Expr::atom("SNAPSHOT_EVERY"));
             format!("{prefix}_cqrs_with_snapshots")
         } else {
@@ -590,6 +591,12 @@ impl HttpModel {
             stored_as: format!("crate::generated::{}::STORED_AS", m.module),
         }
     }
+}
+
+/// Whether the service snapshots a model: one kept in one stream, whose
+/// state is generated.
+fn snapshotted(model: &Model) -> bool {
+    model.state.is_some() && model.split_stores().is_empty()
 }
 
 /// The name of a model's table of commands (`TODOS_COMMANDS`).
