@@ -342,6 +342,10 @@ pub mod codes {
     /// second one, a field without a first value, a name its entities
     /// take, or streams split per entity.
     pub const STATE_SHAPE: &str = "E0142";
+    /// A policy esgen cannot follow: a line with no policy above it, a
+    /// command field the event cannot fill, a value read from outside
+    /// the event, or policies that ask each other in a circle.
+    pub const POLICY: &str = "E0143";
     /// A rule line esgen accepted but could not generate: a fault in esgen,
     /// reported rather than dropped.
     pub const RULE_NOT_LOWERED: &str = "E0199";
@@ -398,10 +402,13 @@ pub mod codes {
     pub const CHOICE_VALUE_ADDED: &str = "W0005";
     /// A model with stored events gone from the spec (`model-removed`).
     pub const MODEL_REMOVED: &str = "W0006";
+    /// Policies that may ask each other in a circle: each has a condition
+    /// that may end it.
+    pub const POLICY_MAY_LOOP: &str = "W0007";
 
     /// Every code above, errors first, in numeric order (a test keeps this
     /// list in step with the constants).
-    pub const ALL: [&str; 70] = [
+    pub const ALL: [&str; 72] = [
         SYNTAX,
         OUTSIDE_MODEL,
         ITEM_OUTSIDE_SECTION,
@@ -450,6 +457,7 @@ pub mod codes {
         CONDITION_CONTRADICTS,
         ARITHMETIC_TYPES,
         STATE_SHAPE,
+        POLICY,
         RULE_NOT_LOWERED,
         IO,
         OUTPUT_CONFLICT,
@@ -472,6 +480,7 @@ pub mod codes {
         FIELD_DROPPED,
         CHOICE_VALUE_ADDED,
         MODEL_REMOVED,
+        POLICY_MAY_LOOP,
     ];
 }
 

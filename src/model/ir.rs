@@ -1093,6 +1093,66 @@ pub struct Model {
     /// `migrate by <function>`: the function (its Rust name) that moves a
     /// running stream of the model to new streams.
     pub migration: Option<String>,
+    /// Its policies: what happens next when one of its events is
+    /// accepted, in spec order.
+    pub policies: Vec<Policy>,
+}
+
+/// `- when <event> then …` in `Policies:`: when an event of the model is
+/// accepted, a command for a model of the spec or a function of the app.
+/// Each policy is a subscription of its own, named by [`Policy::name`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// Its name, which names its subscription and its checkpoint:
+    /// `<event>-then-<action>` or `<event>-then-<function>`.
+    pub name: String,
+    /// The Rust name of the function that decides it (`book_lost_then_order_replacement`).
+    pub rust: String,
+    /// The event it follows: an index into [`Model::events`].
+    pub event: usize,
+    /// What it does.
+    pub then: Then,
+    /// `only if <condition>`: the events it acts on; every one when `None`.
+    pub only_if: Option<Condition>,
+    /// `strong`: the command that caused its event answers once it acted.
+    pub strong: bool,
+    /// `from now`: it starts at the events stored after it first runs.
+    pub from_now: bool,
+    /// Documentation from the spec.
+    pub docs: Vec<String>,
+    /// The spec line, in canonical form.
+    pub spec_line: String,
+    /// Its lines below it, in canonical form.
+    pub lines: Vec<String>,
+}
+
+/// What a policy does.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "then", rename_all = "kebab-case")]
+pub enum Then {
+    /// A command for a model of the spec (this one or another).
+    Ask {
+        /// The model, as written.
+        model: String,
+        /// The model's module (`purchasing`).
+        module: String,
+        /// The model's aggregate type name (`Purchasing`).
+        rust: String,
+        /// The command: an index into the model's [`Model::commands`].
+        command: usize,
+        /// The command's Rust name (`OrderReplacement`).
+        command_rust: String,
+        /// Each parameter of the command, in order, with its value.
+        fields: Vec<FieldFrom>,
+    },
+    /// `notify by <function>`: a function the app writes, called with the
+    /// event.
+    Notify {
+        /// As written (`tell-librarian`).
+        function: String,
+        /// Its Rust name (`tell_librarian`).
+        method: String,
+    },
 }
 
 /// A version of an event that was stored and is not current.

@@ -40,6 +40,21 @@ pub struct ModelListing {
     pub asks: Vec<String>,
     /// The routes its service answers (`http` feature), in order.
     pub routes: Vec<RouteListing>,
+    /// Its policies, in spec order.
+    pub policies: Vec<PolicyListing>,
+}
+
+/// A policy: the subscription that follows an event of the model.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyListing {
+    /// Its name, which names its subscription.
+    pub name: String,
+    /// The event it follows.
+    pub event: String,
+    /// What it does: `<action> in <Model>` or `notify by <function>`.
+    pub then: String,
+    /// `strong` or `eventual`.
+    pub consistency: &'static str,
 }
 
 /// A route of the service, with what it takes.
@@ -136,6 +151,32 @@ pub fn list(spec: &Spec) -> Listing {
                         takes: takes(model, &r.kind),
                         path: r.path,
                         summary: r.summary,
+                    })
+                    .collect(),
+                policies: model
+                    .policies
+                    .iter()
+                    .map(|p| PolicyListing {
+                        name: p.name.clone(),
+                        event: model.events[p.event].name.clone(),
+                        then: match &p.then {
+                            super::ir::Then::Ask {
+                                model: target,
+                                command,
+                                ..
+                            } => {
+                                let action = spec
+                                    .models
+                                    .iter()
+                                    .find(|m| &m.name == target)
+                                    .map_or("", |m| m.commands[*command].name.as_str());
+                                format!("{action} in {target}")
+                            }
+                            super::ir::Then::Notify { function, .. } => {
+                                format!("notify by {function}")
+                            }
+                        },
+                        consistency: if p.strong { "strong" } else { "eventual" },
                     })
                     .collect(),
                 streams: match &model.streams {
@@ -244,6 +285,13 @@ pub fn render(listing: &Listing) -> String {
                 format!(" [{}]", query.params.join(" "))
             };
             let _ = writeln!(out, "  query {}{params} -> {}", query.name, query.returns);
+        }
+        for policy in &model.policies {
+            let _ = writeln!(
+                out,
+                "  policy {}: when {} then {} ({})",
+                policy.name, policy.event, policy.then, policy.consistency
+            );
         }
         for route in &model.routes {
             let takes = if route.takes.is_empty() {

@@ -523,6 +523,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             stored: Vec::new(),
             retired: Vec::new(),
             migration: None,
+            policies: Vec::new(),
         };
         let Some(others) = self.others else {
             return (Some(lowered), self.space);

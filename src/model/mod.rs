@@ -15,6 +15,7 @@ pub mod list;
 mod lower;
 pub mod names;
 mod namespace;
+mod policies;
 pub mod routes;
 mod rules;
 pub(crate) mod scenarios;
@@ -87,6 +88,9 @@ pub fn analyze_in_part(
         }
         models.extend(lowered);
         spaces.push(space);
+    }
+    if models.len() == file.models.len() {
+        policies::apply(file, &mut models, &mut diagnostics);
     }
     let identities = identities(&models);
     namespace::check_spec(file, &spaces, &identities, &mut diagnostics);

@@ -48,6 +48,73 @@ pub struct Model {
     pub tags: Vec<TagsDecl>,
     /// Bullets of `Evolution:` sections.
     pub evolution: Vec<EvolutionItem>,
+    /// Bullets of `Policies:` sections, with their lines.
+    pub policies: Vec<Policy>,
+}
+
+/// `- when <event> then <action> [in <Model>]` or `- when <event> then
+/// notify by <function>` in `Policies:`, with its options and lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// The event of this model it follows.
+    pub event: Ident,
+    /// What it does.
+    pub then: PolicyThen,
+    /// `, strong`: the command that caused the event answers once the
+    /// policy has acted.
+    pub strong: Option<Span>,
+    /// `, from now`: it starts at the events stored after it first runs.
+    pub from_now: Option<Span>,
+    /// Its lines, in spec order.
+    pub lines: Vec<PolicyLine>,
+    /// Documentation from comments.
+    pub docs: Vec<String>,
+    /// The item.
+    pub span: Span,
+}
+
+/// What a policy does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PolicyThen {
+    /// `<action>` or `<action> in <Model>`: a command sent to a model.
+    Ask {
+        /// The action.
+        action: Ident,
+        /// The model, when it is another.
+        model: Option<Ident>,
+    },
+    /// `notify by <function>`: a function you write.
+    Notify(Ident),
+}
+
+/// A line below a policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PolicyLine {
+    /// `<param> = <source>`: a field of the command, from the event.
+    Source {
+        /// The command's parameter.
+        field: Ident,
+        /// Where it comes from.
+        from: FieldSource,
+        /// The whole item.
+        span: Span,
+    },
+    /// `only if <condition>`: the policy acts only on events that meet it.
+    OnlyIf {
+        /// The condition.
+        condition: Condition,
+        /// The whole item.
+        span: Span,
+    },
+}
+
+impl PolicyLine {
+    /// The line's item.
+    pub fn span(&self) -> Span {
+        match self {
+            PolicyLine::Source { span, .. } | PolicyLine::OnlyIf { span, .. } => *span,
+        }
+    }
 }
 
 /// `created` or `created@2`: an event at a version.
@@ -174,6 +241,8 @@ pub enum SectionKind {
     Scenarios,
     /// `Evolution:`
     Evolution,
+    /// `Policies:`
+    Policies,
 }
 
 impl SectionKind {
@@ -185,6 +254,7 @@ impl SectionKind {
             SectionKind::Actions => "Actions",
             SectionKind::Scenarios => "Scenarios",
             SectionKind::Evolution => "Evolution",
+            SectionKind::Policies => "Policies",
         }
     }
 }

@@ -43,6 +43,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::rule_ref => "a rule's name",
         Rule::expectation => "`<query> [args] is <value>`",
         Rule::scenario_item => "a scenario",
+        Rule::policy_item => "a policy",
+        Rule::policy_clause | Rule::only_if => "`<field> = <value>` or `only if <condition>`",
+        Rule::notify | Rule::ask => "an action, or `notify by <function>`",
+        Rule::policy_option | Rule::strong | Rule::from_now => "`strong` or `from now`",
         Rule::EOI => "the end of the line",
         _ => return None,
     })
@@ -62,6 +66,9 @@ fn example(rule: Rule) -> &'static str {
         }
         Rule::scenarios_line => {
             "a scenario is a title (`- <what it shows>`), then its steps: `given <event> [<field>: <value>, …]`, `when <action> [<parameter>: <value>, …]`, `then <event> […]` or `then rejected: \"…\"`, and `and <query> is <value>`"
+        }
+        Rule::policies_line => {
+            "a policy reads `- when <event> then <action> in <Model>` or `- when <event> then notify by <function>`, optionally followed by `, strong` or `, from now`; a line under it reads `<field> = <value>` or `only if <condition>`"
         }
         _ => "a spec line is a header (`Model: <Name>`, `Entity: <Name> [<fields>]`, `Actions:`), a list item, or a comment",
     }
@@ -519,6 +526,13 @@ pub(super) fn clause_outside_action(span: Span) -> Diagnostic {
     )
     .at_labelled(span, "no action line directly above this")
     .with_help("put rule lines (`rejected if …`, `adds …`, `<field> = …`) right under their action in `Actions:`")
+}
+
+/// A source or `only if` line in `Policies:` with no policy above it.
+pub(super) fn line_outside_policy(span: Span) -> Diagnostic {
+    Diagnostic::error(codes::POLICY, "this line belongs to no policy")
+        .at_labelled(span, "no policy directly above this")
+        .with_help("put `<field> = …` and `only if …` lines right under their policy, e.g. `- when book-lost then order-replacement in Purchasing`")
 }
 
 /// A `given`, `when`, `then` or `and` line that is not under a scenario.

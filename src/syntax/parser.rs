@@ -30,6 +30,7 @@ impl Context {
             Context::In(SectionKind::Actions) => Rule::actions_line,
             Context::In(SectionKind::Scenarios) => Rule::scenarios_line,
             Context::In(SectionKind::Evolution) => Rule::evolution_line,
+            Context::In(SectionKind::Policies) => Rule::policies_line,
         }
     }
 }
@@ -53,6 +54,9 @@ struct LineParser {
     /// Whether a step here belongs to the last scenario: set by a scenario's
     /// title, cleared by anything else that is not a step.
     step_target: bool,
+    /// Whether a line here belongs to the last policy: set by a policy,
+    /// cleared by anything else that is not one of its lines.
+    policy_target: bool,
 }
 
 /// The largest spec esgen reads, in bytes: 16 MiB.
@@ -95,6 +99,7 @@ pub fn parse(source: &Source) -> (SpecFile, Vec<Diagnostic>) {
         clause_target: false,
         clause_target_broken: false,
         step_target: false,
+        policy_target: false,
     };
     let text = source.text.as_str();
     let mut offset = if text.starts_with('\u{feff}') {
@@ -300,6 +305,7 @@ impl LineParser {
                     state: Vec::new(),
                     tags: Vec::new(),
                     evolution: Vec::new(),
+                    policies: Vec::new(),
                 });
                 self.context = Context::Outside;
             }
@@ -399,6 +405,7 @@ impl LineParser {
                     "Actions" => Some(SectionKind::Actions),
                     "Scenarios" => Some(SectionKind::Scenarios),
                     "Evolution" => Some(SectionKind::Evolution),
+                    "Policies" => Some(SectionKind::Policies),
                     _ => None,
                 };
                 let word_span = span_of(&word, offset);
@@ -527,6 +534,26 @@ impl LineParser {
                     if let Some(model) = self.models.last_mut() {
                         model.evolution.push(item);
                     }
+                }
+            }
+            Rule::policy_item => {
+                if let (Some(model), Some(policy)) =
+                    (self.models.last_mut(), policy_item(pair, docs, offset))
+                {
+                    model.policies.push(policy);
+                    self.policy_target = true;
+                }
+            }
+            Rule::policy_clause => {
+                let line = policy_line(first(pair), offset);
+                let policy = self
+                    .models
+                    .last_mut()
+                    .filter(|_| self.policy_target)
+                    .and_then(|model| model.policies.last_mut());
+                match policy {
+                    Some(policy) => policy.lines.push(line),
+                    None => self.diagnostics.push(errors::line_outside_policy(span)),
                 }
             }
             Rule::scenario_item => {
@@ -1216,6 +1243,68 @@ fn event_ref(pair: Pair<'_, Rule>, offset: usize) -> EventRef {
         name,
         version,
         span,
+    }
+}
+
+/// A bullet of `Policies:`.
+fn policy_item(pair: Pair<'_, Rule>, docs: Vec<String>, offset: usize) -> Option<Policy> {
+    let span = span_of(&pair, offset);
+    let mut event = None;
+    let mut then = None;
+    let mut strong = None;
+    let mut from_now = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::name => event = Some(ident(part, offset)),
+            Rule::notify => then = Some(PolicyThen::Notify(ident(first(part), offset))),
+            Rule::ask => {
+                let mut names = part.into_inner().map(|n| ident(n, offset));
+                then = names.next().map(|action| PolicyThen::Ask {
+                    action,
+                    model: names.next(),
+                });
+            }
+            Rule::policy_option => {
+                let option = first(part);
+                let at = span_of(&option, offset);
+                match option.as_rule() {
+                    Rule::strong => strong = Some(at),
+                    _ => from_now = Some(at),
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(Policy {
+        event: event?,
+        then: then?,
+        strong,
+        from_now,
+        lines: Vec::new(),
+        docs,
+        span,
+    })
+}
+
+/// A line below a policy: `<param> = <source>` or `only if <condition>`.
+fn policy_line(pair: Pair<'_, Rule>, offset: usize) -> PolicyLine {
+    let span = span_of(&pair, offset);
+    match pair.as_rule() {
+        Rule::only_if => PolicyLine::OnlyIf {
+            condition: condition(first(pair), offset),
+            span,
+        },
+        _ => match clause(pair, offset) {
+            Clause::Source { field, from, span } => PolicyLine::Source { field, from, span },
+            // `policy_clause` holds a source or `only if`, nothing else.
+            _ => PolicyLine::OnlyIf {
+                condition: Condition::Holds(Operand::Value(Value::Word(Ident {
+                    text: String::new(),
+                    span,
+                }))),
+                span,
+            },
+        },
     }
 }
 

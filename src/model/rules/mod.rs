@@ -26,6 +26,7 @@ mod text;
 
 pub(super) use terms::literal;
 pub(super) use text::definition_text;
+pub(super) use text::{condition_text, source_text};
 
 /// Runs every rule pass over a lowered model. Returns `false` when it
 /// reported an error.
@@ -81,6 +82,43 @@ pub(super) fn terms_only(model: &ast::Model, lowered: &mut ir::Model) {
     pass.term_checks(model);
 }
 
+/// A policy's condition and the values of its command's fields, typed
+/// over its event's fields in the model the event is the model's. `None`
+/// after reporting.
+pub(super) fn policy(
+    model: &mut ir::Model,
+    event: &[ir::Field],
+    condition: Option<&ast::Condition>,
+    sources: &[(&ast::FieldSource, &ir::Field)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(Option<ir::Condition>, Vec<ir::Expr>)> {
+    let mut pass = Pass {
+        model,
+        others: &[],
+        out: Vec::new(),
+        lowered: Vec::new(),
+    };
+    let scope = Scope::Policy(event);
+    if let Some(found) = condition.and_then(|c| logic::check(c, true)) {
+        pass.out.push(found);
+    }
+    let condition = condition.map(|c| pass.condition(c, scope));
+    let values: Vec<Result<ir::Expr, ()>> = sources
+        .iter()
+        .map(|(source, field)| pass.source(source, field, scope))
+        .collect();
+    let failed = pass.out.iter().any(Diagnostic::is_error);
+    for diagnostic in &mut pass.out {
+        diagnostic.message = articles(&diagnostic.message);
+        diagnostic.label = diagnostic.label.as_deref().map(articles);
+        diagnostic.help = diagnostic.help.as_deref().map(articles);
+    }
+    diagnostics.append(&mut pass.out);
+    let condition = condition.transpose().ok()?;
+    let values = values.into_iter().collect::<Result<Vec<_>, ()>>().ok()?;
+    (!failed).then_some((condition, values))
+}
+
 struct Pass<'m> {
     model: &'m mut ir::Model,
     /// The spec's other models, their rules aside: what `in <Model>` asks.
@@ -101,19 +139,26 @@ enum Scope<'s> {
     /// A derived query's condition: the query's parameters and the fields
     /// of the entity it looks at.
     Query(&'s [ir::Field], &'s ir::Entity),
+    /// A policy's condition or command field: its event's fields, and
+    /// nothing else (a policy runs after the fact, when the state may
+    /// have moved on).
+    Policy(&'s [ir::Field]),
 }
 
 impl Scope<'_> {
     fn inputs(&self) -> &[ir::Field] {
         match self {
-            Scope::Command(fields) | Scope::Event(fields) | Scope::Query(fields, _) => fields,
+            Scope::Command(fields)
+            | Scope::Event(fields)
+            | Scope::Query(fields, _)
+            | Scope::Policy(fields) => fields,
         }
     }
 
     fn what(&self) -> &'static str {
         match self {
             Scope::Command(_) => "a parameter of the command",
-            Scope::Event(_) => "a field of the event",
+            Scope::Event(_) | Scope::Policy(_) => "a field of the event",
             Scope::Query(..) => "a parameter of the query or a field of the entity",
         }
     }

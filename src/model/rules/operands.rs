@@ -61,6 +61,9 @@ impl Pass<'_> {
         scope: Scope<'_>,
         left: bool,
     ) -> Result<Option<Expr>, ()> {
+        if let Scope::Policy(_) = scope {
+            return self.policy_named(operand, scope);
+        }
         match operand {
             ast::Operand::Value(ast::Value::Word(w)) => {
                 let (first, second) = if left {
@@ -633,6 +636,45 @@ impl Pass<'_> {
             )
             .with_help(help),
         );
+    }
+
+    /// What a name means in a policy: a field of its event, or a value.
+    /// Whatever else an operand reads (a query, an entity's field, the
+    /// clock) is the state's when the policy runs, not when its event
+    /// happened, and is refused.
+    fn policy_named(
+        &mut self,
+        operand: &ast::Operand,
+        scope: Scope<'_>,
+    ) -> Result<Option<Expr>, ()> {
+        let known = match operand {
+            ast::Operand::Value(ast::Value::Word(w)) => {
+                if let Some(input) = Self::input(scope, &w.text) {
+                    return Ok(Some(input));
+                }
+                self.model.queries.iter().any(|q| q.name == w.text)
+                    || matches!(w.text.as_str(), "today" | "now")
+            }
+            ast::Operand::Value(_) => false,
+            ast::Operand::Sum(sum) => return self.sum(sum, scope, None).map(Some),
+            _ => true,
+        };
+        if !known {
+            return Ok(None);
+        }
+        let text = super::text::operand_text(operand);
+        self.out.push(
+            err(
+                codes::POLICY,
+                format!("a policy reads its event, and `{text}` is not in it"),
+                operand.span(),
+                "read when the policy runs, not when the event happened",
+            )
+            .with_help(format!(
+                "record it in the event under its action (`<field> = {text}`, with `<field>` in the event's brackets) and read that field here"
+            )),
+        );
+        Err(())
     }
 
     pub(super) fn unknown_name(&mut self, name: &ast::Ident, scope: Scope<'_>) {

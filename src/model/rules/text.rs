@@ -68,7 +68,7 @@ pub(crate) fn condition_text(condition: &ast::Condition) -> String {
     }
 }
 
-pub(super) fn source_text(source: &ast::FieldSource) -> String {
+pub(crate) fn source_text(source: &ast::FieldSource) -> String {
     match source {
         ast::FieldSource::Operand(o) => operand_text(o),
         ast::FieldSource::IdsOf(o, _) => format!("ids of {}", operand_text(o)),
