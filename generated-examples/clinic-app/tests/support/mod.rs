@@ -1,4 +1,5 @@
-//! A fresh database for each test, on the cluster `scripts/test.sh` starts.
+//! A fresh database for each test, on the cluster `scripts/test.sh` starts,
+//! or in a new SQLite file.
 
 use clinic::generated::runtime::{connect, migrate, PgPool};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,4 +44,23 @@ pub async fn database() -> String {
 /// A pool on `url`.
 pub async fn pool(url: &str) -> PgPool {
     connect(url, 8).await.expect("a connection")
+}
+
+/// The path of a new SQLite file, in a directory of its own, and the
+/// directory, which is removed with the file when dropped. The tests that
+/// run on both stores use it; the others leave it unused.
+#[allow(dead_code)]
+pub fn sqlite_file() -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a directory");
+    let path = dir.path().join("events.db").display().to_string();
+    (path, dir)
+}
+
+/// A pool on the SQLite file at `path`, opened as the generated runtime
+/// opens it (write-ahead log, a busy timeout), created when missing.
+#[allow(dead_code)]
+pub async fn sqlite_pool(path: &str) -> accounts::generated::runtime::sqlite::Pool {
+    accounts::generated::runtime::sqlite::connect(path, 8)
+        .await
+        .expect("an SQLite file")
 }
