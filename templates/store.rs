@@ -346,25 +346,40 @@
             aggregate_id: &str,
             after: usize,
         ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-            let after = i64::try_from(after).unwrap_or(i64::MAX);
-            let rows = sqlx::query(
-                "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata FROM events \
-                 WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence",
-            )
-            .bind(A::TYPE)
-            .bind(aggregate_id)
-            .bind(after)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(classified)?;
-            let mut expected = after;
-            rows.iter()
-                .map(|row| {
-                    expected += 1;
-                    checked::<A>(row, expected)
-                })
-                .collect()
+            read_stream::<A, _>(&self.pool, aggregate_id, after).await
         }
+    }
+
+    /// The events of the stream `aggregate_id` after `after`, checked, read
+    /// through `executor`: the pool, or the transaction that is storing
+    /// (which sees its own events, and needs no second connection).
+    async fn read_stream<'c, A, E>(
+        executor: E,
+        aggregate_id: &str,
+        after: usize,
+    ) -> Result<Vec<SerializedEvent>, PersistenceError>
+    where
+        A: cqrs_es::Aggregate,
+        E: sqlx::Executor<'c, Database = Database>,
+    {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT aggregate_id, sequence, event_type, event_version, payload, metadata FROM events \
+             WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence > $3 ORDER BY sequence",
+        )
+        .bind(A::TYPE)
+        .bind(aggregate_id)
+        .bind(after)
+        .fetch_all(executor)
+        .await
+        .map_err(classified)?;
+        let mut expected = after;
+        rows.iter()
+            .map(|row| {
+                expected += 1;
+                checked::<A>(row, expected)
+            })
+            .collect()
     }
 
     /// A row of the events table, read and checked as the event `expected`
@@ -504,7 +519,10 @@
                     .write_after_row(&mut transaction, aggregate_id, events)
                     .await?;
                 if !written {
-                    let mut all = self.read::<A>(aggregate_id, 0).await?;
+                    // Read in the transaction, which sees these events
+                    // too: a second connection could wait for ever on a
+                    // pool this command's own transaction exhausts.
+                    let mut all = read_stream::<A, _>(&mut *transaction, aggregate_id, 0).await?;
                     all.truncate(first.sequence.saturating_sub(1));
                     all.extend(events.iter().cloned());
                     tables

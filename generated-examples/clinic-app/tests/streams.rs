@@ -630,6 +630,29 @@ macro_rules! store_tests {
                 Some(15)
             );
         }
+
+        /// A row rebuilt from its stream is read in the command's own
+        /// transaction: on a pool of one connection it does not wait for a
+        /// second one (it once did, until the pool gave up).
+        #[tokio::test]
+        async fn a_row_is_rebuilt_on_a_pool_of_one_connection() {
+            let (url, _kept) = database().await;
+            let pool = pool_of_one(&url).await;
+            migrate(&pool).await.unwrap();
+            let cqrs = accounts_cqrs::<Accounts>(pool.clone(), Vec::new());
+            accounts_execute(&cqrs, open("ann")).await.unwrap();
+            accounts_execute(&cqrs, deposit("ann", 5)).await.unwrap();
+            sqlx::query("DELETE FROM accounts_accounts")
+                .execute(&pool)
+                .await
+                .unwrap();
+            accounts_execute(&cqrs, deposit("ann", 5)).await.unwrap();
+            let view = accounts_view(&pool).await.unwrap();
+            assert_eq!(
+                view.get_account(&AccountId::new("ann")).map(|a| a.balance),
+                Some(10)
+            );
+        }
     };
 }
 
@@ -646,6 +669,11 @@ mod postgres {
     /// A pool on the database at `url`.
     async fn pool_on(url: &str) -> Pool {
         support::pool(url).await
+    }
+
+    /// A pool of one connection on the database at `url`.
+    async fn pool_of_one(url: &str) -> Pool {
+        store::connect(url, 1).await.unwrap()
     }
 
     /// Another session's transaction holding the events table, locked.
@@ -798,6 +826,11 @@ mod sqlite {
     /// A pool on the file at `path`.
     async fn pool_on(path: &str) -> Pool {
         support::sqlite_pool(path).await
+    }
+
+    /// A pool of one connection on the file at `path`.
+    async fn pool_of_one(path: &str) -> Pool {
+        store::connect(path, 1).await.unwrap()
     }
 
     /// Another connection's transaction holding the file's write lock (a
