@@ -372,6 +372,10 @@ fn answered<T>(
 }
 
 {{ model.aggregate_impl }}
+{%- for policy in model.policies %}
+
+{{ policy }}
+{%- endfor %}
 
 {%- macro strukt(s) %}
 {%- for line in s.docs %}

@@ -53,6 +53,36 @@ CREATE TABLE IF NOT EXISTS esgen_tables
     shape text NOT NULL
 );
 {%- endif %}
+{%- if krate.policies %}
+
+-- Each policy's subscription: the position of the last event it handled,
+-- which only moves forward (`follow`), and the runner that holds it until
+-- when (milliseconds since 1970), so that one runner at a time acts on its
+-- events, in order. A policy that runs again resumes after its position.
+CREATE TABLE IF NOT EXISTS esgen_subscriptions
+(
+    name        text   NOT NULL PRIMARY KEY,
+    position    bigint NOT NULL,
+    owner       text  ,
+    lease_until bigint NOT NULL DEFAULT 0
+);
+
+-- The events a policy could not act on: refused, unreadable, or failing
+-- every try. The subscription moved on past them.
+CREATE TABLE IF NOT EXISTS esgen_dead_letters
+(
+    subscription   text        NOT NULL,
+    position       bigint      NOT NULL,
+    aggregate_type text        NOT NULL,
+    aggregate_id   text        NOT NULL,
+    sequence       bigint      NOT NULL,
+    event_type     text        NOT NULL,
+    tries          bigint      NOT NULL,
+    error          text        NOT NULL,
+    parked_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (subscription, position)
+);
+{%- endif %}
 {%- for model in krate.runtime_models %}
 {%- for table in model.tables %}
 

@@ -49,6 +49,36 @@ CREATE TABLE IF NOT EXISTS esgen_tables
     shape TEXT NOT NULL
 );
 {%- endif %}
+{%- if krate.policies %}
+
+-- Each policy's subscription: the position of the last event it handled,
+-- which only moves forward (`follow`), and the runner that holds it until
+-- when (milliseconds since 1970), so that one runner at a time acts on its
+-- events, in order. A policy that runs again resumes after its position.
+CREATE TABLE IF NOT EXISTS esgen_subscriptions
+(
+    name        TEXT    NOT NULL PRIMARY KEY,
+    position    INTEGER NOT NULL,
+    owner       TEXT   ,
+    lease_until INTEGER NOT NULL DEFAULT 0
+);
+
+-- The events a policy could not act on: refused, unreadable, or failing
+-- every try. The subscription moved on past them.
+CREATE TABLE IF NOT EXISTS esgen_dead_letters
+(
+    subscription   TEXT    NOT NULL,
+    position       INTEGER NOT NULL,
+    aggregate_type TEXT    NOT NULL,
+    aggregate_id   TEXT    NOT NULL,
+    sequence       INTEGER NOT NULL,
+    event_type     TEXT    NOT NULL,
+    tries          INTEGER NOT NULL,
+    error          TEXT    NOT NULL,
+    parked_at      TEXT    NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    PRIMARY KEY (subscription, position)
+);
+{%- endif %}
 {%- for model in krate.runtime_models %}
 {%- for table in model.tables %}
 

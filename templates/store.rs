@@ -752,6 +752,491 @@
         .await
         .map_err(reported)
     }
+{%- if krate.policies %}
+
+    /// A policy's subscription: the events of one model, followed from a
+    /// checkpoint (`esgen_subscriptions`) that only moves forward.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Subscription {
+        /// Its name, the policy's: the key of its checkpoint.
+        pub name: &'static str,
+        /// The model whose events it follows (their `aggregate_type`).
+        pub model: &'static str,
+        /// Whether it starts at the events stored after it first runs,
+        /// rather than at the first event.
+        pub from_now: bool,
+    }
+
+    /// How subscriptions are followed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Following {
+        /// How many events are read at a time.
+        pub batch: i64,
+        /// How many times an event is tried before it is parked.
+        pub tries: u32,
+        /// The wait before the second try, doubled before each next one.
+        pub backoff: Duration,
+        /// The longest wait between two tries.
+        pub max_backoff: Duration,
+        /// How long a runner that has caught up waits before it looks again.
+        pub idle: Duration,
+        /// How long a runner holds a subscription after it last acted on
+        /// one of its events: no other runner follows it meanwhile, so that
+        /// its events are acted on in order. A runner that stopped is
+        /// taken over once its lease has run out.
+        pub lease: Duration,
+    }
+
+    impl Default for Following {
+        /// 100 events at a time; 5 tries, 100 ms apart, then 200, 400 and
+        /// 800; a look every 200 ms once caught up; a lease of 30 s.
+        fn default() -> Self {
+            Self {
+                batch: 100,
+                tries: 5,
+                backoff: Duration::from_millis(100),
+                max_backoff: Duration::from_secs(5),
+                idle: Duration::from_millis(200),
+                lease: Duration::from_secs(30),
+            }
+        }
+    }
+
+    impl Following {
+        /// The wait after the `tries`th failed try: [`Following::backoff`],
+        /// doubled after each try but the first, at most
+        /// [`Following::max_backoff`].
+        #[must_use]
+        pub fn wait(&self, tries: u32) -> Duration {
+            let doubling = 1_u32 << tries.saturating_sub(1).min(16);
+            self.backoff.saturating_mul(doubling).min(self.max_backoff)
+        }
+    }
+
+    /// Why a policy did not act on an event.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Failure {
+        /// The model asked refused the command: the event is parked at
+        /// once, as it would be refused again.
+        Refused(String),
+        /// The event cannot be read as its model's: parked at once.
+        Unreadable(String),
+        /// Anything else (the store out of reach, other writers first every
+        /// time, the app's function failing or panicking): the event is
+        /// tried again, then parked.
+        Failed(String),
+    }
+
+    impl std::fmt::Display for Failure {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Failure::Refused(why) => write!(f, "refused: {why}"),
+                Failure::Unreadable(why) => write!(f, "unreadable: {why}"),
+                Failure::Failed(why) => write!(f, "failed: {why}"),
+            }
+        }
+    }
+
+    impl std::error::Error for Failure {}
+
+    /// What acts on the events its subscriptions follow: the crate's
+    /// `Policies`.
+    pub trait Act: Sync {
+        /// Which subscription an event is acted on for.
+        type Policy: Copy + Send + Sync;
+
+        /// Acts on `event` for `policy`.
+        fn act(
+            &self,
+            policy: Self::Policy,
+            event: &Positioned,
+        ) -> impl std::future::Future<Output = Result<(), Failure>> + Send;
+    }
+
+    /// The checkpoint of `subscription`: the position of the last event
+    /// it handled. One it does not have yet starts at 0, or under
+    /// `from_now` at the last position no event can commit below.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read or written.
+    pub async fn checkpoint(pool: &Pool, subscription: &Subscription) -> Result<i64, sqlx::Error> {
+        let saved: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM esgen_subscriptions WHERE name = $1")
+                .bind(subscription.name)
+                .fetch_optional(pool)
+                .await?;
+        if let Some(position) = saved {
+            return Ok(position);
+        }
+        let start: i64 = if subscription.from_now {
+{%- if sqlite %}
+            sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+                .fetch_one(pool)
+                .await?
+{%- else %}
+            sqlx::query_scalar(
+                "SELECT COALESCE(MAX(position), 0) FROM events \
+                 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
+            )
+            .fetch_one(pool)
+            .await?
+{%- endif %}
+        } else {
+            0
+        };
+        sqlx::query(
+            "INSERT INTO esgen_subscriptions (name, position) VALUES ($1, $2) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(subscription.name)
+        .bind(start)
+        .execute(pool)
+        .await?;
+        sqlx::query_scalar("SELECT position FROM esgen_subscriptions WHERE name = $1")
+            .bind(subscription.name)
+            .fetch_one(pool)
+            .await
+    }
+
+    /// At most `limit` events of `model` after `after`, in the order of
+    /// their positions and skipping none (as [`read_all`]), each with the
+    /// reason it cannot be read, if it cannot.
+    async fn read_model(
+        pool: &Pool,
+        model: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(Positioned, Option<String>)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT position, aggregate_type, aggregate_id, sequence, event_type, event_version, \
+             CAST(payload AS TEXT) AS payload FROM events \
+{%- if sqlite %}
+             WHERE position > $1 AND aggregate_type = $3 \
+{%- else %}
+             WHERE position > $1 AND aggregate_type = $3 \
+             AND transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+{%- endif %}
+             ORDER BY position LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .bind(model)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let text: String = row.try_get("payload")?;
+                let (payload, unreadable) = match text.parse::<JsonValue>() {
+                    Ok(payload) => (payload, None),
+                    Err(e) => (
+                        JsonValue::Null,
+                        Some(format!("its payload is not JSON serde reads: {e}")),
+                    ),
+                };
+                let event = Positioned {
+                    position: row.try_get("position")?,
+                    model: row.try_get("aggregate_type")?,
+                    stream: row.try_get("aggregate_id")?,
+                    sequence: row.try_get("sequence")?,
+                    event_type: row.try_get("event_type")?,
+                    event_version: row.try_get("event_version")?,
+                    payload,
+                };
+                Ok((event, unreadable))
+            })
+            .collect()
+    }
+
+    /// Takes or keeps the subscription `name` for the runner `owner`, for
+    /// `lease` from now: `false` when another runner holds it.
+    async fn claim(
+        pool: &Pool,
+        name: &str,
+        owner: &str,
+        lease: Duration,
+    ) -> Result<bool, sqlx::Error> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let millis = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let claimed = sqlx::query(
+            "UPDATE esgen_subscriptions SET owner = $2, lease_until = $3 \
+             WHERE name = $1 AND (owner = $2 OR owner IS NULL OR lease_until < $4)",
+        )
+        .bind(name)
+        .bind(owner)
+        .bind(millis(now.saturating_add(lease)))
+        .bind(millis(now))
+        .execute(pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// Acts on the events of `subscription` after its checkpoint, at most
+    /// [`Following::batch`] of them, in the order of their positions (so
+    /// each stream's in its order), and moves the checkpoint past each.
+    /// The runner `owner` holds the subscription meanwhile
+    /// ([`Following::lease`]); while another runner holds it, it reads
+    /// nothing.
+    /// An event `act` fails on is tried again after [`Following::wait`],
+    /// [`Following::tries`] times in all, then parked in
+    /// `esgen_dead_letters` with its error; one it refuses, or that cannot
+    /// be read, is parked at once. Either way the subscription moves on. A
+    /// panic in `act` is a failure. Returns how many events it read: 0
+    /// when the subscription has caught up.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read or written; the checkpoint is then
+    /// where the last event handled left it.
+    pub async fn follow<A: Act>(
+        pool: &Pool,
+        policy: A::Policy,
+        subscription: &Subscription,
+        following: &Following,
+        owner: &str,
+        act: &A,
+    ) -> Result<usize, sqlx::Error> {
+        checkpoint(pool, subscription).await?;
+        if !claim(pool, subscription.name, owner, following.lease).await? {
+            return Ok(0);
+        }
+        // Read after the claim: a runner that held it before may have
+        // moved the checkpoint meanwhile.
+        let after = checkpoint(pool, subscription).await?;
+        let events = read_model(pool, subscription.model, after, following.batch.max(1)).await?;
+        for (read, (event, unreadable)) in events.iter().enumerate() {
+            if read > 0 && !claim(pool, subscription.name, owner, following.lease).await? {
+                return Ok(read);
+            }
+            let mut tries = 0;
+            let parked = loop {
+                tries += 1;
+                let outcome = match unreadable {
+                    Some(why) => Err(Failure::Unreadable(why.clone())),
+                    None => {
+                        let acting = std::panic::AssertUnwindSafe(act.act(policy, event));
+                        futures_util::FutureExt::catch_unwind(acting)
+                            .await
+                            .unwrap_or_else(|panic| Err(Failure::Failed(panicked(&*panic))))
+                    }
+                };
+                match outcome {
+                    Ok(()) => break None,
+                    Err(Failure::Failed(_)) if tries < following.tries => {
+                        tokio::time::sleep(following.wait(tries)).await;
+                    }
+                    Err(failure) => break Some(failure),
+                }
+            };
+            if let Some(failure) = parked {
+                park(pool, subscription.name, event, tries, &failure.to_string()).await?;
+            }
+            sqlx::query(
+                "UPDATE esgen_subscriptions SET position = $2 WHERE name = $1 AND position < $2",
+            )
+            .bind(subscription.name)
+            .bind(event.position)
+            .execute(pool)
+            .await?;
+        }
+        Ok(events.len())
+    }
+
+    /// What a panic said.
+    fn panicked(panic: &(dyn std::any::Any + Send)) -> String {
+        let said = panic
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("panicked: {said}")
+    }
+
+    /// Parks `event` for the subscription `name`, after `tries` tries.
+    async fn park(
+        pool: &Pool,
+        name: &str,
+        event: &Positioned,
+        tries: u32,
+        error: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO esgen_dead_letters \
+             (subscription, position, aggregate_type, aggregate_id, sequence, event_type, tries, error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (subscription, position) DO NOTHING",
+        )
+        .bind(name)
+        .bind(event.position)
+        .bind(&event.model)
+        .bind(&event.stream)
+        .bind(event.sequence)
+        .bind(&event.event_type)
+        .bind(i64::from(tries))
+        .bind(error)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// An event a subscription could not act on, parked.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DeadLetter {
+        /// The subscription (the policy's name).
+        pub subscription: String,
+        /// The event's place in the whole store.
+        pub position: i64,
+        /// Its model (`aggregate_type`).
+        pub model: String,
+        /// Its stream (`aggregate_id`).
+        pub stream: String,
+        /// Its number in its stream.
+        pub sequence: i64,
+        /// Its name.
+        pub event_type: String,
+        /// How many times it was tried.
+        pub tries: i64,
+        /// The last try's error.
+        pub error: String,
+    }
+
+    /// Every parked event, by subscription and position.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub async fn dead_letters(pool: &Pool) -> Result<Vec<DeadLetter>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT subscription, position, aggregate_type, aggregate_id, sequence, event_type, tries, error \
+             FROM esgen_dead_letters ORDER BY subscription, position",
+        )
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DeadLetter {
+                    subscription: row.try_get("subscription")?,
+                    position: row.try_get("position")?,
+                    model: row.try_get("aggregate_type")?,
+                    stream: row.try_get("aggregate_id")?,
+                    sequence: row.try_get("sequence")?,
+                    event_type: row.try_get("event_type")?,
+                    tries: row.try_get("tries")?,
+                    error: row.try_get("error")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many events of its model `subscription` has yet to act on:
+    /// its lag.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub async fn lag(pool: &Pool, subscription: &Subscription) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE aggregate_type = $1 AND position > \
+             COALESCE((SELECT position FROM esgen_subscriptions WHERE name = $2), 0)",
+        )
+        .bind(subscription.model)
+        .bind(subscription.name)
+        .fetch_one(pool)
+        .await
+    }
+
+    /// The key a policy's command is sent under: the policy's name and the
+    /// event that caused it (its model, stream and sequence), so that the
+    /// command is stored once however often the event is delivered.
+    #[must_use]
+    pub fn causation(name: &str, event: &Positioned) -> String {
+        format!("{name}:{}/{}/{}", event.model, event.stream, event.sequence)
+    }
+
+    /// The event of `event`, read as its model's.
+    ///
+    /// # Errors
+    ///
+    /// [`Failure::Unreadable`] when its payload is none of the model's events.
+    pub fn read_event<E: DeserializeOwned>(event: &Positioned) -> Result<E, Failure> {
+        E::deserialize(&event.payload).map_err(|e| {
+            Failure::Unreadable(format!(
+                "event {} of the stream `{}` of `{}`: {e}",
+                event.sequence, event.stream, event.model
+            ))
+        })
+    }
+
+    /// Sends `command`, if there is one, to the model `cqrs` runs, on the
+    /// stream `stream` names, once for `key` ([`execute_once`]). A refusal
+    /// is [`Failure::Refused`], unless it says what the model asks could
+    /// not be read; that and any other error are [`Failure::Failed`].
+    ///
+    /// # Errors
+    ///
+    /// As said.
+    pub async fn send<A, C>(
+        cqrs: &Cqrs<A>,
+        pool: &Pool,
+        key: &str,
+        command: Option<C>,
+        stream: fn(&A::Command) -> String,
+    ) -> Result<(), Failure>
+    where
+        A: cqrs_es::Aggregate<Error = Rejection>,
+        C: Into<A::Command>,
+    {
+        let Some(command) = command else {
+            return Ok(());
+        };
+        let command = command.into();
+        let aggregate_id = stream(&command);
+        match execute_once(cqrs, pool, &aggregate_id, key, command).await {
+            Ok(()) => Ok(()),
+            Err(AggregateError::UserError(rejection))
+                if rejection.kind != crate::generated::RejectionKind::Unavailable =>
+            {
+                Err(Failure::Refused(rejection.to_string()))
+            }
+            Err(error) => Err(Failure::Failed(error.to_string())),
+        }
+    }
+
+    /// The last position of the store this connection sees.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub async fn head(pool: &Pool) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+            .fetch_one(pool)
+            .await
+    }
+
+    /// How many events of `subscription`'s model up to `through` it has
+    /// yet to act on.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub async fn behind(
+        pool: &Pool,
+        subscription: &Subscription,
+        through: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let after = checkpoint(pool, subscription).await?;
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE aggregate_type = $1 AND position > $2 AND position <= $3",
+        )
+        .bind(subscription.model)
+        .bind(after)
+        .bind(through)
+        .fetch_one(pool)
+        .await
+    }
+{%- endif %}
+
 {%- endif %}
 {%- for model in krate.runtime_models %}
 

@@ -823,3 +823,34 @@ fn doc_writes_a_lifecycle_beside_the_model_diagrams() {
         ]
     );
 }
+
+#[test]
+fn policies_are_said_in_words_and_drawn_between_the_models() {
+    let shop = page("specs/shop.ddd");
+    let map = section(&shop, "## How the models work together");
+    for arrow in [
+        "m0 ==>|\"placed → charge\"| m1",
+        "m0 ==>|\"marked-paid → ship\"| m2",
+        "m1 ==>|\"declined → cancel\"| m0",
+    ] {
+        assert!(map.contains(arrow), "{arrow} in:\n{map}");
+    }
+    assert!(
+        map.contains("- **Payments** asks nothing of the others to decide, asks **Orders** to **mark-paid** when `settled` is recorded and asks **Orders** to **cancel** when `declined` is recorded"),
+        "{map}"
+    );
+    let orders = section(&shop, "## Orders");
+    let next = section(orders, "### What happens next");
+    assert!(
+        next.contains("- when `placed` is recorded, **Payments** is asked to **charge**, with `amount` = `total`\n  Every order is charged for."),
+        "{next}"
+    );
+    assert!(next.contains("- when `placed` is recorded, the app's `send-confirmation` is told"));
+    assert!(next.contains("  - at once: the command that recorded it answers only after this"));
+    let payments = section(&shop, "## Payments");
+    assert!(
+        section(payments, "### What happens next")
+            .contains("**Orders** is asked to **cancel**, only if reason is not \"retry\""),
+        "{payments}"
+    );
+}

@@ -106,6 +106,20 @@ struct ConsoleHtml<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "policies.rs", escape = "none")]
+struct PoliciesRs<'a> {
+    krate: &'a CrateView,
+    policies: &'a views::PoliciesView,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.rs", escape = "none")]
+struct NotificationsRs<'a> {
+    krate: &'a CrateView,
+    policies: &'a views::PoliciesView,
+}
+
+#[derive(Template)]
 #[template(path = "schema.sql", escape = "none")]
 struct SchemaSql<'a> {
     krate: &'a CrateView,
@@ -141,6 +155,9 @@ pub const SCENARIOS_PATH: &str = "tests/scenarios.rs";
 
 /// Your functions that read stored event versions (`by <function>`).
 pub const EVOLUTION_FUNCTIONS_PATH: &str = "src/evolution.rs";
+
+/// Your functions that `notify by` policies call.
+pub const NOTIFICATIONS_PATH: &str = "src/notifications.rs";
 
 /// The test file that reads a sample of every locked event version.
 pub const EVOLUTION_PATH: &str = "tests/evolution.rs";
@@ -218,6 +235,20 @@ fn crate_files(spec: &Spec, krate: &CrateView) -> Vec<GeneratedFile> {
             &krate.spec_file,
             render(&ConsoleHtml { console }),
         ));
+    }
+    if let Some(policies) = &views::PoliciesView::new(spec) {
+        files.push(generated(
+            "src/generated/policies.rs",
+            &krate.spec_file,
+            render(&PoliciesRs { krate, policies }),
+        ));
+        if krate.notifies {
+            files.push(file(
+                NOTIFICATIONS_PATH,
+                Owner::User,
+                render(&NotificationsRs { krate, policies }),
+            ));
+        }
     }
     if let Some(skeleton) = evolution::skeleton(spec) {
         files.push(file(EVOLUTION_FUNCTIONS_PATH, Owner::User, skeleton));

@@ -230,6 +230,33 @@ pub fn section(md: &mut String, spec: &Spec) {
                 and_list(&actions)
             ));
         }
+        let sends: Vec<String> = model
+            .policies
+            .iter()
+            .filter_map(|policy| match &policy.then {
+                crate::model::ir::Then::Ask {
+                    model: target,
+                    command,
+                    ..
+                } if *target != model.name => {
+                    let action = spec
+                        .models
+                        .iter()
+                        .find(|m| &m.name == target)
+                        .map_or("", |m| m.commands[*command].name.as_str());
+                    Some(format!(
+                        "asks **{target}** to **{action}** when `{}` is recorded",
+                        model.events[policy.event].name
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        if !sends.is_empty() && mine.is_empty() && spec.models.len() > 1 {
+            said.clear();
+            said.push("asks nothing of the others to decide".to_string());
+        }
+        said.extend(sends);
         let mut sentence = format!("- **{}** {}", model.name, and_list(&said));
         if !asked_by.is_empty() {
             let _ = write!(sentence, "; {} asks it", and_list(&asked_by));
@@ -289,6 +316,32 @@ fn mermaid(
     }
     for (from, to, entity, _) in references {
         let _ = writeln!(out, "  m{from} -.->|\"refers to {}\"| m{to}", label(entity));
+    }
+    // A policy's arrow: from the model whose event sets it off to the
+    // model it asks, labelled `<event> → <action>`.
+    for (from, model) in spec.models.iter().enumerate() {
+        for policy in &model.policies {
+            let crate::model::ir::Then::Ask {
+                model: target,
+                command,
+                ..
+            } = &policy.then
+            else {
+                continue;
+            };
+            let Some(to) = spec.models.iter().position(|m| &m.name == target) else {
+                continue;
+            };
+            if to == from {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "  m{from} ==>|\"{} → {}\"| m{to}",
+                label(&model.events[policy.event].name),
+                label(&spec.models[to].commands[*command].name)
+            );
+        }
     }
     out.push_str("  classDef model fill:#dbeafe,stroke:#2563eb\n");
     let models: Vec<String> = (0..spec.models.len()).map(|i| format!("m{i}")).collect();

@@ -293,8 +293,80 @@ fn model_section(md: &mut String, spec: &Spec, model: &Model, stem: &str) {
         }
         md.push('\n');
     }
+    policies(md, spec, model);
     scenarios::section(md, &model.scenarios);
     history::section(md, model);
+}
+
+/// What happens next when the model's events are recorded: its policies,
+/// in words.
+fn policies(md: &mut String, spec: &Spec, model: &Model) {
+    if model.policies.is_empty() {
+        return;
+    }
+    md.push_str(
+        "### What happens next
+
+",
+    );
+    for policy in &model.policies {
+        let event = &model.events[policy.event];
+        let then = match &policy.then {
+            crate::model::ir::Then::Ask {
+                model: target,
+                command,
+                fields,
+                ..
+            } => {
+                let action = spec
+                    .models
+                    .iter()
+                    .find(|m| &m.name == target)
+                    .map_or("", |m| m.commands[*command].name.as_str());
+                let whom = if *target == model.name {
+                    "the model".to_string()
+                } else {
+                    format!("**{target}**")
+                };
+                let given: Vec<String> = fields
+                    .iter()
+                    .filter(|f| f.spec != f.term)
+                    .map(|f| format!("`{}` = `{}`", f.term, cell(&f.spec)))
+                    .collect();
+                let rest = if given.is_empty() {
+                    String::new()
+                } else {
+                    format!(", with {}", words::and_list(&given))
+                };
+                format!("{whom} is asked to **{action}**{rest}")
+            }
+            crate::model::ir::Then::Notify { function, .. } => {
+                format!("the app's `{function}` is told")
+            }
+        };
+        let only = policy
+            .lines
+            .iter()
+            .find_map(|l| l.strip_prefix("only if "))
+            .map_or(String::new(), |c| format!(", only if {}", cell(c)));
+        let _ = writeln!(md, "- when `{}` is recorded, {then}{only}", event.name);
+        if !policy.docs.is_empty() {
+            let _ = writeln!(md, "  {}", policy.docs.join(" "));
+        }
+        if policy.strong {
+            md.push_str(
+                "  - at once: the command that recorded it answers only after this
+",
+            );
+        }
+        if policy.from_now {
+            md.push_str(
+                "  - for the events recorded since it first ran, not those before
+",
+            );
+        }
+    }
+    md.push('\n');
 }
 
 /// Fields in words: "`patient-id` (a Patient id), `name` (text)".

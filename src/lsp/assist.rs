@@ -33,6 +33,7 @@ pub fn completion(
             ("Actions:", "commands and the events they are accepted as"),
             ("Scenarios:", "examples: given, when, then"),
             ("Evolution:", "how stored event versions are read"),
+            ("Policies:", "what happens next when an event is recorded"),
         ] {
             items.push(keyword(word, detail));
         }
@@ -41,6 +42,23 @@ pub fn completion(
     let item_start = written
         .strip_prefix(['-', '•', '*'])
         .is_some_and(|rest| !rest.trim_start().contains(' '));
+    if section == Some(ast::SectionKind::Policies) {
+        if item_start {
+            for action in model.map(|m| m.actions.as_slice()).unwrap_or_default() {
+                items.push(CompletionItem {
+                    label: format!("when {} then ", action.event.text),
+                    kind: Some(CompletionItemKind::EVENT),
+                    detail: Some("a policy: what happens when this event is recorded".into()),
+                    ..CompletionItem::default()
+                });
+            }
+            return items;
+        }
+        if indent >= 4 && first_word {
+            items.push(keyword("only if ", "the events the policy acts on"));
+            return items;
+        }
+    }
     if section == Some(ast::SectionKind::Evolution) && item_start {
         for (word, detail) in [
             ("retired ", "stored events of these names are skipped"),

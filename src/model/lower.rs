@@ -134,7 +134,17 @@ impl<'a, 'd> Lowering<'a, 'd> {
         let rust = self.type_name(&model.name, "model");
         let module = self.value_name(&model.name, "model");
         let file_stem = names::unraw(&module).to_string();
-        if ["lib", "main", "generated", "mod", "build", "evolution"].contains(&file_stem.as_str()) {
+        if [
+            "lib",
+            "main",
+            "generated",
+            "mod",
+            "build",
+            "evolution",
+            "notifications",
+        ]
+        .contains(&file_stem.as_str())
+        {
             self.invalid_name(
                 &model.name,
                 "model",
@@ -142,11 +152,18 @@ impl<'a, 'd> Lowering<'a, 'd> {
                     "its module would be `src/{file_stem}.rs`, which the crate needs for itself"
                 ),
             );
-        } else if file_stem == "runtime" {
+        } else if let Some(holds) = match file_stem.as_str() {
+            "runtime" => {
+                Some("`src/generated/runtime.rs`, which holds the crate's cqrs-es runtime")
+            }
+            "http" => Some("`src/generated/http/`, which holds the crate's HTTP service"),
+            "policies" => Some("`src/generated/policies.rs`, which holds the spec's policies"),
+            _ => None,
+        } {
             self.invalid_name(
                 &model.name,
                 "model",
-                "its generated module would be `src/generated/runtime.rs`, which holds the crate's cqrs-es and PostgreSQL runtime",
+                &format!("its generated module would be {holds}"),
             );
         }
         let singular = {

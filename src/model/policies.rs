@@ -23,11 +23,12 @@ pub(super) fn apply(
 ) {
     // Where each lowered policy is written, for the circle check.
     let mut written: Vec<(usize, usize, Span, bool)> = Vec::new();
+    // A policy's name is its subscription's, unique in the whole store.
+    let mut names: BTreeMap<String, Span> = BTreeMap::new();
     for model in &file.models {
         let Some(at) = models.iter().position(|m| m.name == model.name.text) else {
             continue;
         };
-        let mut names: BTreeMap<String, Span> = BTreeMap::new();
         for policy in &model.policies {
             let Some(lowered) = lower(policy, at, models, diagnostics) else {
                 continue;
@@ -212,6 +213,26 @@ fn lower(
                 );
                 return None;
             };
+            if !target_model.services.is_empty() {
+                let services: Vec<String> = target_model
+                    .services
+                    .iter()
+                    .map(|s| format!("`{}`", s.name))
+                    .collect();
+                diagnostics.push(
+                    error(
+                        format!(
+                            "`{}`'s rules ask {} outside the spec, which the policies' runner cannot answer",
+                            target_model.name,
+                            services.join(" and ")
+                        ),
+                        action.span,
+                        "an action of a model that asks outside the spec",
+                    )
+                    .with_help("send this command from the app, which has the services' clients: `notify by <function>` hands it the event"),
+                );
+                return None;
+            }
             let params = target_model.commands[command].params.clone();
             let foreign = target_at != at;
             let mut sources: Vec<(&ast::FieldSource, &ir::Field)> = Vec::new();

@@ -16,6 +16,7 @@ use crate::model::names;
 mod accepting;
 mod conditions;
 mod constraints;
+mod policies;
 mod proposing;
 mod queries;
 

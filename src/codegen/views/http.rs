@@ -368,13 +368,13 @@ fn sorted_uses(uses: Vec<String>) -> Vec<String> {
 }
 
 /// The user's aggregate of a model, as the skeleton defines it.
-fn aggregate(model: &Model) -> String {
+pub(super) fn aggregate(model: &Model) -> String {
     format!("crate::{}::{}", model.module, model.rust)
 }
 
 /// The generated `<Model>Stored` of a model that asks others, with the
 /// skeleton's aggregate of each.
-fn stored_type(spec: &Spec, model: &Model) -> String {
+pub(super) fn stored_type(spec: &Spec, model: &Model) -> String {
     let asked: Vec<String> = model
         .asks
         .iter()

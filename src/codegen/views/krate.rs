@@ -50,6 +50,11 @@ pub struct CrateView {
     pub has_tables: bool,
     /// Some model's rules ask another model.
     pub has_asks: bool,
+    /// The spec has policies (`src/generated/policies.rs`, and their
+    /// tables and runtime).
+    pub policies: bool,
+    /// Some policy notifies (`src/notifications.rs`).
+    pub notifies: bool,
     /// Whether some aggregate refuses to be serialised (`NO_SNAPSHOTS`).
     pub no_snapshots: bool,
     /// Whether some aggregate is serialised as a snapshot of its state.
@@ -147,6 +152,8 @@ impl CrateView {
             sqlite_uses: sqlite_uses(&runtime),
             has_tables: runtime.iter().any(|m| !m.tables.is_empty()),
             has_asks: runtime.iter().any(|m| !m.asks.is_empty()),
+            policies: spec.models.iter().any(|m| !m.policies.is_empty()),
+            notifies: notifies(spec),
             snapshots: runtime
                 .iter()
                 .any(|m| m.snapshot.as_ref().is_some_and(|s| !s.stores.is_empty())),
@@ -154,7 +161,14 @@ impl CrateView {
             record_arities: record_arities(spec),
             tagged_events: spec.models.iter().any(tagged_events),
             runtime_models: runtime,
-            generated_modules: sorted_modules(spec.models.iter().map(|m| m.module.clone())),
+            generated_modules: sorted_modules(
+                spec.models.iter().map(|m| m.module.clone()).chain(
+                    spec.models
+                        .iter()
+                        .any(|m| !m.policies.is_empty())
+                        .then(|| "policies".to_string()),
+                ),
+            ),
             lib_modules: sorted_modules(
                 spec.models
                     .iter()
@@ -164,10 +178,19 @@ impl CrateView {
                         (!crate::codegen::evolution::functions(spec).is_empty()
                             || !crate::codegen::evolution::migrations(spec).is_empty())
                         .then(|| "evolution".to_string()),
-                    ),
+                    )
+                    .chain(notifies(spec).then(|| "notifications".to_string())),
             ),
         }
     }
+}
+
+/// Whether a policy of the spec notifies (`notify by`).
+fn notifies(spec: &Spec) -> bool {
+    spec.models
+        .iter()
+        .flat_map(|m| &m.policies)
+        .any(|p| matches!(p.then, crate::model::ir::Then::Notify { .. }))
 }
 
 /// The crates the spec's types need: chrono for `date` and `timestamp`,

@@ -21,6 +21,7 @@ mod items;
 mod krate;
 mod methods;
 mod model;
+mod policies;
 mod runtime;
 mod services;
 
@@ -29,3 +30,4 @@ pub use http::HttpView;
 pub use krate::CrateView;
 pub(super) use krate::TypeCrates;
 pub use model::ModelView;
+pub use policies::PoliciesView;

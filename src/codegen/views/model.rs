@@ -127,6 +127,9 @@ pub struct ModelView {
     pub hand_proposals: Vec<MethodView>,
     /// The accepting methods the user writes.
     pub hand_acceptances: Vec<MethodView>,
+    /// The decision of each policy of its events that asks an action,
+    /// rendered.
+    pub policies: Vec<String>,
 }
 
 /// The bracket list of fields' terms.
@@ -728,6 +731,11 @@ impl ModelView {
             hand_queries: hand(&queries),
             hand_proposals: hand(&proposals),
             hand_acceptances: hand(&acceptances),
+            policies: model
+                .policies
+                .iter()
+                .filter_map(|p| behaviour.policy(p, &model.module))
+                .collect(),
             choices,
             state,
             state_name,

@@ -105,7 +105,17 @@ pub(super) fn policy(
     let condition = condition.map(|c| pass.condition(c, scope));
     let values: Vec<Result<ir::Expr, ()>> = sources
         .iter()
-        .map(|(source, field)| pass.source(source, field, scope))
+        .map(|(source, field)| match source {
+            ast::FieldSource::Operand(_) => pass.source(source, field, scope),
+            ast::FieldSource::Sum(sum) => {
+                pass.out.push(operands::computed_in_policy(sum.span()));
+                Err(())
+            }
+            ast::FieldSource::IdsOf(_, span) => {
+                pass.out.push(operands::computed_in_policy(*span));
+                Err(())
+            }
+        })
         .collect();
     let failed = pass.out.iter().any(Diagnostic::is_error);
     for diagnostic in &mut pass.out {

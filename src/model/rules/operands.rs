@@ -656,7 +656,10 @@ impl Pass<'_> {
                     || matches!(w.text.as_str(), "today" | "now")
             }
             ast::Operand::Value(_) => false,
-            ast::Operand::Sum(sum) => return self.sum(sum, scope, None).map(Some),
+            ast::Operand::Sum(sum) => {
+                self.out.push(computed_in_policy(sum.span()));
+                return Err(());
+            }
             _ => true,
         };
         if !known {
@@ -1134,6 +1137,18 @@ impl Pass<'_> {
 }
 
 /// The type a literal compared with a value of `ty` should have.
+/// A value a policy would compute: it passes its event's values as they
+/// are.
+pub(super) fn computed_in_policy(span: Span) -> crate::diagnostics::Diagnostic {
+    err(
+        codes::POLICY,
+        "a policy passes its event's values as they are, and computes none",
+        span,
+        "computed here",
+    )
+    .with_help("compute it when the event happens, in a source under its action (`<field> = …`, with `<field>` in the event's brackets), and read that field here")
+}
+
 fn compare_hint(ty: &Type, right: &ast::Operand) -> Type {
     match (ty, right) {
         (Type::Optional(_), ast::Operand::Value(ast::Value::Word(w))) if w.text == "nothing" => {

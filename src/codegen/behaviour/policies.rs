@@ -1,0 +1,101 @@
+//! A policy's decision, as a function of its event: the command it sends,
+//! or `None` for an event its `only if` refuses.
+
+use super::{hoisted, literal, struct_lit, Behaviour, Ctx, Joined};
+use crate::codegen::rust::{docs, signature_with};
+use crate::model::ir::{Expr, Policy, Then};
+
+impl Behaviour<'_> {
+    /// `pub fn <policy>(event: &<Event>) -> Option<<Command>> { … }`, with
+    /// its docs, for a policy that asks an action; `None` for one that
+    /// notifies (the app's function decides what it does).
+    pub fn policy(&self, policy: &Policy, own_module: &str) -> Option<String> {
+        let Then::Ask {
+            model,
+            module,
+            command_rust,
+            fields,
+            ..
+        } = &policy.then
+        else {
+            return None;
+        };
+        let event = &self.model.events[policy.event];
+        let command = if module == own_module {
+            command_rust.clone()
+        } else {
+            format!("crate::generated::{module}::{command_rust}")
+        };
+        let mut extra = vec![format!("The policy `{}`.", policy.spec_line), String::new()];
+        extra.extend(policy.lines.iter().map(|line| format!("`{line}`")));
+        if !policy.lines.is_empty() {
+            extra.push(String::new());
+        }
+        extra.push(format!(
+            "The command it sends to `{model}` for `event`{}.",
+            if policy.only_if.is_some() {
+                ", or `None` when the event is not one it acts on"
+            } else {
+                " (it acts on every one)"
+            }
+        ));
+        let mut out = String::new();
+        for line in docs(&policy.docs, &extra) {
+            if line.is_empty() {
+                out.push_str("///\n");
+            } else {
+                out.push_str(&format!("/// {line}\n"));
+            }
+        }
+        out.push_str(&signature_with(
+            0,
+            "pub fn",
+            &policy.rust,
+            &[format!("event: &{}", event.rust)],
+            Some(&format!("Option<{command}>")),
+            " {",
+        ));
+        out.push('\n');
+        if let Some(condition) = &policy.only_if {
+            let refuses = self.joined(condition, Ctx::Event, "", false);
+            out.push_str(&if_at(&refuses, 4));
+            out.push_str("\n        return None;\n    }\n");
+        }
+        let values: Vec<(String, String)> = fields
+            .iter()
+            .map(|field| (field.field.clone(), self.policy_value(&field.expr)))
+            .collect();
+        out.push_str(&struct_lit(4, "Some(", &command, &values, ")"));
+        out.push_str("\n}");
+        Some(out)
+    }
+
+    /// A value of the event, owned.
+    fn policy_value(&self, expr: &Expr) -> String {
+        match expr {
+            Expr::Input { rust, ty } if ty.is_copy() => format!("event.{rust}"),
+            Expr::Input { rust, .. } => format!("event.{rust}.clone()"),
+            Expr::Literal { value, ty } => literal(value, ty),
+            other => self.value(other, Ctx::Event, ""),
+        }
+    }
+}
+
+/// `if <tests> {` at `indent`, laid out as rustfmt lays it out.
+fn if_at(joined: &Joined, indent: usize) -> String {
+    let head = |joined: &Joined| {
+        joined.one_line(indent, "if ", " {").or_else(|| {
+            joined
+                .vertical(indent, "if ")
+                .map(|lines| format!("{lines}\n{}{{", " ".repeat(indent)))
+        })
+    };
+    if let Some(head) = head(joined) {
+        return head;
+    }
+    let (mut out, named) = hoisted(joined, indent);
+    out.push_str(
+        &head(&named).unwrap_or_else(|| format!("{}if {} {{", " ".repeat(indent), named.flat())),
+    );
+    out
+}
