@@ -291,7 +291,8 @@ where
     let state = model.as_ref();
 {%- for (field, prefix, key) in model.held %}
     if let Some(entity) = state.{{ field }}.values().next() {
-        return Some(format!("{{ prefix }}/{}", entity.{{ key }}));
+        let key = &entity.{{ key }};
+        return Some(format!("{{ prefix }}/{key}"));
     }
 {%- endfor %}
     None

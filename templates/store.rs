@@ -1612,7 +1612,8 @@
 {%- for table in model.tables %}
             if kind == "{{ table.kind }}" {
                 let row = state.{{ table.field }}.values().next();
-                write_row(&mut *connection, "{{ table.table }}", key, sequence, row)
+                let table = "{{ table.table }}";
+                write_row(&mut *connection, table, key, sequence, row)
                     .await
                     .map_err(classified)?;
             }
@@ -1692,7 +1693,8 @@
 {%- for table in model.tables %}
         if kind == "{{ table.kind }}" {
             let row = state.{{ table.field }}.values().next();
-            write_row(pool, "{{ table.table }}", key, sequence, row)
+            let table = "{{ table.table }}";
+            write_row(pool, table, key, sequence, row)
                 .await
                 .map_err(reported)?;
         }
@@ -1780,7 +1782,8 @@
 {%- for table in model.tables %}
             if kind == "{{ table.kind }}" {
                 let row = state.{{ table.field }}.values().next();
-                write_row(&mut *replace, "{{ table.table }}", key, *sequence, row)
+                let table = "{{ table.table }}";
+                write_row(&mut *replace, table, key, *sequence, row)
                     .await
                     .map_err(reported)?;
             }

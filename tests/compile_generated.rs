@@ -199,8 +199,13 @@ const RECORD_AND_ENTITIES: &str = include_str!("fixtures/rules/shop.ddd");
 /// A lifecycle, each action moving a parcel one step.
 const LIFECYCLE: &str = include_str!("fixtures/rules/lifecycle.ddd");
 
+/// Policies between models with long names: commands of a model kept in
+/// one stream and of one that asks another, conditions, `notify by`, and
+/// events alone in their enum.
+const POLICIES: &str = include_str!("fixtures/rules/policies.ddd");
+
 /// The crates of this test.
-const CRATES: [&str; 11] = [
+const CRATES: [&str; 12] = [
     "shipping",
     "permits",
     "odd",
@@ -212,6 +217,7 @@ const CRATES: [&str; 11] = [
     "ledger",
     "shop",
     "lifecycle",
+    "policies",
 ];
 
 #[test]
@@ -229,6 +235,7 @@ fn unseen_specs_build_into_clean_crates() {
     build(ARITHMETIC, "ledger", workspace);
     build(RECORD_AND_ENTITIES, "shop", workspace);
     build(LIFECYCLE, "lifecycle", workspace);
+    build(POLICIES, "policies", workspace);
     std::fs::create_dir_all(workspace.join("lending/tests")).unwrap();
     std::fs::write(workspace.join("lending/tests/rules.rs"), RULES_TESTS).unwrap();
     common::make_workspace(workspace, &CRATES);

@@ -108,6 +108,11 @@ impl Expr {
                     &format!("){suffix}"),
                 ),
             },
+            // A sole tuple overflows onto the lines of its list:
+            // `&[(` … `)]`.
+            Expr::List(open, items) if matches!(items.as_slice(), [Expr::Call(head, _)] if head.is_empty()) => {
+                items[0].render(indent, &format!("{prefix}{open}"), &format!("]{suffix}"))
+            }
             Expr::List(open, items) => vertical(
                 indent,
                 &format!("{prefix}{open}"),

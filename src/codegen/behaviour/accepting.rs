@@ -205,10 +205,15 @@ impl Behaviour<'_> {
                     }
                 }
             }
-            Effect::Removes { store, key } => format!(
-                "{pad}state.{}.remove({});",
-                self.store_field(*store),
-                self.key_ref(key, Ctx::Event)
+            Effect::Removes { store, key } => chained(
+                at,
+                "",
+                &format!(
+                    "state.{}.remove({})",
+                    self.store_field(*store),
+                    self.key_ref(key, Ctx::Event)
+                ),
+                ";",
             ),
             Effect::RemovesEach { store, keys } => {
                 let field = self.store_field(*store);

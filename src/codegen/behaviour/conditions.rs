@@ -86,7 +86,17 @@ impl Behaviour<'_> {
         } else {
             place.to_string()
         };
+        let empty = |place: String| match op {
+            "==" => format!("{place}.is_empty()"),
+            _ => format!("!{place}.is_empty()"),
+        };
         match (value, ty) {
+            (Literal::Text(t), _) if t.is_empty() && matches!(op, "==" | "!=") => {
+                empty(place.to_string())
+            }
+            (Literal::Id(_, t), _) if t.is_empty() && matches!(op, "==" | "!=") => {
+                empty(format!("{place}.as_str()"))
+            }
             (Literal::Text(t), _) => format!("{place} {op} {}", string(t)),
             (Literal::Id(_, t), _) => format!("{place}.as_str() {op} {}", string(t)),
             (Literal::Boolean(b), _) if matches!(op, "==" | "!=") => {

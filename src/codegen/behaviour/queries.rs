@@ -135,10 +135,15 @@ impl Behaviour<'_> {
             // Answered from the events, not the state: a function of its
             // own (`views::history`), never a method of the queries trait.
             Derived::History { .. } => String::new(),
-            Derived::Has { store, key } => format!(
-                "        {state}.{}.contains({})",
-                self.store_field(*store),
-                self.key_ref(key, Ctx::Query)
+            Derived::Has { store, key } => chained(
+                8,
+                "",
+                &format!(
+                    "{state}.{}.contains({})",
+                    self.store_field(*store),
+                    self.key_ref(key, Ctx::Query)
+                ),
+                "",
             ),
             Derived::Get { store, key } => format!(
                 "        {state}.{}.get({}).cloned()",

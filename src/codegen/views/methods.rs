@@ -96,7 +96,41 @@ pub(super) fn param(field: &Field, skeleton: bool) -> String {
 /// definition, then its body.
 pub(super) fn provided(declaration: &str, body: &str) -> String {
     let head = declaration.strip_suffix(';').unwrap_or(declaration);
-    format!("{head} {{\n{body}\n    }}")
+    format!("{} {{\n{body}\n    }}", widened(head))
+}
+
+/// A one-line signature that fits before `;` but not before ` {` (one
+/// character more), broken one parameter per line as rustfmt breaks it.
+fn widened(head: &str) -> String {
+    use crate::codegen::rust::{split_args, width, MAX_WIDTH};
+    if head.contains('\n') || width(head) + 2 <= MAX_WIDTH {
+        return head.to_string();
+    }
+    let Some(open) = head.find('(') else {
+        return head.to_string();
+    };
+    // The parenthesis that closes the parameters (a return type may hold
+    // more).
+    let mut depth = 0;
+    let Some(close) = head[open..].char_indices().find_map(|(at, c)| {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        (depth == 0).then_some(open + at)
+    }) else {
+        return head.to_string();
+    };
+    let indent = head.len() - head.trim_start().len();
+    let pad = " ".repeat(indent);
+    let mut out = format!("{}\n", &head[..=open]);
+    for param in split_args(&head[open + 1..close]) {
+        out.push_str(&format!("{pad}    {param},\n"));
+    }
+    out.push_str(&pad);
+    out.push_str(&head[close..]);
+    out
 }
 
 pub(super) fn query_method(query: &ir::Query) -> MethodView {

@@ -172,16 +172,21 @@ impl PoliciesView {
         for target in &asked {
             let prefix = names::unraw(&target.module).to_string();
             let aggregate = super::http::aggregate(target);
+            let alias = format!("{}Cqrs", target.rust);
             let stream = if target.asks.is_empty() {
                 format!("{}Stream<{aggregate}>", target.rust)
             } else {
-                format!(
-                    "{}Stream<{aggregate}, {}>",
-                    target.rust,
-                    super::http::stored_type(spec, target)
-                )
+                // What it asks of other models, an alias of its own: the
+                // lines stay short.
+                let asks = format!("{}Asks", target.rust);
+                aliases.push(format!(
+                    "    /// What `{}` asks of other models: their stored streams\n    /// and tables.\n{}",
+                    inert(&target.name),
+                    crate::codegen::expr::Expr::atom(super::http::stored_type(spec, target))
+                        .assign(4, &format!("type {asks}"), ";")
+                ));
+                format!("{}Stream<{aggregate}, {asks}>", target.rust)
             };
-            let alias = format!("{}Cqrs", target.rust);
             aliases.push(format!(
                 "    /// `{}` as the policies run it: your aggregate of it\n    /// (`src/{prefix}.rs`), stored.\n{}",
                 inert(&target.name),
