@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The runtime benchmarks that need PostgreSQL: installs the server when it
 # is missing, starts a throwaway cluster (scripts/postgres.sh), runs
-# `benches/runtime/benches/latency.rs` and `long_streams.rs` against it,
+# `benches/runtime/benches/latency.rs`, `long_streams.rs`, `service.rs`
+# and `policies.rs` against it,
 # and stops the cluster.
 # Arguments go to `cargo bench`; ESGEN_BENCH_ROUNDS sets the rounds.
 set -euo pipefail
@@ -17,3 +18,6 @@ cargo bench -p esgen-runtime-bench --bench long_streams "$@" >/dev/null
 # The generated HTTP service against a hand-written axum handler, on
 # SQLite and on PostgreSQL.
 cargo bench -p esgen-runtime-bench --bench service "$@" >/dev/null
+# A policy's subscription against a hand-written polling loop, on SQLite
+# and on PostgreSQL.
+cargo bench -p esgen-runtime-bench --bench policies "$@" >/dev/null

@@ -50,6 +50,17 @@ impl Policy {
         }
     }
 
+    /// Whether it sends a command (to a model of the spec), rather than
+    /// calling a function of the app.
+    #[must_use]
+    pub fn sends(self) -> bool {
+        match self {
+{%- for line in policies.sends_arms %}
+{{ line }}
+{%- endfor %}
+        }
+    }
+
     /// Whether it starts at the events recorded after it first runs
     /// (`from now`), rather than at the first one.
     #[must_use]

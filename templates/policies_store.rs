@@ -148,6 +148,12 @@ pub mod {{ store }} {
     impl<N: Notifications> Act for Policies<N> {
         type Policy = Policy;
 
+        /// After each event for a `notify by` function, which would be
+        /// called again; after each batch for a command, stored once.
+        fn saves_each(&self, policy: Policy) -> bool {
+            !policy.sends()
+        }
+
         async fn act(&self, policy: Policy, event: &Positioned) -> Result<(), Failure> {
             let key = causation(policy.name(), event);
             match policy {

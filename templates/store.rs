@@ -851,6 +851,15 @@
             policy: Self::Policy,
             event: &Positioned,
         ) -> impl std::future::Future<Output = Result<(), Failure>> + Send;
+
+        /// Whether the checkpoint of `policy` is saved after each event
+        /// (each one acted on again after a crash is an effect repeated),
+        /// rather than after each batch (acting again does nothing new, as
+        /// a command sent under its event's key is stored once).
+        fn saves_each(&self, policy: Self::Policy) -> bool {
+            let _ = policy;
+            true
+        }
     }
 
     /// The checkpoint of `subscription`: the position of the last event
@@ -975,7 +984,9 @@
 
     /// Acts on the events of `subscription` after its checkpoint, at most
     /// [`Following::batch`] of them, in the order of their positions (so
-    /// each stream's in its order), and moves the checkpoint past each.
+    /// each stream's in its order), and moves the checkpoint past them:
+    /// after each, or after the batch when acting again is harmless
+    /// ([`Act::saves_each`]).
     /// The runner `owner` holds the subscription meanwhile
     /// ([`Following::lease`]); while another runner holds it, it reads
     /// nothing.
@@ -1004,11 +1015,19 @@
         }
         // Read after the claim: a runner that held it before may have
         // moved the checkpoint meanwhile.
+        let mut claimed = std::time::Instant::now();
         let after = checkpoint(pool, subscription).await?;
         let events = read_model(pool, subscription.model, after, following.batch.max(1)).await?;
+        let each = act.saves_each(policy);
+        let mut done = None;
         for (read, (event, unreadable)) in events.iter().enumerate() {
-            if read > 0 && !claim(pool, subscription.name, owner, following.lease).await? {
-                return Ok(read);
+            // The lease is renewed once a third of it has passed.
+            if claimed.elapsed() > following.lease / 3 {
+                if !claim(pool, subscription.name, owner, following.lease).await? {
+                    advance(pool, subscription.name, done).await?;
+                    return Ok(read);
+                }
+                claimed = std::time::Instant::now();
             }
             let mut tries = 0;
             let parked = loop {
@@ -1033,15 +1052,29 @@
             if let Some(failure) = parked {
                 park(pool, subscription.name, event, tries, &failure.to_string()).await?;
             }
-            sqlx::query(
-                "UPDATE esgen_subscriptions SET position = $2 WHERE name = $1 AND position < $2",
-            )
-            .bind(subscription.name)
-            .bind(event.position)
-            .execute(pool)
-            .await?;
+            done = Some(event.position);
+            if each {
+                advance(pool, subscription.name, done.take()).await?;
+            }
         }
+        advance(pool, subscription.name, done).await?;
         Ok(events.len())
+    }
+
+    /// Moves the checkpoint of the subscription `name` forward to
+    /// `position`, if there is one (never back).
+    async fn advance(pool: &Pool, name: &str, position: Option<i64>) -> Result<(), sqlx::Error> {
+        let Some(position) = position else {
+            return Ok(());
+        };
+        sqlx::query(
+            "UPDATE esgen_subscriptions SET position = $2 WHERE name = $1 AND position < $2",
+        )
+        .bind(name)
+        .bind(position)
+        .execute(pool)
+        .await
+        .map(|_| ())
     }
 
     /// What a panic said.

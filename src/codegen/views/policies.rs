@@ -23,6 +23,8 @@ pub struct PoliciesView {
     pub strong_arms: Vec<String>,
     /// The arms of `from_now`.
     pub from_now_arms: Vec<String>,
+    /// The arms of `sends`.
+    pub sends_arms: Vec<String>,
     /// The methods of `Notifications`, with their docs, laid out.
     pub notify_methods: Vec<String>,
     /// The `use` lines of each store's module (`{store}` for the store).
@@ -80,6 +82,7 @@ impl PoliciesView {
         };
         let strong_arms = flag_arms(&|p| p.strong);
         let from_now_arms = flag_arms(&|p| p.from_now);
+        let sends_arms = flag_arms(&|p| matches!(p.then, Then::Ask { .. }));
 
         let mut notify_methods = Vec::new();
         let mut stub_methods = Vec::new();
@@ -306,6 +309,7 @@ impl PoliciesView {
             model_arms,
             strong_arms,
             from_now_arms,
+            sends_arms,
             notify_methods,
             store_uses,
             aliases,
