@@ -285,7 +285,11 @@ fn unseen_specs_build_into_clean_crates() {
         assert_formatted(&lib);
         // The test files esgen writes too (a model whose module is named
         // like the scenarios' harness among them, in `odd`).
-        for file in ["tests/scenarios.rs", "tests/evolution.rs"] {
+        for file in [
+            "tests/scenarios.rs",
+            "tests/evolution.rs",
+            "tests/policy_scenarios.rs",
+        ] {
             let path = workspace.join(krate).join(file);
             if path.is_file() {
                 assert_formatted(&path);

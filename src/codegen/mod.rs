@@ -8,6 +8,7 @@ mod behaviour;
 pub mod checksum;
 mod evolution;
 mod expr;
+mod reactions;
 mod rust;
 mod scenarios;
 mod views;
@@ -138,6 +139,12 @@ struct ScenariosRs<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "policy_scenarios.rs", escape = "none")]
+struct PolicyScenariosRs<'a> {
+    view: &'a reactions::ReactionsView,
+}
+
+#[derive(Template)]
 #[template(path = "model.rs", escape = "none")]
 struct ModelRs<'a> {
     model: &'a ModelView,
@@ -255,6 +262,13 @@ fn crate_files(spec: &Spec, krate: &CrateView) -> Vec<GeneratedFile> {
     }
     if let Some(tests) = evolution::tests(spec) {
         files.push(generated(EVOLUTION_PATH, &krate.spec_file, tests));
+    }
+    if let Some(view) = reactions::ReactionsView::new(spec) {
+        files.push(generated(
+            reactions::PATH,
+            &krate.spec_file,
+            render(&PolicyScenariosRs { view: &view }),
+        ));
     }
     if let Some(view) = scenarios::ScenariosView::new(spec) {
         files.push(generated(

@@ -222,7 +222,7 @@ fn has_entity(ty: &Type) -> bool {
     }
 }
 
-fn literal_kinds(value: &Literal, out: &mut Vec<&'static str>) {
+pub(super) fn literal_kinds(value: &Literal, out: &mut Vec<&'static str>) {
     match value {
         Literal::List(items) => items.iter().for_each(|i| literal_kinds(i, out)),
         Literal::Decimal(_) => out.push("decimal"),
@@ -536,7 +536,7 @@ impl TestView {
 }
 
 /// `Name { field: value, … }` of a scenario's event or command.
-fn fact_expr(rust: &str, fact: &Fact) -> Expr {
+pub(super) fn fact_expr(rust: &str, fact: &Fact) -> Expr {
     Expr::Struct(
         rust.to_string(),
         fact.values
@@ -547,7 +547,7 @@ fn fact_expr(rust: &str, fact: &Fact) -> Expr {
 }
 
 /// A value of a scenario as an owned Rust value of `ty`.
-fn value_expr(value: &Literal, ty: &Type) -> Expr {
+pub(super) fn value_expr(value: &Literal, ty: &Type) -> Expr {
     match (value, ty) {
         (Literal::Nothing, _) => Expr::atom("None"),
         (_, Type::Optional(inner)) => Expr::call("Some", vec![value_expr(value, inner)]),

@@ -294,7 +294,7 @@ fn model_section(md: &mut String, spec: &Spec, model: &Model, stem: &str) {
         md.push('\n');
     }
     policies(md, spec, model);
-    scenarios::section(md, &model.scenarios);
+    scenarios::section(md, &model.scenarios, &model.reactions);
     history::section(md, model);
 }
 

@@ -4,7 +4,7 @@
 //! event) is folded on its own, each summed up as "given 40 events
 //! (picked-up ×40)".
 
-use crate::model::ir::Scenario;
+use crate::model::ir::{Reaction, Scenario};
 use std::fmt::Write as _;
 
 /// More `given` lines than this, and they are folded together.
@@ -19,9 +19,10 @@ enum Piece<'a> {
     Folded(Vec<&'a str>),
 }
 
-/// The section `### Scenarios`.
-pub fn section(md: &mut String, scenarios: &[Scenario]) {
-    if scenarios.is_empty() {
+/// The section `### Scenarios`: the scenarios of commands, then those of
+/// what happens next.
+pub fn section(md: &mut String, scenarios: &[Scenario], reactions: &[Reaction]) {
+    if scenarios.is_empty() && reactions.is_empty() {
         return;
     }
     md.push_str("### Scenarios\n\n");
@@ -41,6 +42,17 @@ pub fn section(md: &mut String, scenarios: &[Scenario]) {
                 }
             }
         }
+    }
+    for reaction in reactions {
+        let _ = writeln!(md, "- **{}**\n", reaction.title);
+        let lines: Vec<&str> = reaction
+            .text
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        block(md, &lines);
     }
 }
 

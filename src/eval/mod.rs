@@ -75,6 +75,17 @@ pub enum Stop {
 
 type Ev<T> = Result<T, Stop>;
 
+/// A command a policy sends, with its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    /// The model asked: its index in the spec.
+    pub model: usize,
+    /// The command: its index in the model's.
+    pub command: usize,
+    /// Its parameters' values, in order.
+    pub values: Vec<Value>,
+}
+
 /// What a proposed command came to.
 pub type Outcome = Result<Vec<Value>, Rejection>;
 
@@ -751,6 +762,61 @@ impl<'s> World<'s> {
     }
 
     // --------------------------------------------------------- accepting
+
+    /// The events `model` accepted, in order: (event, values).
+    pub fn accepted(&self, model: usize) -> &[(usize, Vec<Value>)] {
+        self.log.get(model).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// What the policies of `model` ask when its event `event` is
+    /// recorded with `values`: each command a policy sends (its model's
+    /// index in the spec, the command's index there, its values), in the
+    /// order of the policies. A `notify by` policy asks no model.
+    ///
+    /// # Errors
+    ///
+    /// As evaluating a rule: what it reads is out of range, say.
+    pub fn react(&self, model: usize, event: usize, values: &[Value]) -> Result<Vec<Asked>, Stop> {
+        let m = self.model(model);
+        let inputs = named(&m.events[event].fields, values);
+        let scope = Scope {
+            inputs: &inputs,
+            item: None,
+        };
+        let mut asked = Vec::new();
+        for policy in m.policies.iter().filter(|p| p.event == event) {
+            let crate::model::ir::Then::Ask {
+                model: target,
+                command,
+                fields,
+                ..
+            } = &policy.then
+            else {
+                continue;
+            };
+            if let Some(condition) = &policy.only_if {
+                if self.holds(model, condition, &scope)? != Some(true) {
+                    continue;
+                }
+            }
+            let values = fields
+                .iter()
+                .map(|field| self.eval(model, &field.expr, &scope))
+                .collect::<Result<Vec<_>, _>>()?;
+            let target = self
+                .spec
+                .models
+                .iter()
+                .position(|t| t.name == *target)
+                .ok_or_else(|| Stop::Unsupported(format!("the spec has no model `{target}`")))?;
+            asked.push(Asked {
+                model: target,
+                command: *command,
+                values,
+            });
+        }
+        Ok(asked)
+    }
 
     /// Accepts an event (its fields in order): applies its effects.
     ///

@@ -37,6 +37,9 @@ pub struct Run {
     pub ran: Ran,
     /// The rule that rejected its command, when it was rejected.
     pub rejected_by: Option<String>,
+    /// Whether it is a scenario of what happens next (`scenario` indexes
+    /// the model's reactions).
+    pub reaction: bool,
 }
 
 /// Runs every scenario of the spec.
@@ -73,10 +76,75 @@ pub fn run(spec: &Spec) -> Vec<Run> {
                 scenario: index,
                 ran,
                 rejected_by,
+                reaction: false,
+            });
+        }
+        for (index, reaction) in m.reactions.iter().enumerate() {
+            let ran = match react(spec, model, reaction) {
+                Ok(ran) => ran,
+                Err(Stop::Unsupported(why)) => Ran::NotRun(why),
+                Err(_) => Ran::NotRun("its policies read what the evaluator cannot".into()),
+            };
+            runs.push(Run {
+                model,
+                scenario: index,
+                ran,
+                rejected_by: None,
+                reaction: true,
             });
         }
     }
     runs
+}
+
+/// Runs a scenario of what happens next: the commands the policies ask
+/// against those written, in any order.
+fn react(spec: &Spec, model: usize, reaction: &ir::Reaction) -> Result<Ran, Stop> {
+    let world = World::new(spec);
+    let asked = world.react(model, reaction.event.index, &values(&reaction.event))?;
+    let words = |asked: &[(usize, usize, Vec<Value>)]| -> String {
+        if asked.is_empty() {
+            return "nothing is asked".to_string();
+        }
+        let said: Vec<String> = asked
+            .iter()
+            .map(|(m, c, values)| {
+                let target = &spec.models[*m];
+                let command = &target.commands[*c];
+                format!(
+                    "{} is asked to {}",
+                    target.name,
+                    fact_words(&command.name, &command.params, values)
+                )
+            })
+            .collect();
+        said.join(", and ")
+    };
+    let mut happened: Vec<(usize, usize, Vec<Value>)> = asked
+        .into_iter()
+        .map(|a| (a.model, a.command, a.values))
+        .collect();
+    let mut expected: Vec<(usize, usize, Vec<Value>)> = reaction
+        .asked
+        .iter()
+        .filter_map(|(name, fact)| {
+            let m = spec.models.iter().position(|m| m.name == *name)?;
+            Some((m, fact.index, values(fact)))
+        })
+        .collect();
+    let (shown_expected, shown_happened) = (words(&expected), words(&happened));
+    let key = |a: &(usize, usize, Vec<Value>)| (a.0, a.1);
+    expected.sort_by_key(key);
+    happened.sort_by_key(key);
+    Ok(if expected == happened {
+        Ran::Passed
+    } else {
+        Ran::Failed {
+            line: reaction.then_line,
+            expected: shown_expected,
+            happened: shown_happened,
+        }
+    })
 }
 
 /// What the runs came to, in a few words (`12 scenarios hold`, `9
@@ -121,11 +189,16 @@ pub fn diagnostics(source: &Source, spec: &Spec, runs: &[Run]) -> Vec<Diagnostic
             else {
                 return None;
             };
-            let scenario = &spec.models[run.model].scenarios[run.scenario];
+            let model = &spec.models[run.model];
+            let title = if run.reaction {
+                &model.reactions[run.scenario].title
+            } else {
+                &model.scenarios[run.scenario].title
+            };
             Some(
                 Diagnostic::error(
                     codes::SCENARIO_FAILS,
-                    format!("the scenario `{}` does not hold", scenario.title),
+                    format!("the scenario `{title}` does not hold"),
                 )
                 .at_labelled(line_span(&source.text, *line), format!("expected: {expected}"))
                 .with_help(format!(

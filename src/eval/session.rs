@@ -259,6 +259,18 @@ impl<'s> Session<'s> {
                 };
                 self.when(&read)
             }
+            ast::StepKind::Happens(fact) => {
+                let (read, found) =
+                    crate::model::scenarios::read_fact(spec, self.model, fact, false, &source);
+                let Some(read) = read else {
+                    return self.wrong(line, &prefix, found);
+                };
+                let values = Value::all(read.values.iter().map(|(f, l)| (f, l)));
+                match self.world.react(self.model, read.index, &values) {
+                    Ok(asked) => Reply::Said(asked_words(spec, &asked)),
+                    Err(stop) => Reply::Said(vec![not_here(&stop)]),
+                }
+            }
             ast::StepKind::Expect(expectation) => {
                 let (query, answer) = match self.answer(expectation, &source) {
                     Ok(Ok(answered)) => answered,
@@ -294,6 +306,34 @@ impl<'s> Session<'s> {
     }
 
     fn when(&mut self, read: &crate::model::ir::Fact) -> Reply {
+        let before = self.world.accepted(self.model).len();
+        let reply = self.proposed(read);
+        // What the policies of the event it was accepted as ask next.
+        let spec = self.world.spec();
+        let command = &spec.models[self.model].commands[read.index];
+        let Reply::Said(mut said) = reply else {
+            return reply;
+        };
+        let accepted = self.world.accepted(self.model);
+        if let (true, Some((_, values))) = (accepted.len() > before, accepted.last()) {
+            if spec.models[self.model]
+                .policies
+                .iter()
+                .any(|p| p.event == command.event)
+            {
+                if let Ok(asked) = self.world.react(self.model, command.event, values) {
+                    said.extend(
+                        asked_words(spec, &asked)
+                            .into_iter()
+                            .map(|l| format!("  {l}")),
+                    );
+                }
+            }
+        }
+        Reply::Said(said)
+    }
+
+    fn proposed(&mut self, read: &crate::model::ir::Fact) -> Reply {
         let spec = self.world.spec();
         let model = &spec.models[self.model];
         let args = Value::all(read.values.iter().map(|(f, l)| (f, l)));
@@ -411,4 +451,26 @@ fn clock_line(line: &str) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
     };
     let text = rest.trim().trim_matches('"');
     Some(crate::model::calendar::clock(text, today))
+}
+
+/// What the policies ask, as a scenario writes it: `then <Model> is asked
+/// to <action> [...]`, a line each, or `then nothing is asked`.
+fn asked_words(spec: &crate::model::ir::Spec, asked: &[super::Asked]) -> Vec<String> {
+    if asked.is_empty() {
+        return vec!["then nothing is asked".to_string()];
+    }
+    asked
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let model = &spec.models[a.model];
+            let command = &model.commands[a.command];
+            format!(
+                "{} {} is asked to {}",
+                if n == 0 { "then" } else { "and" },
+                model.name,
+                super::scenarios::fact_words(&command.name, &command.params, &a.values)
+            )
+        })
+        .collect()
 }

@@ -1096,6 +1096,30 @@ pub struct Model {
     /// Its policies: what happens next when one of its events is
     /// accepted, in spec order.
     pub policies: Vec<Policy>,
+    /// Its scenarios of what happens next (`when <event> [...] happens`),
+    /// in spec order.
+    pub reactions: Vec<Reaction>,
+}
+
+/// A scenario of what happens next: an event of the model recorded, and
+/// the commands its policies are expected to send.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reaction {
+    /// The title, as written.
+    pub title: String,
+    /// The test's function name.
+    pub test: String,
+    /// The title's line number.
+    pub line: usize,
+    /// The spec's lines from the title to the last step, as written.
+    pub text: String,
+    /// The event recorded.
+    pub event: Fact,
+    /// The commands expected, in the order written: each model's name and
+    /// its command.
+    pub asked: Vec<(String, Fact)>,
+    /// The `then` line's number.
+    pub then_line: usize,
 }
 
 /// `- when <event> then …` in `Policies:`: when an event of the model is

@@ -541,6 +541,7 @@ impl<'a, 'd> Lowering<'a, 'd> {
             retired: Vec::new(),
             migration: None,
             policies: Vec::new(),
+            reactions: Vec::new(),
         };
         let Some(others) = self.others else {
             return (Some(lowered), self.space);

@@ -91,6 +91,12 @@ pub fn analyze_in_part(
     }
     if models.len() == file.models.len() {
         policies::apply(file, &mut models, &mut diagnostics);
+        let before = diagnostics.len();
+        scenarios::reactions(file, &mut models, source, &lines, &mut diagnostics);
+        scenario_errors += diagnostics[before..]
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
     }
     let identities = identities(&models);
     namespace::check_spec(file, &spaces, &identities, &mut diagnostics);

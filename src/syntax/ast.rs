@@ -800,6 +800,8 @@ pub enum StepKind {
     Given(Fact),
     /// `when <action> [...]`
     When(Fact),
+    /// `when <event> [...] happens`: what the model's policies ask next.
+    Happens(Fact),
     /// `then …`
     Then(Outcome),
     /// `and <query> [args] is <value>`
@@ -869,6 +871,18 @@ pub enum Outcome {
     Event(Fact),
     /// `then accepted`: some event, whatever its values.
     Accepted(Span),
+    /// `then <Model> is asked to <action> [...]` (or `and …`): a command a
+    /// policy sends.
+    Asked {
+        /// The model asked.
+        model: Ident,
+        /// The command, with its values (`model` is `None` in it).
+        command: Fact,
+        /// The whole.
+        span: Span,
+    },
+    /// `then nothing is asked`: no policy sends a command.
+    NothingAsked(Span),
     /// `then rejected [by <rule>] [as <kind>] [: "<message>"]`
     Rejected {
         /// The rule named after `by`.

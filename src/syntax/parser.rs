@@ -1712,6 +1712,7 @@ fn fact_placeholder(span: Span) -> Fact {
 fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
     let span = span_of(&pair, offset);
     let rule = pair.as_rule();
+    let pair_text = pair.clone();
     let inner = first(pair);
     let kind = match (rule, inner.as_rule()) {
         (Rule::given_step | Rule::and_step, Rule::answers | Rule::cannot) => {
@@ -1763,7 +1764,16 @@ fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
         (Rule::given_step, _) | (Rule::and_step, Rule::fact) => {
             StepKind::Given(fact(inner, offset))
         }
-        (Rule::when_step, _) => StepKind::When(fact(inner, offset)),
+        (Rule::when_step, _) => {
+            let happens = step_happens(&pair_text);
+            let fact = fact(inner, offset);
+            if happens {
+                StepKind::Happens(fact)
+            } else {
+                StepKind::When(fact)
+            }
+        }
+        (Rule::and_step, Rule::asked_to) => StepKind::Then(asked_to(inner, offset)),
         (Rule::then_step, _) => StepKind::Then(outcome(inner, offset)),
         _ => StepKind::Expect(expectation(inner, offset)),
     };
@@ -1774,12 +1784,57 @@ fn step(pair: Pair<'_, Rule>, offset: usize) -> Step {
     }
 }
 
+/// Whether a `when` step ends in `happens`.
+fn step_happens(pair: &Pair<'_, Rule>) -> bool {
+    pair.clone()
+        .into_inner()
+        .any(|part| part.as_rule() == Rule::happens)
+}
+
+/// `<Model> is asked to <action> [...]`.
+fn asked_to(pair: Pair<'_, Rule>, offset: usize) -> Outcome {
+    let span = span_of(&pair, offset);
+    let mut names = Vec::new();
+    let mut entries = Vec::new();
+    let mut record_span = span;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::name => names.push(ident(part, offset)),
+            Rule::record => {
+                record_span = span_of(&part, offset);
+                entries = self::entries(part, offset);
+            }
+            _ => {}
+        }
+    }
+    let mut names = names.into_iter();
+    let empty = || Ident {
+        text: String::new(),
+        span,
+    };
+    let model = names.next().unwrap_or_else(empty);
+    let action = names.next().unwrap_or_else(empty);
+    let command_span = Span::new(action.span.start, record_span.end);
+    Outcome::Asked {
+        model,
+        command: Fact {
+            name: action,
+            entries,
+            model: None,
+            span: command_span,
+        },
+        span,
+    }
+}
+
 fn outcome(pair: Pair<'_, Rule>, offset: usize) -> Outcome {
     let inner = first(pair);
     let span = span_of(&inner, offset);
     match inner.as_rule() {
         Rule::fact => Outcome::Event(fact(inner, offset)),
         Rule::accepted => Outcome::Accepted(span),
+        Rule::asked_to => asked_to(inner, offset),
+        Rule::nothing_asked => Outcome::NothingAsked(span),
         _ => {
             let mut by = None;
             let mut kind = None;

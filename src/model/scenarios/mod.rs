@@ -15,8 +15,20 @@ use crate::source::{LineIndex, Source, Span};
 use crate::syntax::ast;
 
 mod coverage;
+mod reactions;
 mod shape;
 mod values;
+
+pub(super) use reactions::apply as reactions;
+
+/// Whether a scenario shows what happens next (`when <event> [...]
+/// happens`): those are read by [`reactions`], once every policy is.
+fn happens(scenario: &ast::Scenario) -> bool {
+    scenario
+        .steps
+        .iter()
+        .any(|step| matches!(step.kind, ast::StepKind::Happens(_)))
+}
 
 /// Checks and types the scenarios of a lowered model and stores them on it.
 pub(super) fn apply(
@@ -36,7 +48,7 @@ pub(super) fn apply(
     };
     let mut scenarios = Vec::new();
     let mut tests = Vec::new();
-    for scenario in &model.scenarios {
+    for scenario in model.scenarios.iter().filter(|s| !happens(s)) {
         let Some(steps) = pass.shape(scenario, &model.scenarios) else {
             continue;
         };
@@ -82,7 +94,7 @@ pub(crate) fn credit(
         let Some(model) = file
             .models
             .iter()
-            .find(|m| m.name.text == lowered.name && !m.scenarios.is_empty())
+            .find(|m| m.name.text == lowered.name && !m.scenarios.iter().all(happens))
         else {
             continue;
         };
@@ -202,19 +214,25 @@ impl Pass<'_> {
     /// The whole lines `span` touches, as written, each without trailing
     /// white space.
     fn whole_lines(&self, span: Span) -> String {
-        let text = &self.source.text;
-        let start = text[..span.start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let end = text[span.end.min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| span.end + i);
-        text.get(start..end)
-            .unwrap_or_default()
-            .lines()
-            .map(|line| format!("{}\n", line.trim_end()))
-            .collect()
+        whole_lines(self.source, span)
     }
+}
+
+/// The whole lines of `source` that `span` touches, as written, each
+/// without trailing white space.
+fn whole_lines(source: &Source, span: Span) -> String {
+    let text = &source.text;
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.end.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    text.get(start..end)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect()
 }
 
 /// The longest test name, in characters.

@@ -110,6 +110,9 @@ impl Pass<'_> {
                     ok = false;
                 }
                 StepKind::Given(fact) => given.push((fact, 1)),
+                // Scenarios of what happens next are read apart
+                // (`reactions.rs`), and never reach here.
+                StepKind::Happens(_) => ok = false,
                 StepKind::Repeated(..) if when.is_some() => {
                     self.out.push(shape_error(
                         "`given` after `when`",

@@ -646,6 +646,20 @@ impl Pass<'_> {
         let command = &self.model.commands[command];
         match outcome {
             ast::Outcome::Accepted(_) => Some(ir::Outcome::Accepted),
+            ast::Outcome::Asked { span, .. } | ast::Outcome::NothingAsked(span) => {
+                self.out.push(
+                    Diagnostic::error(
+                        codes::SCENARIO_SHAPE,
+                        "what is asked next follows an event that happens, not a command",
+                    )
+                    .at_labelled(*span, "after a command")
+                    .with_help(format!(
+                        "write `when <event> [...] happens` above it to show what the policies ask; after `when {} [...]`, write the event it is accepted as",
+                        command.name
+                    )),
+                );
+                None
+            }
             ast::Outcome::Event(fact) => {
                 let event = &self.model.events[command.event];
                 if let Some(model) = &fact.model {
