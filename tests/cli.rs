@@ -918,3 +918,47 @@ fn try_answers_steps_and_points_at_mistakes() {
         "expected: open-count is 2\nhappened: open-count is 0\n"
     );
 }
+
+#[test]
+fn a_spec_that_gains_policies_names_what_its_kept_files_lack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = "Model: Orders\nEntity: Order [order-id total]\nTerms:\n  - total: integer\nQueries:\n  - has-order? [order-id]\nActions:\n  - place [order-id total] accepted as placed [order-id total]\n    rejected if has-order? [order-id]: \"placed already\"\n    adds Order\n";
+    fs::write(tmp.path().join("orders.ddd"), spec).unwrap();
+    let first = esgen(&["build", "orders.ddd"], tmp.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let manifest = fs::read_to_string(tmp.path().join("orders/Cargo.toml")).unwrap();
+    assert!(
+        !manifest.contains("dep:tokio\", \"dep:futures-util\"]\n# Or"),
+        "{manifest}"
+    );
+    let lib = fs::read_to_string(tmp.path().join("orders/src/lib.rs")).unwrap();
+
+    let with_policies =
+        format!("{spec}Policies:\n  - when placed then notify by thank-the-customer\n");
+    fs::write(tmp.path().join("orders.ddd"), with_policies).unwrap();
+    let again = esgen(&["build", "orders.ddd"], tmp.path());
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let said = stderr(&again);
+    assert!(
+        said.contains(
+            "`Cargo.toml`'s features `postgres` and `sqlite` lack what the policies' runner needs"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("new file `src/notifications.rs`"), "{said}");
+    assert!(
+        said.contains("add `pub mod notifications;` to src/lib.rs"),
+        "{said}"
+    );
+    // The user's files are left as they were; the new stub is written.
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("orders/Cargo.toml")).unwrap(),
+        manifest
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("orders/src/lib.rs")).unwrap(),
+        lib
+    );
+    let stub = fs::read_to_string(tmp.path().join("orders/src/notifications.rs")).unwrap();
+    assert!(stub.contains("async fn thank_the_customer("), "{stub}");
+}

@@ -137,7 +137,54 @@ pub(super) fn notices(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec
         lib_kept,
         &declared_modules,
     ));
+    notices.extend(notification_functions(
+        dir,
+        files,
+        &created,
+        lib_kept,
+        &declared_modules,
+    ));
     notices.extend(manifest_gaps(dir, files, entries));
+    notices
+}
+
+/// `src/notifications.rs`, the functions the `notify by` policies call:
+/// new (a stub that panics), or kept and lacking one; and its module in a
+/// kept `src/lib.rs`.
+fn notification_functions(
+    dir: &Path,
+    files: &FileSet,
+    created: &HashSet<&Path>,
+    lib_kept: bool,
+    declared_modules: &HashSet<&str>,
+) -> Vec<String> {
+    let path = crate::codegen::NOTIFICATIONS_PATH;
+    let Some(stub) = files.get(path) else {
+        return Vec::new();
+    };
+    let mut notices = Vec::new();
+    if created.contains(Path::new(path)) {
+        notices.push(format!(
+            "new file `{path}`: write what the `notify by` policies do; until then each call panics, and its event is tried again, then parked"
+        ));
+    } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
+        for line in stub.contents.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("async fn ") else {
+                continue;
+            };
+            let name = rest.split('(').next().unwrap_or_default();
+            if !mine.contains(&format!("fn {name}(")) {
+                notices.push(format!(
+                    "`{path}` lacks `fn {name}`, which `Notifications` now has: add it (a new crate's `{path}` shows it)"
+                ));
+            }
+        }
+    }
+    if lib_kept && !declared_modules.contains("notifications") {
+        notices.push(format!(
+            "add `pub mod notifications;` to src/lib.rs, for `{path}`"
+        ));
+    }
     notices
 }
 
@@ -552,6 +599,23 @@ fn manifest_gaps(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec<Stri
     if declares(&wanted.contents, "http") && !declares(&mine, "http") {
         notices.push(
             "`Cargo.toml` lacks the feature `http` of the generated service (`src/generated/http.rs`): add the `http = [...]` line and the optional `axum`, `tokio`, `serde_json`, `futures-util` and `tracing` dependencies a new crate's `Cargo.toml` has; until then rustc warns of an unexpected `cfg`"
+                .to_string(),
+        );
+    }
+    // The policies' runner waits and catches panics with tokio and
+    // futures-util, which a manifest written before the spec had policies
+    // does not bring with its stores.
+    let store_line = |text: &str| {
+        text.lines()
+            .find(|line| line.trim_start().starts_with("postgres = ["))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    if store_line(&wanted.contents).contains("dep:tokio")
+        && !store_line(&mine).contains("dep:tokio")
+    {
+        notices.push(
+            "`Cargo.toml`'s features `postgres` and `sqlite` lack what the policies' runner needs: add `\"dep:tokio\", \"dep:futures-util\"` to both, and the optional `tokio` and `futures-util` dependencies a new crate's `Cargo.toml` has"
                 .to_string(),
         );
     }
