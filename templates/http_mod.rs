@@ -104,6 +104,9 @@ struct Metrics {
     commands: Family<Labels<3>, Counter>,
     latency: Family<Labels<2>, Histogram, fn() -> Histogram>,
     events: Family<Labels<1>, Counter>,
+{%- if http.policies %}
+    lag: Family<Labels<1>, Gauge>,
+{%- endif %}
 }
 
 /// A metric's labels: `N` names, each with its value.
@@ -138,13 +141,32 @@ impl Metrics {
             "Events stored, by model",
             events.clone(),
         );
+{%- if http.policies %}
+        let lag = Family::default();
+        registry.register(
+            "esgen_policy_lag",
+            "Events of its model a policy has yet to act on, by policy",
+            lag.clone(),
+        );
+{%- endif %}
         Self {
             registry,
             commands,
             latency,
             events,
+{%- if http.policies %}
+            lag,
+{%- endif %}
         }
     }
+{%- if http.policies %}
+
+    /// Records that `policy` has `lag` events of its model yet to act on.
+    fn lag(policy: &'static str, lag: i64) {
+        let metrics = Self::get();
+        metrics.lag.get_or_create(&[("policy", policy)]).set(lag);
+    }
+{%- endif %}
 
     /// Records a command of `model`'s `action`, answered with `outcome`
     /// after `elapsed`.

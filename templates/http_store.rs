@@ -38,7 +38,11 @@ where
 {{ line }}
 {%- endfor %}
         .route("/api/openapi.json", get(openapi))
+{%- if http.policies %}
+        .route("/metrics", get(move || metrics_with_lag(pool.clone())))
+{%- else %}
         .route("/metrics", get(metrics))
+{%- endif %}
         .route("/", get(console))
         .fallback(unknown)
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -111,6 +115,26 @@ where
 {{ query }}
 {%- endfor %}
 {%- endfor %}
+
+{%- if http.policies %}
+
+/// `GET /metrics`, each policy's lag read from the database first.
+async fn metrics_with_lag(pool: Pool) -> axum::response::Response {
+    use crate::generated::policies::Policy;
+    use crate::generated::runtime::{% if http.sqlite %}sqlite{% else %}postgres{% endif %}::{lag, Subscription};
+    for policy in Policy::ALL {
+        let subscription = Subscription {
+            name: policy.name(),
+            model: policy.model(),
+            from_now: policy.from_now(),
+        };
+        if let Ok(behind) = lag(&pool, &subscription).await {
+            super::Metrics::lag(policy.name(), behind);
+        }
+    }
+    metrics().await
+}
+{%- endif %}
 
 /// What a model's command routes share.
 struct Served<A: Aggregate> {

@@ -32,6 +32,8 @@ pub struct HttpView {
     pub heals: Vec<String>,
     /// Whether the store is SQLite (else PostgreSQL).
     pub sqlite: bool,
+    /// Whether the spec has policies: `/metrics` says each one's lag.
+    pub policies: bool,
     /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
     pub openapi: String,
     /// Whether a served model is snapshotted (`SNAPSHOT_EVERY`).
@@ -321,6 +323,10 @@ impl HttpView {
         if opens {
             mod_uses.push("axum::Router".into());
         }
+        let policies = spec.models.iter().any(|m| !m.policies.is_empty());
+        if policies {
+            mod_uses.push("prometheus_client::metrics::gauge::Gauge".into());
+        }
         if !reads.is_empty() {
             mod_uses.push("axum::extract::rejection::QueryRejection".into());
             mod_uses.push("axum::extract::{FromRequestParts, Query}".into());
@@ -342,6 +348,7 @@ impl HttpView {
             opens,
             heals,
             sqlite: store == "sqlite",
+            policies,
             openapi: openapi_const(spec),
             snapshots: spec
                 .models
