@@ -33,6 +33,9 @@ where
 {
 {%- else %} {
 {%- endif %}
+{%- if http.settles %}
+    let settling = Arc::new(Policies::new(pool.clone(), Unnotified));
+{%- endif %}
     Router::new()
 {%- for line in http.merges %}
 {{ line }}
@@ -70,6 +73,9 @@ where
     let served = Arc::new(Served {
         pool: pool.clone(),
         cqrs,
+{%- if http.settles %}
+        settling: {{ model.settling }},
+{%- endif %}
 {%- match model.stream_fn %}
 {%- when Some with (stream_fn) %}
         stream: {{ stream_fn }},
@@ -136,10 +142,23 @@ async fn metrics_with_lag(pool: Pool) -> axum::response::Response {
 }
 {%- endif %}
 
+{%- if http.settles %}
+
+/// The spec's policies as the service runs them: the `strong` ones that
+/// send a command, settled before a command of their event's model is
+/// answered (see `Policies::settle_commands`).
+pub type Settling = Arc<Policies<Unnotified>>;
+{%- endif %}
+
 /// What a model's command routes share.
 struct Served<A: Aggregate> {
     pool: Pool,
     cqrs: Cqrs<A>,
+{%- if http.settles %}
+    /// The `strong` policies of the model's events that send a command,
+    /// awaited before a command is answered.
+    settling: Option<Settling>,
+{%- endif %}
     /// The stream a command is stored in.
     stream: fn(&A::Command) -> String,
 }
@@ -199,7 +218,17 @@ where
         }
     };
     tracing::debug!(parent: &span, ?elapsed, "answered");
+{%- if http.settles %}
+    let event = done?;
+    // The event is in the store; what its strong policies do happens
+    // before the answer. A retry with its `Idempotency-Key` waits again.
+    if let Some(settling) = &served.settling {
+        settling.settle_commands().await.map_err(Problem::store)?;
+    }
+    Ok(Json(event).into_response())
+{%- else %}
     done.map(|event| Json(event).into_response())
+{%- endif %}
 }
 
 /// Executes `command` on `stream`, again while another writer stores

@@ -91,6 +91,24 @@ pub trait Notifications: Send + Sync {
 /// No policy notifies: `()` stands for the app's functions.
 impl Notifications for () {}
 {%- endif %}
+
+/// What stands for the app's functions where none is at hand: the HTTP
+/// service, which settles the `strong` policies that send a command.
+/// Through it, a `notify by` function fails.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unnotified;
+
+{%- if policies.unnotified_methods.is_empty() %}
+impl Notifications for Unnotified {}
+{%- else %}
+impl Notifications for Unnotified {
+{%- for method in policies.unnotified_methods %}
+{%- if !loop.first %}
+{% endif %}
+{{ method }}
+{%- endfor %}
+}
+{%- endif %}
 {%- let sqlite = false %}
 {%- let store = "postgres" %}
 {% include "policies_store.rs" %}

@@ -83,7 +83,7 @@ pub mod {{ store }} {
         ///
         /// When the database cannot be read or written.
         pub async fn catch_up(&self) -> Result<usize, sqlx::Error> {
-            self.through(false).await
+            self.through(|_| true).await
         }
 
         /// Acts on every event stored before this call, as
@@ -95,18 +95,30 @@ pub mod {{ store }} {
         ///
         /// When the database cannot be read or written.
         pub async fn settle(&self) -> Result<(), sqlx::Error> {
-            self.through(true).await.map(|_| ())
+            self.through(Policy::strong).await.map(|_| ())
         }
 
-        /// [`Policies::catch_up`], of the strong policies alone under
-        /// `strong`.
-        async fn through(&self, strong: bool) -> Result<usize, sqlx::Error> {
+        /// [`Policies::settle`], of the `strong` policies that send a
+        /// command alone: what the HTTP service awaits before it answers a
+        /// command (a `notify by` function is the app's, and its runner's).
+        ///
+        /// # Errors
+        ///
+        /// When the database cannot be read or written.
+        pub async fn settle_commands(&self) -> Result<(), sqlx::Error> {
+            self.through(|policy| policy.strong() && policy.sends())
+                .await
+                .map(|_| ())
+        }
+
+        /// [`Policies::catch_up`], of the policies `which` picks.
+        async fn through(&self, which: fn(Policy) -> bool) -> Result<usize, sqlx::Error> {
             let mut read = 0;
             loop {
                 let through = head(&self.pool).await?;
                 let mut round = 0;
                 for policy in Policy::ALL {
-                    if strong && !policy.strong() {
+                    if !which(policy) {
                         continue;
                     }
                     let subscription = Self::subscription(policy);

@@ -34,6 +34,10 @@ pub struct HttpView {
     pub sqlite: bool,
     /// Whether the spec has policies: `/metrics` says each one's lag.
     pub policies: bool,
+    /// Whether a model's events have `strong` policies that send a
+    /// command: its commands are answered once those have acted, through
+    /// one `Settling` the router makes.
+    pub settles: bool,
     /// `pub const OPENAPI: &str = r#"…"#;`: the document, pretty.
     pub openapi: String,
     /// Whether a served model is snapshotted (`SNAPSHOT_EVERY`).
@@ -91,6 +95,9 @@ pub struct HttpModel {
     pub bounds: Vec<String>,
     /// `let cqrs = …;`, laid out at 4.
     pub cqrs_let: String,
+    /// The `settling` field of its `Served`: `None`, or
+    /// `Some(settling)` for a model whose events have `strong` policies.
+    pub settling: &'static str,
     /// How a command's stream is named: `todos_stream` when each entity
     /// is a stream, else `None` (the model is one stream, [`Self::whole`]).
     pub stream_fn: Option<String>,
@@ -171,11 +178,22 @@ impl HttpView {
                 if !m.services.is_empty() {
                     args.push(Expr::atom(m.module_prefix()));
                 }
+                if settles(m) {
+                    args.push(Expr::atom("settling.clone()"));
+                }
                 let routes = Expr::call(format!("{}_routes", m.module_prefix()), args);
                 Expr::call(".merge", vec![routes]).render(8, "", "")
             })
             .collect();
         let runtime = format!("crate::generated::runtime::{store}");
+        let settling_uses = if spec.models.iter().any(settles) {
+            vec![
+                format!("crate::generated::policies::{store}::Policies"),
+                "crate::generated::policies::Unnotified".to_string(),
+            ]
+        } else {
+            Vec::new()
+        };
         let mut uses: Vec<String> = [
             "super::answer_with",
             "super::committed",
@@ -324,6 +342,7 @@ impl HttpView {
             mod_uses.push("axum::Router".into());
         }
         let policies = spec.models.iter().any(|m| !m.policies.is_empty());
+        let settles = spec.models.iter().any(settles);
         if policies {
             mod_uses.push("prometheus_client::metrics::gauge::Gauge".into());
         }
@@ -332,6 +351,7 @@ impl HttpView {
             mod_uses.push("axum::extract::{FromRequestParts, Query}".into());
             mod_uses.push("axum::http::request::Parts".into());
         }
+        uses.extend(settling_uses);
         let uses = sorted_uses(uses);
         let mod_uses = sorted_uses(mod_uses);
         HttpView {
@@ -349,6 +369,7 @@ impl HttpView {
             heals,
             sqlite: store == "sqlite",
             policies,
+            settles,
             openapi: openapi_const(spec),
             snapshots: spec
                 .models
@@ -460,6 +481,9 @@ impl HttpModel {
         let mut params = vec!["pool: Pool".to_string()];
         if generic {
             params.push("asks: Asks".to_string());
+        }
+        if settles(m) {
+            params.push("settling: Settling".to_string());
         }
         let routes_signature = signature_with(
             0,
@@ -585,6 +609,7 @@ impl HttpModel {
             routes_signature,
             bounds,
             cqrs_let,
+            settling: if settles(m) { "Some(settling)" } else { "None" },
             stream_fn: split.then(|| format!("{prefix}_stream")),
             whole,
             command_route,
@@ -604,6 +629,14 @@ impl HttpModel {
 /// state is generated.
 fn snapshotted(model: &Model) -> bool {
     model.state.is_some() && model.split_stores().is_empty()
+}
+
+/// Whether `model`'s events have `strong` policies that send a command.
+fn settles(model: &Model) -> bool {
+    model
+        .policies
+        .iter()
+        .any(|p| p.strong && matches!(p.then, crate::model::ir::Then::Ask { .. }))
 }
 
 /// The name of a model's table of commands (`TODOS_COMMANDS`).

@@ -37,6 +37,8 @@ pub struct PoliciesView {
     pub inits: Vec<String>,
     /// The arms of `act`.
     pub act_arms: Vec<String>,
+    /// The methods of `Unnotified`, which fail.
+    pub unnotified_methods: Vec<String>,
     /// The stub of `src/notifications.rs`: its `use` lines.
     pub stub_uses: Vec<String>,
     /// Its methods.
@@ -85,6 +87,7 @@ impl PoliciesView {
         let sends_arms = flag_arms(&|p| matches!(p.then, Then::Ask { .. }));
 
         let mut notify_methods = Vec::new();
+        let mut unnotified_methods = Vec::new();
         let mut stub_methods = Vec::new();
         let mut stub_uses = vec![
             "use crate::generated::policies::Notifications;".to_string(),
@@ -119,6 +122,22 @@ impl PoliciesView {
                 ";",
             ));
             notify_methods.push(text);
+            let unnotified = [
+                "&self".to_string(),
+                format!("_event: &super::{}::{}", m.module, event.rust),
+                "_key: &str".to_string(),
+            ];
+            unnotified_methods.push(format!(
+                "{}\n        Err(\"`{function}` is the app's, and no app is at hand here\".into())\n    }}",
+                signature_with(
+                    4,
+                    "async fn",
+                    method,
+                    &unnotified,
+                    Some("Result<(), NotifyError>"),
+                    " {",
+                )
+            ));
             stub_uses.push(format!(
                 "use crate::generated::{}::{};",
                 m.module, event.rust
@@ -311,6 +330,7 @@ impl PoliciesView {
             from_now_arms,
             sends_arms,
             notify_methods,
+            unnotified_methods,
             store_uses,
             aliases,
             fields,
