@@ -233,23 +233,14 @@ pub fn section(md: &mut String, spec: &Spec) {
         let sends: Vec<String> = model
             .policies
             .iter()
-            .filter_map(|policy| match &policy.then {
-                crate::model::ir::Then::Ask {
-                    model: target,
-                    command,
-                    ..
-                } if *target != model.name => {
-                    let action = spec
-                        .models
-                        .iter()
-                        .find(|m| &m.name == target)
-                        .map_or("", |m| m.commands[*command].name.as_str());
-                    Some(format!(
-                        "asks **{target}** to **{action}** when `{}` is recorded",
-                        model.events[policy.event].name
-                    ))
-                }
-                _ => None,
+            .filter_map(|policy| {
+                let (target, command) = policy.asks(spec)?;
+                (target.name != model.name).then(|| {
+                    format!(
+                        "asks **{}** to **{}** when `{}` is recorded",
+                        target.name, command.name, model.events[policy.event].name
+                    )
+                })
             })
             .collect();
         if !sends.is_empty() && mine.is_empty() && spec.models.len() > 1 {
@@ -321,15 +312,10 @@ fn mermaid(
     // model it asks, labelled `<event> → <action>`.
     for (from, model) in spec.models.iter().enumerate() {
         for policy in &model.policies {
-            let crate::model::ir::Then::Ask {
-                model: target,
-                command,
-                ..
-            } = &policy.then
-            else {
+            let Some((target, command)) = policy.asks(spec) else {
                 continue;
             };
-            let Some(to) = spec.models.iter().position(|m| &m.name == target) else {
+            let Some(to) = spec.models.iter().position(|m| m.name == target.name) else {
                 continue;
             };
             if to == from {
@@ -339,7 +325,7 @@ fn mermaid(
                 out,
                 "  m{from} ==>|\"{} → {}\"| m{to}",
                 label(&model.events[policy.event].name),
-                label(&spec.models[to].commands[*command].name)
+                label(&command.name)
             );
         }
     }

@@ -311,22 +311,13 @@ fn policies(md: &mut String, spec: &Spec, model: &Model) {
     );
     for policy in &model.policies {
         let event = &model.events[policy.event];
-        let then = match &policy.then {
-            crate::model::ir::Then::Ask {
-                model: target,
-                command,
-                fields,
-                ..
-            } => {
-                let action = spec
-                    .models
-                    .iter()
-                    .find(|m| &m.name == target)
-                    .map_or("", |m| m.commands[*command].name.as_str());
-                let whom = if *target == model.name {
+        let then = match (&policy.then, policy.asks(spec)) {
+            (crate::model::ir::Then::Ask { fields, .. }, Some((target, command))) => {
+                let action = &command.name;
+                let whom = if target.name == model.name {
                     "the model".to_string()
                 } else {
-                    format!("**{target}**")
+                    format!("**{}**", target.name)
                 };
                 let given: Vec<String> = fields
                     .iter()
@@ -340,9 +331,10 @@ fn policies(md: &mut String, spec: &Spec, model: &Model) {
                 };
                 format!("{whom} is asked to **{action}**{rest}")
             }
-            crate::model::ir::Then::Notify { function, .. } => {
+            (crate::model::ir::Then::Notify { function, .. }, _) => {
                 format!("the app's `{function}` is told")
             }
+            (crate::model::ir::Then::Ask { .. }, None) => continue,
         };
         let only = policy
             .lines

@@ -1150,6 +1150,18 @@ pub struct Policy {
     pub lines: Vec<String>,
 }
 
+impl Policy {
+    /// The model of `spec` it asks, and the command: `None` for a policy
+    /// that notifies.
+    pub fn asks<'s>(&self, spec: &'s Spec) -> Option<(&'s Model, &'s Command)> {
+        let Then::Ask { model, command, .. } = &self.then else {
+            return None;
+        };
+        let target = spec.models.iter().find(|m| m.name == *model)?;
+        Some((target, target.commands.get(*command)?))
+    }
+}
+
 /// What a policy does.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "then", rename_all = "kebab-case")]

@@ -159,22 +159,14 @@ pub fn list(spec: &Spec) -> Listing {
                     .map(|p| PolicyListing {
                         name: p.name.clone(),
                         event: model.events[p.event].name.clone(),
-                        then: match &p.then {
-                            super::ir::Then::Ask {
-                                model: target,
-                                command,
-                                ..
-                            } => {
-                                let action = spec
-                                    .models
-                                    .iter()
-                                    .find(|m| &m.name == target)
-                                    .map_or("", |m| m.commands[*command].name.as_str());
-                                format!("{action} in {target}")
-                            }
-                            super::ir::Then::Notify { function, .. } => {
+                        then: match (&p.then, p.asks(spec)) {
+                            (super::ir::Then::Notify { function, .. }, _) => {
                                 format!("notify by {function}")
                             }
+                            (_, Some((target, command))) => {
+                                format!("{} in {}", command.name, target.name)
+                            }
+                            (_, None) => String::new(),
                         },
                         consistency: if p.strong { "strong" } else { "eventual" },
                     })
@@ -356,5 +348,23 @@ mod tests {
         let json = serde_json::to_value(&listing).unwrap();
         assert_eq!(json["models"][0]["commands"][0]["event"], "created");
         assert_eq!(json["models"][0]["events"][4]["fields"][0], "ids");
+    }
+
+    #[test]
+    fn lists_each_policy_with_what_it_does() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/shop.ddd"))
+            .unwrap();
+        let (spec, _) = crate::check(&Source::new("shop.ddd", text));
+        let listing = super::list(&spec.unwrap());
+        let text = super::render(&listing);
+        for line in [
+            "  policy placed-then-charge: when placed then charge in Payments (eventual)\n",
+            "  policy placed-then-send-confirmation: when placed then notify by send-confirmation (eventual)\n",
+            "  policy marked-paid-then-ship: when marked-paid then ship in Shipping (strong)\n",
+        ] {
+            assert!(text.contains(line), "{line} in:\n{text}");
+        }
+        let json = serde_json::to_value(&listing).unwrap();
+        assert_eq!(json["models"][1]["policies"][1]["then"], "cancel in Orders");
     }
 }

@@ -130,14 +130,7 @@ pub(super) fn notices(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec
     if created.contains(Path::new("Cargo.toml")) {
         notices.extend(enclosing_workspace(dir));
     }
-    notices.extend(evolution_functions(
-        dir,
-        files,
-        &created,
-        lib_kept,
-        &declared_modules,
-    ));
-    notices.extend(notification_functions(
+    notices.extend(user_functions(
         dir,
         files,
         &created,
@@ -145,46 +138,6 @@ pub(super) fn notices(dir: &Path, files: &FileSet, entries: &[Entry<'_>]) -> Vec
         &declared_modules,
     ));
     notices.extend(manifest_gaps(dir, files, entries));
-    notices
-}
-
-/// `src/notifications.rs`, the functions the `notify by` policies call:
-/// new (a stub that panics), or kept and lacking one; and its module in a
-/// kept `src/lib.rs`.
-fn notification_functions(
-    dir: &Path,
-    files: &FileSet,
-    created: &HashSet<&Path>,
-    lib_kept: bool,
-    declared_modules: &HashSet<&str>,
-) -> Vec<String> {
-    let path = crate::codegen::NOTIFICATIONS_PATH;
-    let Some(stub) = files.get(path) else {
-        return Vec::new();
-    };
-    let mut notices = Vec::new();
-    if created.contains(Path::new(path)) {
-        notices.push(format!(
-            "new file `{path}`: write what the `notify by` policies do; until then each call panics, and its event is tried again, then parked"
-        ));
-    } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
-        for line in stub.contents.lines() {
-            let Some(rest) = line.trim_start().strip_prefix("async fn ") else {
-                continue;
-            };
-            let name = rest.split('(').next().unwrap_or_default();
-            if !mine.contains(&format!("fn {name}(")) {
-                notices.push(format!(
-                    "`{path}` lacks `fn {name}`, which `Notifications` now has: add it (a new crate's `{path}` shows it)"
-                ));
-            }
-        }
-    }
-    if lib_kept && !declared_modules.contains("notifications") {
-        notices.push(format!(
-            "add `pub mod notifications;` to src/lib.rs, for `{path}`"
-        ));
-    }
     notices
 }
 
@@ -400,42 +353,74 @@ fn enclosing_workspace(dir: &Path) -> Option<String> {
     None
 }
 
-/// `src/evolution.rs`: new, not declared in a kept `lib.rs`, or lacking a
-/// function `Evolution:` now names.
-fn evolution_functions(
+/// A file of functions the user writes (`src/evolution.rs`,
+/// `src/notifications.rs`), as the notices see it.
+struct Functions {
+    /// Its path in the crate.
+    path: &'static str,
+    /// Its module in `src/lib.rs`.
+    module: &'static str,
+    /// What starts the line of each function in the stub esgen writes.
+    head: &'static str,
+    /// The notice of a new file.
+    new: &'static str,
+}
+
+/// The files of functions the user writes: `src/evolution.rs` (the
+/// functions `Evolution:` names) and `src/notifications.rs` (those the
+/// `notify by` policies call).
+const FUNCTIONS: [Functions; 2] = [
+    Functions {
+        path: crate::codegen::EVOLUTION_FUNCTIONS_PATH,
+        module: "evolution",
+        head: "pub fn ",
+        new: "write the functions `Evolution:` names (`by <function>`, `migrate by <function>`); until then they panic",
+    },
+    Functions {
+        path: crate::codegen::NOTIFICATIONS_PATH,
+        module: "notifications",
+        head: "    async fn ",
+        new: "write what the `notify by` policies do; until then each call panics, and its event is tried again, then parked",
+    },
+];
+
+/// Each file of functions the user writes: new, not declared in a kept
+/// `lib.rs`, or lacking a function the spec now names.
+fn user_functions(
     dir: &Path,
     files: &FileSet,
     created: &HashSet<&Path>,
     lib_kept: bool,
     declared_modules: &HashSet<&str>,
 ) -> Vec<String> {
-    let path = crate::codegen::EVOLUTION_FUNCTIONS_PATH;
-    let Some(skeleton) = files.get(path) else {
-        return Vec::new();
-    };
     let mut notices = Vec::new();
-    if created.contains(Path::new(path)) {
-        notices.push(format!(
-            "new file `{path}`: write the functions `Evolution:` names (`by <function>`, `migrate by <function>`); until then they panic"
-        ));
-    } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
-        for line in skeleton.contents.lines() {
-            let Some(rest) = line.strip_prefix("pub fn ") else {
-                continue;
-            };
-            let name = rest.split('(').next().unwrap_or_default();
-            if !mine.contains(&format!("fn {name}(")) {
-                notices.push(format!(
-                    "`{path}` lacks `{}`: add it (a new crate's `{path}` shows it)",
-                    line.trim_end_matches(" {")
-                ));
+    for functions in &FUNCTIONS {
+        let path = functions.path;
+        let Some(skeleton) = files.get(path) else {
+            continue;
+        };
+        if created.contains(Path::new(path)) {
+            notices.push(format!("new file `{path}`: {}", functions.new));
+        } else if let Ok(mine) = fs::read_to_string(dir.join(path)) {
+            for line in skeleton.contents.lines() {
+                let Some(rest) = line.strip_prefix(functions.head) else {
+                    continue;
+                };
+                let name = rest.split('(').next().unwrap_or_default();
+                if !mine.contains(&format!("fn {name}(")) {
+                    notices.push(format!(
+                        "`{path}` lacks `{}`: add it (a new crate's `{path}` shows it)",
+                        line.trim().trim_end_matches(" {")
+                    ));
+                }
             }
         }
-    }
-    if lib_kept && !declared_modules.contains("evolution") {
-        notices.push(format!(
-            "add `pub mod evolution;` to src/lib.rs, for `{path}`"
-        ));
+        if lib_kept && !declared_modules.contains(functions.module) {
+            notices.push(format!(
+                "add `pub mod {};` to src/lib.rs, for `{path}`",
+                functions.module
+            ));
+        }
     }
     notices
 }

@@ -306,13 +306,13 @@ impl PoliciesView {
                         format!(
                             "                {} => {{\n                    let {pattern} = read_event(event)?;\n{}\n                }}",
                             path(p),
-                            notify_call(&notified)
+                            notify_chain("", &notified, "")
                         )
                     } else {
                         format!(
                             "                {} => match read_event(event)? {{\n{}\n                    _ => Ok(()),\n                }},",
                             path(p),
-                            notify_arm(&pattern, &notified)
+                            notify_chain(&format!("{pattern} => "), &notified, ",")
                         )
                     };
                     act_arms.push(out);
@@ -353,38 +353,27 @@ impl PoliciesView {
     }
 }
 
-/// `self.notifications.<method>(&event, &key).await.map_err(failed)` as
-/// the last expression of a block at indentation 20.
-fn notify_call(notified: &str) -> String {
+/// `self.notifications.<method>(&event, &key).await.map_err(failed)` at
+/// indentation 20, after `lead` (a match arm's `<pattern> => `, or
+/// nothing as a block's last expression), laid out as rustfmt lays a
+/// chain out: on one line, or its root on the first and a call per line.
+fn notify_chain(lead: &str, notified: &str, end: &str) -> String {
+    use crate::codegen::rust::{width, CHAIN_WIDTH, MAX_WIDTH};
     let chain = format!("{notified}.await.map_err(failed)");
-    let one = format!("{}{chain}", " ".repeat(20));
-    if crate::codegen::rust::width(&one) <= crate::codegen::rust::MAX_WIDTH
-        && crate::codegen::rust::width(&chain) <= crate::codegen::rust::CHAIN_WIDTH
-    {
+    let one = format!("{}{lead}{chain}{end}", " ".repeat(20));
+    if width(&one) <= MAX_WIDTH && width(&chain) <= CHAIN_WIDTH {
         return one;
     }
     let pad = " ".repeat(24);
+    let method = notified.trim_start_matches("self.notifications.");
+    // In an arm, rustfmt breaks after `self`; in a block, after the field.
+    let root = if lead.is_empty() {
+        "self.notifications".to_string()
+    } else {
+        format!("self\n{pad}.notifications")
+    };
     format!(
-        "{}self.notifications\n{pad}.{}\n{pad}.await\n{pad}.map_err(failed)",
-        " ".repeat(20),
-        notified.trim_start_matches("self.notifications.")
-    )
-}
-
-/// `<pattern> => self.notifications.<method>(&event, &key).await.map_err(failed),`
-/// at indentation 20, laid out as rustfmt lays a chain out.
-fn notify_arm(pattern: &str, notified: &str) -> String {
-    let chain = format!("{notified}.await.map_err(failed)");
-    let one = format!("{}{pattern} => {chain},", " ".repeat(20));
-    if crate::codegen::rust::width(&one) <= crate::codegen::rust::MAX_WIDTH
-        && crate::codegen::rust::width(&chain) <= crate::codegen::rust::CHAIN_WIDTH
-    {
-        return one;
-    }
-    let pad = " ".repeat(24);
-    format!(
-        "{}{pattern} => self\n{pad}.notifications\n{pad}.{}\n{pad}.await\n{pad}.map_err(failed),",
-        " ".repeat(20),
-        notified.trim_start_matches("self.notifications.")
+        "{}{lead}{root}\n{pad}.{method}\n{pad}.await\n{pad}.map_err(failed){end}",
+        " ".repeat(20)
     )
 }
