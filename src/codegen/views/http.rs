@@ -752,7 +752,10 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
         } else {
             "params.one"
         };
-        let ty = qualified(&param.ty, &model.module);
+        let ty = super::runtime::qualified(
+            &param.ty,
+            &format!("crate::generated::{}", model.module),
+        );
         out.push_str(&chained(
             4,
             &format!("let {}: {ty} = ", param.rust),
@@ -790,20 +793,6 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     out
 }
 
-/// A type as the http module names it: the model's own types through its
-/// module.
-fn qualified(ty: &Type, module: &str) -> String {
-    match ty {
-        Type::Id(of) => format!("crate::generated::{of}Id"),
-        Type::Entity(rust) | Type::Choice(rust) => format!("crate::generated::{module}::{rust}"),
-        Type::List(inner) => format!("Vec<{}>", qualified(inner, module)),
-        Type::Optional(inner) => format!("Option<{}>", qualified(inner, module)),
-        Type::Date => "chrono::NaiveDate".into(),
-        Type::Timestamp => "chrono::DateTime<chrono::Utc>".into(),
-        Type::Decimal => "rust_decimal::Decimal".into(),
-        other => other.rust(),
-    }
-}
 
 /// The OpenAPI document as a raw string constant, with as many `#` as it
 /// needs.

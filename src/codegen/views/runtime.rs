@@ -217,7 +217,7 @@ impl RuntimeModel {
             own: m
                 .own
                 .iter()
-                .map(|o| (o.field.rust.clone(), qualified(&o.field.ty, &m.module)))
+                .map(|o| (o.field.rust.clone(), qualified(&o.field.ty, &format!("super::{}", m.module))))
                 .collect(),
             len: stores.len() + m.own.len() + 1,
             writes: m
@@ -681,15 +681,17 @@ fn store_uses(models: &[RuntimeModel], database: &[&str]) -> Vec<String> {
     sorted_uses(lines)
 }
 
-/// A type as the runtime module names it: the model module's own types
-/// (identities, entities, choices and the ones it re-exports) by path.
-fn qualified(ty: &crate::model::ir::Type, module: &str) -> String {
+/// A type as code outside a model's module names it, through the
+/// module's path (`super::<module>`, `crate::generated::<module>`): the
+/// module's own types (identities, entities, choices, and the ones it
+/// re-exports: dates, timestamps, decimals) by that path.
+pub(super) fn qualified(ty: &crate::model::ir::Type, path: &str) -> String {
     use crate::model::ir::Type;
     match ty {
         Type::Text | Type::Integer | Type::Number | Type::Boolean => ty.rust(),
-        Type::List(inner) => format!("Vec<{}>", qualified(inner, module)),
-        Type::Optional(inner) => format!("Option<{}>", qualified(inner, module)),
-        Type::Timestamp => format!("super::{module}::DateTime<super::{module}::Utc>"),
-        _ => format!("super::{module}::{}", ty.rust()),
+        Type::List(inner) => format!("Vec<{}>", qualified(inner, path)),
+        Type::Optional(inner) => format!("Option<{}>", qualified(inner, path)),
+        Type::Timestamp => format!("{path}::DateTime<{path}::Utc>"),
+        _ => format!("{path}::{}", ty.rust()),
     }
 }
