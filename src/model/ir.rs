@@ -281,6 +281,11 @@ pub struct Field {
 }
 
 impl Field {
+    /// Its name on the wire (in JSON): its Rust name, without `r#`.
+    pub fn wire(&self) -> &str {
+        crate::model::names::unraw(&self.rust)
+    }
+
     /// What a command whose value breaks `check` is told: the spec's
     /// words, or esgen's.
     pub fn message(&self, check: &Check) -> String {

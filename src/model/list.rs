@@ -208,10 +208,7 @@ pub fn list(spec: &Spec) -> Listing {
 fn takes(model: &super::ir::Model, kind: &super::routes::RouteKind) -> String {
     use super::routes::RouteKind;
     let wire = |fields: &[super::ir::Field]| -> Vec<String> {
-        fields
-            .iter()
-            .map(|f| super::names::unraw(&f.rust).to_string())
-            .collect()
+        fields.iter().map(|f| f.wire().to_string()).collect()
     };
     match kind {
         RouteKind::Command { command } => {

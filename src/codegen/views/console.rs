@@ -3,7 +3,6 @@
 //! take no parameters, and the model's events as they are stored.
 
 use crate::model::ir::{Check, Field, Literal, Model, Spec, Type};
-use crate::model::names;
 use crate::model::routes::{model_segment, query_segment};
 
 /// The console of a spec.
@@ -142,13 +141,9 @@ fn entity_columns(model: &Model, ty: &Type) -> Option<Vec<(String, String)>> {
         entity
             .fields
             .iter()
-            .map(|f| (wire(f), f.term.clone()))
+            .map(|f| (f.wire().to_string(), f.term.clone()))
             .collect(),
     )
-}
-
-fn wire(field: &Field) -> String {
-    names::unraw(&field.rust).to_string()
 }
 
 fn literal(n: &Literal) -> Option<String> {
@@ -225,7 +220,7 @@ fn input(model: &Model, field: &Field) -> ConsoleInput {
     }
     ConsoleInput {
         term: field.term.clone(),
-        wire: wire(field),
+        wire: field.wire().to_string(),
         reads,
         optional,
         options,

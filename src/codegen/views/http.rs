@@ -135,7 +135,7 @@ impl HttpView {
             .map(|m| {
                 format!(
                     "    {}_heal::<{}>(&pool).await?;",
-                    m.module_prefix(),
+                    m.file_stem.clone(),
                     aggregate(m)
                 )
             })
@@ -156,7 +156,7 @@ impl HttpView {
         params.extend(
             served
                 .iter()
-                .map(|m| format!("{}: {}Asks", m.module_prefix(), m.rust)),
+                .map(|m| format!("{}: {}Asks", m.file_stem, m.rust)),
         );
         let generics: Vec<String> = served.iter().map(|m| format!("{}Asks", m.rust)).collect();
         let name = if generics.is_empty() {
@@ -176,12 +176,12 @@ impl HttpView {
             .map(|m| {
                 let mut args = vec![Expr::atom("pool.clone()")];
                 if !m.services.is_empty() {
-                    args.push(Expr::atom(m.module_prefix()));
+                    args.push(Expr::atom(m.file_stem.clone()));
                 }
                 if settles(m) {
                     args.push(Expr::atom("settling.clone()"));
                 }
-                let routes = Expr::call(format!("{}_routes", m.module_prefix()), args);
+                let routes = Expr::call(format!("{}_routes", m.file_stem), args);
                 Expr::call(".merge", vec![routes]).render(8, "", "")
             })
             .collect();
@@ -252,13 +252,10 @@ impl HttpView {
         {
             uses.push(format!("crate::generated::runtime::{}Stream", m.rust));
             if snapshotted(m) {
-                uses.push(format!(
-                    "{runtime}::{}_cqrs_with_snapshots",
-                    m.module_prefix()
-                ));
+                uses.push(format!("{runtime}::{}_cqrs_with_snapshots", m.file_stem));
                 uses.push("super::SNAPSHOT_EVERY".to_string());
             } else {
-                uses.push(format!("{runtime}::{}_cqrs", m.module_prefix()));
+                uses.push(format!("{runtime}::{}_cqrs", m.file_stem));
             }
             uses.push(format!("crate::generated::{}::{}Event", m.module, m.rust));
             uses.push(format!("super::{}", commands_const(m)));
@@ -271,16 +268,13 @@ impl HttpView {
                 }
             }
             if view.stream_fn.is_some() {
-                uses.push(format!(
-                    "crate::generated::runtime::{}_stream",
-                    m.module_prefix()
-                ));
+                uses.push(format!("crate::generated::runtime::{}_stream", m.file_stem));
             }
             if view.loads {
                 if m.split_stores().is_empty() {
-                    uses.push(format!("{runtime}::{}_load", m.module_prefix()));
+                    uses.push(format!("{runtime}::{}_load", m.file_stem));
                 } else {
-                    uses.push(format!("{runtime}::{}_tables_into", m.module_prefix()));
+                    uses.push(format!("{runtime}::{}_tables_into", m.file_stem));
                 }
                 if m.queries.iter().any(|q| !q.is_history()) {
                     uses.push(format!("crate::generated::{}::{}Queries", m.module, m.rust));
@@ -288,10 +282,10 @@ impl HttpView {
             }
             for query in m.queries.iter().filter(|q| q.is_history()) {
                 let method = names::unraw(&query.method);
-                uses.push(format!("{runtime}::{}_{method}", m.module_prefix()));
+                uses.push(format!("{runtime}::{}_{method}", m.file_stem));
             }
             if opens && !m.split_stores().is_empty() {
-                uses.push(format!("{runtime}::{}_heal", m.module_prefix()));
+                uses.push(format!("{runtime}::{}_heal", m.file_stem));
             }
         }
         let params: Vec<&Type> = spec
@@ -429,19 +423,9 @@ fn services_bound(model: &Model) -> String {
     bounds.join(" + ")
 }
 
-trait Prefix {
-    fn module_prefix(&self) -> String;
-}
-
-impl Prefix for Model {
-    fn module_prefix(&self) -> String {
-        names::unraw(&self.module).to_string()
-    }
-}
-
 impl HttpModel {
     fn new(spec: &Spec, m: &Model, all: &[Route]) -> Self {
-        let prefix = m.module_prefix();
+        let prefix = m.file_stem.clone();
         let generic = !m.services.is_empty();
         let asks = !m.asks.is_empty();
         let model_alias = format!("{}Model", m.rust);
@@ -641,7 +625,7 @@ fn settles(model: &Model) -> bool {
 
 /// The name of a model's table of commands (`TODOS_COMMANDS`).
 fn commands_const(model: &Model) -> String {
-    format!("{}_COMMANDS", model.module_prefix().to_uppercase())
+    format!("{}_COMMANDS", model.file_stem.to_uppercase())
 }
 
 /// A model's table of commands: each action, and its fields' wire names.
@@ -653,7 +637,7 @@ fn commands_table(model: &Model) -> String {
             let fields = c
                 .params
                 .iter()
-                .map(|p| Expr::atom(string(names::unraw(&p.rust))))
+                .map(|p| Expr::atom(string(p.wire())))
                 .collect();
             Expr::call(
                 "",
@@ -744,7 +728,7 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     out.push('\n');
     let mut args = Vec::new();
     for param in &query.params {
-        let wire = names::unraw(&param.rust);
+        let wire = param.wire();
         let read = if matches!(param.ty, Type::List(_)) {
             "params.all"
         } else if matches!(param.ty, Type::Optional(_)) {
@@ -752,10 +736,8 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
         } else {
             "params.one"
         };
-        let ty = super::runtime::qualified(
-            &param.ty,
-            &format!("crate::generated::{}", model.module),
-        );
+        let ty =
+            super::runtime::qualified(&param.ty, &format!("crate::generated::{}", model.module));
         out.push_str(&chained(
             4,
             &format!("let {}: {ty} = ", param.rust),
@@ -792,7 +774,6 @@ fn query_handler(model: &Model, prefix: &str, query: &Query) -> String {
     out.push_str("\n    answer_with(&answer)\n}");
     out
 }
-
 
 /// The OpenAPI document as a raw string constant, with as many `#` as it
 /// needs.

@@ -217,7 +217,12 @@ impl RuntimeModel {
             own: m
                 .own
                 .iter()
-                .map(|o| (o.field.rust.clone(), qualified(&o.field.ty, &format!("super::{}", m.module))))
+                .map(|o| {
+                    (
+                        o.field.rust.clone(),
+                        qualified(&o.field.ty, &format!("super::{}", m.module)),
+                    )
+                })
                 .collect(),
             len: stores.len() + m.own.len() + 1,
             writes: m

@@ -6,8 +6,7 @@
 
 use super::lock;
 use super::schema::{definition_name, event_schema, type_schema};
-use crate::model::ir::{Check, Derived, Field, Literal, Model, RejectionKind, Spec, Type};
-use crate::model::names;
+use crate::model::ir::{Check, Derived, Literal, Model, RejectionKind, Spec, Type};
 use crate::model::routes::{self, RouteKind};
 use serde_json::{json, Map, Value};
 
@@ -113,11 +112,6 @@ fn problem_response(description: &str) -> Value {
         "description": description,
         "content": { "application/problem+json": { "schema": reference("Problem") } },
     })
-}
-
-/// The wire name of a field: its Rust name, as serde writes it.
-fn wire(field: &Field) -> String {
-    names::unraw(&field.rust).to_string()
 }
 
 /// The schema of a value of `ty` in `model`, as serde writes it; an
@@ -285,9 +279,9 @@ fn command_operation(model: &Model, index: usize, schemas: &mut Map<String, Valu
         if let Value::Object(map) = &mut schema {
             map.insert("description".into(), json!(format!("`{}`", param.term)));
         }
-        properties.insert(wire(param), schema);
+        properties.insert(param.wire().to_string(), schema);
         if !matches!(param.ty, Type::Optional(_)) {
-            required.push(json!(wire(param)));
+            required.push(json!(param.wire().to_string()));
         }
     }
     let name = format!("{}.{}.command", model.name, command.name);
@@ -373,7 +367,7 @@ fn query_operation(model: &Model, index: usize, schemas: &mut Map<String, Value>
             let mut schema = value_schema(model, &param.ty, schemas);
             as_read(&mut schema);
             let mut parameter = json!({
-                "name": wire(param),
+                "name": param.wire().to_string(),
                 "in": "query",
                 "required": !matches!(param.ty, Type::Optional(_)),
                 "description": format!("`{}`", param.term),
