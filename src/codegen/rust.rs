@@ -148,6 +148,27 @@ pub fn width(text: &str) -> usize {
     text.chars().count()
 }
 
+/// `{name}: {bounds},` in a `where` clause (after its 4 spaces): on one
+/// line if it fits, else a bound per line, as rustfmt lays it out.
+pub fn bound_line(name: &str, bounds: &str) -> String {
+    let one = format!("{name}: {bounds},");
+    if width(&one) + 4 <= 100 {
+        return one;
+    }
+    if width(bounds) + 9 <= 100 {
+        return format!("{name}:\n        {bounds},");
+    }
+    let mut out = format!("{name}: ");
+    for (i, bound) in bounds.split(" + ").enumerate() {
+        if i > 0 {
+            out.push_str("\n        + ");
+        }
+        out.push_str(bound);
+    }
+    out.push(',');
+    out
+}
+
 /// `count` spaces.
 fn pad(out: &mut String, count: usize) {
     out.extend(std::iter::repeat_n(' ', count));
