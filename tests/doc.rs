@@ -854,3 +854,36 @@ fn policies_are_said_in_words_and_drawn_between_the_models() {
         "{payments}"
     );
 }
+
+#[test]
+fn policies_are_drawn_under_their_events() {
+    let path = common::root().join("specs/shop.ddd");
+    let source = esgen::read_spec(&path).expect("a readable spec");
+    let (spec, _) = esgen::check(&source);
+    let spec = spec.expect("shop checks");
+    let files = esgen::doc::document(&spec, source.stem());
+    let svg = files
+        .iter()
+        .find(|f| f.name.ends_with("shop.orders.svg"))
+        .expect("the diagram of Orders");
+    for text in [
+        "What happens next",
+        "→ charge in Payments",
+        "→ notify by send-confirmation",
+        "→ ship in Shipping",
+        ">strong<",
+    ] {
+        assert!(svg.text.contains(text), "{text} in:\n{}", svg.text);
+    }
+    // Three dashed arrows, one from its event to each.
+    assert_eq!(svg.text.matches("stroke-dasharray=\"4 3\"").count(), 3);
+    let page = &files[0].text;
+    assert!(
+        page.contains("  subgraph next[\"What happens next\"]\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains("  e0 -.-> p0\n  e0 -.-> p1\n  e1 -.-> p2\n"),
+        "{page}"
+    );
+}

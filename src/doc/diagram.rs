@@ -1,7 +1,9 @@
 //! A model's event-model diagram: its commands, the events they are
 //! accepted as, the entities those events change, and the queries that
-//! read them — four columns, left to right, joined by arrows. Drawn as an
-//! SVG esgen lays out itself, and written as Mermaid for Markdown viewers.
+//! read them — four columns, left to right, joined by arrows — and under
+//! the events, what happens next: each policy, an arrow from its event.
+//! Drawn as an SVG esgen lays out itself, and written as Mermaid for
+//! Markdown viewers.
 
 use super::words::Words;
 use crate::model::ir::{Derived, Effect, Model, Spec};
@@ -20,7 +22,13 @@ type Edge = (usize, usize, usize, usize);
 struct Graph {
     columns: [Vec<Node>; 4],
     edges: Vec<Edge>,
+    /// The policies, under the events: each with its event's row.
+    next: Vec<(Node, usize)>,
 }
+
+/// What happens next: a policy's box is this colour.
+const NEXT_FILL: &str = "#fef9c3";
+const NEXT_STROKE: &str = "#ca8a04";
 
 const TITLES: [&str; 4] = ["Commands", "Events", "State", "Queries"];
 const FILLS: [&str; 4] = ["#dbeafe", "#ffedd5", "#dcfce7", "#f3e8ff"];
@@ -97,9 +105,37 @@ fn graph(spec: &Spec, model: &Model) -> Graph {
         };
         edges.push((2, store, 3, i));
     }
+    let next = model
+        .policies
+        .iter()
+        .map(|policy| {
+            let then = match (&policy.then, policy.asks(spec)) {
+                (crate::model::ir::Then::Notify { function, .. }, _) => {
+                    format!("notify by {function}")
+                }
+                (_, Some((target, command))) if target.name == model.name => command.name.clone(),
+                (_, Some((target, command))) => format!("{} in {}", command.name, target.name),
+                (_, None) => String::new(),
+            };
+            let detail = match (&policy.only_if, policy.strong) {
+                (Some(_), true) => "only if …, strong",
+                (Some(_), false) => "only if …",
+                (None, true) => "strong",
+                (None, false) => "eventual",
+            };
+            (
+                Node {
+                    label: format!("→ {then}"),
+                    detail: detail.to_string(),
+                },
+                policy.event,
+            )
+        })
+        .collect();
     Graph {
         columns: [commands, events, state, queries],
         edges,
+        next,
     }
 }
 
@@ -149,6 +185,9 @@ pub fn svg(spec: &Spec, model: &Model) -> String {
                 .map(|n| {
                     text_width(&shorten(&n.label), 14.0).max(text_width(&shorten(&n.detail), 11.0))
                 })
+                .chain(graph.next.iter().filter(|_| c == 1).map(|(n, _)| {
+                    text_width(&shorten(&n.label), 14.0).max(text_width(&shorten(&n.detail), 11.0))
+                }))
                 .fold(text_width(TITLES[c], 15.0), f64::max)
                 + 28.0
         })
@@ -157,11 +196,21 @@ pub fn svg(spec: &Spec, model: &Model) -> String {
     for c in 1..4 {
         xs[c] = xs[c - 1] + widths[c - 1] + GAP_X;
     }
-    let rows = graph.columns.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    // The events' column holds the policies too, under a title of their
+    // own.
+    let tall = |c: usize| {
+        let n = graph.columns[c].len();
+        if c == 1 && !graph.next.is_empty() {
+            n + 1 + graph.next.len()
+        } else {
+            n
+        }
+    };
+    let rows = (0..4).map(tall).max().unwrap_or(0).max(1);
     let height = TOP + rows as f64 * (BOX_H + GAP_Y) + MARGIN;
     // Each column centred on the tallest.
     let offset = |c: usize| {
-        let n = graph.columns[c].len() as f64;
+        let n = tall(c) as f64;
         (rows as f64 - n) * (BOX_H + GAP_Y) / 2.0
     };
     let y = |c: usize, r: usize| TOP + offset(c) + r as f64 * (BOX_H + GAP_Y);
@@ -244,6 +293,43 @@ pub fn svg(spec: &Spec, model: &Model) -> String {
             x2 - bend
         );
     }
+    // What happens next: under the events, an arrow on the column's left
+    // from each event to its policies.
+    if !graph.next.is_empty() {
+        let first = graph.columns[1].len();
+        let _ = writeln!(
+            out,
+            "  <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" font-weight=\"bold\" fill=\"{NEXT_STROKE}\">What happens next</text>",
+            xs[1],
+            y(1, first) + BOX_H / 2.0 + 5.0
+        );
+        for (i, (node, event)) in graph.next.iter().enumerate() {
+            let (x, top) = (xs[1], y(1, first + 1 + i));
+            // From the event's lower left, apart from the arrows that
+            // arrive from its commands.
+            let y1 = y(1, *event) + BOX_H - 8.0;
+            let y2 = top + BOX_H / 2.0;
+            let bend = 28.0 + 6.0 * i as f64;
+            let _ = writeln!(
+                out,
+                "  <path d=\"M {x:.1} {y1:.1} C {:.1} {y1:.1}, {:.1} {y2:.1}, {:.1} {y2:.1}\" fill=\"none\" stroke=\"{NEXT_STROKE}\" stroke-width=\"1.4\" stroke-dasharray=\"4 3\" marker-end=\"url(#arrow)\"/>",
+                x - bend,
+                x - bend,
+                x - 2.0
+            );
+            let _ = writeln!(
+                out,
+                "  <g><rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{BOX_H}\" rx=\"6\" fill=\"{NEXT_FILL}\" stroke=\"{NEXT_STROKE}\" stroke-width=\"1.2\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"14\" fill=\"#0f172a\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#475569\">{}</text></g>",
+                widths[1],
+                x + 12.0,
+                top + 19.0,
+                escape(&shorten(&node.label)),
+                x + 12.0,
+                top + 35.0,
+                escape(&shorten(&node.detail))
+            );
+        }
+    }
     for (c, nodes) in graph.columns.iter().enumerate() {
         for (r, node) in nodes.iter().enumerate() {
             let (x, top) = (xs[c], y(c, r));
@@ -287,12 +373,23 @@ pub fn mermaid(spec: &Spec, model: &Model) -> String {
         }
         out.push_str("  end\n");
     }
+    if !graph.next.is_empty() {
+        out.push_str("  subgraph next[\"What happens next\"]\n");
+        for (i, (node, _)) in graph.next.iter().enumerate() {
+            let label = format!("{}<br/>{}", node.label, node.detail).replace('"', "#quot;");
+            let _ = writeln!(out, "    p{i}[\"{label}\"]");
+        }
+        out.push_str("  end\n");
+    }
     for &(from_c, from_r, to_c, to_r) in &graph.edges {
         let _ = writeln!(
             out,
             "  {}{from_r} --> {}{to_r}",
             prefixes[from_c], prefixes[to_c]
         );
+    }
+    for (i, (_, event)) in graph.next.iter().enumerate() {
+        let _ = writeln!(out, "  e{event} -.-> p{i}");
     }
     let classes = ["command", "event", "state", "query"];
     for (c, prefix) in prefixes.iter().enumerate() {
@@ -307,6 +404,14 @@ pub fn mermaid(spec: &Spec, model: &Model) -> String {
         if !ids.is_empty() {
             let _ = writeln!(out, "  class {} {}", ids.join(","), classes[c]);
         }
+    }
+    if !graph.next.is_empty() {
+        let _ = writeln!(
+            out,
+            "  classDef policy fill:{NEXT_FILL},stroke:{NEXT_STROKE}"
+        );
+        let ids: Vec<String> = (0..graph.next.len()).map(|i| format!("p{i}")).collect();
+        let _ = writeln!(out, "  class {} policy", ids.join(","));
     }
     out
 }
