@@ -74,6 +74,15 @@ pub fn definition(file: &ast::SpecFile, model: &ast::Model, name: &str) -> Optio
                 .find(|a| a.event.text == name)
                 .map(|a| a.event.span)
         })
+        // An action of another model, as a policy names it
+        // (`then charge in Payments`).
+        .or_else(|| {
+            file.models
+                .iter()
+                .flat_map(|m| &m.actions)
+                .find(|a| a.command.text == name)
+                .map(|a| a.command.span)
+        })
 }
 
 /// Every whole-name occurrence of `name` in the lines of a model, outside
@@ -187,4 +196,27 @@ pub fn hover(model: &ir::Model, name: &str) -> Option<String> {
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_s_action_of_another_model_is_found_there() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/shop.ddd"))
+            .unwrap();
+        let source = crate::source::Source::new("shop.ddd", text.clone());
+        let (file, _) = crate::syntax::parse(&source);
+        let at = text.find("then charge in Payments").unwrap() + "then ".len();
+        let model = model_at(&file, at).unwrap();
+        assert_eq!(model.name.text, "Orders");
+        let found = definition(&file, model, "charge").unwrap();
+        let declared = text.find("  - charge [order-id amount]").unwrap() + "  - ".len();
+        assert_eq!(found.start, declared);
+        // A name of the model itself is found in it first.
+        let paid = definition(&file, model, "mark-paid").unwrap();
+        assert_eq!(&text[paid.start..paid.end], "mark-paid");
+        assert!(paid.start < text.find("Model: Payments").unwrap());
+    }
 }
