@@ -489,17 +489,24 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
     }
     let one = format!("{}{prefix}{expr}{suffix}", spaces(indent));
     let parts = chain_parts(expr);
+    // rustfmt lays a `let`'s right side that ends in `?` out two
+    // characters short of the line's width.
+    let limit = if prefix.trim_start().starts_with("let ") && expr.ends_with('?') {
+        MAX_WIDTH - 2
+    } else {
+        MAX_WIDTH
+    };
     // The right side of `let x = ` too long for its line goes whole on
     // the next, when it fits there on one line (a chain of more than one
     // call only within rustfmt's chain width).
-    if width(&one) > MAX_WIDTH && prefix.ends_with(" = ") {
+    if width(&one) > limit && prefix.ends_with(" = ") {
         let next = format!("{}{expr}{suffix}", spaces(indent + 4));
         if width(&next) <= MAX_WIDTH && (parts.len() <= 2 || width(expr) <= CHAIN_WIDTH) {
             return format!("{}{}\n{next}", spaces(indent), prefix.trim_end());
         }
     }
-    if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= MAX_WIDTH) {
-        if width(&one) > MAX_WIDTH && parts.len() == 2 && width(parts[0]) >= TAB {
+    if parts.len() < 3 || (width(expr) <= CHAIN_WIDTH && width(&one) <= limit) {
+        if width(&one) > limit && parts.len() == 2 && width(parts[0]) >= TAB {
             // A root as wide as a tab stays alone on its line when the
             // call then fits on the next: rustfmt breaks the chain there.
             let line = format!("{}{}{suffix}", spaces(indent + 4), parts[1]);
@@ -507,7 +514,7 @@ pub fn chained(indent: usize, prefix: &str, expr: &str, suffix: &str) -> String 
                 return format!("{}{prefix}{}\n{line}", spaces(indent), parts[0]);
             }
         }
-        if width(&one) > MAX_WIDTH && parts.len() == 2 {
+        if width(&one) > limit && parts.len() == 2 {
             if let Some(block) =
                 closure_block(indent, &format!("{prefix}{}", parts[0]), parts[1], suffix)
             {
@@ -744,5 +751,25 @@ mod tests {
                 "g".repeat(80)
             )
         );
+    }
+
+    #[test]
+    fn a_let_whose_right_side_ends_in_a_question_mark_is_broken_two_characters_early() {
+        let prefix =
+            "let abcd: crate::generated::answers::DateTime<crate::generated::answers::Utc> = ";
+        // 99 characters on one line: rustfmt breaks it.
+        assert_eq!(
+            super::chained(4, prefix, "params.one(x)?", ";"),
+            format!("    {}\n        params.one(x)?;", prefix.trim_end())
+        );
+        // 97 on one line: kept; and a call that ends otherwise keeps 100.
+        let short =
+            "let ab: crate::generated::answers::DateTime<crate::generated::answers::Utc> = ";
+        assert_eq!(
+            super::chained(4, short, "params.one(x)?", ";"),
+            format!("    {short}params.one(x)?;")
+        );
+        let call = format!("let a = {}(x)", "f".repeat(84));
+        assert_eq!(super::chained(4, &call, "", ";").len(), 100);
     }
 }

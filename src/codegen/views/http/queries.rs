@@ -46,10 +46,7 @@ pub(super) fn query_handler(model: &Model, prefix: &str, query: &Query) -> Strin
         } else {
             "params.one"
         };
-        let ty = super::super::runtime::qualified(
-            &param.ty,
-            &format!("crate::generated::{}", model.module),
-        );
+        let ty = param_type(&param.ty, &model.module);
         out.push_str(&chained(
             4,
             &format!("let {}: {ty} = ", param.rust),
@@ -85,4 +82,21 @@ pub(super) fn query_handler(model: &Model, prefix: &str, query: &Query) -> Strin
     }
     out.push_str("\n    answer_with(&answer)\n}");
     out
+}
+
+/// A parameter's type as a handler names it: the crate's identity types
+/// and the model's entities and choices by their paths, the types of
+/// chrono and rust_decimal by theirs (shorter than through the model's
+/// module, which keeps the handler's `let`s on one line).
+fn param_type(ty: &Type, module: &str) -> String {
+    match ty {
+        Type::Id(of) => format!("crate::generated::{of}Id"),
+        Type::Entity(rust) | Type::Choice(rust) => format!("crate::generated::{module}::{rust}"),
+        Type::List(inner) => format!("Vec<{}>", param_type(inner, module)),
+        Type::Optional(inner) => format!("Option<{}>", param_type(inner, module)),
+        Type::Date => "chrono::NaiveDate".into(),
+        Type::Timestamp => "chrono::DateTime<chrono::Utc>".into(),
+        Type::Decimal => "rust_decimal::Decimal".into(),
+        other => other.rust(),
+    }
 }
