@@ -97,10 +97,11 @@ impl Notifications for () {}
 /// Through it, a `notify by` function fails.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Unnotified;
-
 {%- if policies.unnotified_methods.is_empty() %}
+
 impl Notifications for Unnotified {}
 {%- else %}
+
 impl Notifications for Unnotified {
 {%- for method in policies.unnotified_methods %}
 {%- if !loop.first %}

@@ -72,6 +72,14 @@ impl Notifications for Seen {
         self.saw(event);
         Ok(())
     }
+
+    async fn tell_the_customer(
+        &self,
+        _event: &shop::generated::payments::Declined,
+        _key: &str,
+    ) -> Result<(), NotifyError> {
+        Ok(())
+    }
 }
 
 /// What the rounds measured of one side.

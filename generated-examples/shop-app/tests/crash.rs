@@ -50,7 +50,7 @@ fn following() -> Following {
 #[test]
 fn runner_process_for_the_kill_test() {
     let Ok(url) = std::env::var(RUNNER) else {
-        assert_eq!(Policy::ALL.len(), 6);
+        assert_eq!(Policy::ALL.len(), 7);
         assert!(following().lease < Following::default().lease);
         return;
     };

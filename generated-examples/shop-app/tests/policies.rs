@@ -69,6 +69,14 @@ impl Notifications for Flaky {
         }
         self.sent.send_confirmation(event, key).await
     }
+
+    async fn tell_the_customer(
+        &self,
+        event: &payments::Declined,
+        key: &str,
+    ) -> Result<(), NotifyError> {
+        self.sent.tell_the_customer(event, key).await
+    }
 }
 
 macro_rules! store_tests {
@@ -179,7 +187,8 @@ macro_rules! store_tests {
             let (pool, _kept) = shop().await;
             let orders = orders_cqrs::<Orders>(pool.clone(), Vec::new());
             let payments = payments_cqrs::<Payments>(pool.clone(), Vec::new());
-            let policies = Policies::new(pool.clone(), Notifier::default()).following(quick());
+            let notifier = Notifier::default();
+            let policies = Policies::new(pool.clone(), notifier.clone()).following(quick());
             orders_execute(&orders, place("o1", 10)).await.unwrap();
             orders_execute(&orders, place("o2", 20)).await.unwrap();
             policies.catch_up().await.unwrap();
@@ -192,6 +201,17 @@ macro_rules! store_tests {
             policies.catch_up().await.unwrap();
             assert_eq!(status(&pool, "o1").await, Some(Status::Placed));
             assert_eq!(status(&pool, "o2").await, Some(Status::Cancelled));
+            // `only if reason is not "retry"` holds for a function too:
+            // o2's customer is told, o1's is not.
+            let told: Vec<String> = notifier
+                .outbox()
+                .into_values()
+                .filter(|m| m.contains("was declined"))
+                .collect();
+            assert_eq!(
+                told,
+                ["Your payment for order o2 was declined: card expired."]
+            );
         }
 
         #[tokio::test]
@@ -323,14 +343,14 @@ macro_rules! store_tests {
             }
             let notifier = Notifier::default();
             let policies = Policies::new(pool.clone(), notifier.clone()).following(quick());
-            // Three policies follow the 5 orders placed, two the 5 charges.
-            assert_eq!(policies.catch_up().await.unwrap(), 25);
+            // Three policies follow the 5 orders placed, three the 5 charges.
+            assert_eq!(policies.catch_up().await.unwrap(), 30);
             sqlx::query("DELETE FROM esgen_subscriptions")
                 .execute(&pool)
                 .await
                 .unwrap();
             // Every event is read again…
-            assert_eq!(policies.catch_up().await.unwrap(), 25);
+            assert_eq!(policies.catch_up().await.unwrap(), 30);
             // …and no command stored twice, no message sent twice.
             assert_eq!(stored(&pool, payments::STORED_AS, "charged").await, 5);
             assert_eq!(notifier.outbox().len(), 5);

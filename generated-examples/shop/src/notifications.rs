@@ -9,6 +9,7 @@
 //! to act once.
 
 use crate::generated::orders::Placed;
+use crate::generated::payments::Declined;
 use crate::generated::policies::Notifications;
 use crate::generated::policies::NotifyError;
 use std::collections::BTreeMap;
@@ -37,6 +38,21 @@ impl Notifications for Notifier {
             "Dear {}, your order {} of {} cents is placed.",
             event.customer, event.order_id, event.total
         );
+        self.send(key, message)
+    }
+
+    async fn tell_the_customer(&self, event: &Declined, key: &str) -> Result<(), NotifyError> {
+        let message = format!(
+            "Your payment for order {} was declined: {}.",
+            event.order_id, event.reason
+        );
+        self.send(key, message)
+    }
+}
+
+impl Notifier {
+    /// Puts `message` in the outbox under `key`, once.
+    fn send(&self, key: &str, message: String) -> Result<(), NotifyError> {
         let mut outbox = self.outbox.lock().map_err(|_| "the outbox is poisoned")?;
         outbox.entry(key.to_string()).or_insert(message);
         Ok(())

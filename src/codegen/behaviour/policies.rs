@@ -18,7 +18,7 @@ impl Behaviour<'_> {
             ..
         } = &policy.then
         else {
-            return None;
+            return self.notify_condition(policy);
         };
         let event = &self.model.events[policy.event];
         let command = if module == own_module {
@@ -66,6 +66,57 @@ impl Behaviour<'_> {
             .map(|field| (field.field.clone(), self.policy_value(&field.expr)))
             .collect();
         out.push_str(&struct_lit(4, "Some(", &command, &values, ")"));
+        out.push_str("\n}");
+        Some(out)
+    }
+
+    /// `pub fn <policy>(event: &<Event>) -> bool { … }`, with its docs,
+    /// for a policy that notifies with an `only if`: whether it acts on
+    /// `event`. `None` without a condition (it acts on every one).
+    fn notify_condition(&self, policy: &Policy) -> Option<String> {
+        let condition = policy.only_if.as_ref()?;
+        let Then::Notify { function, .. } = &policy.then else {
+            return None;
+        };
+        let event = &self.model.events[policy.event];
+        let mut extra = vec![format!("The policy `{}`.", policy.spec_line), String::new()];
+        extra.extend(policy.lines.iter().map(|line| format!("`{line}`")));
+        extra.push(String::new());
+        extra.push(format!(
+            "Whether it calls `{function}` for `event`: whether the event is one it acts on."
+        ));
+        let mut out = String::new();
+        for line in docs(&policy.docs, &extra) {
+            if line.is_empty() {
+                out.push_str("///\n");
+            } else {
+                out.push_str(&format!("/// {line}\n"));
+            }
+        }
+        out.push_str(&signature_with(
+            0,
+            "pub fn",
+            &policy.rust,
+            &[format!("event: &{}", event.rust)],
+            Some("bool"),
+            " {",
+        ));
+        out.push('\n');
+        let acts = self.joined(condition, Ctx::Event, "", true);
+        let body = acts
+            .one_line(4, "", "")
+            .or_else(|| acts.vertical(4, ""))
+            .unwrap_or_else(|| {
+                let (mut lets, named) = hoisted(&acts, 4);
+                lets.push_str(
+                    &named
+                        .one_line(4, "", "")
+                        .or_else(|| named.vertical(4, ""))
+                        .unwrap_or_else(|| format!("    {}", named.flat())),
+                );
+                lets
+            });
+        out.push_str(&body);
         out.push_str("\n}");
         Some(out)
     }

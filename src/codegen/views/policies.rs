@@ -302,18 +302,35 @@ impl PoliciesView {
                 }
                 Then::Notify { method, .. } => {
                     let notified = format!("self.notifications.{method}(&event, &key)");
-                    let out = if single {
-                        format!(
+                    let conditioned = p.only_if.is_some();
+                    if conditioned {
+                        store_uses.push(format!("use crate::generated::{}::{};", m.module, p.rust));
+                    }
+                    let out = match (single, conditioned) {
+                        (true, false) => format!(
                             "                {} => {{\n                    let {pattern} = read_event(event)?;\n{}\n                }}",
                             path(p),
-                            notify_chain("", &notified, "")
-                        )
-                    } else {
-                        format!(
+                            notify_chain(20, "", &notified, "")
+                        ),
+                        (false, false) => format!(
                             "                {} => match read_event(event)? {{\n{}\n                    _ => Ok(()),\n                }},",
                             path(p),
-                            notify_chain(&format!("{pattern} => "), &notified, ",")
-                        )
+                            notify_chain(20, &format!("{pattern} => "), &notified, ",")
+                        ),
+                        // Its condition first: an event it does not act on
+                        // is done with.
+                        (true, true) => format!(
+                            "                {} => {{\n                    let {pattern} = read_event(event)?;\n                    if !{}(&event) {{\n                        return Ok(());\n                    }}\n{}\n                }}",
+                            path(p),
+                            p.rust,
+                            notify_chain(20, "", &notified, "")
+                        ),
+                        (false, true) => format!(
+                            "                {} => {{\n                    let event = match read_event(event)? {{\n{}\n                        _ => None,\n                    }};\n                    match event {{\n{}\n                        None => Ok(()),\n                    }}\n                }}",
+                            path(p),
+                            arm(24, &pattern, &format!("Some(event).filter({})", p.rust)),
+                            notify_chain(24, "Some(event) => ", &notified, ",")
+                        ),
                     };
                     act_arms.push(out);
                 }
@@ -354,17 +371,17 @@ impl PoliciesView {
 }
 
 /// `self.notifications.<method>(&event, &key).await.map_err(failed)` at
-/// indentation 20, after `lead` (a match arm's `<pattern> => `, or
+/// `indent`, after `lead` (a match arm's `<pattern> => `, or
 /// nothing as a block's last expression), laid out as rustfmt lays a
 /// chain out: on one line, or its root on the first and a call per line.
-fn notify_chain(lead: &str, notified: &str, end: &str) -> String {
+fn notify_chain(indent: usize, lead: &str, notified: &str, end: &str) -> String {
     use crate::codegen::rust::{width, CHAIN_WIDTH, MAX_WIDTH};
     let chain = format!("{notified}.await.map_err(failed)");
-    let one = format!("{}{lead}{chain}{end}", " ".repeat(20));
+    let one = format!("{}{lead}{chain}{end}", " ".repeat(indent));
     if width(&one) <= MAX_WIDTH && width(&chain) <= CHAIN_WIDTH {
         return one;
     }
-    let pad = " ".repeat(24);
+    let pad = " ".repeat(indent + 4);
     let method = notified.trim_start_matches("self.notifications.");
     // In an arm, rustfmt breaks after `self`; in a block, after the field.
     let root = if lead.is_empty() {
@@ -374,6 +391,6 @@ fn notify_chain(lead: &str, notified: &str, end: &str) -> String {
     };
     format!(
         "{}{lead}{root}\n{pad}.{method}\n{pad}.await\n{pad}.map_err(failed){end}",
-        " ".repeat(20)
+        " ".repeat(indent)
     )
 }
