@@ -26,36 +26,15 @@ impl Behaviour<'_> {
         } else {
             format!("crate::generated::{module}::{command_rust}")
         };
-        let mut extra = vec![format!("The policy `{}`.", policy.spec_line), String::new()];
-        extra.extend(policy.lines.iter().map(|line| format!("`{line}`")));
-        if !policy.lines.is_empty() {
-            extra.push(String::new());
-        }
-        extra.push(format!(
+        let says = format!(
             "The command it sends to `{model}` for `event`{}.",
             if policy.only_if.is_some() {
                 ", or `None` when the event is not one it acts on"
             } else {
                 " (it acts on every one)"
             }
-        ));
-        let mut out = String::new();
-        for line in docs(&policy.docs, &extra) {
-            if line.is_empty() {
-                out.push_str("///\n");
-            } else {
-                out.push_str(&format!("/// {line}\n"));
-            }
-        }
-        out.push_str(&signature_with(
-            0,
-            "pub fn",
-            &policy.rust,
-            &[format!("event: &{}", event.rust)],
-            Some(&format!("Option<{command}>")),
-            " {",
-        ));
-        out.push('\n');
+        );
+        let mut out = head(policy, &event.rust, says, &format!("Option<{command}>"));
         if let Some(condition) = &policy.only_if {
             let refuses = self.joined(condition, Ctx::Event, "", false);
             out.push_str(&if_at(&refuses, 4));
@@ -79,29 +58,10 @@ impl Behaviour<'_> {
             return None;
         };
         let event = &self.model.events[policy.event];
-        let mut extra = vec![format!("The policy `{}`.", policy.spec_line), String::new()];
-        extra.extend(policy.lines.iter().map(|line| format!("`{line}`")));
-        extra.push(String::new());
-        extra.push(format!(
+        let says = format!(
             "Whether it calls `{function}` for `event`: whether the event is one it acts on."
-        ));
-        let mut out = String::new();
-        for line in docs(&policy.docs, &extra) {
-            if line.is_empty() {
-                out.push_str("///\n");
-            } else {
-                out.push_str(&format!("/// {line}\n"));
-            }
-        }
-        out.push_str(&signature_with(
-            0,
-            "pub fn",
-            &policy.rust,
-            &[format!("event: &{}", event.rust)],
-            Some("bool"),
-            " {",
-        ));
-        out.push('\n');
+        );
+        let mut out = head(policy, &event.rust, says, "bool");
         let acts = self.joined(condition, Ctx::Event, "", true);
         let body = acts
             .one_line(4, "", "")
@@ -148,5 +108,35 @@ fn if_at(joined: &Joined, indent: usize) -> String {
     out.push_str(
         &head(&named).unwrap_or_else(|| format!("{}if {} {{", " ".repeat(indent), named.flat())),
     );
+    out
+}
+
+/// A policy's function up to its body: its docs (the policy's line, its
+/// lines below it, then `says`) and `pub fn <policy>(event: &<event>) ->
+/// <returns> {`.
+fn head(policy: &Policy, event: &str, says: String, returns: &str) -> String {
+    let mut extra = vec![format!("The policy `{}`.", policy.spec_line), String::new()];
+    extra.extend(policy.lines.iter().map(|line| format!("`{line}`")));
+    if !policy.lines.is_empty() {
+        extra.push(String::new());
+    }
+    extra.push(says);
+    let mut out = String::new();
+    for line in docs(&policy.docs, &extra) {
+        if line.is_empty() {
+            out.push_str("///\n");
+        } else {
+            out.push_str(&format!("/// {line}\n"));
+        }
+    }
+    out.push_str(&signature_with(
+        0,
+        "pub fn",
+        &policy.rust,
+        &[format!("event: &{event}")],
+        Some(returns),
+        " {",
+    ));
+    out.push('\n');
     out
 }
